@@ -1,0 +1,104 @@
+/**
+ * One error family with stable codes. Tests and the CLI match on `code`, never on message text.
+ * Every error carries the context needed to act on it (file, byte offset, seq, field, line).
+ */
+
+export type ErrorCode =
+  // log: the world
+  | 'CORRUPT_FRAME'
+  | 'CORRUPT_SEGMENT'
+  | 'TORN_TAIL'
+  | 'MISSING_SEGMENT'
+  | 'LOCKED'
+  | 'IO'
+  | 'LOG_FAILED'
+  | 'LOG_CLOSED'
+  | 'TS_BACKWARDS'
+  | 'RECORD_TOO_LARGE'
+  | 'BAD_ARGUMENT'
+  // events
+  | 'VALIDATION'
+  | 'BAD_INPUT'
+  // checks
+  | 'CHECK_FAILED'
+  | 'EXPECTATION_FAILED'
+  | 'NOT_FOUND';
+
+export class TapedeckError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TapedeckError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A bad byte in a recording: which file, where, and why. */
+export class CorruptionError extends TapedeckError {
+  readonly file: string;
+  readonly offsetBytes: number;
+  readonly reason: string;
+  readonly seq: number | undefined;
+  constructor(file: string, offsetBytes: number, reason: string, seq?: number, code: ErrorCode = 'CORRUPT_FRAME') {
+    super(code, `${file}: corrupt at byte ${offsetBytes}${seq === undefined ? '' : ` (seq ${seq})`}: ${reason}`, {
+      file,
+      offsetBytes,
+      reason,
+      seq,
+    });
+    this.name = 'CorruptionError';
+    this.file = file;
+    this.offsetBytes = offsetBytes;
+    this.reason = reason;
+    this.seq = seq;
+  }
+}
+
+/** An I/O failure (disk full, permission, short write), with the path it happened on. */
+export class IoError extends TapedeckError {
+  readonly path: string;
+  constructor(path: string, message: string, cause?: unknown, code: ErrorCode = 'IO') {
+    const causeText = cause instanceof Error ? `: ${(cause as NodeJS.ErrnoException).code ?? cause.message}` : '';
+    super(code, `${path}: ${message}${causeText}`, { path }, { cause });
+    this.name = 'IoError';
+    this.path = path;
+  }
+}
+
+/** An event that failed validation: the field, the value, and where in its input it came from. */
+export class ValidationError extends TapedeckError {
+  readonly field: string;
+  readonly value: unknown;
+  readonly position: string | undefined;
+  constructor(field: string, problem: string, value: unknown, position?: string) {
+    const shown = describeValue(value);
+    super('VALIDATION', `${position ? `${position}: ` : ''}field "${field}" ${problem} (got ${shown})`, {
+      field,
+      value: shown,
+      position,
+    });
+    this.name = 'ValidationError';
+    this.field = field;
+    this.value = value;
+    this.position = position;
+  }
+  /** The same error, placed at a position in its input (a line number, an array index). */
+  at(position: string): ValidationError {
+    const placed = new ValidationError(this.field, this.message.replace(/^.*?field "[^"]*" /, '').replace(/ \(got .*\)$/, ''), this.value, position);
+    return placed;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}

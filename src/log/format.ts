@@ -1,0 +1,232 @@
+/**
+ * The on-disk byte layout of a tapedeck log, all integers little-endian. docs/FORMAT.md is the
+ * normative description; this module is its only implementation (pure encode/decode, no I/O).
+ *
+ * Segment file = header (64 bytes) | frames ... | [footer: index entries (24 bytes each) | trailer (72 bytes)]
+ *
+ * Header:  0 magic "TDSG" | 4 formatVersion u16 | 6 headerBytes u16 (64) | 8 userVersion u32
+ *         12 reserved u32 | 16 segmentNo u64 | 24 firstSeq u64 | 32 prevLastTs i64 | 40 prevChain u32
+ *         44 reserved (16 zero bytes) | 60 headerCrc u32 (CRC-32 of bytes 0..59)
+ * Frame:   0 length u32 (bytes from type through payload = 18 + n) | 4 type u8 | 5 flags u8
+ *          6 seq u64 | 14 ts i64 | 22 payload (n bytes) | 22+n crc u32 (CRC-32 of bytes 4..22+n)
+ * Index entry: 0 seq u64 | 8 ts i64 | 16 offsetBytes u64 (frame start within the file)
+ * Trailer: 0 magic "TDFT" | 4 formatVersion u16 | 6 reserved u16 | 8 recordCount u64 | 16 firstSeq u64
+ *          24 lastSeq i64 | 32 firstTs i64 | 40 lastTs i64 | 48 dataEnd u64 | 56 indexCount u32
+ *          60 chain u32 | 64 reserved u32 | 68 footerCrc u32 (CRC-32 of the index entries and trailer bytes 0..67)
+ */
+import { crc32 } from './crc.js';
+
+export const FORMAT_VERSION = 1;
+export const HEADER_BYTES = 64;
+export const FRAME_PREFIX_BYTES = 22; // length + type + flags + seq + ts
+export const FRAME_OVERHEAD_BYTES = 26; // prefix + crc
+export const FRAME_MIN_LENGTH = 18; // type + flags + seq + ts with an empty payload
+/** A length above this is never trusted, so a flipped length can never make a reader allocate gigabytes. */
+export const FRAME_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+export const INDEX_ENTRY_BYTES = 24;
+export const TRAILER_BYTES = 72;
+export const HEADER_MAGIC = 0x47534454; // "TDSG" read as u32 LE
+export const TRAILER_MAGIC = 0x54464454; // "TDFT" read as u32 LE
+export const INT64_MIN = -(2n ** 63n);
+
+/** Frame flag: more frames of the same atomic batch follow this one. */
+export const FLAG_BATCH_CONT = 0x01;
+
+export interface SegmentHeader {
+  formatVersion: number;
+  userVersion: number;
+  segmentNo: number;
+  firstSeq: number;
+  /** ts of the previous segment's last record, INT64_MIN for the first segment of a log. */
+  prevLastTs: bigint;
+  /** The running chain checksum at the end of the previous segment (0 for the first). */
+  prevChain: number;
+}
+
+export interface IndexEntry {
+  seq: number;
+  tsNs: bigint;
+  offsetBytes: number;
+}
+
+export interface SegmentTrailer {
+  recordCount: number;
+  firstSeq: number;
+  /** firstSeq - 1 when the segment holds no records. */
+  lastSeq: number;
+  firstTs: bigint;
+  lastTs: bigint;
+  dataEnd: number;
+  chain: number;
+  index: IndexEntry[];
+}
+
+export function encodeHeader(h: SegmentHeader): Buffer {
+  const b = Buffer.alloc(HEADER_BYTES);
+  b.writeUInt32LE(HEADER_MAGIC, 0);
+  b.writeUInt16LE(FORMAT_VERSION, 4);
+  b.writeUInt16LE(HEADER_BYTES, 6);
+  b.writeUInt32LE(h.userVersion >>> 0, 8);
+  b.writeBigUInt64LE(BigInt(h.segmentNo), 16);
+  b.writeBigUInt64LE(BigInt(h.firstSeq), 24);
+  b.writeBigInt64LE(h.prevLastTs, 32);
+  b.writeUInt32LE(h.prevChain >>> 0, 40);
+  b.writeUInt32LE(crc32(b.subarray(0, 60)), 60);
+  return b;
+}
+
+/** Returns the header, or a reason string when the bytes are not a valid header. */
+export function decodeHeader(b: Buffer): SegmentHeader | string {
+  if (b.length < HEADER_BYTES) return `header is ${b.length} bytes, expected ${HEADER_BYTES}`;
+  if (b.readUInt32LE(0) !== HEADER_MAGIC) return 'bad header magic';
+  if (b.readUInt32LE(60) !== crc32(b.subarray(0, 60))) return 'header checksum mismatch';
+  const formatVersion = b.readUInt16LE(4);
+  if (formatVersion !== FORMAT_VERSION) return `unsupported format version ${formatVersion}`;
+  return {
+    formatVersion,
+    userVersion: b.readUInt32LE(8),
+    segmentNo: Number(b.readBigUInt64LE(16)),
+    firstSeq: Number(b.readBigUInt64LE(24)),
+    prevLastTs: b.readBigInt64LE(32),
+    prevChain: b.readUInt32LE(40),
+  };
+}
+
+/** Writes one frame at `offset` in `target` (which must have room) and returns its CRC. */
+export function writeFrame(
+  target: Buffer,
+  offset: number,
+  type: number,
+  flags: number,
+  seq: number,
+  tsNs: bigint,
+  payload: Uint8Array,
+): number {
+  const n = payload.length;
+  target.writeUInt32LE(FRAME_MIN_LENGTH + n, offset);
+  target[offset + 4] = type;
+  target[offset + 5] = flags;
+  // seq < 2^53: split into two u32 writes, cheaper than a BigInt conversion per record.
+  target.writeUInt32LE(seq % 0x100000000, offset + 6);
+  target.writeUInt32LE(Math.floor(seq / 0x100000000), offset + 10);
+  target.writeBigInt64LE(tsNs, offset + 14);
+  target.set(payload, offset + FRAME_PREFIX_BYTES);
+  const end = offset + FRAME_PREFIX_BYTES + n;
+  const c = crc32(target.subarray(offset + 4, end));
+  target.writeUInt32LE(c, end);
+  return c;
+}
+
+export function frameBytes(payloadBytes: number): number {
+  return FRAME_OVERHEAD_BYTES + payloadBytes;
+}
+
+export function readSeq(b: Buffer, offset: number): number {
+  return b.readUInt32LE(offset) + b.readUInt32LE(offset + 4) * 0x100000000;
+}
+
+/**
+ * What the bytes at a position hold. Expected endings are values, not exceptions:
+ * a whole frame, the clean end of the data, an incomplete frame cut by the end of the data
+ * (torn, when it is the tail), or a frame that cannot be right (corrupt).
+ */
+export type FrameOutcome =
+  | { kind: 'frame'; type: number; flags: number; seq: number; tsNs: bigint; payloadStart: number; payloadEnd: number; crc: number; next: number }
+  | { kind: 'end' }
+  | { kind: 'incomplete'; reason: string }
+  | { kind: 'zeros' }
+  | { kind: 'corrupt'; reason: string };
+
+/** Decodes the frame at `pos` in `b`, whose valid bytes end at `end`. Checks structure and CRC only. */
+export function readFrame(b: Buffer, pos: number, end: number): FrameOutcome {
+  const avail = end - pos;
+  if (avail === 0) return { kind: 'end' };
+  if (avail < 4) return allZero(b, pos, end) ? { kind: 'zeros' } : { kind: 'incomplete', reason: 'partial length field' };
+  const length = b.readUInt32LE(pos);
+  if (length === 0) return allZero(b, pos, end) ? { kind: 'zeros' } : { kind: 'corrupt', reason: 'zero frame length' };
+  if (length < FRAME_MIN_LENGTH) return { kind: 'corrupt', reason: `frame length ${length} below minimum ${FRAME_MIN_LENGTH}` };
+  if (length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES) {
+    return { kind: 'corrupt', reason: `frame length ${length} exceeds maximum ${FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES}` };
+  }
+  const total = 8 + length;
+  if (total > avail) return { kind: 'incomplete', reason: `frame of ${total} bytes extends past the end of data (${avail} bytes left)` };
+  const crcAt = pos + 4 + length;
+  const crc = b.readUInt32LE(crcAt);
+  if (crc32(b.subarray(pos + 4, crcAt)) !== crc) return { kind: 'corrupt', reason: 'frame checksum mismatch' };
+  const type = b[pos + 4]!;
+  if (type === 0) return { kind: 'corrupt', reason: 'frame type 0 is invalid' };
+  return {
+    kind: 'frame',
+    type,
+    flags: b[pos + 5]!,
+    seq: readSeq(b, pos + 6),
+    tsNs: b.readBigInt64LE(pos + 14),
+    payloadStart: pos + FRAME_PREFIX_BYTES,
+    payloadEnd: crcAt,
+    crc,
+    next: pos + total,
+  };
+}
+
+function allZero(b: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+export function encodeFooter(t: SegmentTrailer): Buffer {
+  const indexBytes = t.index.length * INDEX_ENTRY_BYTES;
+  const b = Buffer.alloc(indexBytes + TRAILER_BYTES);
+  let o = 0;
+  for (const e of t.index) {
+    b.writeBigUInt64LE(BigInt(e.seq), o);
+    b.writeBigInt64LE(e.tsNs, o + 8);
+    b.writeBigUInt64LE(BigInt(e.offsetBytes), o + 16);
+    o += INDEX_ENTRY_BYTES;
+  }
+  b.writeUInt32LE(TRAILER_MAGIC, o);
+  b.writeUInt16LE(FORMAT_VERSION, o + 4);
+  b.writeBigUInt64LE(BigInt(t.recordCount), o + 8);
+  b.writeBigUInt64LE(BigInt(t.firstSeq), o + 16);
+  b.writeBigInt64LE(BigInt(t.lastSeq), o + 24);
+  b.writeBigInt64LE(t.firstTs, o + 32);
+  b.writeBigInt64LE(t.lastTs, o + 40);
+  b.writeBigUInt64LE(BigInt(t.dataEnd), o + 48);
+  b.writeUInt32LE(t.index.length, o + 56);
+  b.writeUInt32LE(t.chain >>> 0, o + 60);
+  b.writeUInt32LE(crc32(b.subarray(0, o + 68)), o + 68);
+  return b;
+}
+
+/** Parses the trailer from the last TRAILER_BYTES of a file; null when there is no valid one. */
+export function decodeTrailerFixed(tail: Buffer, fileBytes: number): Omit<SegmentTrailer, 'index'> & { indexCount: number } | null {
+  if (tail.length !== TRAILER_BYTES || tail.readUInt32LE(0) !== TRAILER_MAGIC) return null;
+  if (tail.readUInt16LE(4) !== FORMAT_VERSION) return null;
+  const indexCount = tail.readUInt32LE(56);
+  const dataEnd = Number(tail.readBigUInt64LE(48));
+  if (dataEnd + indexCount * INDEX_ENTRY_BYTES + TRAILER_BYTES !== fileBytes) return null;
+  return {
+    recordCount: Number(tail.readBigUInt64LE(8)),
+    firstSeq: Number(tail.readBigUInt64LE(16)),
+    lastSeq: Number(tail.readBigInt64LE(24)),
+    firstTs: tail.readBigInt64LE(32),
+    lastTs: tail.readBigInt64LE(40),
+    dataEnd,
+    indexCount,
+    chain: tail.readUInt32LE(60),
+  };
+}
+
+/** Parses and checks a whole footer (index + trailer); null when it is absent or its checksum fails. */
+export function decodeFooter(footer: Buffer, fileBytes: number): SegmentTrailer | null {
+  if (footer.length < TRAILER_BYTES) return null;
+  const fixed = decodeTrailerFixed(footer.subarray(footer.length - TRAILER_BYTES), fileBytes);
+  if (!fixed) return null;
+  if (footer.length !== fixed.indexCount * INDEX_ENTRY_BYTES + TRAILER_BYTES) return null;
+  if (footer.readUInt32LE(footer.length - 4) !== crc32(footer.subarray(0, footer.length - 4))) return null;
+  const index: IndexEntry[] = [];
+  for (let i = 0, o = 0; i < fixed.indexCount; i++, o += INDEX_ENTRY_BYTES) {
+    index.push({ seq: Number(footer.readBigUInt64LE(o)), tsNs: footer.readBigInt64LE(o + 8), offsetBytes: Number(footer.readBigUInt64LE(o + 16)) });
+  }
+  const { indexCount: _ignored, ...rest } = fixed;
+  return { ...rest, index };
+}

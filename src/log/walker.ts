@@ -1,0 +1,109 @@
+/**
+ * Walks the frames of one segment file in bounded chunks. Each refill allocates a fresh chunk, so
+ * payload views handed out earlier stay valid; memory is bounded by the chunk size plus what the
+ * caller keeps.
+ */
+import type { FileOps } from './file-ops.js';
+import { readFully } from './file-ops.js';
+import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, readFrame, readSeq, type FrameOutcome } from './format.js';
+
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+const EMPTY = Buffer.alloc(0);
+
+export class SegmentWalker {
+  buf: Buffer = EMPTY;
+  private bufStart: number;
+  private bufLen = 0;
+  private pos = 0;
+
+  constructor(
+    private readonly ops: FileOps,
+    private readonly fd: number,
+    startOffset: number,
+    /** Where frame data ends (a sealed segment's dataEnd); null: the file's current size. */
+    private limit: number | null,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {
+    this.bufStart = startOffset;
+  }
+
+  /** File offset of the next frame. */
+  get offset(): number {
+    return this.bufStart + this.pos;
+  }
+
+  setLimit(limit: number | null): void {
+    this.limit = limit;
+  }
+
+  dataEnd(): number {
+    return this.limit ?? this.ops.fstatSizeSync(this.fd);
+  }
+
+  /** The next outcome; frame offsets (payloadStart/End, next) index into `this.buf`. */
+  next(): FrameOutcome {
+    for (;;) {
+      const out = readFrame(this.buf, this.pos, this.bufLen);
+      if (out.kind === 'frame') {
+        this.pos = out.next;
+        return out;
+      }
+      if (out.kind === 'corrupt') return out;
+      // end, incomplete or zeros within the chunk: more of the file may follow.
+      let need = 0;
+      if (out.kind === 'incomplete' && this.bufLen - this.pos >= 4) need = 8 + this.buf.readUInt32LE(this.pos);
+      if (!this.refill(need)) return out;
+    }
+  }
+
+  /** Moves to a file offset (after a resync); the next frame is read from there. */
+  seek(offsetBytes: number): void {
+    this.buf = EMPTY;
+    this.bufStart = offsetBytes;
+    this.bufLen = 0;
+    this.pos = 0;
+  }
+
+  /**
+   * Searches forward from `fromOffset` for the next offset holding a whole frame whose CRC is valid
+   * and whose seq is at least `minSeq`. Used to tell a torn tail from mid-log corruption, and by
+   * the skip policy to salvage what follows a bad record. Returns -1 when there is none.
+   */
+  findNextValidFrame(fromOffset: number, minSeq: number): number {
+    const end = this.dataEnd();
+    if (fromOffset >= end) return -1;
+    // Rare path: read the rest of the segment at once (segments are bounded by their rotation size).
+    const rest = readFully(this.ops, this.fd, end - fromOffset, fromOffset);
+    const maxSeq = minSeq + 2 ** 32;
+    for (let p = 0; p + 26 <= rest.length; p++) {
+      const length = rest.readUInt32LE(p);
+      if (length < FRAME_MIN_LENGTH || length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES) continue;
+      if (p + 8 + length > rest.length) continue;
+      const seq = readSeq(rest, p + 6);
+      if (seq < minSeq || seq > maxSeq) continue;
+      if (readFrame(rest, p, rest.length).kind === 'frame') return fromOffset + p;
+    }
+    return -1;
+  }
+
+  private refill(need: number): boolean {
+    const fileEnd = this.dataEnd();
+    const haveFileEnd = this.bufStart + this.bufLen;
+    if (fileEnd <= haveFileEnd) return false;
+    const keep = this.bufLen - this.pos;
+    const want = Math.min(keep + (fileEnd - haveFileEnd), Math.max(this.chunkBytes, need, keep + 1));
+    const nb = Buffer.allocUnsafe(want);
+    this.buf.copy(nb, 0, this.pos, this.bufLen);
+    let got = keep;
+    while (got < want) {
+      const n = this.ops.readSync(this.fd, nb, got, want - got, this.bufStart + this.pos + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.bufStart += this.pos;
+    this.buf = nb;
+    this.bufLen = got;
+    this.pos = 0;
+    return got > keep;
+  }
+}
