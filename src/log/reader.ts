@@ -256,6 +256,7 @@ export class LogCursor {
       this.accept(rec);
       return true;
     }
+    if (!seg.footer && this.sealedSince(seg)) return this.endOfSealed(this.segs[this.segIdx]!);
     if (out.kind === 'corrupt') return this.bad(seg, walker.offset, out.reason);
     // end, incomplete or zeros: the data of this segment is exhausted for now.
     if (seg.footer) {
@@ -314,19 +315,22 @@ export class LogCursor {
     return true;
   }
 
+  /**
+   * Did a writer seal this segment since we listed it? Then its footer now follows exactly the data
+   * we read, and the bytes we just met are the footer, not a frame.
+   */
+  private sealedSince(seg: SegmentMeta): boolean {
+    const fresh = inspectSegment(this.reader.ops, this.reader.dir, seg.name);
+    if (!fresh.footer || fresh.footer.dataEnd !== this.walker!.offset || this.pending.length > 0) return false;
+    this.segs[this.segIdx] = fresh;
+    this.walker!.setLimit(fresh.footer.dataEnd);
+    return true;
+  }
+
   private endOfUnsealed(seg: SegmentMeta, tornReason: string | null): boolean {
     const walker = this.walker!;
     const isLast = this.segIdx === this.segs.length - 1;
-    if (this.opts.follow) {
-      // Did the writer seal it since we looked? Then its footer now follows the data we read.
-      const fresh = inspectSegment(this.reader.ops, this.reader.dir, seg.name);
-      if (fresh.footer && fresh.footer.dataEnd === walker.offset && this.pending.length === 0) {
-        this.segs[this.segIdx] = fresh;
-        walker.setLimit(fresh.footer.dataEnd);
-        return this.endOfSealed(fresh);
-      }
-      if (isLast) return false;
-    }
+    if (this.opts.follow && isLast) return false;
     if (!isLast) return this.bad(seg, walker.offset, `segment is not sealed but ${this.segs[this.segIdx + 1]!.name} follows it`);
     const offset = walker.offset;
     const dataEnd = walker.dataEnd();

@@ -1,0 +1,65 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pendingOrders } from '../src/events/pending.js';
+import type { FillEvent, OrderEvent, TapeEvent } from '../src/events/types.js';
+
+let t = 0n;
+const order = (orderId: string, action: OrderEvent['action'], qty = 100, runId = 'r1'): OrderEvent => ({
+  type: 'order', ts: ++t, runId, orderId, venue: 'V', symbol: 'S', side: 'buy', kind: 'limit', action, price: 10, qty,
+});
+const fill = (orderId: string, qty: number, runId = 'r1'): FillEvent => ({
+  type: 'fill', ts: ++t, runId, fillId: `f${t}`, orderId, venue: 'V', symbol: 'S', side: 'buy', price: 10, qty,
+});
+const ids = (evs: TapeEvent[], runId?: string) =>
+  pendingOrders(evs, runId === undefined ? {} : { runId }).map((p) => `${p.order.runId}/${p.order.orderId}`);
+
+test('a new with nothing after it is pending; ack does not close it', () => {
+  const evs = [order('a', 'new'), order('a', 'ack')];
+  assert.equal(ids(evs), ['r1/a']);
+  const [p] = pendingOrders(evs);
+  assert.is(p?.order.action, 'new');
+  assert.is(p?.filledQty, 0);
+});
+
+test('cancel, reject and expire close an order', () => {
+  for (const action of ['cancel', 'reject', 'expire'] as const) {
+    assert.equal(ids([order('a', 'new'), order('a', action)]), [], action);
+  }
+});
+
+test('partial fills keep it pending; fills for the whole qty close it', () => {
+  const partial = [order('a', 'new', 100), fill('a', 40)];
+  assert.equal(ids(partial), ['r1/a']);
+  assert.is(pendingOrders(partial)[0]?.filledQty, 40);
+  assert.equal(ids([...partial, fill('a', 60)]), []);
+  assert.equal(ids([order('b', 'new', 0.3), fill('b', 0.1), fill('b', 0.2)]), [], 'float sums close');
+});
+
+test('replace changes the qty a fill must reach', () => {
+  assert.equal(ids([order('a', 'new', 100), fill('a', 50), order('a', 'replace', 50)]), []);
+  assert.equal(ids([order('a', 'new', 100), order('a', 'replace', 200), fill('a', 100)]), ['r1/a']);
+});
+
+test('terminal events before the new, or for other orders, do not close it', () => {
+  assert.equal(ids([order('a', 'cancel'), fill('a', 100), order('a', 'new')]), ['r1/a']);
+  assert.equal(ids([order('a', 'new'), order('b', 'new'), order('b', 'cancel')]), ['r1/a']);
+});
+
+test('orders are scoped by run, and runId filters', () => {
+  const evs = [order('a', 'new', 100, 'r1'), order('a', 'new', 100, 'r2'), order('a', 'cancel', 100, 'r2'), order('c', 'new', 5, 'r2')];
+  assert.equal(ids(evs), ['r1/a', 'r2/c']);
+  assert.equal(ids(evs, 'r2'), ['r2/c']);
+  assert.equal(ids(evs, 'r3'), []);
+});
+
+test('results follow the order of the new events; works on any iterable', () => {
+  function* gen(): Generator<TapeEvent> {
+    yield order('z', 'new');
+    yield { type: 'tick', ts: ++t, runId: 'r1', venue: 'V', symbol: 'S' };
+    yield order('y', 'new');
+  }
+  assert.equal(ids([...gen()]), ['r1/z', 'r1/y']);
+  assert.equal(pendingOrders(gen()).map((p) => p.order.orderId), ['z', 'y']);
+});
+
+test.run();
