@@ -368,6 +368,10 @@ export class LogCursor {
     const isTail = !seg.footer && this.segIdx === this.segs.length - 1;
     const walker = this.walker!;
     const minSeq = this.expectedSeq ?? 0;
+    if (isTail && !this.opts.follow && walker.findNextValidFrame(offsetBytes + 1, minSeq) < 0) {
+      const start = this.pending.length > 0 ? this.pendingOffset(offsetBytes) : offsetBytes;
+      return this.torn(seg, start, walker.dataEnd() - start, reason);
+    }
     if (policy === 'skip') {
       this.problems.push({ kind: 'skipped', file: seg.name, offsetBytes, seq: this.expectedSeq ?? undefined, reason });
       this.pending.length = 0;
@@ -379,10 +383,6 @@ export class LogCursor {
         return true;
       }
       return this.nextSegmentAfterSkip(seg);
-    }
-    if (isTail && policy !== 'absolute' && !this.opts.follow && walker.findNextValidFrame(offsetBytes + 1, minSeq) < 0) {
-      const start = this.pending.length > 0 ? this.pendingOffset(offsetBytes) : offsetBytes;
-      return this.torn(seg, start, walker.dataEnd() - start, reason);
     }
     if (policy === 'point-in-time') {
       this.problems.push({ kind: 'corrupt', file: seg.name, offsetBytes, seq: this.expectedSeq ?? undefined, reason });
