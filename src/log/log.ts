@@ -780,6 +780,9 @@ export class Log {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.failure) {
+      if (this.flushing) await this.flushing.catch(() => {});
+      this.closeQuietly(this.seg.fd);
+      for (const fd of this.retiredFds.splice(0)) this.closeQuietly(fd);
       this.release();
       throw this.failure;
     }
