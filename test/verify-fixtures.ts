@@ -33,8 +33,8 @@ export function ticks(n: number, opts: { runId?: string; start?: number } = {}):
 }
 
 /** Writes events into a fresh recording and closes it (every segment sealed). */
-export async function record(dir: string, events: readonly TapeEvent[], segmentBytes = 4096): Promise<void> {
-  const log = await openEventLog(dir, { segmentBytes, durability: 'async', measureLatency: false });
+export async function record(dir: string, events: readonly TapeEvent[], opts: { segmentBytes?: number; indexEveryBytes?: number } = {}): Promise<void> {
+  const log = await openEventLog(dir, { segmentBytes: opts.segmentBytes ?? 4096, indexEveryBytes: opts.indexEveryBytes, durability: 'async', measureLatency: false });
   for (const ev of events) writeEvent(log, ev);
   await log.close();
 }
