@@ -14,7 +14,7 @@
  *          24 lastSeq i64 | 32 firstTs i64 | 40 lastTs i64 | 48 dataEnd u64 | 56 indexCount u32
  *          60 chain u32 | 64 reserved u32 | 68 footerCrc u32 (CRC-32 of the index entries and trailer bytes 0..67)
  */
-import { crc32 } from './crc.js';
+import { crc32, crc32Range } from './crc.js';
 
 export const FORMAT_VERSION = 1;
 export const HEADER_BYTES = 64;
@@ -112,7 +112,7 @@ export function writeFrame(
   target.writeBigInt64LE(tsNs, offset + 14);
   target.set(payload, offset + FRAME_PREFIX_BYTES);
   const end = offset + FRAME_PREFIX_BYTES + n;
-  const c = crc32(target.subarray(offset + 4, end));
+  const c = crc32Range(target, offset + 4, end);
   target.writeUInt32LE(c, end);
   return c;
 }
@@ -152,7 +152,7 @@ export function readFrame(b: Buffer, pos: number, end: number): FrameOutcome {
   if (total > avail) return { kind: 'incomplete', reason: `frame of ${total} bytes extends past the end of data (${avail} bytes left)` };
   const crcAt = pos + 4 + length;
   const crc = b.readUInt32LE(crcAt);
-  if (crc32(b.subarray(pos + 4, crcAt)) !== crc) return { kind: 'corrupt', reason: 'frame checksum mismatch' };
+  if (crc32Range(b, pos + 4, crcAt) !== crc) return { kind: 'corrupt', reason: 'frame checksum mismatch' };
   const type = b[pos + 4]!;
   if (type === 0) return { kind: 'corrupt', reason: 'frame type 0 is invalid' };
   return {
