@@ -64,6 +64,17 @@ test('max position blocks orders that could take the position past the limit; wa
   assert.is(r.summary.blocked, 2);
 });
 
+test('a warning fires once on entering the warn zone, again after leaving it', () => {
+  const buy = (ctx: StrategyContext, qty: number) => ctx.submit({ symbol: 'ABC', side: 'buy', kind: 'market', qty });
+  const strat = perTick([(ctx) => buy(ctx, 9), (ctx) => buy(ctx, 9), (ctx) => buy(ctx, 1), (ctx) => buy(ctx, 9)]);
+  const r = run([quote(0, 100, 101), quote(1, 100, 101), quote(2, 100, 101), quote(3, 100, 101)], strat, { risk: { maxNotional: 1000 } });
+  // 909, 909 (still in the zone), 101 (leaves it), 909 (enters again)
+  assert.equal(byType(r, 'risk').map((e) => [e.severity, e.value, e.ts]), [
+    ['warn', 909, T0],
+    ['warn', 909, T0 + 3n * MS],
+  ]);
+});
+
 test('per-symbol maxPosition map with a * default', () => {
   const strat = perTick([
     (ctx) => {

@@ -1,0 +1,104 @@
+/**
+ * Moving-average crossover. Per symbol, a fast and a slow simple moving average of the mid
+ * (over the last `fast` / `slow` ticks that carry both bid and ask). When the fast average
+ * crosses above the slow one the strategy targets +qty; when it crosses below, −qty
+ * ('long-short') or flat ('long-flat'). Each crossover is a `cross` signal (value +1 / −1, with
+ * both averages in meta); the order that follows is caused by it. Orders are market orders for
+ * the difference between the target and the position plus what is already working.
+ *
+ * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/ma-crossover.ts`, or
+ * `maCrossover({ fast: 5, slow: 20, qty: 10 })` in code.
+ */
+import { defineStrategy, type StrategyContext } from '../../src/backtest/strategy.js';
+import type { TickEvent } from '../../src/events/types.js';
+
+export interface MaCrossoverOptions {
+  /** Fast window, in quotes. */
+  fast: number;
+  /** Slow window, in quotes. */
+  slow: number;
+  /** Position size held after a crossover. */
+  qty: number;
+  mode: 'long-short' | 'long-flat';
+  /** Only trade this symbol ('' = every symbol, independently). */
+  symbol: string;
+  /** Time in force of the orders. */
+  tif: 'ioc' | 'gtc' | 'day';
+}
+
+/** A fixed window of numbers with a running sum. */
+class Window {
+  private readonly buf: number[];
+  private i = 0;
+  private n = 0;
+  sum = 0;
+  constructor(private readonly size: number) {
+    this.buf = new Array<number>(size).fill(0);
+  }
+  push(v: number): void {
+    if (this.n === this.size) this.sum -= this.buf[this.i]!;
+    else this.n++;
+    this.buf[this.i] = v;
+    this.sum += v;
+    this.i = (this.i + 1) % this.size;
+  }
+  get full(): boolean {
+    return this.n === this.size;
+  }
+  get mean(): number {
+    return this.sum / this.n;
+  }
+}
+
+interface SymbolState {
+  fast: Window;
+  slow: Window;
+  /** Sign of fast − slow at the last quote where they differed; 0 before that. */
+  side: number;
+}
+
+export default defineStrategy<MaCrossoverOptions>({
+  name: 'ma-crossover',
+  description: 'fast/slow moving average of the mid; long above, short (or flat) below',
+  defaults: { fast: 5, slow: 20, qty: 1, mode: 'long-short', symbol: '', tif: 'ioc' },
+  create(o) {
+    if (!(Number.isInteger(o.fast) && Number.isInteger(o.slow) && o.fast >= 1 && o.slow > o.fast)) {
+      throw new RangeError(`ma-crossover: need integer windows with 1 ≤ fast < slow (got ${o.fast}, ${o.slow})`);
+    }
+    if (!(o.qty > 0)) throw new RangeError(`ma-crossover: qty must be > 0 (got ${o.qty})`);
+    const states = new Map<string, SymbolState>();
+
+    const retarget = (symbol: string, target: number, ctx: StrategyContext): void => {
+      let working = 0;
+      for (const w of ctx.openOrders(symbol)) working += w.side === 'buy' ? w.remaining : -w.remaining;
+      const delta = target - ctx.position(symbol) - working;
+      if (Math.abs(delta) < 1e-9) return;
+      ctx.submit({ symbol, side: delta > 0 ? 'buy' : 'sell', kind: 'market', qty: Math.abs(delta), tif: o.tif });
+    };
+
+    return {
+      onTick(tick: TickEvent, ctx: StrategyContext): void {
+        if (o.symbol !== '' && tick.symbol !== o.symbol) return;
+        if (tick.bid === undefined || tick.ask === undefined) return;
+        let st = states.get(tick.symbol);
+        if (!st) {
+          st = { fast: new Window(o.fast), slow: new Window(o.slow), side: 0 };
+          states.set(tick.symbol, st);
+        }
+        const mid = (tick.bid + tick.ask) / 2;
+        st.fast.push(mid);
+        st.slow.push(mid);
+        if (!st.slow.full) return;
+        const fast = st.fast.mean;
+        const slow = st.slow.mean;
+        const side = Math.sign(fast - slow);
+        if (side === 0 || side === st.side) return;
+        const first = st.side === 0;
+        st.side = side;
+        if (first) return; // the first comparison is a state, not a crossover
+        ctx.signal('cross', side, { fast, slow });
+        retarget(tick.symbol, side > 0 ? o.qty : o.mode === 'long-short' ? -o.qty : 0, ctx);
+      },
+    };
+  },
+});

@@ -1,0 +1,27 @@
+export { BacktestEngine, StrategyError, type BacktestOptions, type BacktestSummary, type EmitFn } from './engine.js';
+export { Ledger, type PositionSummary } from './ledger.js';
+export { RiskManager, type OrderRiskInput, type RiskDecision, type RiskOptions } from './risk.js';
+export {
+  defineStrategy,
+  loadStrategy,
+  type OrderRequest,
+  type OrderStatus,
+  type OrderView,
+  type Strategy,
+  type StrategyContext,
+  type StrategyDefinition,
+  type StrategyFactory,
+  type TimeInForce,
+} from './strategy.js';
+export {
+  SimVenue,
+  latencyFn,
+  remainingOf,
+  type Book,
+  type FeeSchedule,
+  type LatencySpec,
+  type OrderState,
+  type VenueHost,
+  type VenueOptions,
+} from './venue.js';
+export { runBacktest, type BacktestRun } from './harness.js';
