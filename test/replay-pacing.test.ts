@@ -239,7 +239,7 @@ test('controls from inside a subscriber take effect at once', () => {
   const at: number[] = [];
   bus.events$.subscribe((e) => {
     at.push(sched.now());
-    if (e.symbol === 'S1') r.pause();
+    if (e.type === 'tick' && e.symbol === 'S1') r.pause();
   });
   sched.schedule(() => r.resume(), 3000);
   r.start({ speed: 'max' });

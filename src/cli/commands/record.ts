@@ -1,0 +1,191 @@
+/**
+ * `tapedeck record <dir>`: canonical JSONL (or raw venue messages) from stdin / --input, or a
+ * WebSocket feed with --ws, into a recording. SIGINT/SIGTERM stop reading, write session-end,
+ * make everything durable and seal; the exit code is then 0.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { normalizeDurability, type DurabilityMode } from '../../log/index.js';
+import { openInput } from '../../record/input.js';
+import { Recorder, type ClockMode, type RecordSummary, type RecordWarning } from '../../record/recorder.js';
+import { parseSize } from '../../record/size.js';
+import { recordJsonl, recordVenueLines } from '../../record/sources.js';
+import { recordWebSocket, type WsFormat } from '../../record/ws.js';
+import { formatCount } from '../progress.js';
+
+/** Warnings printed per run before the rest are only counted (rejects are all stored anyway). */
+const MAX_WARNINGS = 100;
+
+export function warningPrinter(stream: NodeJS.WritableStream = process.stderr): (w: RecordWarning) => void {
+  let n = 0;
+  return (w) => {
+    n++;
+    if (n <= MAX_WARNINGS) stream.write(`tapedeck: warning: ${w.message} (stored as a reject event)\n`);
+    else if (n === MAX_WARNINGS + 1) stream.write(`tapedeck: warning: more bad input; further warnings suppressed (the summary counts every reject)\n`);
+  };
+}
+
+/** JSON with bigints as decimal strings. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+function kinds(m: Record<string, number>): string {
+  return Object.entries(m)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${formatCount(v)}`)
+    .join(', ');
+}
+
+/** The human summary (stderr). */
+export function describeSummary(verb: string, s: RecordSummary & { format?: string }): string {
+  const types = Object.entries(s.byType)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${t} ${formatCount(n)}`)
+    .join(', ');
+  const lines = [
+    `${verb} ${formatCount(s.events)} events${types ? ` (${types})` : ''} into ${s.dir}, run ${s.runId}` +
+      `${s.rejects ? `; ${formatCount(s.rejects)} rejected (stored as reject events)` : ''}`,
+  ];
+  if (Object.keys(s.unmapped).length > 0) lines.push(`  unmapped messages, counted not recorded: ${kinds(s.unmapped)}`);
+  if (Object.keys(s.control).length > 0) lines.push(`  connection lines: ${kinds(s.control)}`);
+  if (s.gaps || s.reconnects) lines.push(`  gaps ${s.gaps}, reconnects ${s.reconnects}`);
+  if (s.firstTs !== null) lines.push(`  seq ${s.firstSeq}..${s.lastSeq}, ${s.durationMs.toFixed(1)} ms of ${s.clock}-clock time`);
+  return lines.join('\n') + '\n';
+}
+
+export interface CommonArgs {
+  dir: string;
+  'run-id'?: string;
+  durability: DurabilityMode;
+  'segment-size'?: string;
+  strict: boolean;
+  json: boolean;
+  deterministic: boolean;
+}
+
+export function commonOptions<T>(y: Argv<T>) {
+  return y
+    .option('run-id', { type: 'string', describe: 'The run id stamped on events that carry none (default: generated)' })
+    .option('durability', {
+      choices: ['strict', 'batched', 'async'] as const,
+      default: 'batched' as DurabilityMode,
+      describe: 'strict: fsync before acknowledging; batched: group fsyncs; async: fsync in the background',
+    })
+    .option('segment-size', { type: 'string', describe: 'Rotate segments at about this size (e.g. 64MiB)' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first bad line (exit 65) instead of storing it as a reject event' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print a machine-readable summary on stdout' })
+    .option('deterministic', { type: 'boolean', default: false, describe: 'No wall-clock or host details in session-start; a reproducible run id' });
+}
+
+/** Installs SIGINT/SIGTERM handlers that abort `ac`; a second signal exits at once (the log's exit
+ * hook still makes written data durable). Returns the uninstaller. */
+export function onStopSignals(ac: AbortController): () => void {
+  let count = 0;
+  const handler = (sig: NodeJS.Signals) => {
+    count++;
+    if (count > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    ac.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+interface RecordArgs extends CommonArgs {
+  input?: string;
+  ws?: string;
+  format: WsFormat;
+  send?: string[];
+  clock: ClockMode;
+  'max-attempts'?: number;
+  'metrics-interval': number;
+}
+
+export const recordCommand: CommandModule<object, RecordArgs> = {
+  command: 'record <dir>',
+  describe: 'Record canonical JSONL from stdin (or --input), or a WebSocket feed (--ws), into a recording',
+  builder: (y) =>
+    commonOptions(
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'The recording directory (created if needed)' })
+        .option('input', { alias: 'i', type: 'string', nargs: 1, describe: "Read this file instead of stdin ('-': stdin)" })
+        .option('ws', { type: 'string', describe: 'Record this WebSocket feed (ws:// or wss://)' })
+        .option('format', {
+          choices: ['canonical', 'binance', 'coinbase'] as const,
+          default: 'canonical' as WsFormat,
+          describe: 'Messages: canonical tapedeck events, or Binance / Coinbase public market data mapped to ticks',
+        })
+        .option('send', { type: 'string', array: true, describe: 'With --ws: send this message after each (re)connect (e.g. a subscribe request)' })
+        .option('clock', {
+          choices: ['receive', 'source'] as const,
+          default: 'receive' as ClockMode,
+          describe: "ts: when the recorder received the event, or the event's own ts",
+        })
+        .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
+        .option('metrics-interval', { type: 'number', default: 1000, hidden: true, describe: 'ms between metrics.json updates (0: never)' })
+        .conflicts('ws', 'input')
+        .check((a) => {
+          if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
+          if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
+          return true;
+        }),
+    ) as unknown as Argv<RecordArgs>,
+  handler: async (argv) => {
+    normalizeDurability(argv.durability);
+    const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
+    // yargs hands a lone '-' over as ''.
+    const inputName = argv.input === undefined || argv.input === '' ? '-' : argv.input;
+    // Open a named input before creating anything, so a missing file is a plain I/O error.
+    const input = argv.ws === undefined ? openInput(inputName) : null;
+    const source = argv.ws !== undefined ? `ws:${argv.ws}` : inputName === '-' ? 'stdin' : `file:${inputName}`;
+    const ac = new AbortController();
+    const uninstall = onStopSignals(ac);
+    let rec: Recorder | null = null;
+    try {
+      rec = await Recorder.open(argv.dir, {
+        runId: argv['run-id'],
+        durability: argv.durability,
+        segmentSize,
+        clock: argv.clock,
+        strict: argv.strict,
+        deterministic: argv.deterministic,
+        source,
+        args: process.argv.slice(2),
+        onWarning: warningPrinter(),
+        publishMetricsMs: argv['metrics-interval'] > 0 ? argv['metrics-interval'] : 0,
+      });
+      const stopInput = () => input?.close();
+      ac.signal.addEventListener('abort', stopInput, { once: true });
+      if (argv.ws !== undefined) {
+        await recordWebSocket(rec, {
+          url: argv.ws,
+          format: argv.format,
+          send: argv.send,
+          signal: ac.signal,
+          maxAttempts: argv['max-attempts'],
+          onStatus: argv.json ? undefined : (m) => process.stderr.write(`tapedeck: ${m}\n`),
+        });
+      } else if (argv.format === 'canonical') {
+        await recordJsonl(rec, input!, { signal: ac.signal });
+      } else {
+        await recordVenueLines(rec, input!, argv.format, { signal: ac.signal });
+      }
+      input?.close();
+      const summary = await rec.close();
+      if (argv.json) process.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
+      else process.stderr.write(describeSummary('recorded', summary));
+    } catch (err) {
+      input?.close();
+      if (rec) {
+        const s = await rec.close({ error: err }).catch(() => null);
+        if (s && argv.json) process.stdout.write(`${toJson(s)}\n`);
+      }
+      throw err;
+    } finally {
+      uninstall();
+    }
+  },
+};

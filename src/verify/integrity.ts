@@ -1,0 +1,543 @@
+/**
+ * `tapedeck verify`: an independent integrity walk over every byte of a recording.
+ *
+ * This deliberately does not go through LogReader: the reader trusts what it has already checked
+ * (it seeks by index, stops at the first problem, treats some damage as a torn tail), while a
+ * verifier must check everything the format promises, say exactly where it is broken, and be
+ * able to keep going (`all`). It shares only the pure byte layout (format.ts) and the chunked
+ * frame walker with the log. It opens every file read-only and never writes.
+ */
+import * as path from 'node:path';
+import { TapedeckError } from '../errors.js';
+import { chainUpdate, crc32 } from '../log/crc.js';
+import { readFully, realFileOps, type FileOps } from '../log/file-ops.js';
+import {
+  FLAG_BATCH_CONT,
+  FORMAT_VERSION,
+  HEADER_BYTES,
+  INDEX_ENTRY_BYTES,
+  INT64_MIN,
+  TRAILER_BYTES,
+  TRAILER_MAGIC,
+  decodeHeader,
+  type IndexEntry,
+  type SegmentHeader,
+  type SegmentTrailer,
+} from '../log/format.js';
+import { parseSegmentName } from '../log/names.js';
+import { listSegmentNames } from '../log/segment-file.js';
+import { SegmentWalker } from '../log/walker.js';
+import { decodePayload, encodePayload, isCanonicalPayload, isKnownTag, SCHEMA_VERSION, validateEvent } from '../events/index.js';
+import { StreamDigest } from './digest.js';
+
+/** What kind of promise of the format a problem breaks. */
+export type ProblemKind =
+  /** A segment header, or the file name against it. */
+  | 'segment'
+  /** The chain of segments is broken: a segment is missing, duplicated, replaced or out of order. */
+  | 'missing-segment'
+  /** A frame's structure or CRC, or an atomic batch cut short. */
+  | 'frame'
+  /** Frames out of order: a seq gap or repeat, a timestamp going back. */
+  | 'order'
+  /** The footer's trailer against the segment's contents, or its checksum. */
+  | 'footer'
+  /** A sparse index entry that does not point at the frame it names. */
+  | 'index'
+  /** A payload that does not decode, or does not re-encode to the same bytes. */
+  | 'canonical';
+
+export interface VerifyProblem {
+  kind: ProblemKind;
+  /** Segment file name (within the recording directory). */
+  file: string;
+  offsetBytes: number;
+  /** The seq at (or expected at) the spot, when known. */
+  seq?: number;
+  reason: string;
+}
+
+/** A torn tail: the expected trace of a crash mid-write, not corruption. */
+export interface TornTail {
+  file: string;
+  /** Where the last complete record ends: the next writer's open cuts the file here. */
+  offsetBytes: number;
+  /** Bytes the next writer will drop (and keep in a side file). */
+  bytes: number;
+  /** The seq the next record will get. */
+  seq: number;
+  reason: string;
+}
+
+export interface VerifyProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  file: string;
+}
+
+export interface VerifyOptions {
+  /** Collect every problem instead of stopping at the first. */
+  all?: boolean;
+  onProgress?: (p: VerifyProgress) => void;
+  fileOps?: FileOps;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  dir: string;
+  segments: number;
+  /** Records in the recording (a torn tail's are not). */
+  records: number;
+  /** Bytes of segment files on disk. */
+  bytes: number;
+  firstTs: bigint | null;
+  lastTs: bigint | null;
+  /** The recording's digest (see digest.ts); null when a problem was found. */
+  digest: string | null;
+  problems: VerifyProblem[];
+  tornTail: TornTail | null;
+  /** Records whose payloads could not be checked for canonical form (a type or schema version this tapedeck does not know). */
+  uncheckedRecords: number;
+}
+
+/** Thrown inside the walk to stop at the first problem. */
+class StopWalk extends Error {}
+
+/** The footer as found on disk, parsed without trusting its checksum, so damage can be located. */
+type FooterProbe =
+  | { kind: 'none' }
+  | { kind: 'footer'; start: number; trailerStart: number; trailer: SegmentTrailer; crcOk: boolean; version: number }
+  /** Looks like a footer, but the trailer cannot say where the frames end. */
+  | { kind: 'damaged'; trailerStart: number; reason: string; offsetBytes: number };
+
+interface PrevSegment {
+  name: string;
+  segmentNo: number;
+  nextSeq: number;
+  lastTs: bigint;
+  chain: number;
+  /** False when its frames were damaged and no intact footer says how it ended: links to it are unknowable. */
+  trusted: boolean;
+}
+
+interface PendingRecord {
+  offset: number;
+  seq: number;
+  tsNs: bigint;
+  type: number;
+  payload: Buffer;
+}
+
+/** Per-segment walk state. */
+interface SegmentCtx {
+  name: string;
+  size: number;
+  header: SegmentHeader | null;
+  firstSeq: number;
+  isTail: boolean;
+  /** Stop quietly at the first non-frame: the footer is damaged, so where frames end is unknown. */
+  endAtGarbage: boolean;
+  expectedSeq: number | null;
+  lastTs: bigint | null;
+  chain: number;
+  frames: number;
+  firstTs: bigint | null;
+  segLastTs: bigint | null;
+  /** End of the last complete unit (record or batch), and the seq after it. */
+  goodEnd: number;
+  goodSeq: number;
+  pending: PendingRecord[];
+  /** The footer's index entries that passed the shape check, with their byte offsets in the file. */
+  index: { e: IndexEntry; at: number }[];
+  indexStart: number;
+  ix: number;
+  /** Frame-level damage was reported: the footer's totals can no longer be compared meaningfully. */
+  damaged: boolean;
+  canonicalCheck: boolean;
+}
+
+const PROGRESS_EVERY_FRAMES = 8192;
+
+/** Verifies a recording without modifying it. Throws only when `dir` is not a recording at all. */
+export function verifyRecording(dir: string, opts: VerifyOptions = {}): VerifyResult {
+  const ops = opts.fileOps ?? realFileOps;
+  if (!ops.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
+  const names = listSegmentNames(ops, dir);
+  if (names.length === 0) throw new TapedeckError('NOT_FOUND', `${dir}: no segment files: not a recording`, { path: dir });
+  return new Verifier(ops, dir, names, opts).run();
+}
+
+class Verifier {
+  private readonly problems: VerifyProblem[] = [];
+  private readonly digest = new StreamDigest();
+  private tornTail: TornTail | null = null;
+  private records = 0;
+  private unchecked = 0;
+  private firstTs: bigint | null = null;
+  private lastTs: bigint | null = null;
+  private bytesTotal = 0;
+  private bytesBefore = 0;
+  private prev: PrevSegment | null = null;
+
+  constructor(
+    private readonly ops: FileOps,
+    private readonly dir: string,
+    private readonly names: string[],
+    private readonly opts: VerifyOptions,
+  ) {}
+
+  run(): VerifyResult {
+    const sizes = this.names.map((n) => this.ops.statSizeSync(path.join(this.dir, n)));
+    this.bytesTotal = sizes.reduce((a, b) => a + b, 0);
+    try {
+      for (let i = 0; i < this.names.length; i++) {
+        this.segment(i);
+        this.bytesBefore += sizes[i]!;
+        this.progress(0, this.names[i]!);
+      }
+    } catch (err) {
+      if (!(err instanceof StopWalk)) throw err;
+    }
+    const ok = this.problems.length === 0;
+    return {
+      ok,
+      dir: this.dir,
+      segments: this.names.length,
+      records: this.records,
+      bytes: this.bytesTotal,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      digest: ok ? this.digest.hex() : null,
+      problems: this.problems,
+      tornTail: this.tornTail,
+      uncheckedRecords: this.unchecked,
+    };
+  }
+
+  private problem(kind: ProblemKind, file: string, offsetBytes: number, reason: string, seq?: number): void {
+    this.problems.push(seq === undefined ? { kind, file, offsetBytes, reason } : { kind, file, offsetBytes, seq, reason });
+    if (!this.opts.all) throw new StopWalk();
+  }
+
+  private progress(offsetInSegment: number, file: string): void {
+    this.opts.onProgress?.({ bytesDone: this.bytesBefore + offsetInSegment, bytesTotal: this.bytesTotal, file });
+  }
+
+  // -- one segment -------------------------------------------------------------------------------
+
+  private segment(i: number): void {
+    const name = this.names[i]!;
+    const isLast = i === this.names.length - 1;
+    const parsed = parseSegmentName(name)!;
+    const fd = this.ops.openSync(path.join(this.dir, name), 'r');
+    try {
+      const size = this.ops.fstatSizeSync(fd);
+      if (size < HEADER_BYTES) {
+        this.problem('segment', name, 0, `file is ${size} bytes, shorter than a segment header (${HEADER_BYTES})`);
+        this.prev = null; // nothing to chain the next segment to
+        return;
+      }
+      const decoded = decodeHeader(readFully(this.ops, fd, HEADER_BYTES, 0));
+      let header: SegmentHeader | null = null;
+      if (typeof decoded === 'string') {
+        this.problem('segment', name, 0, decoded);
+      } else {
+        header = decoded;
+        if (header.segmentNo !== parsed.segmentNo || header.firstSeq !== parsed.firstSeq) {
+          this.problem(
+            'segment',
+            name,
+            header.segmentNo !== parsed.segmentNo ? 16 : 24,
+            `header says segment ${header.segmentNo} from seq ${header.firstSeq}, the file name says segment ${parsed.segmentNo} from seq ${parsed.firstSeq}`,
+          );
+        }
+      }
+      const firstSeq = header?.firstSeq ?? parsed.firstSeq;
+      this.checkLink(name, parsed.segmentNo, firstSeq, header);
+
+      const probe = this.probeFooter(fd, size);
+      if (probe.kind === 'damaged') this.problem('footer', name, probe.offsetBytes, probe.reason);
+      const trailer = probe.kind === 'footer' ? probe.trailer : null;
+      const prevLastTs = header && header.prevLastTs !== INT64_MIN ? header.prevLastTs : null;
+      const ctx: SegmentCtx = {
+        name,
+        size,
+        header,
+        firstSeq,
+        isTail: isLast && probe.kind === 'none',
+        endAtGarbage: probe.kind === 'damaged',
+        expectedSeq: firstSeq,
+        // Across a boundary, order against what the previous segment really held; the header's
+        // copy of it was checked in checkLink.
+        lastTs: this.prev ? (this.prev.lastTs === INT64_MIN ? null : this.prev.lastTs) : prevLastTs,
+        chain: header?.prevChain ?? this.prev?.chain ?? 0,
+        frames: 0,
+        firstTs: null,
+        segLastTs: null,
+        goodEnd: HEADER_BYTES,
+        goodSeq: firstSeq,
+        pending: [],
+        index: [],
+        indexStart: probe.kind === 'footer' ? probe.start : size,
+        ix: 0,
+        damaged: false,
+        canonicalCheck: header !== null && header.userVersion === SCHEMA_VERSION,
+      };
+      if (trailer) this.checkIndexShape(ctx, trailer);
+
+      const walker = new SegmentWalker(this.ops, fd, HEADER_BYTES, trailer ? trailer.dataEnd : null);
+      this.walk(ctx, walker);
+
+      if (trailer) {
+        for (; ctx.ix < ctx.index.length; ctx.ix++) {
+          const { e, at } = ctx.index[ctx.ix]!;
+          this.problem('index', name, at, `index entry for seq ${e.seq} points at byte ${e.offsetBytes}, which is not the start of a frame`, e.seq);
+        }
+        this.checkTrailer(ctx, probe as Extract<FooterProbe, { kind: 'footer' }>);
+      } else if (!isLast && probe.kind === 'none') {
+        this.problem('segment', name, size, `segment is not sealed but ${this.names[i + 1]} follows it`, ctx.expectedSeq ?? undefined);
+      }
+
+      // What the next segment must continue: the footer's word when it is intact (the writer built
+      // the next header from it), else what the frames said.
+      const intact = probe.kind === 'footer' && probe.crcOk;
+      const computedLastTs = ctx.segLastTs ?? (this.prev ? this.prev.lastTs : header?.prevLastTs ?? INT64_MIN);
+      this.prev = {
+        name,
+        segmentNo: parsed.segmentNo,
+        nextSeq: intact ? trailer!.lastSeq + 1 : (ctx.expectedSeq ?? firstSeq + ctx.frames),
+        lastTs: intact && trailer!.recordCount > 0 ? trailer!.lastTs : computedLastTs,
+        chain: intact ? trailer!.chain : ctx.chain,
+        trusted: intact || !ctx.damaged,
+      };
+    } finally {
+      this.ops.closeSync(fd);
+    }
+  }
+
+  /** The header's links to the previous segment: number, first seq, chain checksum, last ts. */
+  private checkLink(name: string, segmentNo: number, firstSeq: number, header: SegmentHeader | null): void {
+    const p = this.prev;
+    if (!p) return; // the first segment (or one after an unreadable file): compaction may have removed its predecessors
+    if (segmentNo !== p.segmentNo + 1) {
+      const reason =
+        segmentNo <= p.segmentNo
+          ? `segment number ${segmentNo} does not follow ${p.segmentNo} (${p.name}): duplicated or out of order`
+          : `segment ${p.segmentNo + 1} is missing (found ${segmentNo} after ${p.segmentNo})`;
+      this.problem('missing-segment', name, 0, reason, firstSeq);
+    } else if (!p.trusted) {
+      // Already reported in the previous segment; comparing against guesses would only add noise.
+    } else if (firstSeq !== p.nextSeq) {
+      this.problem('missing-segment', name, 24, `starts at seq ${firstSeq} but ${p.name} ends at seq ${p.nextSeq - 1}`, firstSeq);
+    } else if (header && header.prevChain !== p.chain) {
+      this.problem('missing-segment', name, 40, `chain checksum does not follow ${p.name}: a segment was replaced`, firstSeq);
+    } else if (header && header.prevLastTs !== p.lastTs) {
+      this.problem('segment', name, 32, `previous-ts field ${header.prevLastTs} does not match the last ts ${p.lastTs} of ${p.name}`, firstSeq);
+    }
+  }
+
+  /**
+   * Finds the footer. A footer whose checksum fails is still parsed (and reported), so the frames
+   * can be checked up to its dataEnd and the damage located. A trailer that is recognisable (magic,
+   * or sizes that add up to the file) but broken is damage, never an unsealed segment: otherwise a
+   * flipped bit in the last segment's trailer would pass as a torn tail.
+   */
+  private probeFooter(fd: number, size: number): FooterProbe {
+    if (size < HEADER_BYTES + TRAILER_BYTES) return { kind: 'none' };
+    const trailerStart = size - TRAILER_BYTES;
+    const t = readFully(this.ops, fd, TRAILER_BYTES, trailerStart);
+    const magicOk = t.readUInt32LE(0) === TRAILER_MAGIC;
+    const indexCount = t.readUInt32LE(56);
+    const dataEnd = Number(t.readBigUInt64LE(48));
+    const footerBytes = indexCount * INDEX_ENTRY_BYTES + TRAILER_BYTES;
+    const sizesOk = dataEnd >= HEADER_BYTES && dataEnd + footerBytes === size;
+    if (!magicOk && !sizesOk) return { kind: 'none' };
+    if (!sizesOk) {
+      return {
+        kind: 'damaged',
+        trailerStart,
+        offsetBytes: trailerStart + 48,
+        reason: `footer trailer's dataEnd ${dataEnd} and index count ${indexCount} do not add up to the file size ${size}`,
+      };
+    }
+    const start = size - footerBytes;
+    const f = readFully(this.ops, fd, footerBytes, start);
+    const index: IndexEntry[] = [];
+    for (let k = 0, o = 0; k < indexCount; k++, o += INDEX_ENTRY_BYTES) {
+      index.push({ seq: Number(f.readBigUInt64LE(o)), tsNs: f.readBigInt64LE(o + 8), offsetBytes: Number(f.readBigUInt64LE(o + 16)) });
+    }
+    const o = footerBytes - TRAILER_BYTES;
+    const trailer: SegmentTrailer = {
+      recordCount: Number(f.readBigUInt64LE(o + 8)),
+      firstSeq: Number(f.readBigUInt64LE(o + 16)),
+      lastSeq: Number(f.readBigInt64LE(o + 24)),
+      firstTs: f.readBigInt64LE(o + 32),
+      lastTs: f.readBigInt64LE(o + 40),
+      dataEnd,
+      chain: f.readUInt32LE(o + 60),
+      index,
+    };
+    const crcOk = f.readUInt32LE(footerBytes - 4) === crc32(f.subarray(0, footerBytes - 4));
+    if (!magicOk) {
+      return { kind: 'damaged', trailerStart, offsetBytes: trailerStart, reason: 'bad footer trailer magic' };
+    }
+    return { kind: 'footer', start, trailerStart, trailer, crcOk, version: t.readUInt16LE(4) };
+  }
+
+  /** Entries must lie within the frames and ascend; bad ones are reported and left out of the match. */
+  private checkIndexShape(ctx: SegmentCtx, trailer: SegmentTrailer): void {
+    let last = -1;
+    trailer.index.forEach((e, k) => {
+      const at = ctx.indexStart + k * INDEX_ENTRY_BYTES;
+      if (e.offsetBytes < HEADER_BYTES || e.offsetBytes >= trailer.dataEnd) {
+        this.problem('index', ctx.name, at, `index entry ${k} (seq ${e.seq}) points at byte ${e.offsetBytes}, outside the frames (${HEADER_BYTES}..${trailer.dataEnd})`, e.seq);
+      } else if (e.offsetBytes <= last) {
+        this.problem('index', ctx.name, at, `index entry ${k} (seq ${e.seq}) at byte ${e.offsetBytes} does not come after the previous entry's byte ${last}`, e.seq);
+      } else {
+        ctx.index.push({ e, at });
+        last = e.offsetBytes;
+      }
+    });
+  }
+
+  // -- frames ------------------------------------------------------------------------------------
+
+  private walk(ctx: SegmentCtx, walker: SegmentWalker): void {
+    for (;;) {
+      const at = walker.offset;
+      const out = walker.next();
+      if (out.kind === 'frame') {
+        this.matchIndex(ctx, at, out.seq, out.tsNs);
+        let reason: string | null = null;
+        if (ctx.expectedSeq !== null && out.seq !== ctx.expectedSeq) reason = `seq ${out.seq} where ${ctx.expectedSeq} was expected`;
+        else if (ctx.lastTs !== null && out.tsNs < ctx.lastTs) reason = `timestamp ${out.tsNs} goes back from ${ctx.lastTs}`;
+        if (reason !== null) {
+          // Like the writer's recovery: a bad last frame with nothing valid after it is a torn tail.
+          if (ctx.isTail && this.tornAt(ctx, walker, walker.offset, reason)) return;
+          ctx.damaged = true;
+          this.problem('order', ctx.name, at, reason, out.seq);
+          // Resynchronise on this frame and read on.
+        }
+        ctx.expectedSeq = out.seq + 1;
+        ctx.lastTs = out.tsNs;
+        ctx.chain = chainUpdate(ctx.chain, out.crc);
+        ctx.frames++;
+        ctx.firstTs ??= out.tsNs;
+        ctx.segLastTs = out.tsNs;
+        ctx.pending.push({ offset: at, seq: out.seq, tsNs: out.tsNs, type: out.type, payload: walker.buf.subarray(out.payloadStart, out.payloadEnd) });
+        if ((out.flags & FLAG_BATCH_CONT) === 0) {
+          this.commit(ctx);
+          ctx.goodEnd = walker.offset;
+          ctx.goodSeq = ctx.expectedSeq;
+        }
+        if (ctx.frames % PROGRESS_EVERY_FRAMES === 0) this.progress(walker.offset, ctx.name);
+        continue;
+      }
+      if (out.kind === 'end') {
+        if (ctx.pending.length > 0) {
+          const reason = 'an atomic batch never completed';
+          if (ctx.isTail && this.tornAt(ctx, walker, walker.offset, reason)) return;
+          const start = ctx.pending[0]!;
+          ctx.pending.length = 0;
+          ctx.damaged = true;
+          this.problem('frame', ctx.name, start.offset, 'an atomic batch is cut by the end of the segment', start.seq);
+        }
+        return;
+      }
+      if (ctx.endAtGarbage) return;
+      const reason = out.kind === 'zeros' ? 'zero bytes where a frame should be' : out.reason;
+      if (ctx.isTail && this.tornAt(ctx, walker, at, reason)) return;
+      ctx.damaged = true;
+      ctx.pending.length = 0;
+      const sealedNote = out.kind === 'incomplete' && ctx.indexStart < ctx.size ? ' (a frame runs into the footer)' : '';
+      this.problem('frame', ctx.name, at, reason + sealedNote, ctx.expectedSeq ?? undefined);
+      const resume = walker.findNextValidFrame(at + 1, ctx.expectedSeq ?? 0);
+      if (resume < 0) return;
+      walker.seek(resume);
+      ctx.expectedSeq = null;
+    }
+  }
+
+  /**
+   * In the last, unsealed segment a bad spot with no valid frame after it is a torn tail: report
+   * what the next writer will cut (from the end of the last complete unit) and stop. False when
+   * valid frames follow: then it is corruption in the middle of the data.
+   */
+  private tornAt(ctx: SegmentCtx, walker: SegmentWalker, searchFrom: number, reason: string): boolean {
+    if (walker.findNextValidFrame(searchFrom + 1, ctx.goodSeq) >= 0) return false;
+    const size = walker.dataEnd();
+    ctx.pending.length = 0;
+    ctx.expectedSeq = ctx.goodSeq;
+    this.tornTail = { file: ctx.name, offsetBytes: ctx.goodEnd, bytes: size - ctx.goodEnd, seq: ctx.goodSeq, reason };
+    return true;
+  }
+
+  /** Index entries at or before this frame: each must name exactly the frame at its offset. */
+  private matchIndex(ctx: SegmentCtx, at: number, seq: number, tsNs: bigint): void {
+    for (; ctx.ix < ctx.index.length; ctx.ix++) {
+      const { e, at: where } = ctx.index[ctx.ix]!;
+      if (e.offsetBytes > at) return;
+      if (e.offsetBytes < at) {
+        this.problem('index', ctx.name, where, `index entry for seq ${e.seq} points at byte ${e.offsetBytes}, which is not the start of a frame`, e.seq);
+      } else if (e.seq !== seq || e.tsNs !== tsNs) {
+        this.problem('index', ctx.name, where, `index entry says seq ${e.seq} ts ${e.tsNs}, the frame at byte ${at} holds seq ${seq} ts ${tsNs}`, seq);
+      }
+    }
+  }
+
+  /** A complete unit (a record, or a whole batch): it is part of the recording. */
+  private commit(ctx: SegmentCtx): void {
+    for (const r of ctx.pending) {
+      this.records++;
+      this.digest.update(r.tsNs, r.type, r.payload);
+      this.firstTs ??= r.tsNs;
+      this.lastTs = r.tsNs;
+      if (!ctx.canonicalCheck || !isKnownTag(r.type)) {
+        this.unchecked++;
+        continue;
+      }
+      const why = canonicalProblem(r.type, r.payload, r.seq, r.tsNs);
+      if (why !== null) this.problem('canonical', ctx.name, r.offset, why, r.seq);
+    }
+    ctx.pending.length = 0;
+  }
+
+  // -- footer ------------------------------------------------------------------------------------
+
+  private checkTrailer(ctx: SegmentCtx, probe: Extract<FooterProbe, { kind: 'footer' }>): void {
+    const t = probe.trailer;
+    const at = probe.trailerStart;
+    const empty = ctx.frames === 0;
+    const prevLastTs = ctx.header?.prevLastTs ?? INT64_MIN;
+    // Once frames were damaged the totals cannot match; the frame problem already says where.
+    if (!ctx.damaged) {
+      if (t.recordCount !== ctx.frames) this.problem('footer', ctx.name, at + 8, `footer says ${t.recordCount} records, the segment holds ${ctx.frames}`);
+      if (t.firstSeq !== ctx.firstSeq) this.problem('footer', ctx.name, at + 16, `footer says first seq ${t.firstSeq}, the segment starts at ${ctx.firstSeq}`);
+      const lastSeq = ctx.firstSeq + ctx.frames - 1;
+      if (t.lastSeq !== lastSeq) this.problem('footer', ctx.name, at + 24, `footer says last seq ${t.lastSeq}, the frames end at ${lastSeq}`);
+      const firstTs = empty ? prevLastTs : ctx.firstTs!;
+      if (t.firstTs !== firstTs) this.problem('footer', ctx.name, at + 32, `footer says first ts ${t.firstTs}, the first frame has ${firstTs}`);
+      const lastTs = empty ? prevLastTs : ctx.segLastTs!;
+      if (t.lastTs !== lastTs) this.problem('footer', ctx.name, at + 40, `footer says last ts ${t.lastTs}, the last frame has ${lastTs}`);
+      if (t.chain !== ctx.chain) this.problem('footer', ctx.name, at + 60, 'footer chain checksum does not match the frames');
+    }
+    if (probe.version !== FORMAT_VERSION) this.problem('footer', ctx.name, at + 4, `footer format version ${probe.version}, expected ${FORMAT_VERSION}`);
+    if (!probe.crcOk) this.problem('footer', ctx.name, probe.start, 'footer checksum mismatch: the index entries or the trailer are damaged');
+  }
+}
+
+/** Why a payload is not canonical, or null when it is (the fast path is isCanonicalPayload). */
+function canonicalProblem(type: number, payload: Buffer, seq: number, tsNs: bigint): string | null {
+  if (tsNs < 0n) return `ts ${tsNs} is negative: events have ts >= 0`;
+  if (isCanonicalPayload(type, payload)) return null;
+  let again: Buffer;
+  try {
+    again = encodePayload(validateEvent(decodePayload(type, payload, seq, tsNs)));
+  } catch (e) {
+    return `payload does not decode to a valid event: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const n = Math.min(again.length, payload.length);
+  let k = 0;
+  while (k < n && again[k] === payload[k]) k++;
+  return `payload is not canonical: re-encoding the decoded event gives different bytes (first difference at payload byte ${k}, ${payload.length} bytes stored, ${again.length} canonical)`;
+}
