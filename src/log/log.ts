@@ -702,8 +702,9 @@ export class Log {
     let inBatch = false;
     let lastIndexed = HEADER_BYTES;
     let reason: string | null = null;
+    let frameStart = HEADER_BYTES;
     for (;;) {
-      const frameStart = walker.offset;
+      frameStart = walker.offset;
       const out = walker.next();
       if (out.kind === 'frame') {
         if (out.seq !== expectedSeq) reason = `seq ${out.seq} where ${expectedSeq} was expected`;
@@ -731,7 +732,8 @@ export class Log {
     const cut = good.end;
     if (reason !== null || cut < fileBytes) {
       const why = reason ?? 'bytes after the last complete frame';
-      const corruptAt = walker.offset;
+      // Where the bad frame starts (a well-formed frame with the wrong seq or ts has been read past).
+      const corruptAt = frameStart;
       // Valid frames after the bad spot mean this is not a torn write but corruption in the middle.
       if (policy !== 'point-in-time' && policy !== 'skip' && walker.findNextValidFrame(corruptAt + 1, good.count + meta.firstSeq) >= 0) {
         ops.closeSync(fd);
@@ -808,7 +810,9 @@ export class Log {
         this.closeQuietly(seg.fd);
       }
     } finally {
-      this.publishMetrics();
+      // Only a log asked to publish metrics leaves metrics.json: deterministic recordings must hold
+      // nothing that changes from run to run.
+      if (this.metricsTimer) this.publishMetrics();
       this.release();
     }
   }

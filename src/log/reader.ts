@@ -191,7 +191,9 @@ export class LogCursor {
       this.lastTs = entry.tsNs;
     } else {
       if (this.expectedSeq !== null && this.expectedSeq !== seg.firstSeq) {
-        this.fail(seg, HEADER_BYTES, `segment starts at seq ${seg.firstSeq}, expected ${this.expectedSeq}: a segment is missing or out of order`, 'MISSING_SEGMENT');
+        const reason = `segment starts at seq ${seg.firstSeq}, expected ${this.expectedSeq}: a segment is missing or out of order`;
+        // The skip policy already reported the gap when it checked the chain of names.
+        if (this.reader.policy !== 'skip') this.fail(seg, HEADER_BYTES, reason, 'MISSING_SEGMENT');
       }
       this.expectedSeq = seg.firstSeq;
       this.lastTs = this.lastTs ?? (seg.header.prevLastTs === -(2n ** 63n) ? null : seg.header.prevLastTs);
