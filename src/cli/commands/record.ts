@@ -43,7 +43,7 @@ export function describeSummary(verb: string, s: RecordSummary & { format?: stri
     .map(([t, n]) => `${t} ${formatCount(n)}`)
     .join(', ');
   const lines = [
-    `${verb} ${formatCount(s.events)} events${types ? ` (${types})` : ''} into ${s.dir}, run ${s.runId}` +
+    `${verb} ${formatCount(s.events)} event${s.events === 1 ? '' : 's'}${types ? ` (${types})` : ''} into ${s.dir}, run ${s.runId}` +
       `${s.rejects ? `; ${formatCount(s.rejects)} rejected (stored as reject events)` : ''}`,
   ];
   if (Object.keys(s.unmapped).length > 0) lines.push(`  unmapped messages, counted not recorded: ${kinds(s.unmapped)}`);
@@ -101,7 +101,7 @@ interface RecordArgs extends CommonArgs {
   send?: string[];
   clock: ClockMode;
   'max-attempts'?: number;
-  'metrics-interval': number;
+  'metrics-interval'?: number;
 }
 
 export const recordCommand: CommandModule<object, RecordArgs> = {
@@ -125,7 +125,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
           describe: "ts: when the recorder received the event, or the event's own ts",
         })
         .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
-        .option('metrics-interval', { type: 'number', default: 1000, hidden: true, describe: 'ms between metrics.json updates (0: never)' })
+        .option('metrics-interval', { type: 'number', hidden: true, describe: 'ms between metrics.json updates (0: never; default 1000, 0 with --deterministic)' })
         .conflicts('ws', 'input')
         .check((a) => {
           if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
@@ -155,7 +155,8 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         source,
         args: process.argv.slice(2),
         onWarning: warningPrinter(),
-        publishMetricsMs: argv['metrics-interval'] > 0 ? argv['metrics-interval'] : 0,
+        // A deterministic recording holds nothing that changes run to run (metrics.json would).
+        publishMetricsMs: argv['metrics-interval'] ?? (argv.deterministic ? 0 : 1000),
       });
       const stopInput = () => input?.close();
       ac.signal.addEventListener('abort', stopInput, { once: true });
