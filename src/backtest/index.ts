@@ -25,3 +25,4 @@ export {
   type VenueOptions,
 } from './venue.js';
 export { runBacktest, type BacktestRun } from './harness.js';
+export { backtestRecordings, defaultBacktestRunId, prepareOutputDir, sha256File, summaryData, tapedeckVersion, type BacktestRecordingsOptions, type BacktestRecordingsResult, type RecordableLatency, type RunnerVenueOptions, type StrategyOptionValue } from './runner.js';

@@ -16,3 +16,4 @@ export {
   type EventCodec,
 } from './codec.js';
 export { pendingOrders, type PendingOrder, type PendingOptions } from './pending.js';
+export { openRecording, openEventLog, writeEvent, EventCursor, type EventReadOptions, type Recording } from './recording.js';

@@ -60,6 +60,12 @@ export interface RecorderOptions {
   publishMetricsMs?: number;
   /** Characters of raw text a reject event keeps (default 1024). */
   rawLimit?: number;
+  /**
+   * Write the recorder's own session-start / session-end (default 'auto': yes, unless, under the
+   * source clock, the input begins with its own session-start — a replay or an export being
+   * re-recorded, whose events must come back exactly, with the same seqs and digest).
+   */
+  sessionEvents?: boolean | 'auto';
 }
 
 export interface WriteContext {
@@ -177,6 +183,8 @@ export class Recorder {
   /** Under the source clock: session-start and early rejects, waiting for the first real ts. */
   private pending: PendingSystem[] | null = null;
   private firstSeq = -1;
+  /** Re-recording: the input carries its own session events, so the recorder adds none. */
+  private passthrough = false;
   private closed = false;
   private summaryValue: RecordSummary | null = null;
 
@@ -227,6 +235,10 @@ export class Recorder {
       data.startedAt = formatTsIso(this.clock.anchor);
     }
     const start: PendingSystem = { kind: 'session-start', message: `recording ${data.source}`, data };
+    if (this.opts.sessionEvents === false) {
+      this.passthrough = true;
+      return;
+    }
     if (this.clockMode === 'receive') {
       this.writeSystem(start, this.stampNow());
     } else {
@@ -260,7 +272,14 @@ export class Recorder {
       if (err instanceof ValidationError) return this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
       throw err;
     }
-    if (this.pending) this.flushPending(ev.ts);
+    if (this.pending) {
+      if (this.firstSeq < 0 && (this.opts.sessionEvents ?? 'auto') === 'auto' && ev.type === 'system' && ev.kind === 'session-start') {
+        // The input is a recording being re-recorded: it brings its own session events.
+        this.passthrough = true;
+        this.pending = this.pending.filter((p) => p.kind !== 'session-start');
+      }
+      this.flushPending(ev.ts);
+    }
     const seq = writeEvent(this.log, ev);
     if (this.firstSeq < 0) this.firstSeq = seq;
     this.lastTs = ev.ts;
@@ -425,6 +444,10 @@ export class Recorder {
     let endWritten = false;
     try {
       if (this.pending) this.flushPending(this.lastTs >= 0n ? this.lastTs : 0n);
+      if (this.passthrough && errorText === undefined) {
+        endWritten = true;
+        return this.finishClose(errorText);
+      }
       const endTs = this.stampNow();
       const data: FlatMap = {
         events: this.metrics.counters.events!,
@@ -446,7 +469,11 @@ export class Recorder {
         if (endWritten || opts.error === undefined) throw e;
       });
     }
-    this.summaryValue = this.buildSummary(errorText);
+    return this.finishClose(errorText);
+  }
+
+  private finishClose(errorText: string | undefined): RecordSummary {
+    this.summaryValue ??= this.buildSummary(errorText);
     return this.summaryValue;
   }
 

@@ -24,3 +24,4 @@ export type { Expectation, FlatWithinExpectation, MaxDrawdownExpectation, Expect
 export { checkExpectations, assertExpectations, findMarkers } from './expectations.js';
 export type { GenerateOptions } from './generate.js';
 export { generateScenario, defaultRunId } from './generate.js';
+export { runScenario, loadScenario, listScenarios, bundledScenariosDir, type ScenarioRunOptions, type ScenarioRunResult, type ScenarioInfo } from './run.js';

@@ -5,3 +5,4 @@ export { verifyRecording } from './integrity.js';
 export type { ProblemKind, TornTail, VerifyOptions, VerifyProblem, VerifyProgress, VerifyResult } from './integrity.js';
 export { KNOWN_FIELDS, compareEvents, diffRecordings, formatFieldValue, toJsonValue } from './diff.js';
 export type { DiffCounts, DiffOptions, DiffResult, Divergence, EventRef, FieldDifference } from './diff.js';
+export { rerecordBus, replayRoundTrip, type RoundTripOptions, type RoundTripResult } from './roundtrip.js';

@@ -7,7 +7,7 @@ import { normalizeDurability } from '../../log/index.js';
 import { IMPORT_FORMATS, importFile, type ImportFormat } from '../../record/importer.js';
 import { parseSize } from '../../record/size.js';
 import { createProgress } from '../progress.js';
-import { commonOptions, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
+import { commonOptions, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
 interface ImportArgs extends CommonArgs {
   file: string;
@@ -43,6 +43,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         segmentSize,
         strict: argv.strict,
         deterministic: argv.deterministic,
+        sessionEvents: sessionEventsOption(argv['session-events']),
         args: process.argv.slice(2),
         onWarning: warningPrinter(),
         signal: ac.signal,

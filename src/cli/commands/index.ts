@@ -12,3 +12,5 @@ import { infoCommand } from './info.js'; commands.push(infoCommand);
 import { exportCommand } from './export.js'; commands.push(exportCommand);
 import { compactCommand } from './compact.js'; commands.push(compactCommand);
 import { statsCommand } from './stats.js'; commands.push(statsCommand);
+import { scenarioCommand } from './scenario.js'; commands.push(scenarioCommand);
+import { backtestCommand } from './backtest.js'; commands.push(backtestCommand);

@@ -61,6 +61,12 @@ export interface CommonArgs {
   strict: boolean;
   json: boolean;
   deterministic: boolean;
+  'session-events': 'auto' | 'yes' | 'no';
+}
+
+/** The --session-events choice as the Recorder's option. */
+export function sessionEventsOption(v: 'auto' | 'yes' | 'no' | undefined): boolean | 'auto' {
+  return v === 'yes' ? true : v === 'no' ? false : 'auto';
 }
 
 export function commonOptions<T>(y: Argv<T>) {
@@ -74,7 +80,12 @@ export function commonOptions<T>(y: Argv<T>) {
     .option('segment-size', { type: 'string', describe: 'Rotate segments at about this size (e.g. 64MiB)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first bad line (exit 65) instead of storing it as a reject event' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a machine-readable summary on stdout' })
-    .option('deterministic', { type: 'boolean', default: false, describe: 'No wall-clock or host details in session-start; a reproducible run id' });
+    .option('deterministic', { type: 'boolean', default: false, describe: 'No wall-clock or host details in session-start; a reproducible run id' })
+    .option('session-events', {
+      choices: ['auto', 'yes', 'no'] as const,
+      default: 'auto' as const,
+      describe: "Write the recorder's own session-start/end (auto: not when, under the source clock, the input brings its own: a replay or export being re-recorded)",
+    });
 }
 
 /** Installs SIGINT/SIGTERM handlers that abort `ac`; a second signal exits at once (the log's exit
@@ -152,6 +163,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         clock: argv.clock,
         strict: argv.strict,
         deterministic: argv.deterministic,
+        sessionEvents: sessionEventsOption(argv['session-events']),
         source,
         args: process.argv.slice(2),
         onWarning: warningPrinter(),
