@@ -98,6 +98,14 @@ export async function listScenarios(dir = bundledScenariosDir()): Promise<Scenar
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function looksLikePath(arg: string): boolean {
   return arg.includes('/') || arg.includes(path.sep) || /\.(m?[jt]s|cjs|cts)$/.test(arg);
 }
@@ -105,7 +113,7 @@ function looksLikePath(arg: string): boolean {
 /** A scenario by bundled name or by file path. */
 export async function loadScenario(nameOrPath: string, dir = bundledScenariosDir()): Promise<{ scenario: Scenario; file: string }> {
   let file: string | undefined;
-  if (looksLikePath(nameOrPath) || fs.existsSync(nameOrPath)) file = nameOrPath;
+  if (looksLikePath(nameOrPath) || isFile(nameOrPath)) file = nameOrPath;
   else {
     file = scenarioFiles(dir).find((f) => path.basename(f).replace(/\.[jt]s$/, '') === nameOrPath);
     if (file === undefined) {

@@ -150,7 +150,7 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
       .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
       .example('$0 backtest rec/a rec/b --strategy my.ts --seed 7 --latency 1ms-5ms --out bt/7', 'Two recordings merged, random latency drawn from seed 7')
-      .example('$0 backtest rec/btc --strategy mm.js --option spread=0.02 --from +5m --to +10m --json', 'Minutes 5 to 10, one option changed, JSON summary')
+      .example('$0 backtest rec/btc --strategy scenarios/strategies/market-maker.ts --option halfSpread=0.02 --from +5m --to +10m --json', 'Minutes 5 to 10, one option changed, JSON summary')
       .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time') as Argv<BacktestArgs>,
   handler: async (args) => {
     let start: bigint | undefined;
