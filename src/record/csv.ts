@@ -2,13 +2,16 @@
  * CSV events: a header row naming canonical fields (type, ts, runId, seq, cause and each type's
  * fields), one event per row. Each cell is typed by its column: numbers for numeric fields, ts and
  * exchTs as text (parsed exactly later), JSON objects for meta/data, strings otherwise. An empty
- * cell is an absent field. Quoting is RFC 4180 (quotes doubled; a quoted cell may span lines).
+ * cell is an absent field; a quoted empty cell ("") is an empty string. Quoting is RFC 4180 (quotes doubled; a quoted cell may span lines).
  */
 import { TapedeckError, ValidationError } from '../errors.js';
 import { specOf, type FieldKind } from '../events/schema.js';
 
-/** Splits one CSV record; null when a quoted cell is still open at the end (needs the next line). */
-export function splitCsvRecord(text: string): string[] | null {
+/**
+ * Splits one CSV record; null when a quoted cell is still open at the end (needs the next line).
+ * `quoted`, when given, receives which cells were quoted (so "" can mean an empty string).
+ */
+export function splitCsvRecord(text: string, quoted?: boolean[]): string[] | null {
   const cells: string[] = [];
   let i = 0;
   const n = text.length;
@@ -32,6 +35,7 @@ export function splitCsvRecord(text: string): string[] | null {
       const comma = text.indexOf(',', i);
       const end = comma < 0 ? n : comma;
       cell += text.slice(i, end);
+      if (quoted) quoted[cells.length] = true;
       cells.push(cell);
       if (comma < 0) return cells;
       i = comma + 1;
@@ -89,14 +93,15 @@ export class CsvEvents {
     } else if (line.trim() === '') {
       return null;
     }
-    const cells = splitCsvRecord(text);
+    const quoted: boolean[] = [];
+    const cells = splitCsvRecord(text, quoted);
     if (cells === null) {
       this.pendingText = text;
       this.pendingPosition = pos;
       return 'more';
     }
     this.pendingText = null;
-    return this.toEvent(cells, pos);
+    return this.toEvent(cells, pos, quoted);
   }
 
   /** Text of a record left open at end of input, if any. */
@@ -104,7 +109,7 @@ export class CsvEvents {
     return this.pendingText === null ? null : { text: this.pendingText, position: this.pendingPosition };
   }
 
-  toEvent(cells: string[], position?: string): Record<string, unknown> {
+  toEvent(cells: string[], position?: string, quoted: boolean[] = []): Record<string, unknown> {
     if (cells.length !== this.columns.length) {
       throw new ValidationError('(row)', `has ${cells.length} cells where the header has ${this.columns.length}`, cells.length, position);
     }
@@ -113,7 +118,7 @@ export class CsvEvents {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i]!;
-      if (cell === '') continue;
+      if (cell === '' && !quoted[i]) continue;
       const col = this.columns[i]!;
       const kind = kindOf(type, col);
       switch (kind) {
