@@ -17,6 +17,6 @@ export default defineScenario({
     ctx.flashCrash({ symbol: 'BTC-USD', at: '1m30s', depthPct: 8, dropSec: 1.5, recoverySec: 40 });
   },
   // Resolved relative to this file: dist/scenarios/strategies/ma-crossover.js once compiled.
-  strategy: { path: './strategies/ma-crossover.js', options: { fast: 20, slow: 100, qty: 0.1 } },
+  strategy: { path: './strategies/ma-crossover.js', options: { fast: 20, slow: 100, qty: 0.1, shockPct: 0.5, shockWindowMs: 250, cooldownMs: 60_000 } },
   expectations: [{ kind: 'flat-within', afterEvent: 'flash-crash', withinMs: 500, symbol: 'BTC-USD' }],
 });

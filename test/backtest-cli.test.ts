@@ -42,27 +42,30 @@ test('scenario list: every bundled scenario with its description', () => {
   assert.ok(list.every((s) => s.description.length > 0));
 });
 
-test('scenario run flash-crash: the failed expectation exits 1 and is named', () => {
-  const r = cli('scenario', 'run', 'flash-crash', '--out', FC);
-  assert.is(r.code, 1, r.err);
-  assert.match(r.out, /^scenario\s+flash-crash\s+seed 42/m);
-  assert.match(r.out, /events\s+14058/);
-  assert.match(r.out, /digest\s+3a22d646dace6b84a6c80e4c7a91eb7b79159294d35e5f64a21b97b7c56f20e1/);
-  assert.match(r.out, /expectations: 1 of 1 FAILED/);
-  assert.match(r.out, /FAIL\s+flat-within: not flat 500 ms after flash-crash: BTC-USD -0\.1/);
-  assert.match(r.err, /expectation failed: flat-within: not flat 500 ms after flash-crash/);
+test('scenario run flash-crash: the guarded strategy is flat in time (exit 0); an unguarded variant fails (exit 1, named)', () => {
+  const ok = cli('scenario', 'run', 'flash-crash', '--out', FC);
+  assert.is(ok.code, 0, ok.err);
+  assert.match(ok.out, /^scenario\s+flash-crash\s+seed 42/m);
+  assert.match(ok.out, /events\s+14058/);
+  assert.match(ok.out, /expectations: all 1 hold/);
   assert.ok(fs.existsSync(`${FC}-backtest`));
   // The directory is taken now: refused without --force (usage error), replaced with it.
   const again = cli('scenario', 'run', 'flash-crash', '--out', FC);
   assert.is(again.code, 2);
   assert.match(again.err, /not empty.*--force/);
-  const forced = cli('scenario', 'run', 'flash-crash', '--out', FC, '--force', '--json');
-  assert.is(forced.code, 1);
-  const j = JSON.parse(forced.out);
+  // The same scenario with the shock guard off: ma-crossover holds its short through the crash.
+  const variant = path.join(root, 'flash-crash-unguarded.mjs');
+  fs.writeFileSync(
+    variant,
+    `import base from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist', 'scenarios', 'flash-crash.js')).href)};\n` +
+      `export default { ...base, strategy: { path: ${JSON.stringify(MA_JS)}, options: { fast: 20, slow: 100, qty: 0.1 } } };\n`,
+  );
+  const bad = cli('scenario', 'run', variant, '--out', path.join(root, 'fc-unguarded'), '--json');
+  assert.is(bad.code, 1, bad.err);
+  const j = JSON.parse(bad.out);
   assert.is(j.ok, false);
-  assert.is(j.digest, '3a22d646dace6b84a6c80e4c7a91eb7b79159294d35e5f64a21b97b7c56f20e1');
   assert.equal(j.expectations, [{ kind: 'flat-within', ok: false, detail: 'not flat 500 ms after flash-crash: BTC-USD -0.1' }]);
-  assert.is(j.backtest.summary.strategy, 'ma-crossover');
+  assert.match(bad.err, /expectation failed: flat-within: not flat 500 ms after flash-crash/);
 });
 
 test('scenario run twice → cmp-identical segment files; --seed changes them; default dir under recordings/', () => {

@@ -6,6 +6,10 @@
  * both averages in meta); the order that follows is caused by it. Orders are market orders for
  * the difference between the target and the position plus what is already working.
  *
+ * A shock guard (off by default): when the mid moves `shockPct` percent or more within
+ * `shockWindowMs`, the strategy signals `shock`, flattens, and stands aside for `cooldownMs`, so a
+ * flash crash does not find it holding a position.
+ *
  * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/ma-crossover.ts`, or
  * `maCrossover({ fast: 5, slow: 20, qty: 10 })` in code.
  */
@@ -24,6 +28,11 @@ export interface MaCrossoverOptions {
   symbol: string;
   /** Time in force of the orders. */
   tif: 'ioc' | 'gtc' | 'day';
+  /** Flatten when the mid moves this many percent within shockWindowMs (0: off). */
+  shockPct: number;
+  shockWindowMs: number;
+  /** After a shock, hold no position for this long. */
+  cooldownMs: number;
 }
 
 /** A fixed window of numbers with a running sum. */
@@ -55,12 +64,17 @@ interface SymbolState {
   slow: Window;
   /** Sign of fast − slow at the last quote where they differed; 0 before that. */
   side: number;
+  /** Recent (ts, mid) pairs within the shock window, oldest first. */
+  recentTs: bigint[];
+  recentMid: number[];
+  /** No position until this replay time (after a shock). */
+  standAsideUntil: bigint;
 }
 
 export default defineStrategy<MaCrossoverOptions>({
   name: 'ma-crossover',
   description: 'fast/slow moving average of the mid; long above, short (or flat) below',
-  defaults: { fast: 5, slow: 20, qty: 1, mode: 'long-short', symbol: '', tif: 'ioc' },
+  defaults: { fast: 5, slow: 20, qty: 1, mode: 'long-short', symbol: '', tif: 'ioc', shockPct: 0, shockWindowMs: 250, cooldownMs: 10_000 },
   create(o) {
     if (!(Number.isInteger(o.fast) && Number.isInteger(o.slow) && o.fast >= 1 && o.slow > o.fast)) {
       throw new RangeError(`ma-crossover: need integer windows with 1 ≤ fast < slow (got ${o.fast}, ${o.slow})`);
@@ -76,16 +90,42 @@ export default defineStrategy<MaCrossoverOptions>({
       ctx.submit({ symbol, side: delta > 0 ? 'buy' : 'sell', kind: 'market', qty: Math.abs(delta), tif: o.tif });
     };
 
+    /** Did the mid move shockPct or more within the window? Keeps the window's (ts, mid) pairs. */
+    const shocked = (st: SymbolState, ts: bigint, mid: number): boolean => {
+      const horizon = ts - BigInt(Math.round(o.shockWindowMs * 1e6));
+      let drop = 0;
+      while (drop < st.recentTs.length && st.recentTs[drop]! < horizon) drop++;
+      if (drop > 0) {
+        st.recentTs.splice(0, drop);
+        st.recentMid.splice(0, drop);
+      }
+      st.recentTs.push(ts);
+      st.recentMid.push(mid);
+      let hit = false;
+      for (const m of st.recentMid) if (Math.abs(mid - m) / m >= o.shockPct / 100) hit = true;
+      if (hit) {
+        // One shock per move: start the window afresh.
+        st.recentTs.length = 0;
+        st.recentMid.length = 0;
+      }
+      return hit && ts >= st.standAsideUntil;
+    };
+
     return {
       onTick(tick: TickEvent, ctx: StrategyContext): void {
         if (o.symbol !== '' && tick.symbol !== o.symbol) return;
         if (tick.bid === undefined || tick.ask === undefined) return;
         let st = states.get(tick.symbol);
         if (!st) {
-          st = { fast: new Window(o.fast), slow: new Window(o.slow), side: 0 };
+          st = { fast: new Window(o.fast), slow: new Window(o.slow), side: 0, recentTs: [], recentMid: [], standAsideUntil: -1n };
           states.set(tick.symbol, st);
         }
         const mid = (tick.bid + tick.ask) / 2;
+        if (o.shockPct > 0 && shocked(st, tick.ts, mid)) {
+          st.standAsideUntil = tick.ts + BigInt(Math.round(o.cooldownMs * 1e6));
+          ctx.signal('shock', mid, { windowMs: o.shockWindowMs });
+          retarget(tick.symbol, 0, ctx);
+        }
         st.fast.push(mid);
         st.slow.push(mid);
         if (!st.slow.full) return;
@@ -97,6 +137,7 @@ export default defineStrategy<MaCrossoverOptions>({
         st.side = side;
         if (first) return; // the first comparison is a state, not a crossover
         ctx.signal('cross', side, { fast, slow });
+        if (tick.ts < st.standAsideUntil) return;
         retarget(tick.symbol, side > 0 ? o.qty : o.mode === 'long-short' ? -o.qty : 0, ctx);
       },
     };
