@@ -22,6 +22,7 @@
  * at 'max'. That is why the speed is the one option left out of the manifest: it changes how long
  * the run takes, never what it produces (a test holds a paced run to the bytes of a 'max' one).
  */
+import { TAPEDECK_VERSION } from '../util/version.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -115,19 +116,9 @@ export function defaultBacktestRunId(strategy: string, seed: number | string, in
   return `bt-${strategy}-${seed}-${d.slice(0, 12)}`;
 }
 
-/** tapedeck's version from the package.json above this module (a file read; no clock involved). */
+/** tapedeck's version (src/util/version.ts reads it from package.json: no clock involved). */
 export function tapedeckVersion(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'tapedeck' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // Not here: keep walking up.
-    }
-    dir = path.dirname(dir);
-  }
-  return '0.0.0-unknown';
+  return TAPEDECK_VERSION;
 }
 
 function isLogFile(name: string): boolean {

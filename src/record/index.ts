@@ -12,4 +12,4 @@ export { recordWebSocket, backoffDelay, type BackoffOptions, type WsFormat, type
 export { importFile, formatFromName, formatFromContent, IMPORT_FORMATS } from './importer.js';
 export type { ImportFormat, ImportOptions, ImportProgress, ImportSummary } from './importer.js';
 export { parseSize } from './size.js';
-export { TAPEDECK_VERSION } from './version.js';
+export { TAPEDECK_VERSION } from '../util/version.js';

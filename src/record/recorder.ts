@@ -20,7 +20,7 @@ import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
 import type { MapOutcome } from './venues.js';
-import { TAPEDECK_VERSION } from './version.js';
+import { TAPEDECK_VERSION } from '../util/version.js';
 
 export type ClockMode = 'receive' | 'source';
 

@@ -6,25 +6,13 @@
  */
 import { ValidationError } from '../errors.js';
 import { parseTs } from '../events/ts.js';
-import type { Side } from '../events/types.js';
+import type { Side, TickEvent } from '../events/types.js';
 
 export type VenueFormat = 'binance' | 'coinbase';
 export const VENUE_FORMATS: readonly VenueFormat[] = ['binance', 'coinbase'];
 
 /** A tick without ts and runId (the recorder stamps both). */
-export interface TickDraft {
-  type: 'tick';
-  venue: string;
-  symbol: string;
-  bid?: number;
-  ask?: number;
-  bidSize?: number;
-  askSize?: number;
-  last?: number;
-  lastSize?: number;
-  aggressor?: Side;
-  exchTs?: bigint;
-}
+export type TickDraft = Omit<TickEvent, 'ts' | 'runId' | 'seq' | 'cause' | 'volume'>;
 
 export type MapOutcome = { ticks: TickDraft[]; kind: string } | { unmapped: string };
 

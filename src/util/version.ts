@@ -1,4 +1,4 @@
-/** tapedeck's own version, read from the package.json above this module (src/ or dist/src/). */
+/** tapedeck's own version, read from the package.json above this module (src/ or dist/src/): a file read, no clock. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
