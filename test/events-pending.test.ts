@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pendingOrders } from '../src/events/pending.js';
 import type { FillEvent, OrderEvent, TapeEvent } from '../src/events/types.js';
+import { openEventLog, writeEvent } from '../src/events/recording.js';
+import { rm, tmpDir } from './helpers/tmp.js';
 
 let t = 0n;
 const order = (orderId: string, action: OrderEvent['action'], qty = 100, runId = 'r1'): OrderEvent => ({
@@ -60,6 +62,25 @@ test('results follow the order of the new events; works on any iterable', () => 
   }
   assert.equal(ids([...gen()]), ['r1/z', 'r1/y']);
   assert.equal(pendingOrders(gen()).map((p) => p.order.orderId), ['z', 'y']);
+});
+
+test('pendingOrders over a recording written in strict mode: the intents a crash left open', async () => {
+  const dir = tmpDir();
+  const log = await openEventLog(dir, { durability: 'strict' });
+  const base = { runId: 'live', venue: 'X', symbol: 'AAPL', side: 'buy', kind: 'limit', price: 10 } as const;
+  let ts = 1_700_000_000_000_000_000n;
+  const order = (orderId: string, action: OrderEvent['action'], qty = 5): OrderEvent => ({ type: 'order', ts: (ts += 1n), orderId, action, qty, ...base });
+  for (const ev of [order('a', 'new'), order('b', 'new'), order('c', 'new'), order('b', 'cancel'), order('x', 'new')]) {
+    writeEvent(log, { ...ev, runId: ev.orderId === 'x' ? 'other' : ev.runId });
+  }
+  const fill: FillEvent = { type: 'fill', ts: (ts += 1n), runId: 'live', fillId: 'f1', orderId: 'c', venue: 'X', symbol: 'AAPL', side: 'buy', price: 10, qty: 5 };
+  writeEvent(log, fill);
+  await log.sync();
+  // Read while the writer is still open, as a restarting process would after a crash.
+  assert.equal(pendingOrders(dir, { runId: 'live' }).map((p) => p.order.orderId), ['a']);
+  assert.equal(pendingOrders(dir).map((p) => p.order.orderId), ['a', 'x']);
+  await log.close();
+  rm(dir);
 });
 
 test.run();

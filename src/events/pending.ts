@@ -2,6 +2,7 @@
  * Order intents left open: after a crash, a process that logged `new` before acting asks which
  * orders never reached a terminal state. Pure over an iterable, so it works on any event source.
  */
+import { openRecording, type Recording } from './recording.js';
 import type { OrderEvent, TapeEvent } from './types.js';
 
 export interface PendingOptions {
@@ -33,7 +34,12 @@ function isFilled(filled: number, qty: number): boolean {
  * cancel, reject or expire, or fills summing to the whole qty. A repeated `new` for an open
  * orderId replaces the earlier intent. Result in the order the `new` events appeared.
  */
-export function pendingOrders(events: Iterable<TapeEvent>, options: PendingOptions = {}): PendingOrder[] {
+export function pendingOrders(source: Iterable<TapeEvent> | Recording | string, options: PendingOptions = {}): PendingOrder[] {
+  // A recording directory (or an open one) is read for its order and fill events only.
+  const events: Iterable<TapeEvent> =
+    typeof source === 'string' || isRecording(source)
+      ? (typeof source === 'string' ? openRecording(source) : source).events({ types: ['order', 'fill'], runId: options.runId })
+      : source;
   const open = new Map<string, PendingOrder>();
   for (const ev of events) {
     if (options.runId !== undefined && ev.runId !== options.runId) continue;
@@ -61,4 +67,8 @@ export function pendingOrders(events: Iterable<TapeEvent>, options: PendingOptio
     }
   }
   return [...open.values()];
+}
+
+function isRecording(x: unknown): x is Recording {
+  return typeof x === 'object' && x !== null && 'reader' in x && typeof (x as Recording).events === 'function';
 }
