@@ -443,9 +443,24 @@ export class LogReader {
     return r;
   }
 
+  /**
+   * Sealed segments never change, so their header, footer and index are read once per reader:
+   * a seek then costs a directory listing and two binary searches, not a footer read per segment.
+   */
+  private readonly sealedCache = new Map<string, SegmentMeta>();
+
   /** The segments as they are on disk now, in log order. */
   segments(): SegmentMeta[] {
-    return listSegmentNames(this.ops, this.dir).map((n) => inspectSegment(this.ops, this.dir, n));
+    const names = listSegmentNames(this.ops, this.dir);
+    const live = new Set(names);
+    for (const name of this.sealedCache.keys()) if (!live.has(name)) this.sealedCache.delete(name);
+    return names.map((n) => {
+      const cached = this.sealedCache.get(n);
+      if (cached) return cached;
+      const meta = inspectSegment(this.ops, this.dir, n);
+      if (meta.footer) this.sealedCache.set(n, meta);
+      return meta;
+    });
   }
 
   cursor(opts: ReadOptions = {}): LogCursor {

@@ -8,6 +8,7 @@ import { readFully } from './file-ops.js';
 import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, readFrame, readSeq, type FrameOutcome } from './format.js';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
+const FIRST_READ_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export class SegmentWalker {
@@ -15,6 +16,7 @@ export class SegmentWalker {
   private bufStart: number;
   private bufLen = 0;
   private pos = 0;
+  private reads = 0;
 
   constructor(
     private readonly ops: FileOps,
@@ -58,6 +60,7 @@ export class SegmentWalker {
 
   /** Moves to a file offset (after a resync); the next frame is read from there. */
   seek(offsetBytes: number): void {
+    this.reads = 0;
     this.buf = EMPTY;
     this.bufStart = offsetBytes;
     this.bufLen = 0;
@@ -91,7 +94,10 @@ export class SegmentWalker {
     const haveFileEnd = this.bufStart + this.bufLen;
     if (fileEnd <= haveFileEnd) return false;
     const keep = this.bufLen - this.pos;
-    const want = Math.min(keep + (fileEnd - haveFileEnd), Math.max(this.chunkBytes, need, keep + 1));
+    // The first read after a seek is small (the sparse index puts the target within ~64 KiB);
+    // a reader that keeps going grows to full chunks.
+    const chunk = this.reads++ === 0 ? Math.min(this.chunkBytes, FIRST_READ_BYTES) : this.chunkBytes;
+    const want = Math.min(keep + (fileEnd - haveFileEnd), Math.max(chunk, need, keep + 1));
     const nb = Buffer.allocUnsafe(want);
     this.buf.copy(nb, 0, this.pos, this.bufLen);
     let got = keep;
