@@ -137,35 +137,72 @@ export type FrameOutcome =
   | { kind: 'zeros' }
   | { kind: 'corrupt'; reason: string };
 
-/** Decodes the frame at `pos` in `b`, whose valid bytes end at `end`. Checks structure and CRC only. */
-export function readFrame(b: Buffer, pos: number, end: number): FrameOutcome {
+/**
+ * A frame's fields, filled in place by readFrameInto: the scan loop reads millions of frames, and
+ * one reused view instead of an object per frame is what keeps the garbage collector out of it.
+ */
+export class FrameView {
+  kind: FrameOutcome['kind'] = 'end';
+  reason = '';
+  type = 0;
+  flags = 0;
+  seq = 0;
+  tsNs = 0n;
+  payloadStart = 0;
+  payloadEnd = 0;
+  crc = 0;
+  next = 0;
+}
+
+/** Decodes the frame at `pos` in `b` (valid bytes end at `end`) into `v`; returns its kind. */
+export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number): FrameOutcome['kind'] {
   const avail = end - pos;
-  if (avail === 0) return { kind: 'end' };
-  if (avail < 4) return allZero(b, pos, end) ? { kind: 'zeros' } : { kind: 'incomplete', reason: 'partial length field' };
+  if (avail === 0) return (v.kind = 'end');
+  if (avail < 4) return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'incomplete', 'partial length field');
   const length = b.readUInt32LE(pos);
-  if (length === 0) return allZero(b, pos, end) ? { kind: 'zeros' } : { kind: 'corrupt', reason: 'zero frame length' };
-  if (length < FRAME_MIN_LENGTH) return { kind: 'corrupt', reason: `frame length ${length} below minimum ${FRAME_MIN_LENGTH}` };
+  if (length === 0) return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'corrupt', 'zero frame length');
+  if (length < FRAME_MIN_LENGTH) return bad(v, 'corrupt', `frame length ${length} below minimum ${FRAME_MIN_LENGTH}`);
   if (length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES) {
-    return { kind: 'corrupt', reason: `frame length ${length} exceeds maximum ${FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES}` };
+    return bad(v, 'corrupt', `frame length ${length} exceeds maximum ${FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES}`);
   }
   const total = 8 + length;
-  if (total > avail) return { kind: 'incomplete', reason: `frame of ${total} bytes extends past the end of data (${avail} bytes left)` };
+  if (total > avail) return bad(v, 'incomplete', `frame of ${total} bytes extends past the end of data (${avail} bytes left)`);
   const crcAt = pos + 4 + length;
   const crc = b.readUInt32LE(crcAt);
-  if (crc32Range(b, pos + 4, crcAt) !== crc) return { kind: 'corrupt', reason: 'frame checksum mismatch' };
+  if (crc32Range(b, pos + 4, crcAt) !== crc) return bad(v, 'corrupt', 'frame checksum mismatch');
   const type = b[pos + 4]!;
-  if (type === 0) return { kind: 'corrupt', reason: 'frame type 0 is invalid' };
-  return {
-    kind: 'frame',
-    type,
-    flags: b[pos + 5]!,
-    seq: readSeq(b, pos + 6),
-    tsNs: b.readBigInt64LE(pos + 14),
-    payloadStart: pos + FRAME_PREFIX_BYTES,
-    payloadEnd: crcAt,
-    crc,
-    next: pos + total,
-  };
+  if (type === 0) return bad(v, 'corrupt', 'frame type 0 is invalid');
+  v.type = type;
+  v.flags = b[pos + 5]!;
+  v.seq = readSeq(b, pos + 6);
+  v.tsNs = b.readBigInt64LE(pos + 14);
+  v.payloadStart = pos + FRAME_PREFIX_BYTES;
+  v.payloadEnd = crcAt;
+  v.crc = crc;
+  v.next = pos + total;
+  return (v.kind = 'frame');
+}
+
+function bad(v: FrameView, kind: 'incomplete' | 'corrupt', reason: string): FrameOutcome['kind'] {
+  v.reason = reason;
+  return (v.kind = kind);
+}
+
+/** Decodes the frame at `pos` in `b`, whose valid bytes end at `end`. Checks structure and CRC only. */
+export function readFrame(b: Buffer, pos: number, end: number): FrameOutcome {
+  const v = new FrameView();
+  switch (readFrameInto(v, b, pos, end)) {
+    case 'frame':
+      return { kind: 'frame', type: v.type, flags: v.flags, seq: v.seq, tsNs: v.tsNs, payloadStart: v.payloadStart, payloadEnd: v.payloadEnd, crc: v.crc, next: v.next };
+    case 'incomplete':
+      return { kind: 'incomplete', reason: v.reason };
+    case 'corrupt':
+      return { kind: 'corrupt', reason: v.reason };
+    case 'zeros':
+      return { kind: 'zeros' };
+    default:
+      return { kind: 'end' };
+  }
 }
 
 function allZero(b: Buffer, from: number, to: number): boolean {

@@ -23,12 +23,26 @@ import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
 export type RecoveryPolicy = 'tolerate-tail' | 'absolute' | 'point-in-time' | 'skip';
 export const RECOVERY_POLICIES: readonly RecoveryPolicy[] = ['tolerate-tail', 'absolute', 'point-in-time', 'skip'];
 
-export interface LogRecord {
-  seq: number;
-  tsNs: bigint;
-  type: number;
-  /** A view into the reader's chunk: valid as long as the record is referenced. */
-  payload: Buffer;
+/**
+ * One record read back. The payload is a view into the reader's chunk, made only when asked for:
+ * a scan that looks at seq and ts, or a decoder that reads the chunk at payloadStart..payloadEnd
+ * directly, never pays for the view. The chunk is never reused, so views stay valid.
+ */
+export class LogRecord {
+  private view: Buffer | null = null;
+  constructor(
+    readonly seq: number,
+    readonly tsNs: bigint,
+    readonly type: number,
+    /** The chunk holding the payload bytes. */
+    readonly chunk: Buffer,
+    readonly payloadStart: number,
+    readonly payloadEnd: number,
+  ) {}
+
+  get payload(): Buffer {
+    return (this.view ??= this.chunk.subarray(this.payloadStart, this.payloadEnd));
+  }
 }
 
 export interface ReadOptions {
@@ -246,7 +260,7 @@ export class LogCursor {
       this.segCount++;
       this.bytesRead += out.next - out.payloadStart + 26 - 4;
       if (this.walkedWhole) this.chain = chainUpdate(this.chain, out.crc);
-      const rec: LogRecord = { seq: out.seq, tsNs: out.tsNs, type: out.type, payload: walker.buf.subarray(out.payloadStart, out.payloadEnd) };
+      const rec = new LogRecord(out.seq, out.tsNs, out.type, walker.buf, out.payloadStart, out.payloadEnd);
       if (out.flags & FLAG_BATCH_CONT) {
         this.pending.push(rec);
         return true;
@@ -349,7 +363,7 @@ export class LogCursor {
   private pendingOffset(current: number): number {
     // Bytes of the records held back from an incomplete batch.
     let bytes = 0;
-    for (const p of this.pending) bytes += p.payload.length + 26;
+    for (const p of this.pending) bytes += p.payloadEnd - p.payloadStart + 26;
     return current - bytes;
   }
 

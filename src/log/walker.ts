@@ -5,7 +5,7 @@
  */
 import type { FileOps } from './file-ops.js';
 import { readFully } from './file-ops.js';
-import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, readFrame, readSeq, type FrameOutcome } from './format.js';
+import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, FrameView, readFrame, readFrameInto, readSeq } from './format.js';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 const FIRST_READ_BYTES = 64 * 1024;
@@ -42,19 +42,23 @@ export class SegmentWalker {
     return this.limit ?? this.ops.fstatSizeSync(this.fd);
   }
 
-  /** The next outcome; frame offsets (payloadStart/End, next) index into `this.buf`. */
-  next(): FrameOutcome {
+  /** The frame (or ending) at the current position, decoded into `this.view`, which is reused. */
+  readonly view = new FrameView();
+
+  /** The next outcome, in `this.view`; frame offsets (payloadStart/End, next) index into `this.buf`. */
+  next(): FrameView {
+    const v = this.view;
     for (;;) {
-      const out = readFrame(this.buf, this.pos, this.bufLen);
-      if (out.kind === 'frame') {
-        this.pos = out.next;
-        return out;
+      const kind = readFrameInto(v, this.buf, this.pos, this.bufLen);
+      if (kind === 'frame') {
+        this.pos = v.next;
+        return v;
       }
-      if (out.kind === 'corrupt') return out;
+      if (kind === 'corrupt') return v;
       // end, incomplete or zeros within the chunk: more of the file may follow.
       let need = 0;
-      if (out.kind === 'incomplete' && this.bufLen - this.pos >= 4) need = 8 + this.buf.readUInt32LE(this.pos);
-      if (!this.refill(need)) return out;
+      if (kind === 'incomplete' && this.bufLen - this.pos >= 4) need = 8 + this.buf.readUInt32LE(this.pos);
+      if (!this.refill(need)) return v;
     }
   }
 
