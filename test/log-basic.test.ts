@@ -289,4 +289,26 @@ test('log - stats report segments, records, bytes, ranges and append latency', a
   rm(dir);
 });
 
+test('log - metrics: the writer counts records, bytes and fsyncs; a reader counts what it read and what was wrong', async () => {
+  const dir = tmpDir();
+  const log = await Log.open(dir, { durability: 'strict' });
+  for (let i = 0; i < 20; i++) await log.append(1, T0 + BigInt(i), payload(i));
+  assert.is(log.metrics.counters.records, 20);
+  assert.is(log.metrics.counters.bytesWritten, 20 * (26 + 40));
+  assert.ok(log.metrics.counters.fsyncs! >= 1);
+  assert.match(log.metrics.report(), /fsyncLatencyNs\s+n=\d+/);
+  await log.close();
+  const seg = path.join(dir, segmentFiles(dir)[0]!);
+  const reader = openReader(dir, { policy: 'skip' });
+  reader.scan({}, () => {});
+  assert.is(reader.metrics.counters.recordsRead, 20);
+  assert.is(reader.metrics.counters.corruptions, 0);
+  const fd = fs.openSync(seg, 'r+');
+  fs.writeSync(fd, Buffer.from([0xee]), 0, 1, 64 + 5 * 66 + 30); // flip a payload byte of seq 5
+  fs.closeSync(fd);
+  reader.scan({}, () => {});
+  assert.is(reader.metrics.counters.corruptions, 1);
+  rm(dir);
+});
+
 test.run();

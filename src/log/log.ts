@@ -163,7 +163,7 @@ interface ActiveSegment {
 export class Log {
   readonly dir: string;
   readonly metrics = new Metrics(
-    ['records', 'bytesWritten', 'fsyncs', 'rotations', 'batches'],
+    ['records', 'bytesWritten', 'fsyncs', 'rotations', 'batches', 'tornTailsRecovered', 'writeFailures'],
     ['appendLatencyNs', 'fsyncLatencyNs'],
   );
   /** What open() cut from a torn tail (empty after a clean close). */
@@ -515,6 +515,7 @@ export class Log {
     const seg = this.seg;
     const err = new IoError(seg.path, `${what}; the log stopped and must be reopened`, cause, 'LOG_FAILED');
     this.failure = err;
+    this.metrics.inc('writeFailures');
     this.bufUsed = 0;
     try {
       this.ops.ftruncateSync(seg.fd, seg.syncedEnd);
@@ -764,6 +765,7 @@ export class Log {
         throw new IoError(meta.path, 'repairing the torn tail failed', err);
       }
       this.recovered.push({ file: meta.name, offsetBytes: cut, bytes: fileBytes - cut, reason: why, sideFile });
+      this.metrics.inc('tornTailsRecovered');
       seg.index.length = good.indexLen;
     }
     seg.count = good.count;

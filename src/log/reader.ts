@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorruptionError, TapedeckError } from '../errors.js';
+import { Metrics } from '../util/metrics.js';
 import { chainUpdate } from './crc.js';
 import { realFileOps, type FileOps } from './file-ops.js';
 import { FLAG_BATCH_CONT, HEADER_BYTES, type IndexEntry } from './format.js';
@@ -138,6 +139,12 @@ export class LogCursor {
     this.closed = true;
     for (const fd of this.fds.values()) this.reader.ops.closeSync(fd);
     this.fds.clear();
+    // Account this cursor's reading in its reader's metrics.
+    const m = this.reader.metrics;
+    m.inc('recordsRead', this.recordsRead);
+    m.inc('bytesRead', this.bytesRead);
+    m.inc('unknownSkipped', this.unknownSkipped);
+    for (const p of this.problems) m.inc(p.kind === 'torn' ? 'tornTails' : 'corruptions');
   }
 
   // -- positioning -------------------------------------------------------------------------------
@@ -437,6 +444,8 @@ export class LogReader {
   readonly policy: RecoveryPolicy;
   readonly knownTypes: Set<number> | null;
   readonly chunkBytes: number;
+  /** What this reader's cursors read (counted when each cursor closes). */
+  readonly metrics = new Metrics(['recordsRead', 'bytesRead', 'corruptions', 'tornTails', 'unknownSkipped']);
 
   private constructor(
     readonly dir: string,
