@@ -3,7 +3,8 @@
  * `npm run demo`: tapedeck's main job end to end, on a fresh clone.
  * 1. generate the seeded flash-crash scenario and record it into a write-ahead log;
  * 2. replay it at 1000x (real time) onto the event bus, re-recording what the bus carries;
- * 3. verify both recordings on disk and prove the replay byte-identical to its source.
+ * 3. verify both recordings on disk and prove the replay byte-identical to its source;
+ * 4. backtest the moving-average strategy on it twice: the two output recordings are identical.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { asyncScheduler } from 'rxjs';
 import { formatTsIso, type TapeEvent } from '../events/index.js';
 import { Recorder } from '../record/index.js';
 import { generateScenario } from '../scenario/index.js';
+import { backtestRecordings } from '../backtest/index.js';
 import { diffRecordings, replayRoundTrip, verifyRecording } from '../verify/index.js';
 import type { Scenario } from '../scenario/index.js';
 
@@ -60,8 +62,25 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`\nOK: the replay is byte-identical to its source (${diff.counts.same} events, same digest).\n`);
-  process.stdout.write(`\nTry next:\n  npx tapedeck info ${path.relative(process.cwd(), source)}\n  npx tapedeck replay ${path.relative(process.cwd(), source)} --speed 100 --types tick | head\n  npx tapedeck diff ${path.relative(process.cwd(), source)} ${path.relative(process.cwd(), replayed)}\n`);
+  process.stdout.write(`    the replay is byte-identical to its source (${diff.counts.same} events, same digest)\n`);
+
+  step(4, 'backtest the moving-average crossover on the recording, twice, with the same seed');
+  const strategyPath = path.join(root, 'dist', 'scenarios', 'strategies', 'ma-crossover.js');
+  const runs = [];
+  for (const name of ['backtest-1', 'backtest-2']) {
+    runs.push(await backtestRecordings([source], { strategyPath, strategyOptions: { fast: 20, slow: 100, qty: 0.1, shockPct: 0.5 }, seed: SEED, out: path.join(out, name) }));
+  }
+  const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
+  const s = a.summary;
+  process.stdout.write(`    ${s.trades} trades, net PnL ${s.netPnl.toFixed(2)}, fees ${s.fees.toFixed(2)}, max drawdown ${s.maxDrawdown.toFixed(2)}; ${a.records} events recorded\n`);
+  const same = diffRecordings(a.dir, b.dir).identical && a.digest === b.digest;
+  process.stdout.write(`    backtest digests ${a.digest.slice(0, 16)}… and ${b.digest.slice(0, 16)}…: ${same ? 'identical' : 'DIFFERENT'}\n`);
+  if (!same) {
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`\nOK: recorded, replayed at 1000x and backtested; every output is byte-identical where it must be.\n`);
+  process.stdout.write(`\nTry next:\n  npx tapedeck info ${path.relative(process.cwd(), source)}\n  npx tapedeck replay ${path.relative(process.cwd(), source)} --speed 100 --types tick | head\n  npx tapedeck diff ${path.relative(process.cwd(), source)} ${path.relative(process.cwd(), replayed)}\n  npx tapedeck info ${path.relative(process.cwd(), path.join(out, 'backtest-1'))}\n`);
 }
 
 main().catch((err) => {
