@@ -5,6 +5,7 @@
  */
 import { FLOAT32_OPTIONS, Packr, type Options } from 'msgpackr';
 import { TapedeckError } from '../errors.js';
+import { fastDecodePayload } from './fast-decode.js';
 import { compareCodePoints, INT64_MAX, SPECS, type TypeSpec } from './schema.js';
 import { TAG_TYPE, TYPE_TAG, type EventType, type FlatMap, type TapeEvent } from './types.js';
 import { validateEvent } from './validate.js';
@@ -120,6 +121,12 @@ function validValue(kind: string, v: unknown, values: ReadonlySet<string> | unde
 
 /** A fresh codec with its own msgpackr instance: encoders built this way must agree byte for byte. */
 export function createCodec(): EventCodec {
+  return buildCodec().codec;
+}
+
+type DecodeFn = (tag: number, payload: Uint8Array, seq: number, ts: bigint) => TapeEvent;
+
+function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn } {
   const packr = new Packr({ ...PACKR_OPTIONS });
   // One scratch array per codec: the positional payload is rebuilt in place on every encode.
   const scratch: unknown[] = [];
@@ -150,7 +157,17 @@ export function createCodec(): EventCodec {
     }
   }
 
+  /**
+   * The hand-written decoder (fast-decode.ts) takes the payloads it can prove are plain in-subset
+   * ones and returns exactly what the msgpackr path below would; anything else (malformed bytes,
+   * non-canonical but decodable forms, unknown tags) goes through msgpackr, which decides.
+   */
   function decodePayload(tag: number, payload: Uint8Array, seq: number, ts: bigint): TapeEvent {
+    return fastDecodePayload(tag, payload, seq, ts) ?? decodeGeneric(tag, payload, seq, ts);
+  }
+
+  /** The msgpackr-based decoder: the reference behaviour (values, errors) of decodePayload. */
+  function decodeGeneric(tag: number, payload: Uint8Array, seq: number, ts: bigint): TapeEvent {
     const type: EventType | undefined = TAG_TYPE.get(tag);
     if (type === undefined) throw new PayloadError('BAD_INPUT', tag, 'unknown event type tag', seq);
     const bad = (reason: string, cause?: unknown) => new PayloadError('CORRUPT_FRAME', tag, reason, seq, cause);
@@ -204,10 +221,11 @@ export function createCodec(): EventCodec {
     return Buffer.compare(again, payload) === 0;
   }
 
-  return { encodePayload, decodePayload, encodeEvent, isCanonicalPayload };
+  return { codec: { encodePayload, decodePayload, encodeEvent, isCanonicalPayload }, decodeGeneric };
 }
 
-const shared = createCodec();
+const built = buildCodec();
+const shared = built.codec;
 
 /** The payload bytes of a validated event. */
 export const encodePayload: (ev: TapeEvent) => Buffer = shared.encodePayload;
@@ -217,3 +235,8 @@ export const decodePayload: (tag: number, payload: Uint8Array, seq: number, ts: 
 /** Frame fields (type tag, ts) and payload of a validated event; seq is the log's to assign. */
 export const encodeEvent: (ev: TapeEvent) => EncodedEvent = shared.encodeEvent;
 export const isCanonicalPayload: (tag: number, payload: Uint8Array) => boolean = shared.isCanonicalPayload;
+/**
+ * decodePayload without the hand-written fast path (msgpackr unpack, then per-field checks): same
+ * results and errors, slower. For tests and benchmarks; not re-exported from the package.
+ */
+export const decodePayloadGeneric: (tag: number, payload: Uint8Array, seq: number, ts: bigint) => TapeEvent = built.decodeGeneric;
