@@ -14,8 +14,11 @@
  *   `errors$` (and `onError`) and the subscriber stays subscribed. Errors thrown inside a piped
  *   operator chain follow RxJS: they end that chain's subscription only; the bus and the other
  *   subscribers carry on.
+ *
+ * Delivery is a plain loop over each stream's subscribers (no Subject, no Subscriber layers for
+ * a plain callback): the bus is on the replayer's hot path, once per event.
  */
-import { Observable, Subject, Subscriber, filter, type Observer, type Subscription } from 'rxjs';
+import { Observable, Subject, Subscriber, Subscription, type Observer } from 'rxjs';
 import { TapedeckError } from '../errors.js';
 import type { EventOf, EventType, TapeEvent } from '../events/types.js';
 
@@ -37,15 +40,67 @@ export interface EventBusOptions {
 
 type NextFn<T> = (value: T) => void;
 type ObserverArg<T> = Partial<Observer<T>> | NextFn<T> | null | undefined;
+type Report = (error: unknown, event: TapeEvent | undefined) => void;
 
 /**
- * An Observable whose direct subscribers are shielded: a throwing `next` is reported to the bus
- * instead of RxJS's unhandled-error path (which rethrows on a timer and would crash Node).
+ * One delivery target of a stream: a plain subscriber's callback (guarded), or an operator
+ * chain's Subscriber. `closed` is set when it unsubscribes, so a dispatch already under way
+ * skips it (as RxJS's Subject does).
  */
-class GuardedObservable<T> extends Observable<T> {
+class Sink {
+  closed = false;
   constructor(
-    private readonly inner: Observable<T>,
-    private readonly report: (error: unknown, value: T | undefined) => void,
+    readonly next: (event: TapeEvent) => void,
+    readonly complete: () => void,
+  ) {}
+}
+
+/**
+ * The subscribers of one stream, in subscription order. Copy-on-write: a dispatch iterates the
+ * array it started with, so subscribing during a dispatch takes effect from the next event (as
+ * with RxJS's Subject).
+ */
+class SinkList {
+  items: readonly Sink[] = [];
+  completed = false;
+
+  add(s: Sink): void {
+    this.items = [...this.items, s];
+  }
+
+  remove(s: Sink): void {
+    const i = this.items.indexOf(s);
+    if (i < 0) return;
+    const next = this.items.slice();
+    next.splice(i, 1);
+    this.items = next;
+  }
+
+  complete(): void {
+    if (this.completed) return;
+    this.completed = true;
+    const items = this.items;
+    this.items = [];
+    for (const s of items) {
+      if (s.closed) continue;
+      s.closed = true;
+      s.complete();
+    }
+  }
+}
+
+/**
+ * A hot stream of the bus: what subscribes is registered in a SinkList and called directly by
+ * the bus, without a Subject in between. A plain subscriber (a function or a partial observer)
+ * is shielded: a throwing `next` is reported to the bus instead of RxJS's unhandled-error path
+ * (which rethrows on a timer and would crash Node). An operator chain (pipe) subscribes with a
+ * Subscriber, which is called as it is, so errors in the chain follow RxJS.
+ */
+class BusStream<T extends TapeEvent> extends Observable<T> {
+  constructor(
+    private readonly list: SinkList,
+    private readonly test: ((e: TapeEvent) => boolean) | undefined,
+    private readonly report: Report,
   ) {
     super();
   }
@@ -55,33 +110,77 @@ class GuardedObservable<T> extends Observable<T> {
     error?: ((err: unknown) => void) | null,
     complete?: (() => void) | null,
   ): Subscription {
-    // Operators subscribe with a Subscriber: pass it through so teardown stays linked.
-    if (observerOrNext instanceof Subscriber) return this.inner.subscribe(observerOrNext);
-    const observer: Partial<Observer<T>> =
-      typeof observerOrNext === 'function'
-        ? { next: observerOrNext, error: error ?? undefined, complete: complete ?? undefined }
-        : (observerOrNext ?? {});
-    const next = observer.next?.bind(observer);
-    const report = this.report;
-    return this.inner.subscribe({
-      next: next
-        ? (v: T) => {
-            try {
-              next(v);
-            } catch (e) {
-              report(e, v);
-            }
+    const list = this.list;
+    const test = this.test;
+    if (observerOrNext instanceof Subscriber) {
+      const subscriber = observerOrNext as Subscriber<T>;
+      if (list.completed) {
+        subscriber.complete();
+        return subscriber;
+      }
+      const next = test
+        ? (e: TapeEvent) => {
+            if (test(e)) subscriber.next(e as T);
           }
-        : undefined,
-      error: observer.error?.bind(observer),
-      complete: observer.complete?.bind(observer),
+        : (e: TapeEvent) => subscriber.next(e as T);
+      const sink = new Sink(next, () => subscriber.complete());
+      list.add(sink);
+      subscriber.add(() => {
+        sink.closed = true;
+        list.remove(sink);
+      });
+      return subscriber;
+    }
+    void error; // the bus's streams never error
+    const observer: Partial<Observer<T>> =
+      typeof observerOrNext === 'function' ? { next: observerOrNext, complete: complete ?? undefined } : (observerOrNext ?? {});
+    const onNext = observer.next?.bind(observer);
+    const onComplete = observer.complete?.bind(observer);
+    if (list.completed) {
+      onComplete?.();
+      const closed = new Subscription();
+      closed.unsubscribe();
+      return closed;
+    }
+    const report = this.report;
+    let next: (e: TapeEvent) => void;
+    if (!onNext) next = noop;
+    else if (test) {
+      next = (e) => {
+        if (!test(e)) return;
+        try {
+          onNext(e as T);
+        } catch (err) {
+          report(err, e);
+        }
+      };
+    } else {
+      next = (e) => {
+        try {
+          onNext(e as T);
+        } catch (err) {
+          report(err, e);
+        }
+      };
+    }
+    const subscription = new Subscription(() => {
+      sink.closed = true;
+      list.remove(sink);
     });
+    const sink = new Sink(next, () => {
+      onComplete?.();
+      subscription.unsubscribe();
+    });
+    list.add(sink);
+    return subscription;
   }
 }
 
+function noop(): void {}
+
 export class EventBus {
-  private readonly all = new Subject<TapeEvent>();
-  private readonly byType = new Map<EventType, Subject<TapeEvent>>();
+  private readonly all = new SinkList();
+  private readonly byType = new Map<EventType, SinkList>();
   private readonly errorsSubject = new Subject<BusError>();
   private readonly onError: EventBusOptions['onError'];
   private readonly queue: TapeEvent[] = [];
@@ -98,7 +197,7 @@ export class EventBus {
 
   constructor(options: EventBusOptions = {}) {
     this.onError = options.onError;
-    this.events$ = this.guard(this.all.asObservable());
+    this.events$ = new BusStream<TapeEvent>(this.all, undefined, this.report);
     this.errors$ = this.errorsSubject.asObservable();
   }
 
@@ -129,10 +228,8 @@ export class EventBus {
     this.dispatching = true;
     try {
       this.deliver(event);
-      // Index walk: the queue may grow while we drain it.
-      for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
+      if (this.queue.length > 0) this.drain();
     } finally {
-      this.queue.length = 0;
       this.dispatching = false;
     }
     if (this.completing) this.finishComplete();
@@ -140,26 +237,23 @@ export class EventBus {
 
   /** Events of one type, narrowed; optionally only one symbol and/or venue. */
   on<T extends EventType>(type: T, where: BusFilter = {}): Observable<EventOf<T>> {
-    let subject = this.byType.get(type);
-    if (!subject) {
-      subject = new Subject<TapeEvent>();
-      if (this.completed) subject.complete();
-      this.byType.set(type, subject);
+    let list = this.byType.get(type);
+    if (!list) {
+      list = new SinkList();
+      if (this.completed) list.completed = true;
+      this.byType.set(type, list);
     }
-    let src = subject.asObservable() as unknown as Observable<EventOf<T>>;
-    const test = matcher<EventOf<T>>(where);
-    if (test) src = src.pipe(filter(test));
-    return this.guard(src);
+    return new BusStream<EventOf<T>>(list, matcher<TapeEvent>(where), this.report);
   }
 
   /** Every event (of any type) that has this symbol: ticks, orders, fills, signals, risk. */
   onSymbol(symbol: string): Observable<TapeEvent> {
-    return this.guard(this.all.pipe(filter((e) => symbolOf(e) === symbol)));
+    return new BusStream<TapeEvent>(this.all, (e) => symbolOf(e) === symbol, this.report);
   }
 
   /** Every event that names this venue: ticks, orders, fills. */
   onVenue(venue: string): Observable<TapeEvent> {
-    return this.guard(this.all.pipe(filter((e) => venueOf(e) === venue)));
+    return new BusStream<TapeEvent>(this.all, (e) => venueOf(e) === venue, this.report);
   }
 
   /**
@@ -169,11 +263,9 @@ export class EventBus {
   subscribe(handler: (event: TapeEvent) => void, where: BusFilter & { types?: readonly EventType[] } = {}): Subscription {
     const types = where.types ? new Set<EventType>(where.types) : undefined;
     const test = matcher<TapeEvent>(where);
-    return this.events$.subscribe((e) => {
-      if (types && !types.has(e.type)) return;
-      if (test && !test(e)) return;
-      handler(e);
-    });
+    if (!types && !test) return this.events$.subscribe(handler);
+    const both = (e: TapeEvent): boolean => (!types || types.has(e.type)) && (!test || test(e));
+    return new BusStream<TapeEvent>(this.all, both, this.report).subscribe(handler);
   }
 
   /** Complete every stream (after queued events are delivered). Idempotent. */
@@ -191,14 +283,37 @@ export class EventBus {
     this.completed = true;
     this.completing = false;
     this.all.complete();
-    for (const s of this.byType.values()) s.complete();
+    for (const l of this.byType.values()) l.complete();
     this.errorsSubject.complete();
+  }
+
+  /** Delivers the events published from inside subscribers, in order (the queue may grow meanwhile). */
+  private drain(): void {
+    const q = this.queue;
+    try {
+      for (let i = 0; i < q.length; i++) this.deliver(q[i]!);
+    } finally {
+      q.length = 0;
+    }
   }
 
   private deliver(event: TapeEvent): void {
     try {
-      this.all.next(event);
-      this.byType.get(event.type)?.next(event);
+      const all = this.all.items;
+      for (let i = 0; i < all.length; i++) {
+        const s = all[i]!;
+        if (!s.closed) s.next(event);
+      }
+      if (this.byType.size > 0) {
+        const list = this.byType.get(event.type);
+        if (list !== undefined) {
+          const typed = list.items;
+          for (let i = 0; i < typed.length; i++) {
+            const s = typed[i]!;
+            if (!s.closed) s.next(event);
+          }
+        }
+      }
     } catch (e) {
       // Only reachable with RxJS's deprecated synchronous error handling; keep the bus alive.
       this.report(e, event);
@@ -214,10 +329,6 @@ export class EventBus {
     }
     this.errorsSubject.next({ error, event });
   };
-
-  private guard<T extends TapeEvent>(src: Observable<T>): Observable<T> {
-    return new GuardedObservable<T>(src, this.report as (e: unknown, v: T | undefined) => void);
-  }
 }
 
 function symbolOf(e: TapeEvent): string | undefined {

@@ -26,12 +26,17 @@ const KNOWN_TAGS = [...TAG_TYPE.keys()];
 export class EventCursor {
   private readonly symbols: Set<string> | null;
   private readonly venues: Set<string> | null;
+  private readonly runId: string | undefined;
+  /** Some filter beyond type and range applies (those two are the log cursor's). */
+  private readonly filtered: boolean;
   constructor(
     private readonly cursor: LogCursor,
-    private readonly opts: EventReadOptions,
+    opts: EventReadOptions,
   ) {
     this.symbols = opts.symbols && opts.symbols.length > 0 ? new Set(opts.symbols) : null;
     this.venues = opts.venues && opts.venues.length > 0 ? new Set(opts.venues) : null;
+    this.runId = opts.runId;
+    this.filtered = this.runId !== undefined || this.symbols !== null || this.venues !== null;
   }
 
   get done(): boolean {
@@ -47,10 +52,18 @@ export class EventCursor {
     return this.cursor.unknownSkipped;
   }
 
+  /**
+   * The next matching event. Nothing of the record is kept once it is decoded (the schema has no binary fields, so the event.s
+   * fields are copies), so the read chunk its payload pointed into can be freed.
+   */
   next(): TapeEvent | null {
+    if (!this.filtered) {
+      const r = this.cursor.next();
+      return r === null ? null : decodePayload(r.type, r.payload, r.seq, r.tsNs);
+    }
     for (let r = this.cursor.next(); r !== null; r = this.cursor.next()) {
       const ev = decodePayload(r.type, r.payload, r.seq, r.tsNs);
-      if (this.opts.runId !== undefined && ev.runId !== this.opts.runId) continue;
+      if (this.runId !== undefined && ev.runId !== this.runId) continue;
       if (this.symbols && !('symbol' in ev && ev.symbol !== undefined && this.symbols.has(ev.symbol))) continue;
       if (this.venues && !('venue' in ev && this.venues.has(ev.venue))) continue;
       return ev;
@@ -71,7 +84,7 @@ export interface Recording {
   events(opts?: Omit<EventReadOptions, 'follow'>): Generator<TapeEvent>;
 }
 
-export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; fileOps?: ReaderOptions['fileOps'] } = {}): Recording {
+export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; fileOps?: ReaderOptions['fileOps']; chunkBytes?: ReaderOptions['chunkBytes'] } = {}): Recording {
   const reader = openReader(dir, { ...opts, knownTypes: KNOWN_TAGS });
   const cursor = (o: EventReadOptions = {}): EventCursor =>
     new EventCursor(

@@ -16,6 +16,8 @@ export class MergeSource {
   private opts: EventReadOptions | null = null;
   /** Following: the session-end event was seen; the source ends once it has been taken. */
   private endAfterHead = false;
+  /** Not following: the next event is simply the cursor's next (the replay's hot path). */
+  private sequential = false;
 
   constructor(
     readonly index: number,
@@ -28,6 +30,7 @@ export class MergeSource {
     this.head = null;
     this.ended = false;
     this.endAfterHead = false;
+    this.sequential = opts.follow !== true;
     this.tryOpen();
   }
 
@@ -65,6 +68,13 @@ export class MergeSource {
   /** Hands over the held event and pulls the next one. */
   take(accept: ((ev: TapeEvent) => boolean) | null): TapeEvent {
     const ev = this.head!;
+    if (this.sequential && accept === null) {
+      // A held event means the cursor is open; the end of the range ends the source.
+      const next = this.cursor!.next();
+      this.head = next;
+      if (next === null) this.end();
+      return ev;
+    }
     this.head = null;
     if (this.endAfterHead) this.end();
     else this.fill(accept);
