@@ -17,7 +17,7 @@
  * Reading: at speed 'max' the inputs are read directly through an EventMerge (the same k-way
  * merge of cursors the Replayer uses: ties on ts go to the input given first, then log order),
  * which avoids the bus and scheduler. A numeric speed goes through the Replayer onto an EventBus
- * with a real scheduler (asyncScheduler unless one is given), so a run at speed N takes about
+ * with a real scheduler (the Replayer's realtimeScheduler unless one is given), so a run at speed N takes about
  * (duration / N) of wall time; the events, their order and so the output bytes are the same as
  * at 'max'. That is why the speed is the one option left out of the manifest: it changes how long
  * the run takes, never what it produces (a test holds a paced run to the bytes of a 'max' one).
@@ -81,7 +81,7 @@ export interface BacktestRecordingsOptions {
   honorInputKill?: boolean;
   /** Rotate output segments at about this many bytes. */
   segmentBytes?: number;
-  /** The scheduler of a numeric-speed replay (default asyncScheduler). */
+  /** The scheduler of a numeric-speed replay (default: the Replayer's realtimeScheduler). */
   scheduler?: SchedulerLike;
 }
 

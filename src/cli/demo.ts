@@ -9,11 +9,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asyncScheduler } from 'rxjs';
+
 import { formatTsIso, type TapeEvent } from '../events/index.js';
 import { Recorder } from '../record/index.js';
 import { generateScenario } from '../scenario/index.js';
 import { backtestRecordings } from '../backtest/index.js';
+import { realtimeScheduler } from '../replay/index.js';
 import { diffRecordings, replayRoundTrip, verifyRecording } from '../verify/index.js';
 import type { Scenario } from '../scenario/index.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   step(2, 'replay it at 1000x onto the bus, re-recording from the bus with the source clock');
   const t0 = performance.now();
-  const rt = await replayRoundTrip(source, replayed, { speed: 1000, scheduler: asyncScheduler, segmentBytes: 256 * 1024 });
+  const rt = await replayRoundTrip(source, replayed, { speed: 1000, scheduler: realtimeScheduler, segmentBytes: 256 * 1024 });
   const wallMs = performance.now() - t0;
   const idealMs = Number(last - first) / 1e6 / 1000;
   process.stdout.write(`    ${rt.events} events replayed in ${wallMs.toFixed(0)} ms (ideal at 1000x: ${idealMs.toFixed(0)} ms)\n`);

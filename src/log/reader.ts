@@ -124,7 +124,8 @@ export class LogCursor {
       if (this.qi < this.queue.length) {
         const r = this.queue[this.qi++]!;
         if (this.qi === this.queue.length) {
-          this.queue = [];
+          // Reuse the array: the records handed out are referenced by their holders, not by it.
+          this.queue.length = 0;
           this.qi = 0;
         }
         return r;
