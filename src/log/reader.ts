@@ -124,8 +124,7 @@ export class LogCursor {
       if (this.qi < this.queue.length) {
         const r = this.queue[this.qi++]!;
         if (this.qi === this.queue.length) {
-          // Reuse the array: the records handed out are referenced by their holders, not by it.
-          this.queue.length = 0;
+          this.queue = [];
           this.qi = 0;
         }
         return r;
