@@ -5,7 +5,7 @@
  */
 import { FLOAT32_OPTIONS, Packr, type Options } from 'msgpackr';
 import { TapedeckError } from '../errors.js';
-import { fastDecodePayload } from './fast-decode.js';
+import { fastDecodePayload, fastDecodeRange } from './fast-decode.js';
 import { compareCodePoints, INT64_MAX, SPECS, type TypeSpec } from './schema.js';
 import { TAG_TYPE, TYPE_TAG, type EventType, type FlatMap, type TapeEvent } from './types.js';
 import { validateEvent } from './validate.js';
@@ -230,6 +230,14 @@ const shared = built.codec;
 /** The payload bytes of a validated event. */
 export const encodePayload: (ev: TapeEvent) => Buffer = shared.encodePayload;
 /** The event stored under a frame's tag, seq and ts. Throws PayloadError (typed, with code). */
+/**
+ * Decodes the payload at buf[start, stop) (a reader's chunk): the fast path reads it in place; only
+ * a payload outside the canonical subset gets a view, for the generic decoder.
+ */
+export function decodePayloadAt(tag: number, buf: Buffer, start: number, stop: number, seq: number, ts: bigint): TapeEvent {
+  return fastDecodeRange(tag, buf, start, stop, seq, ts) ?? decodePayload(tag, buf.subarray(start, stop), seq, ts);
+}
+
 export const decodePayload: (tag: number, payload: Uint8Array, seq: number, ts: bigint) => TapeEvent =
   shared.decodePayload;
 /** Frame fields (type tag, ts) and payload of a validated event; seq is the log's to assign. */

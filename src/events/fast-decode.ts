@@ -611,18 +611,25 @@ export function fastDecodedTypes(): EventType[] {
  * that path must decide (unknown tag, bad ts, any malformed or non-fast-path payload).
  */
 export function fastDecodePayload(tag: number, payload: Uint8Array, seq: number, ts: bigint): TapeEvent | undefined {
+  return fastDecodeRange(tag, payload, 0, payload.length, seq, ts);
+}
+
+/**
+ * The same, for a payload at buf[start, stop): a reader hands over its chunk and the payload's
+ * bounds, and no view is made per record.
+ */
+export function fastDecodeRange(tag: number, buf: Uint8Array, start: number, stop: number, seq: number, ts: bigint): TapeEvent | undefined {
   const ft = BY_TAG[tag & 0xff];
   if (ft === undefined || tag !== (tag & 0xff)) return undefined;
   if (typeof ts !== 'bigint' || ts < 0n || ts > INT64_MAX) return undefined;
-  const len = payload.length;
-  if (len < 3) return undefined;
-  const h = payload[0]!;
+  if (stop - start < 3) return undefined;
+  const h = buf[start]!;
   if (h < 0x90 || h > 0x9f) return undefined;
   const n = h - 0x90;
   if (n < ft.minLen || n > ft.maxLen) return undefined;
-  src = payload;
-  pos = 1;
-  end = len;
+  src = buf;
+  pos = start + 1;
+  end = stop;
   try {
     // runId, a non-empty str
     const runId = readStr();

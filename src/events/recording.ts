@@ -3,7 +3,7 @@
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
 import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
-import { decodePayload, encodeEvent } from './codec.js';
+import { decodePayloadAt, encodeEvent } from './codec.js';
 import { SCHEMA_VERSION, TAG_TYPE, TYPE_TAG, type EventType, type TapeEvent } from './types.js';
 
 export interface EventReadOptions {
@@ -59,10 +59,10 @@ export class EventCursor {
   next(): TapeEvent | null {
     if (!this.filtered) {
       const r = this.cursor.next();
-      return r === null ? null : decodePayload(r.type, r.payload, r.seq, r.tsNs);
+      return r === null ? null : decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
     }
     for (let r = this.cursor.next(); r !== null; r = this.cursor.next()) {
-      const ev = decodePayload(r.type, r.payload, r.seq, r.tsNs);
+      const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
       if (this.runId !== undefined && ev.runId !== this.runId) continue;
       if (this.symbols && !('symbol' in ev && ev.symbol !== undefined && this.symbols.has(ev.symbol))) continue;
       if (this.venues && !('venue' in ev && this.venues.has(ev.venue))) continue;
