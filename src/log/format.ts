@@ -53,6 +53,7 @@ export const TRAILER_BYTES = 72;
 export const HEADER_MAGIC = 0x47534454; // "TDSG" read as u32 LE
 export const TRAILER_MAGIC = 0x54464454; // "TDFT" read as u32 LE
 export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
 
 /** Frame flag: more frames of the same atomic batch follow this one. */
 export const FLAG_BATCH_CONT = 0x01;
@@ -128,18 +129,26 @@ export function writeFrame(
   payload: Uint8Array,
 ): number {
   const n = payload.length;
-  target.writeUInt32LE(FRAME_MIN_LENGTH + n, offset);
+  // Byte stores rather than Buffer's range-checked writers: this runs once per record.
+  putU32(target, offset, FRAME_MIN_LENGTH + n);
   target[offset + 4] = type;
   target[offset + 5] = flags;
   // seq < 2^53: split into two u32 writes, cheaper than a BigInt conversion per record.
-  target.writeUInt32LE(seq % 0x100000000, offset + 6);
-  target.writeUInt32LE(Math.floor(seq / 0x100000000), offset + 10);
+  putU32(target, offset + 6, seq % 0x100000000);
+  putU32(target, offset + 10, Math.floor(seq / 0x100000000));
   writeI64(target, offset + 14, tsNs);
   target.set(payload, offset + FRAME_PREFIX_BYTES);
   const end = offset + FRAME_PREFIX_BYTES + n;
   const c = crc32Range(target, offset + 4, end);
-  target.writeUInt32LE(c, end);
+  putU32(target, end, c);
   return c;
+}
+
+function putU32(b: Buffer, o: number, v: number): void {
+  b[o] = v & 0xff;
+  b[o + 1] = (v >>> 8) & 0xff;
+  b[o + 2] = (v >>> 16) & 0xff;
+  b[o + 3] = (v >>> 24) & 0xff;
 }
 
 export function frameBytes(payloadBytes: number): number {

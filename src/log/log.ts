@@ -17,6 +17,7 @@ import {
   FRAME_MAX_PAYLOAD_BYTES,
   HEADER_BYTES,
   INDEX_ENTRY_BYTES,
+  INT64_MAX,
   INT64_MIN,
   TRAILER_BYTES,
   encodeFooter,
@@ -362,7 +363,7 @@ export class Log {
     if (!Number.isInteger(type) || type < 1 || type > 255) {
       throw new TapedeckError('BAD_ARGUMENT', `record type ${type} is not an integer from 1 to 255`, { type });
     }
-    if (typeof tsNs !== 'bigint' || tsNs < INT64_MIN || tsNs >= 2n ** 63n) {
+    if (typeof tsNs !== 'bigint' || tsNs < INT64_MIN || tsNs > INT64_MAX) {
       throw new TapedeckError('BAD_ARGUMENT', `timestamp ${String(tsNs)} is not an int64 of nanoseconds`, { tsNs: String(tsNs) });
     }
     if (tsNs < prevTs) {

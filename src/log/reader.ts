@@ -8,7 +8,7 @@ import { CorruptionError, TapedeckError } from '../errors.js';
 import { Metrics } from '../util/metrics.js';
 import { chainUpdate } from './crc.js';
 import { realFileOps, type FileOps } from './file-ops.js';
-import { FLAG_BATCH_CONT, HEADER_BYTES, type IndexEntry } from './format.js';
+import { FLAG_BATCH_CONT, HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
 import { inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
 import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
 
@@ -217,7 +217,7 @@ export class LogCursor {
         if (this.reader.policy !== 'skip') this.fail(seg, HEADER_BYTES, reason, 'MISSING_SEGMENT');
       }
       this.expectedSeq = seg.firstSeq;
-      this.lastTs = this.lastTs ?? (seg.header.prevLastTs === -(2n ** 63n) ? null : seg.header.prevLastTs);
+      this.lastTs = this.lastTs ?? (seg.header.prevLastTs === INT64_MIN ? null : seg.header.prevLastTs);
     }
   }
 
