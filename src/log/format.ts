@@ -156,7 +156,12 @@ export function frameBytes(payloadBytes: number): number {
 }
 
 export function readSeq(b: Buffer, offset: number): number {
-  return b.readUInt32LE(offset) + b.readUInt32LE(offset + 4) * 0x100000000;
+  return getU32(b, offset) + getU32(b, offset + 4) * 0x100000000;
+}
+
+/** A u32 from bytes the caller has bounds-checked (Buffer's readers check again, per call). */
+function getU32(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
 /**
@@ -193,7 +198,7 @@ export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number)
   const avail = end - pos;
   if (avail === 0) return (v.kind = 'end');
   if (avail < 4) return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'incomplete', 'partial length field');
-  const length = b.readUInt32LE(pos);
+  const length = getU32(b, pos);
   if (length === 0) return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'corrupt', 'zero frame length');
   if (length < FRAME_MIN_LENGTH) return bad(v, 'corrupt', `frame length ${length} below minimum ${FRAME_MIN_LENGTH}`);
   if (length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES) {
@@ -202,7 +207,7 @@ export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number)
   const total = 8 + length;
   if (total > avail) return bad(v, 'incomplete', `frame of ${total} bytes extends past the end of data (${avail} bytes left)`);
   const crcAt = pos + 4 + length;
-  const crc = b.readUInt32LE(crcAt);
+  const crc = getU32(b, crcAt);
   if (crc32Range(b, pos + 4, crcAt) !== crc) return bad(v, 'corrupt', 'frame checksum mismatch');
   const type = b[pos + 4]!;
   if (type === 0) return bad(v, 'corrupt', 'frame type 0 is invalid');
