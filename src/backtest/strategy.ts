@@ -27,8 +27,8 @@ export interface OrderRequest {
 
 export type OrderStatus = 'pending' | 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
 
-/** The engine's view of one of the strategy's orders. */
-export interface OrderView {
+/** What an order is, fixed when it is sent: shared by the strategy's view and the venue's state. */
+export interface OrderIdentity {
   readonly orderId: string;
   readonly venue: string;
   readonly symbol: string;
@@ -36,6 +36,10 @@ export interface OrderView {
   readonly kind: OrderKind;
   readonly price: number | undefined;
   readonly qty: number;
+}
+
+/** The engine's view of one of the strategy's orders. */
+export interface OrderView extends OrderIdentity {
   readonly filled: number;
   /** qty − filled. */
   readonly remaining: number;

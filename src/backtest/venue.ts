@@ -20,8 +20,8 @@
  * to cancel; end-of-session expiries have none.
  */
 import { TapedeckError } from '../errors.js';
-import type { FillEvent, OrderAction, OrderEvent, OrderKind, Side, TapeEvent, TickEvent } from '../events/types.js';
-import type { OrderStatus } from './strategy.js';
+import type { FillEvent, OrderAction, OrderEvent, Side, TapeEvent, TickEvent } from '../events/types.js';
+import type { OrderIdentity, OrderStatus } from './strategy.js';
 
 export type LatencySpec =
   | bigint
@@ -54,14 +54,7 @@ export interface VenueOptions {
 }
 
 /** An order's full state, shared by the engine and the venue. */
-export interface OrderState {
-  readonly orderId: string;
-  readonly venue: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly kind: OrderKind;
-  readonly price: number | undefined;
-  readonly qty: number;
+export interface OrderState extends OrderIdentity {
   readonly tif: string;
   readonly strategy: string | undefined;
   /** Sent by the kill switch to flatten a position. */
