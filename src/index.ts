@@ -9,4 +9,5 @@ export * from './verify/index.js';
 export * from './scenario/index.js';
 export * from './backtest/index.js';
 export * from './ops/index.js';
+export * from './transport/index.js';
 export { Metrics, summarize, fmtNs, type HistogramSummary } from './util/metrics.js';

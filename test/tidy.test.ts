@@ -16,6 +16,7 @@ const RANK: Record<string, number> = {
   util: 0,
   'errors.ts': 0,
   log: 1,
+  transport: 1,
   events: 2,
   record: 3,
   bus: 3,
