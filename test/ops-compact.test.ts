@@ -29,7 +29,7 @@ test('compact --dry-run reports and changes nothing', async () => {
   const d = await fresh('dry');
   const before = listing(d);
   const digest = digestRecording(d);
-  const r = cli(['compact', d, '--before', '+30ms', '--dry-run', '--json']);
+  const r = await cli(['compact', d, '--before', '+30ms', '--dry-run', '--json']);
   assert.is(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.is(j.dryRun, true);
@@ -37,7 +37,7 @@ test('compact --dry-run reports and changes nothing', async () => {
   assert.ok(j.removed.length >= 1);
   assert.equal(listing(d), before);
   assert.is(digestRecording(d), digest);
-  const h = cli(['compact', d, '--before', '+30ms', '--dry-run']);
+  const h = await cli(['compact', d, '--before', '+30ms', '--dry-run']);
   assert.is(h.code, 0, h.stderr);
   assert.match(h.stdout, /^dry run: would remove \d+ segments?, \d+ records, /);
   assert.match(h.stdout, /would reclaim/);
@@ -51,7 +51,7 @@ test('compact removes whole sealed segments ending before the time and reports t
   const cut = T0 + 30n * MS;
   const expected = metas.filter((m, i) => i < metas.length - 1 && m.footer!.lastTs < cut);
   assert.ok(expected.length >= 1 && expected.length < metas.length, 'the fixture has segments on both sides of the cut');
-  const r = cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z']);
+  const r = await cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z']);
   assert.is(r.code, 0, r.stderr);
   for (const m of expected) assert.ok(r.stdout.includes(m.name), `${m.name} listed`);
   const bytes = expected.reduce((n, m) => n + m.sizeBytes, 0);
@@ -63,12 +63,12 @@ test('compact removes whole sealed segments ending before the time and reports t
   const info = recordingInfo(d);
   assert.is(info.firstSeq, expected[expected.length - 1]!.footer!.lastSeq + 1);
   assert.is(info.records, metas.reduce((n, m) => n + m.footer!.recordCount, 0) - records);
-  assert.is(cli(['export', d]).code, 0);
+  assert.is((await cli(['export', d])).code, 0);
   // Again: nothing more before that time.
-  const again = cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z', '--json']);
+  const again = await cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z', '--json']);
   assert.is(again.code, 0);
   assert.equal(JSON.parse(again.stdout).removed, []);
-  assert.match(cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z']).stdout, /nothing to compact/);
+  assert.match((await cli(['compact', d, '--before', '2023-11-14T22:13:20.030Z'])).stdout, /nothing to compact/);
 });
 
 test('compact never removes the last segment', async () => {
@@ -84,13 +84,13 @@ test('compact never removes the last segment', async () => {
 test('compact: usage and I/O errors', async () => {
   const d = await fresh('errors');
   const before = listing(d);
-  assert.is(cli(['compact', d]).code, 2);
-  const bad = cli(['compact', d, '--before', 'soon']);
+  assert.is((await cli(['compact', d])).code, 2);
+  const bad = await cli(['compact', d, '--before', 'soon']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /^tapedeck: time "soon" is not/);
-  assert.is(cli(['compact', path.join(base, 'missing'), '--before', '1']).code, 74);
+  assert.is((await cli(['compact', path.join(base, 'missing'), '--before', '1'])).code, 74);
   assert.equal(listing(d), before);
-  const h = cli(['compact', '--help']);
+  const h = await cli(['compact', '--help']);
   assert.is(h.code, 0);
   assert.match(h.stdout, /Examples:/);
 });

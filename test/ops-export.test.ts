@@ -28,8 +28,8 @@ const all = (): TapeEvent[] => [...openRecording(dir).events()];
 const lines = (evs: readonly TapeEvent[], iso = false) => evs.map((e) => eventToJson(e, { iso }) + '\n').join('');
 const noSeq = (l: string) => l.replace(/,"seq":\d+/, '');
 
-test('export: JSONL by default, one eventToJson line per event', () => {
-  const r = cli(['export', dir]);
+test('export: JSONL by default, one eventToJson line per event', async () => {
+  const r = await cli(['export', dir]);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, lines(all()));
   assert.is(r.stderr, '');
@@ -37,39 +37,39 @@ test('export: JSONL by default, one eventToJson line per event', () => {
   assert.is(exportToStrings(dir).streams.all, r.stdout);
 });
 
-test('export: filters --types, --run, --symbols, --from/--to (offsets and ISO), --iso', () => {
+test('export: filters --types, --run, --symbols, --from/--to (offsets and ISO), --iso', async () => {
   const evs = all();
-  let r = cli(['export', dir, '--types', 'order,fill', '--types', 'risk']);
+  let r = await cli(['export', dir, '--types', 'order,fill', '--types', 'risk']);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, lines(evs.filter((e) => ['order', 'fill', 'risk'].includes(e.type))));
-  r = cli(['export', dir, '--run', 'r2', '--symbols', 'MSFT']);
+  r = await cli(['export', dir, '--run', 'r2', '--symbols', 'MSFT']);
   assert.is(r.stdout, lines(evs.filter((e) => e.runId === 'r2' && 'symbol' in e && e.symbol === 'MSFT')));
-  r = cli(['export', dir, '--from', '+10ms', '--to', '+12ms']);
+  r = await cli(['export', dir, '--from', '+10ms', '--to', '+12ms']);
   assert.is(r.stdout, lines(evs.filter((e) => e.ts >= T0 + 10n * MS && e.ts <= T0 + 12n * MS)));
   assert.ok(r.stdout.split('\n').length > 3);
-  r = cli(['export', dir, '--from', '2023-11-14T22:13:20.059Z', '--iso']);
+  r = await cli(['export', dir, '--from', '2023-11-14T22:13:20.059Z', '--iso']);
   const tail = evs.filter((e) => e.ts >= T0 + 59n * MS);
   assert.is(r.stdout, lines(tail, true));
   assert.match(r.stdout, /"ts":"2023-11-14T22:13:20.060000000Z"/);
   assert.match(r.stdout, /"exchTs":"2023-11-14T22:13:20.059999995Z"/);
   // Bad filters are usage errors.
-  assert.is(cli(['export', dir, '--types', 'tick,bogus']).code, 2);
-  assert.is(cli(['export', dir, '--from', 'yesterday']).code, 2);
-  assert.is(cli(['export', dir, '--from', '+20ms', '--to', '+10ms']).code, 2);
-  assert.is(cli(['export', dir, '--format', 'xml']).code, 2);
+  assert.is((await cli(['export', dir, '--types', 'tick,bogus'])).code, 2);
+  assert.is((await cli(['export', dir, '--from', 'yesterday'])).code, 2);
+  assert.is((await cli(['export', dir, '--from', '+20ms', '--to', '+10ms'])).code, 2);
+  assert.is((await cli(['export', dir, '--format', 'xml'])).code, 2);
 });
 
-test('export --format json: one JSON array of the same objects', () => {
-  const r = cli(['export', dir, '--format', 'json']);
+test('export --format json: one JSON array of the same objects', async () => {
+  const r = await cli(['export', dir, '--format', 'json']);
   assert.is(r.code, 0, r.stderr);
   const arr = JSON.parse(r.stdout) as unknown[];
   assert.is(arr.length, all().length);
   assert.equal(arr, lines(all()).trim().split('\n').map((l) => JSON.parse(l)));
-  const empty = cli(['export', dir, '--format', 'json', '--run', 'nobody']);
+  const empty = await cli(['export', dir, '--format', 'json', '--run', 'nobody']);
   assert.is(empty.stdout, '[]\n');
 });
 
-test('csv: cells quoted per RFC 4180; header of the canonical fields', () => {
+test('csv: cells quoted per RFC 4180; header of the canonical fields', async () => {
   assert.is(csvCell('plain'), 'plain');
   assert.is(csvCell('a,b'), '"a,b"');
   assert.is(csvCell('say "hi"'), '"say ""hi"""');
@@ -88,26 +88,26 @@ test('csv: cells quoted per RFC 4180; header of the canonical fields', () => {
   assert.equal(JSON.parse(cells[7]!), { raw: '{"bid": "x"}' });
 });
 
-test('export --format csv: one type to stdout; several need --out DIR', () => {
-  const r = cli(['export', dir, '--format', 'csv', '--types', 'tick']);
+test('export --format csv: one type to stdout; several need --out DIR', async () => {
+  const r = await cli(['export', dir, '--format', 'csv', '--types', 'tick']);
   assert.is(r.code, 0, r.stderr);
   const rows = r.stdout.trimEnd().split('\n');
   assert.is(rows[0], csvColumns('tick').join(','));
   assert.is(rows.length, 61);
   assert.is(rows[1], `tick,${T0 + MS},r1,1,,XNAS,MSFT,100,100.5,100,,,,,,${T0 + MS - 5n}`);
-  const many = cli(['export', dir, '--format', 'csv']);
+  const many = await cli(['export', dir, '--format', 'csv']);
   assert.is(many.code, 2);
   assert.is(many.stdout, '');
   assert.match(many.stderr, /--out DIR/);
   assert.match(many.stderr, /exactly one type with --types/);
-  assert.is(cli(['export', dir, '--format', 'csv', '--types', 'tick,order']).code, 2);
-  const iso = cli(['export', dir, '--format', 'csv', '--types', 'tick', '--iso', '--to', '+1ms']);
+  assert.is((await cli(['export', dir, '--format', 'csv', '--types', 'tick,order'])).code, 2);
+  const iso = await cli(['export', dir, '--format', 'csv', '--types', 'tick', '--iso', '--to', '+1ms']);
   assert.is(iso.stdout.split('\n')[1], 'tick,2023-11-14T22:13:20.001000000Z,r1,1,,XNAS,MSFT,100,100.5,100,,,,,,2023-11-14T22:13:20.000999995Z');
 });
 
-test('export --format csv --out DIR: <type>.csv each, importable by tapedeck import', () => {
+test('export --format csv --out DIR: <type>.csv each, importable by tapedeck import', async () => {
   const out = path.join(base, 'csv');
-  const r = cli(['export', dir, '--format', 'csv', '--out', out]);
+  const r = await cli(['export', dir, '--format', 'csv', '--out', out]);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, '');
   assert.match(r.stderr, /exported 67 events \(csv\)/);
@@ -118,23 +118,23 @@ test('export --format csv --out DIR: <type>.csv each, importable by tapedeck imp
     assert.is(text, csvColumns(t).join(',') + '\n' + evs.filter((e) => e.type === t).map((e) => eventToCsvRow(e)).join(''));
     // Round trip through the importer: the same events (the importer adds its own session events).
     const b = path.join(base, `csv-${t}`);
-    const imp = cli(['import', path.join(out, `${t}.csv`), b, '--run-id', 'importer', '--json']);
+    const imp = await cli(['import', path.join(out, `${t}.csv`), b, '--run-id', 'importer', '--json']);
     assert.is(imp.code, 0, imp.stderr);
     const back = [...openRecording(b).events()].filter((e) => e.runId !== 'importer');
     assert.equal(back.map((e) => noSeq(eventToJson(e))), evs.filter((e) => e.type === t).map((e) => noSeq(eventToJson(e))), t);
   }
   // --json: the summary on stdout.
-  const j = cli(['export', dir, '--format', 'csv', '--types', 'fill', '--out', path.join(base, 'csv2'), '--json']);
+  const j = await cli(['export', dir, '--format', 'csv', '--types', 'fill', '--out', path.join(base, 'csv2'), '--json']);
   assert.is(j.code, 0, j.stderr);
   const s = JSON.parse(j.stdout);
   assert.is(s.events, 1);
   assert.equal(s.files, [path.join(base, 'csv2', 'fill.csv')]);
-  assert.is(cli(['export', dir, '--json']).code, 2);
+  assert.is((await cli(['export', dir, '--json'])).code, 2);
 });
 
 test('export --out FILE (jsonl) and the library sink', async () => {
   const f = path.join(base, 'out.jsonl');
-  const r = cli(['export', dir, '--out', f, '--types', 'signal']);
+  const r = await cli(['export', dir, '--out', f, '--types', 'signal']);
   assert.is(r.code, 0, r.stderr);
   assert.is(fs.readFileSync(f, 'utf8'), lines(all().filter((e) => e.type === 'signal')));
   const got: string[] = [];
@@ -187,15 +187,13 @@ test('export | import --session-events no: digest-identical for a recording with
   const src = path.join(base, 'nosession');
   await writeRecording(src, fixtureEvents().filter((e) => !(e.type === 'system' && e.kind === 'session-start')));
   const b = path.join(base, 'nosession-copy');
-  const exp = spawn(process.execPath, [cliPath, 'export', src], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const imp = spawn(process.execPath, [cliPath, 'import', '-', b, '--session-events', 'no', '--json'], { stdio: ['pipe', 'ignore', 'inherit'] });
-  exp.stdout!.pipe(imp.stdin!);
-  const codes = await Promise.all([new Promise((r) => exp.on('close', r)), new Promise((r) => imp.on('close', r))]);
-  assert.equal(codes, [0, 0]);
+  const exp = await cli(['export', src]);
+  const imp = await cli(['import', '-', b, '--session-events', 'no', '--json'], { input: exp.stdout });
+  assert.equal([exp.code, imp.code], [0, 0], exp.stderr + imp.stderr);
   assert.is(digestRecording(b), digestRecording(src));
   // With the importer's own session events (default for such input) the rest is still byte-identical.
   const c = path.join(base, 'nosession-wrapped');
-  const r = cli(['import', '-', c, '--run-id', 'importer'], { input: cli(['export', src]).stdout });
+  const r = await cli(['import', '-', c, '--run-id', 'importer'], { input: (await cli(['export', src])).stdout });
   assert.is(r.code, 0, r.stderr);
   assert.is(digestWithoutRun(c, 'importer'), digestRecording(src));
 });
@@ -215,11 +213,11 @@ test('export into a closed pipe (| head) ends quietly with 0', async () => {
   assert.is(err, '');
 });
 
-test('export: missing recording exits 74; --help has examples', () => {
-  const r = cli(['export', path.join(base, 'none')]);
+test('export: missing recording exits 74; --help has examples', async () => {
+  const r = await cli(['export', path.join(base, 'none')]);
   assert.is(r.code, 74);
   assert.match(r.stderr, /no such recording/);
-  const h = cli(['export', '--help']);
+  const h = await cli(['export', '--help']);
   assert.is(h.code, 0);
   assert.match(h.stdout, /Examples:/);
   assert.match(h.stdout, /import - /);

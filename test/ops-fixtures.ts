@@ -1,8 +1,7 @@
 /** Recordings and CLI helpers for the ops-* tests (info, export, compact, stats). */
-import { spawn, spawnSync } from 'node:child_process';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import type { TapeEvent } from '../src/events/types.js';
-import { cliPath } from './helpers/tmp.js';
+import { runCli, startCli, type LiveCli } from './helpers/cli.js';
 
 export const T0 = 1_700_000_000_000_000_000n;
 export const MS = 1_000_000n;
@@ -37,23 +36,18 @@ export async function writeRecording(dir: string, events: readonly TapeEvent[] =
 }
 
 export interface Run {
-  code: number | null;
+  code: number;
   stdout: string;
   stderr: string;
 }
 
-export function cli(args: string[], opts: { input?: string; cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { input: opts.input, cwd: opts.cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The CLI in-process (test/helpers/cli.ts). */
+export function cli(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<Run> {
+  return runCli(args, opts);
 }
 
-/** Like cli() but asynchronous (for commands that run while something else happens). */
-export function cliAsync(args: string[]): { done: Promise<Run>; child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { done, child };
+/** Like cli(), but returns at once: the test feeds stdin, raises signals, then awaits `done`. */
+export function cliAsync(args: string[]): { done: Promise<Run>; live: LiveCli } {
+  const live = startCli(args);
+  return { done: live.done, live };
 }

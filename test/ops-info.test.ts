@@ -18,7 +18,7 @@ test.before(async () => {
 });
 test.after(() => rm(base));
 
-test('recordingInfo: counts, time range, runs, symbols, rejects, gaps, digest, ratio', () => {
+test('recordingInfo: counts, time range, runs, symbols, rejects, gaps, digest, ratio', async () => {
   const info = recordingInfo(dir);
   const evs = fixtureEvents();
   assert.is(info.records, evs.length);
@@ -63,8 +63,8 @@ test('recordingInfo: counts, time range, runs, symbols, rejects, gaps, digest, r
   assert.ok(Math.abs(info.compressionRatio! - jsonl / bytes) < 1e-12);
 });
 
-test('info --json: the same object, bigints as decimal strings', () => {
-  const r = cli(['info', dir, '--json']);
+test('info --json: the same object, bigints as decimal strings', async () => {
+  const r = await cli(['info', dir, '--json']);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout.trim().split('\n').length, 1);
   const j = JSON.parse(r.stdout);
@@ -83,8 +83,8 @@ test('info --json: the same object, bigints as decimal strings', () => {
   assert.is(r.stderr, '');
 });
 
-test('info: human output is aligned and names everything', () => {
-  const r = cli(['info', dir]);
+test('info: human output is aligned and names everything', async () => {
+  const r = await cli(['info', dir]);
   assert.is(r.code, 0, r.stderr);
   const out = r.stdout;
   assert.is(out, formatInfo(recordingInfo(dir)));
@@ -122,7 +122,7 @@ test('info: an active segment with a torn tail, and records of unknown types', a
     assert.is(info.tornTail!.bytes, 7);
     assert.is(info.tornTail!.file, names[names.length - 1]);
     assert.is(info.segments[info.segments.length - 1]!.sealed, false);
-    const r = cli(['info', d]);
+    const r = await cli(['info', d]);
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /torn tail +\S+ at byte \d+, 7 bytes/);
     assert.match(r.stdout, /records +41 \(1 of unknown types, skipped\)/);
@@ -132,25 +132,25 @@ test('info: an active segment with a torn tail, and records of unknown types', a
   }
 });
 
-test('info: errors and help', () => {
-  const missing = cli(['info', path.join(base, 'nope')]);
+test('info: errors and help', async () => {
+  const missing = await cli(['info', path.join(base, 'nope')]);
   assert.is(missing.code, 74);
   assert.match(missing.stderr, /^tapedeck: .*nope: no such recording\n$/);
-  assert.is(cli(['info']).code, 2);
-  assert.is(cli(['info', dir, '--bogus']).code, 2);
-  const help = cli(['info', '--help']);
+  assert.is((await cli(['info'])).code, 2);
+  assert.is((await cli(['info', dir, '--bogus'])).code, 2);
+  const help = await cli(['info', '--help']);
   assert.is(help.code, 0);
   assert.match(help.stdout, /Examples:/);
 });
 
-test('info: an empty directory is an empty recording', () => {
+test('info: an empty directory is an empty recording', async () => {
   const d = path.join(base, 'empty');
   fs.mkdirSync(d);
   const info = recordingInfo(d);
   assert.is(info.records, 0);
   assert.is(info.firstTs, null);
   assert.is(info.compressionRatio, null);
-  const r = cli(['info', d]);
+  const r = await cli(['info', d]);
   assert.is(r.code, 0, r.stderr);
 });
 

@@ -26,7 +26,7 @@ function tickLine(i: number): string {
   return JSON.stringify({ type: 'tick', venue: 'XNAS', symbol: i % 2 ? 'AAPL' : 'MSFT', bid: 100 + (i % 100) / 100, ask: 101 });
 }
 
-test('statsView: rates from two publications of the writer', () => {
+test('statsView: rates from two publications of the writer', async () => {
   const m = new Metrics([], ['appendLatencyNs']);
   for (let i = 1; i <= 100; i++) m.record('appendLatencyNs', i * 1000);
   const doc = (records: number, bytes: number) => JSON.stringify({ pid: 1, records, bytes, segments: 1, lastSeq: records - 1, durableSeq: records - 1, counters: { fsyncs: 3 }, appendLatencyNs: m.encodeHistogram('appendLatencyNs'), fsyncLatencyNs: '' });
@@ -54,7 +54,7 @@ test('statsView: rates from two publications of the writer', () => {
 test('stats on a closed recording: once, no writer', async () => {
   const d = path.join(base, 'closed');
   await writeRecording(d);
-  const r = cli(['stats', d, '--json']);
+  const r = await cli(['stats', d, '--json']);
   assert.is(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.is(j.writer.alive, false);
@@ -62,7 +62,7 @@ test('stats on a closed recording: once, no writer', async () => {
   assert.is(j.eventsPerSec, null);
   assert.ok(j.segments >= 3);
   assert.is(j.segmentBytes, readStats(d).segmentBytes);
-  const h = cli(['stats', d]);
+  const h = await cli(['stats', d]);
   assert.is(h.code, 0, h.stderr);
   assert.match(h.stdout, /writer +none/);
   assert.match(h.stdout, /disk +[\d,]+ bytes/);
@@ -72,17 +72,17 @@ test('stats on a closed recording: once, no writer', async () => {
   const log = await openEventLog(p, { publishMetricsMs: 50, durability: 'strict' });
   for (const ev of fixtureEvents()) await log.append(...encode(ev));
   await log.close();
-  const pj = JSON.parse(cli(['stats', p, '--json']).stdout);
+  const pj = JSON.parse((await cli(['stats', p, '--json'])).stdout);
   assert.is(pj.records, 67);
   assert.ok(pj.fsyncs >= 67, String(pj.fsyncs));
   assert.ok(pj.fsyncLatencyNs.count > 0);
   assert.ok(pj.appendLatencyNs.count > 0);
 });
 
-test('stats of a recording being written by `tapedeck record` in another process', async () => {
+test('stats of a recording being written by `tapedeck record` while it runs', async () => {
   const d = path.join(base, 'live');
   const rec = cliAsync(['record', d, '--metrics-interval', '100', '--run-id', 'live']);
-  const stdin = rec.child.stdin!;
+  const stdin = rec.live.stdin;
   let i = 0;
   let feeding = true;
   const feeder = (async () => {
@@ -97,7 +97,6 @@ test('stats of a recording being written by `tapedeck record` in another process
   try {
     // Wait for the first publication.
     for (let t = 0; t < 100 && !fs.existsSync(path.join(d, 'metrics.json')); t++) await sleep(50);
-    // Asynchronously: a spawnSync would stall the feeder in this process.
     const r = await cliAsync(['stats', d, '--json', '--interval', '400']).done;
     assert.is(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -113,10 +112,11 @@ test('stats of a recording being written by `tapedeck record` in another process
 
     // --watch, piped: a line per interval until SIGINT, then exit 0.
     const w = cliAsync(['stats', d, '--watch', '--interval', '200']);
-    let seen = 0;
-    w.child.stdout!.on('data', (x: string) => (seen += String(x).split('\n').length - 1));
-    for (let t = 0; t < 200 && w.child.exitCode === null && seen < 3; t++) await sleep(50);
-    w.child.kill('SIGINT');
+    let ended = false;
+    void w.done.then(() => (ended = true));
+    const seen = () => w.live.stdout().split('\n').length - 1;
+    for (let t = 0; t < 200 && !ended && seen() < 3; t++) await sleep(50);
+    w.live.signal('SIGINT');
     const wr = await w.done;
     assert.is(wr.code, 0, wr.stderr);
     const ls = wr.stdout.trimEnd().split('\n');
@@ -131,11 +131,11 @@ test('stats of a recording being written by `tapedeck record` in another process
   }
 });
 
-test('stats: usage and I/O errors, help', () => {
-  assert.is(cli(['stats', path.join(base, 'missing')]).code, 74);
-  assert.is(cli(['stats']).code, 2);
-  assert.is(cli(['stats', base, '--interval', '0']).code, 2);
-  const h = cli(['stats', '--help']);
+test('stats: usage and I/O errors, help', async () => {
+  assert.is((await cli(['stats', path.join(base, 'missing')])).code, 74);
+  assert.is((await cli(['stats'])).code, 2);
+  assert.is((await cli(['stats', base, '--interval', '0'])).code, 2);
+  const h = await cli(['stats', '--help']);
   assert.is(h.code, 0);
   assert.match(h.stdout, /Examples:/);
 });

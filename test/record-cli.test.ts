@@ -272,10 +272,7 @@ test('import from stdin (-) with the format given', async () => {
   const root = tmpDir();
   try {
     const gz = fs.readFileSync(fixture('binance-spot-btcusdt-20240808.head300.capture.gz'));
-    const child = spawnCli(['import', '-', path.join(root, 'rec'), '--format', 'binance', '--json']);
-    const done = collect(child);
-    child.stdin!.end(gz);
-    const r = await done;
+    const r = await runCli(['import', '-', path.join(root, 'rec'), '--format', 'binance', '--json'], gz);
     assert.is(r.code, 0, r.stderr);
     assert.is(JSON.parse(r.stdout).events, 289);
   } finally {

@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SystemEvent, TickEvent } from '../src/events/index.js';
 import { Recorder, backoffDelay, recordWebSocket } from '../src/record/index.js';
 import { rm, tmpDir } from './helpers/tmp.js';
-import { collect, fixture, readEvents, spawnCli, waitFor } from './record-helpers.js';
+import { fixture, readEvents, startCli, waitFor } from './record-helpers.js';
 
 interface Server {
   wss: WebSocketServer;
@@ -107,8 +107,7 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     }
   });
   try {
-    const child = spawnCli(['record', rec, '--ws', server.url, '--format', 'binance', '--json', '--metrics-interval', '20']);
-    const done = collect(child);
+    const live = startCli(['record', rec, '--ws', server.url, '--format', 'binance', '--json', '--metrics-interval', '20']);
     await waitFor(() => {
       try {
         const m = JSON.parse(fs.readFileSync(path.join(rec, 'metrics.json'), 'utf8'));
@@ -118,8 +117,8 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
         return false;
       }
     }, 'the child to record both connections', 15_000);
-    child.kill('SIGINT');
-    const r = await done;
+    live.signal('SIGINT');
+    const r = await live.done;
     assert.is(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.is(summary.events, 289);

@@ -1,5 +1,5 @@
-/** `tapedeck replay` as a child process: its JSONL against eventToJson of the same events. */
-import { spawn, spawnSync } from 'node:child_process';
+/** `tapedeck replay` (in-process; a closed pipe through the real binary): its JSONL against eventToJson of the same events. */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import type { TapeEvent } from '../src/events/types.js';
+import { runCli } from './helpers/cli.js';
 import { cliPath, rm, tmpDir } from './helpers/tmp.js';
 import { MS, T0, makeRecording, sys, tick } from './replay-fixtures.js';
 
@@ -34,41 +35,40 @@ test.before(async () => {
 test.after(() => [dir, other, big, scratch].forEach(rm));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [cliPath, 'replay', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(['replay', ...args]);
 }
 
 const recorded = (d: string) => [...openRecording(d).events()];
 const jsonl = (evs: TapeEvent[], iso = false) => evs.map((e) => eventToJson(e, { iso }) + '\n').join('');
 
-test('--max writes every event as canonical JSONL', () => {
-  const r = cli(dir, '--max');
+test('--max writes every event as canonical JSONL', async () => {
+  const r = await cli(dir, '--max');
   assert.is(r.stderr, '');
   assert.is(r.code, 0);
   assert.is(r.stdout, jsonl(recorded(dir)));
 });
 
-test('--from +1s --to +2s: offsets from the recording start, inclusive', () => {
-  const r = cli(dir, '--max', '--from', '+1s', '--to', '+2s');
+test('--from +1s --to +2s: offsets from the recording start, inclusive', async () => {
+  const r = await cli(dir, '--max', '--from', '+1s', '--to', '+2s');
   assert.is(r.code, 0, r.stderr);
   const want = recorded(dir).filter((e) => e.ts >= T0 + 1000n * MS && e.ts <= T0 + 2000n * MS);
   assert.is(want.length, 11);
   assert.is(r.stdout, jsonl(want));
   // The same range as ns and as ISO-8601.
-  assert.is(cli(dir, '--max', '--from', String(T0 + 1000n * MS), '--to', '2023-11-14T22:13:22Z').stdout, jsonl(want));
+  assert.is((await cli(dir, '--max', '--from', String(T0 + 1000n * MS), '--to', '2023-11-14T22:13:22Z')).stdout, jsonl(want));
 });
 
-test('--types, --symbols, --run filter', () => {
+test('--types, --symbols, --run filter', async () => {
   const all = recorded(dir);
-  assert.is(cli(dir, '--max', '--types', 'tick').stdout, jsonl(all.filter((e) => e.type === 'tick')));
-  assert.is(cli(dir, '--max', '--types', 'tick,system').stdout, jsonl(all.filter((e) => e.type === 'tick' || e.type === 'system')));
-  assert.is(cli(dir, '--max', '--symbols', 'MSFT').stdout, jsonl(all.filter((e) => e.type !== 'system' && e.symbol === 'MSFT')));
-  assert.is(cli(dir, '--max', '--run', 'run-2', '--types', 'tick').stdout, jsonl(all.filter((e) => e.type === 'tick' && e.runId === 'run-2')));
+  assert.is((await cli(dir, '--max', '--types', 'tick')).stdout, jsonl(all.filter((e) => e.type === 'tick')));
+  assert.is((await cli(dir, '--max', '--types', 'tick,system')).stdout, jsonl(all.filter((e) => e.type === 'tick' || e.type === 'system')));
+  assert.is((await cli(dir, '--max', '--symbols', 'MSFT')).stdout, jsonl(all.filter((e) => e.type !== 'system' && e.symbol === 'MSFT')));
+  assert.is((await cli(dir, '--max', '--run', 'run-2', '--types', 'tick')).stdout, jsonl(all.filter((e) => e.type === 'tick' && e.runId === 'run-2')));
 });
 
-test('several directories merge by ts; --out and --iso', () => {
+test('several directories merge by ts; --out and --iso', async () => {
   const out = path.join(scratch, 'merged.jsonl');
-  const r = cli(dir, other, '--max', '--iso', '--out', out);
+  const r = await cli(dir, other, '--max', '--iso', '--out', out);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, '');
   const merged = [...recorded(dir).map((e, i) => ({ e, k: 0, i })), ...recorded(other).map((e, i) => ({ e, k: 1, i }))]
@@ -77,27 +77,27 @@ test('several directories merge by ts; --out and --iso', () => {
   assert.is(fs.readFileSync(out, 'utf8'), jsonl(merged, true));
 });
 
-test('paced: --speed 10 takes at least the scaled span', () => {
+test('paced: --speed 10 takes at least the scaled span', async () => {
   const t0 = performance.now();
-  const r = cli(dir, '--speed', '10', '--to', '+1s');
+  const r = await cli(dir, '--speed', '10', '--to', '+1s');
   assert.is(r.code, 0, r.stderr);
   assert.ok(performance.now() - t0 >= 100, '1 s of events at 10x is at least 100 ms');
   assert.is(r.stdout.split('\n').length - 1, 11);
 });
 
-test('errors map to exit codes', () => {
-  let r = cli(dir, '--speed', '0');
+test('errors map to exit codes', async () => {
+  let r = await cli(dir, '--speed', '0');
   assert.is(r.code, 2);
   assert.match(r.stderr, /--speed/);
-  r = cli(dir, '--types', 'quote');
+  r = await cli(dir, '--types', 'quote');
   assert.is(r.code, 2);
-  r = cli(dir, '--from', 'yesterday');
+  r = await cli(dir, '--from', 'yesterday');
   assert.is(r.code, 2);
-  r = cli(dir, '--from', '+2s', '--to', '+1s');
+  r = await cli(dir, '--from', '+2s', '--to', '+1s');
   assert.is(r.code, 2);
-  r = cli(dir, '--max', '--out', path.join(scratch, 'no-such-dir', 'out.jsonl'));
+  r = await cli(dir, '--max', '--out', path.join(scratch, 'no-such-dir', 'out.jsonl'));
   assert.is(r.code, 74);
-  r = cli(path.join(scratch, 'nope'));
+  r = await cli(path.join(scratch, 'nope'));
   assert.is(r.code, 74);
   assert.match(r.stderr, /no such recording/);
 });

@@ -5,13 +5,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import seedrandom from 'seedrandom';
 import { Recorder } from '../src/record/index.js';
 import { digestRecording, replayRoundTrip } from '../src/verify/index.js';
 import { openRecording } from '../src/events/index.js';
-import { cliPath, rm, tmpDir } from './helpers/tmp.js';
+import { runCli } from './helpers/cli.js';
+import { rm, tmpDir } from './helpers/tmp.js';
 
 const T0 = 1_700_000_000_000_000_000n;
 
@@ -42,10 +42,10 @@ test('roundtrip - 10,000 ticks replayed at 1000x and re-recorded are identical t
   assert.ok(res.identical, `digests differ: ${res.sourceDigest} vs ${res.copyDigest}`);
   assert.is(digestRecording(copy), digestRecording(source));
   // The CI one-liner.
-  const out = spawnSync(process.execPath, [cliPath, 'verify', source, '--against', copy], { encoding: 'utf8' });
-  assert.is(out.status, 0, out.stderr + out.stdout);
-  const digestCheck = spawnSync(process.execPath, [cliPath, 'verify', copy, '--digest', res.sourceDigest], { encoding: 'utf8' });
-  assert.is(digestCheck.status, 0, digestCheck.stderr);
+  const out = await runCli(['verify', source, '--against', copy]);
+  assert.is(out.code, 0, out.stderr + out.stdout);
+  const digestCheck = await runCli(['verify', copy, '--digest', res.sourceDigest]);
+  assert.is(digestCheck.code, 0, digestCheck.stderr);
   rm(root);
 });
 
@@ -79,11 +79,11 @@ test('roundtrip - a corrupted copy is caught: verify --against and --digest exit
     rec.write(e);
   }
   await rec.close();
-  const out = spawnSync(process.execPath, [cliPath, 'verify', source, '--against', copy], { encoding: 'utf8' });
-  assert.is(out.status, 1);
+  const out = await runCli(['verify', source, '--against', copy]);
+  assert.is(out.code, 1);
   assert.match(out.stdout + out.stderr, /bid/);
-  const digestCheck = spawnSync(process.execPath, [cliPath, 'verify', copy, '--digest', digestRecording(source)], { encoding: 'utf8' });
-  assert.is(digestCheck.status, 1);
+  const digestCheck = await runCli(['verify', copy, '--digest', digestRecording(source)]);
+  assert.is(digestCheck.code, 1);
   rm(root);
 });
 
@@ -91,14 +91,19 @@ test('roundtrip - through the CLI: replay | record --clock source, and export | 
   const root = tmpDir();
   const source = path.join(root, 'source');
   await makeSource(source, 2000);
-  const replayed = execFileSync(process.execPath, [cliPath, 'replay', source, '--max'], { maxBuffer: 64 << 20 });
-  execFileSync(process.execPath, [cliPath, 'record', path.join(root, 'rerecorded'), '--clock', 'source', '--deterministic'], { input: replayed });
+  const run = async (args: string[], input?: Buffer) => {
+    const r = await runCli(args, { input });
+    assert.is(r.code, 0, r.stderr);
+    return r.stdoutBytes;
+  };
+  const replayed = await run(['replay', source, '--max']);
+  await run(['record', path.join(root, 'rerecorded'), '--clock', 'source', '--deterministic'], replayed);
   assert.is(digestRecording(path.join(root, 'rerecorded')), digestRecording(source));
-  const exported = execFileSync(process.execPath, [cliPath, 'export', source], { maxBuffer: 64 << 20 });
-  execFileSync(process.execPath, [cliPath, 'import', '-', path.join(root, 'imported'), '--deterministic'], { input: exported });
+  const exported = await run(['export', source]);
+  await run(['import', '-', path.join(root, 'imported'), '--deterministic'], exported);
   assert.is(digestRecording(path.join(root, 'imported')), digestRecording(source));
   // export → import → export is byte-identical.
-  const again = execFileSync(process.execPath, [cliPath, 'export', path.join(root, 'imported')], { maxBuffer: 64 << 20 });
+  const again = await run(['export', path.join(root, 'imported')]);
   assert.ok(again.equals(exported), 'second export differs');
   rm(root);
 });

@@ -1,18 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
-import { cliPath, flipByte, rm, tmpDir } from './helpers/tmp.js';
+import { runCli } from './helpers/cli.js';
+import { flipByte, rm, tmpDir } from './helpers/tmp.js';
 import { footerOf, framesOf, record, seg, snapshot, ticks } from './verify-fixtures.js';
 
 const root = tmpDir('tapedeck-vcli-');
 test.after(() => rm(root));
 
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await runCli(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const EVENTS = ticks(200);
@@ -25,7 +25,7 @@ async function rec(events = EVENTS, segmentBytes = 4096): Promise<string> {
 
 test('verify: clean recording → exit 0 with the summary', async () => {
   const dir = await rec();
-  const r = cli('verify', dir);
+  const r = await cli('verify', dir);
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /^OK /);
   assert.match(r.out, /segments\s+\d+/);
@@ -37,7 +37,7 @@ test('verify: clean recording → exit 0 with the summary', async () => {
 
 test('verify --json: one parseable object', async () => {
   const dir = await rec();
-  const r = cli('verify', dir, '--json');
+  const r = await cli('verify', dir, '--json');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.is(j.ok, true);
@@ -54,12 +54,12 @@ test('verify: corruption → exit 1 naming file, byte offset, seq and reason', a
   const file = seg(dir, 1);
   const f = framesOf(file)[2]!;
   flipByte(file, f.payloadStart + 3);
-  const r = cli('verify', dir);
+  const r = await cli('verify', dir);
   assert.is(r.code, 1);
   assert.match(r.out, /^FAILED/);
   assert.ok(r.out.includes(`${path.basename(file)}  byte ${f.offset}  seq ${f.seq}`), r.out);
   assert.match(r.out, /checksum/);
-  const j = JSON.parse(cli('verify', dir, '--json').out);
+  const j = JSON.parse((await cli('verify', dir, '--json')).out);
   assert.is(j.ok, false);
   assert.is(j.digest, null);
   assert.equal(j.problems[0], { kind: 'frame', file: path.basename(file), offsetBytes: f.offset, seq: f.seq, reason: 'frame checksum mismatch' });
@@ -69,12 +69,12 @@ test('verify --all: several problems, exit 1', async () => {
   const dir = await rec();
   flipByte(seg(dir, 0), framesOf(seg(dir, 0))[1]!.payloadStart);
   flipByte(seg(dir, 2), framesOf(seg(dir, 2))[1]!.payloadStart);
-  const one = JSON.parse(cli('verify', dir, '--json').out);
+  const one = JSON.parse((await cli('verify', dir, '--json')).out);
   assert.is(one.problems.length, 1);
-  const r = cli('verify', dir, '--all', '--json');
+  const r = await cli('verify', dir, '--all', '--json');
   assert.is(r.code, 1);
   assert.ok(JSON.parse(r.out).problems.length >= 2);
-  assert.match(cli('verify', dir, '--all').out, /2 problems/);
+  assert.match((await cli('verify', dir, '--all')).out, /2 problems/);
 });
 
 test('verify: torn tail → reported, exit 0, files untouched', async () => {
@@ -86,58 +86,58 @@ test('verify: torn tail → reported, exit 0, files untouched', async () => {
   const size = fs.statSync(last).size;
   fs.appendFileSync(last, Buffer.from('garbage!'));
   const before = snapshot(dir);
-  const r = cli('verify', dir);
+  const r = await cli('verify', dir);
   assert.is(r.code, 0, r.out + r.err);
   assert.match(r.out, new RegExp(`torn tail\\s+${path.basename(last)} at byte ${size}: 8 bytes the next writer will drop`));
-  const j = JSON.parse(cli('verify', dir, '--json').out);
+  const j = JSON.parse((await cli('verify', dir, '--json')).out);
   assert.equal(j.tornTail, { file: path.basename(last), offsetBytes: size, bytes: 8, seq: 50, reason: j.tornTail.reason });
   assert.equal(snapshot(dir), before);
 });
 
 test('verify --digest: match → 0, mismatch → 1 with both, malformed → 2', async () => {
   const dir = await rec();
-  const digest = JSON.parse(cli('verify', dir, '--json').out).digest as string;
-  assert.is(cli('verify', dir, '--digest', digest).code, 0);
-  assert.is(cli('verify', dir, '--digest', `sha256:${digest.toUpperCase()}`).code, 0);
+  const digest = JSON.parse((await cli('verify', dir, '--json')).out).digest as string;
+  assert.is((await cli('verify', dir, '--digest', digest)).code, 0);
+  assert.is((await cli('verify', dir, '--digest', `sha256:${digest.toUpperCase()}`)).code, 0);
   const wrong = (digest[0] === '0' ? '1' : '0') + digest.slice(1);
-  const r = cli('verify', dir, '--digest', wrong);
+  const r = await cli('verify', dir, '--digest', wrong);
   assert.is(r.code, 1);
   assert.match(r.out, /DIGEST MISMATCH/);
   assert.ok(r.out.includes(`expected  ${wrong}`) && r.out.includes(`actual    ${digest}`), r.out);
-  const j = JSON.parse(cli('verify', dir, '--digest', wrong, '--json').out);
+  const j = JSON.parse((await cli('verify', dir, '--digest', wrong, '--json')).out);
   assert.is(j.digestMatches, false);
   assert.is(j.expectedDigest, wrong);
-  assert.is(cli('verify', dir, '--digest', 'abc').code, 2);
+  assert.is((await cli('verify', dir, '--digest', 'abc')).code, 2);
 });
 
 test('verify --against: same events → 0; different → 1 with the divergence', async () => {
   const a = await rec(EVENTS, 4096);
   const b = await rec(EVENTS, 1 << 20);
-  const ok = cli('verify', a, '--against', b);
+  const ok = await cli('verify', a, '--against', b);
   assert.is(ok.code, 0, ok.out + ok.err);
   assert.match(ok.out, /identical: 200 events/);
   assert.match(ok.out, /digests equal/);
   const c = await rec(EVENTS.map((e, i) => (i === 9 ? { ...e, askSize: 1 } : e)));
-  const bad = cli('verify', a, '--against', c);
+  const bad = await cli('verify', a, '--against', c);
   assert.is(bad.code, 1);
   assert.match(bad.out, /first divergence at event #9/);
   assert.match(bad.out, /askSize\s+200\s+1/);
-  const j = JSON.parse(cli('verify', a, '--against', c, '--json').out);
+  const j = JSON.parse((await cli('verify', a, '--against', c, '--json')).out);
   assert.is(j.against.diff.identical, false);
   assert.is(j.against.digestsEqual, false);
   // Filters only make sense with --against.
-  assert.is(cli('verify', a, '--types', 'tick').code, 2);
-  assert.is(cli('verify', a, '--against', c, '--ignore-fields', 'askSize').code, 0);
+  assert.is((await cli('verify', a, '--types', 'tick')).code, 2);
+  assert.is((await cli('verify', a, '--against', c, '--ignore-fields', 'askSize')).code, 0);
 });
 
 test('diff: identical → 0; a changed field → 1 showing both values and counts', async () => {
   const a = await rec();
   const b = await rec(EVENTS, 1 << 20);
-  const same = cli('diff', a, b);
+  const same = await cli('diff', a, b);
   assert.is(same.code, 0, same.err);
   assert.match(same.out, /^identical: 200 events/);
   const c = await rec(EVENTS.map((e, i) => (i === 120 ? { ...e, symbol: 'TSLA' } : e)).slice(0, 190));
-  const r = cli('diff', a, c);
+  const r = await cli('diff', a, c);
   assert.is(r.code, 1);
   assert.match(r.out, /first divergence at event #120/);
   assert.match(r.out, /a: seq 120 {2}ts \d+ \S+Z {2}tick/);
@@ -148,7 +148,7 @@ test('diff: identical → 0; a changed field → 1 showing both values and count
 test('diff --json and filters', async () => {
   const a = await rec();
   const c = await rec(EVENTS.map((e, i) => (i === 5 ? { ...e, exchTs: 1n } : e)));
-  const r = cli('diff', a, c, '--json');
+  const r = await cli('diff', a, c, '--json');
   assert.is(r.code, 1);
   const j = JSON.parse(r.out);
   assert.is(j.identical, false);
@@ -157,28 +157,28 @@ test('diff --json and filters', async () => {
   assert.equal(j.first.a.seq, 5);
   assert.is(j.first.a.ts, EVENTS[5]!.ts.toString());
   assert.is(j.counts.changed, 1);
-  assert.is(cli('diff', a, c, '--ignore-fields', 'exchTs').code, 0);
-  assert.is(cli('diff', a, c, '--from', (EVENTS[6]!.ts).toString()).code, 0);
-  assert.is(cli('diff', a, c, '--from', '+3ms').code, 0);
-  assert.is(cli('diff', a, c, '--to', '+1ms').code, 0);
-  assert.is(cli('diff', a, c, '--run', 'run-1', '--types', 'tick').code, 1);
-  assert.is(cli('diff', a, c, '--types', 'tock').code, 2);
-  assert.is(cli('diff', a, c, '--ignore-fields', 'nope').code, 2);
-  assert.is(cli('diff', a, c, '--from', 'yesterday').code, 2);
+  assert.is((await cli('diff', a, c, '--ignore-fields', 'exchTs')).code, 0);
+  assert.is((await cli('diff', a, c, '--from', (EVENTS[6]!.ts).toString())).code, 0);
+  assert.is((await cli('diff', a, c, '--from', '+3ms')).code, 0);
+  assert.is((await cli('diff', a, c, '--to', '+1ms')).code, 0);
+  assert.is((await cli('diff', a, c, '--run', 'run-1', '--types', 'tick')).code, 1);
+  assert.is((await cli('diff', a, c, '--types', 'tock')).code, 2);
+  assert.is((await cli('diff', a, c, '--ignore-fields', 'nope')).code, 2);
+  assert.is((await cli('diff', a, c, '--from', 'yesterday')).code, 2);
 });
 
 test('missing recording → exit 74; corrupt input to diff → exit 1', async () => {
-  assert.is(cli('verify', path.join(root, 'nope')).code, 74);
-  assert.is(cli('diff', path.join(root, 'nope'), path.join(root, 'nope2')).code, 74);
+  assert.is((await cli('verify', path.join(root, 'nope'))).code, 74);
+  assert.is((await cli('diff', path.join(root, 'nope'), path.join(root, 'nope2'))).code, 74);
   const a = await rec();
   const b = await rec();
   fs.truncateSync(seg(b, 0), footerOf(seg(b, 0)).dataEnd - 5);
-  assert.is(cli('diff', a, b).code, 1);
+  assert.is((await cli('diff', a, b)).code, 1);
 });
 
-test('--help shows examples', () => {
-  assert.match(cli('verify', '--help').out, /Examples:/);
-  assert.match(cli('diff', '--help').out, /Examples:/);
+test('--help shows examples', async () => {
+  assert.match((await cli('verify', '--help')).out, /Examples:/);
+  assert.match((await cli('diff', '--help')).out, /Examples:/);
 });
 
 test.run();

@@ -69,8 +69,10 @@ export interface BacktestRecordingsOptions {
   /** Inclusive input range, ns. */
   from?: bigint;
   to?: bigint;
-  /** Output directory; default recordings/<runId>. */
+  /** Output directory; default <recordingsDir>/<runId>. */
   out?: string;
+  /** Where the default output goes (default 'recordings', relative to the working directory). */
+  recordingsDir?: string;
   /** Replace a non-empty output recording (only one that holds nothing but log files). */
   force?: boolean;
   /** Default: defaultBacktestRunId(strategy name, seed, input digests). */
@@ -215,7 +217,7 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
     defaults !== null && typeof defaults === 'object' ? { ...(defaults as Record<string, unknown>), ...strategyOptions } : strategyOptions;
   const strategySha = sha256File(loaded.path);
   const runId = options.runId ?? defaultBacktestRunId(strategy.name, seed, digests.map((d) => d.digest));
-  const out = options.out ?? path.join('recordings', runId);
+  const out = options.out ?? path.join(options.recordingsDir ?? 'recordings', runId);
 
   // The manifest: everything that determines the output, nothing that varies between hosts.
   const manifest: FlatMap = {

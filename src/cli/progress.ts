@@ -3,6 +3,7 @@
  * events per second. Draws only on a TTY, and never with --json: piped output stays clean.
  */
 import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 
 export interface ProgressOptions {
   /** What is being done, shown first (e.g. "import"). */
@@ -10,7 +11,7 @@ export interface ProgressOptions {
   /** Total bytes, when known (files); enables % and ETA. */
   totalBytes?: number;
   /** Default process.stderr. */
-  stream?: NodeJS.WriteStream;
+  stream?: Writable & { isTTY?: boolean; columns?: number };
   /** Force on/off; default: on when the stream is a TTY. */
   enabled?: boolean;
   /** Minimum ms between redraws (default 100). */

@@ -28,8 +28,10 @@ import { defaultRunId, generateScenario } from './generate.js';
 export interface ScenarioRunOptions {
   /** Overrides the scenario's seed. */
   seed?: number | string;
-  /** Output directory; default recordings/<name>-<seed>. */
+  /** Output directory; default <recordingsDir>/<name>-<seed>. */
   out?: string;
+  /** Where default outputs go (default 'recordings', relative to the working directory). */
+  recordingsDir?: string;
   /** Replace a non-empty output recording (and its -backtest sibling). */
   force?: boolean;
   /** Rotate segments at about this many bytes. */
@@ -148,7 +150,7 @@ export async function runScenario(scenarioOrPath: Scenario | string, options: Sc
   const seed = options.seed ?? scenario.seed;
   const runId = options.runId ?? defaultRunId(scenario.name, seed);
   const events = generateScenario(scenario, { seed, runId });
-  const dir = options.out ?? path.join('recordings', `${scenario.name}-${seed}`);
+  const dir = options.out ?? path.join(options.recordingsDir ?? 'recordings', `${scenario.name}-${seed}`);
   const withBacktest = scenario.strategy !== undefined && options.backtest !== false;
   const btDir = options.backtestOut ?? `${dir.replace(/[\\/]+$/, '')}-backtest`;
 

@@ -5,15 +5,14 @@
  * Prints the summary (or --json) and the output directory with its digest.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { backtestRecordings, type BacktestRecordingsResult, type RecordableLatency, type StrategyOptionValue } from '../../backtest/runner.js';
+import type { BacktestRecordingsResult, RecordableLatency, StrategyOptionValue } from '../../backtest/runner.js';
 import type { BacktestSummary } from '../../backtest/engine.js';
 import type { RiskOptions } from '../../backtest/risk.js';
 import type { FeeSchedule } from '../../backtest/venue.js';
 import { TapedeckError } from '../../errors.js';
-import { openRecording } from '../../events/recording.js';
-import { formatTsIso, parseTimeArg } from '../../events/index.js';
-import { recordingsSpan } from '../../replay/span.js';
+import { formatTsIso } from '../../events/ts.js';
 import { parseDurationNs } from '../../scenario/time.js';
+import { displayPath, resolvePath, type CliIo } from '../io.js';
 
 interface BacktestArgs {
   recordings: string[];
@@ -124,67 +123,74 @@ export function formatBacktest(r: BacktestRecordingsResult): string {
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }
 
-export const backtestCommand: CommandModule<object, BacktestArgs> = {
-  command: 'backtest <recordings..>',
-  describe: 'Run a strategy over recordings and record its orders, fills, signals and risk events',
-  builder: (y) =>
-    y
-      .positional('recordings', { type: 'string', array: true, demandOption: true, describe: 'Input recording directories (merged by ts)' })
-      .option('strategy', { type: 'string', demandOption: true, describe: 'Strategy module (.js, or .ts loaded through tsx) default-exporting defineStrategy(...)' })
-      .option('seed', { type: 'string', describe: 'Seed of latency draws and ctx.random() (default 0)' })
-      .option('speed', { type: 'string', default: 'max', describe: "'max' (read directly, as fast as possible) or a replay speed multiplier (paced by the real clock)" })
-      .option('out', { type: 'string', describe: 'Output recording directory (default recordings/<runId>)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Replace a non-empty output recording' })
-      .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset like +5m' })
-      .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
-      .option('option', { type: 'string', array: true, describe: 'A strategy option key=value (repeatable), e.g. --option fast=10 --option qty=0.5' })
-      .option('run-id', { type: 'string', describe: 'runId of the output (default bt-<strategy>-<seed>-<input digest prefix>)' })
-      .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: ns, a duration (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
-      .option('taker-bps', { type: 'number', group: 'Venue:', describe: 'Taker fee, basis points of notional' })
-      .option('maker-bps', { type: 'number', group: 'Venue:', describe: 'Maker fee (negative: rebate), basis points of notional' })
-      .option('max-position', { type: 'number', group: 'Risk:', describe: 'Max absolute position per symbol' })
-      .option('max-notional', { type: 'number', group: 'Risk:', describe: 'Max notional of one order' })
-      .option('max-orders-per-sec', { type: 'number', group: 'Risk:', describe: 'Max orders per second of replay time' })
-      .option('max-loss', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls to -N' })
-      .option('max-drawdown', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls N below its peak' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
-      .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
-      .example('$0 backtest rec/a rec/b --strategy my.ts --seed 7 --latency 1ms-5ms --out bt/7', 'Two recordings merged, random latency drawn from seed 7')
-      .example('$0 backtest rec/btc --strategy scenarios/strategies/market-maker.ts --option halfSpread=0.02 --from +5m --to +10m --json', 'Minutes 5 to 10, one option changed, JSON summary')
-      .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time') as Argv<BacktestArgs>,
-  handler: async (args) => {
-    let start: bigint | undefined;
-    const time = (s: string) => {
-      if (s.startsWith('+') && start === undefined) start = recordingsSpan(args.recordings.map((d) => openRecording(d)))?.firstTs;
-      return parseTimeArg(s, start);
-    };
-    const fees: FeeSchedule = {};
-    if (args['taker-bps'] !== undefined) fees.takerBps = args['taker-bps'];
-    if (args['maker-bps'] !== undefined) fees.makerBps = args['maker-bps'];
-    const venue = {
-      ...(args.latency !== undefined ? { latency: parseLatencyArg(args.latency) } : {}),
-      ...(Object.keys(fees).length > 0 ? { fees } : {}),
-    };
-    const risk: RiskOptions = {};
-    if (args['max-position'] !== undefined) risk.maxPosition = args['max-position'];
-    if (args['max-notional'] !== undefined) risk.maxNotional = args['max-notional'];
-    if (args['max-orders-per-sec'] !== undefined) risk.maxOrdersPerSecond = args['max-orders-per-sec'];
-    if (args['max-loss'] !== undefined) risk.maxLoss = args['max-loss'];
-    if (args['max-drawdown'] !== undefined) risk.maxDrawdown = args['max-drawdown'];
-    const seed = parseSeedArg(args.seed);
-    const result = await backtestRecordings(args.recordings, {
-      strategyPath: args.strategy,
-      strategyOptions: parseOptionArgs(args.option),
-      ...(seed !== undefined ? { seed } : {}),
-      speed: parseSpeed(args.speed),
-      ...(args.from !== undefined ? { from: time(args.from) } : {}),
-      ...(args.to !== undefined ? { to: time(args.to) } : {}),
-      ...(args.out !== undefined ? { out: args.out } : {}),
-      force: args.force,
-      ...(args['run-id'] !== undefined ? { runId: args['run-id'] } : {}),
-      ...(Object.keys(venue).length > 0 ? { venue } : {}),
-      ...(Object.keys(risk).length > 0 ? { risk } : {}),
-    });
-    process.stdout.write(args.json ? JSON.stringify(backtestJson(result)) + '\n' : formatBacktest(result));
-  },
-};
+export default function backtestCommand(io: CliIo): CommandModule<object, BacktestArgs> {
+  return {
+    builder: (y) =>
+      y
+        .positional('recordings', { type: 'string', array: true, demandOption: true, describe: 'Input recording directories (merged by ts)' })
+        .option('strategy', { type: 'string', demandOption: true, describe: 'Strategy module (.js, or .ts loaded through tsx) default-exporting defineStrategy(...)' })
+        .option('seed', { type: 'string', describe: 'Seed of latency draws and ctx.random() (default 0)' })
+        .option('speed', { type: 'string', default: 'max', describe: "'max' (read directly, as fast as possible) or a replay speed multiplier (paced by the real clock)" })
+        .option('out', { type: 'string', describe: 'Output recording directory (default recordings/<runId>)' })
+        .option('force', { type: 'boolean', default: false, describe: 'Replace a non-empty output recording' })
+        .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset like +5m' })
+        .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
+        .option('option', { type: 'string', array: true, describe: 'A strategy option key=value (repeatable), e.g. --option fast=10 --option qty=0.5' })
+        .option('run-id', { type: 'string', describe: 'runId of the output (default bt-<strategy>-<seed>-<input digest prefix>)' })
+        .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: ns, a duration (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
+        .option('taker-bps', { type: 'number', group: 'Venue:', describe: 'Taker fee, basis points of notional' })
+        .option('maker-bps', { type: 'number', group: 'Venue:', describe: 'Maker fee (negative: rebate), basis points of notional' })
+        .option('max-position', { type: 'number', group: 'Risk:', describe: 'Max absolute position per symbol' })
+        .option('max-notional', { type: 'number', group: 'Risk:', describe: 'Max notional of one order' })
+        .option('max-orders-per-sec', { type: 'number', group: 'Risk:', describe: 'Max orders per second of replay time' })
+        .option('max-loss', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls to -N' })
+        .option('max-drawdown', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls N below its peak' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
+        .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
+        .example('$0 backtest rec/a rec/b --strategy my.ts --seed 7 --latency 1ms-5ms --out bt/7', 'Two recordings merged, random latency drawn from seed 7')
+        .example('$0 backtest rec/btc --strategy scenarios/strategies/market-maker.ts --option halfSpread=0.02 --from +5m --to +10m --json', 'Minutes 5 to 10, one option changed, JSON summary')
+        .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time') as Argv<BacktestArgs>,
+    handler: async (args) => {
+      const { backtestRecordings } = await import('../../backtest/runner.js');
+      const { openRecording } = await import('../../events/recording.js');
+      const { parseTimeArg } = await import('../../events/ts.js');
+      const { recordingsSpan } = await import('../../replay/span.js');
+      const recordings = args.recordings.map((d) => resolvePath(io, d));
+      let start: bigint | undefined;
+      const time = (s: string) => {
+        if (s.startsWith('+') && start === undefined) start = recordingsSpan(recordings.map((d) => openRecording(d)))?.firstTs;
+        return parseTimeArg(s, start);
+      };
+      const fees: FeeSchedule = {};
+      if (args['taker-bps'] !== undefined) fees.takerBps = args['taker-bps'];
+      if (args['maker-bps'] !== undefined) fees.makerBps = args['maker-bps'];
+      const venue = {
+        ...(args.latency !== undefined ? { latency: parseLatencyArg(args.latency) } : {}),
+        ...(Object.keys(fees).length > 0 ? { fees } : {}),
+      };
+      const risk: RiskOptions = {};
+      if (args['max-position'] !== undefined) risk.maxPosition = args['max-position'];
+      if (args['max-notional'] !== undefined) risk.maxNotional = args['max-notional'];
+      if (args['max-orders-per-sec'] !== undefined) risk.maxOrdersPerSecond = args['max-orders-per-sec'];
+      if (args['max-loss'] !== undefined) risk.maxLoss = args['max-loss'];
+      if (args['max-drawdown'] !== undefined) risk.maxDrawdown = args['max-drawdown'];
+      const seed = parseSeedArg(args.seed);
+      const result = await backtestRecordings(recordings, {
+        strategyPath: resolvePath(io, args.strategy),
+        strategyOptions: parseOptionArgs(args.option),
+        ...(seed !== undefined ? { seed } : {}),
+        speed: parseSpeed(args.speed),
+        ...(args.from !== undefined ? { from: time(args.from) } : {}),
+        ...(args.to !== undefined ? { to: time(args.to) } : {}),
+        ...(args.out !== undefined ? { out: resolvePath(io, args.out) } : {}),
+        force: args.force,
+        recordingsDir: resolvePath(io, 'recordings'),
+        ...(args['run-id'] !== undefined ? { runId: args['run-id'] } : {}),
+        ...(Object.keys(venue).length > 0 ? { venue } : {}),
+        ...(Object.keys(risk).length > 0 ? { risk } : {}),
+      });
+      const shown = { ...result, dir: args.out ?? displayPath(io, result.dir) };
+      io.stdout.write(args.json ? JSON.stringify(backtestJson(shown)) + '\n' : formatBacktest(shown));
+    },
+  };
+}

@@ -3,8 +3,7 @@
  * time and prints what went and the space reclaimed; --dry-run only reports.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { compactRecording, formatCompact } from '../../ops/compact.js';
-import { toJson } from '../../ops/util.js';
+import { resolvePath, type CliIo } from '../io.js';
 
 interface CompactArgs {
   dir: string;
@@ -13,24 +12,26 @@ interface CompactArgs {
   json: boolean;
 }
 
-export const compactCommand: CommandModule<object, CompactArgs> = {
-  command: 'compact <dir>',
-  describe: 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed',
-  builder: (y) =>
-    y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
-      .option('before', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Remove segments whose last event is before this: ns, ISO-8601 UTC, or an offset from the first event (+5m)',
-      })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Only report what would be removed' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the report as one JSON object' })
-      .example('$0 compact rec/x --before 2024-06-01T00:00:00Z --dry-run', 'What would go, without removing anything')
-      .example('$0 compact rec/x --before +1h', 'Drop segments ending within the first hour of the recording')
-      .example('$0 compact rec/x --before 1717200000000000000 --json', 'Machine-readable report') as unknown as Argv<CompactArgs>,
-  handler: (argv) => {
-    const r = compactRecording(argv.dir, { before: argv.before, dryRun: argv['dry-run'] });
-    process.stdout.write(argv.json ? `${toJson(r)}\n` : formatCompact(r));
-  },
-};
+export default function compactCommand(io: CliIo): CommandModule<object, CompactArgs> {
+  return {
+    builder: (y) =>
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+        .option('before', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Remove segments whose last event is before this: ns, ISO-8601 UTC, or an offset from the first event (+5m)',
+        })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Only report what would be removed' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the report as one JSON object' })
+        .example('$0 compact rec/x --before 2024-06-01T00:00:00Z --dry-run', 'What would go, without removing anything')
+        .example('$0 compact rec/x --before +1h', 'Drop segments ending within the first hour of the recording')
+        .example('$0 compact rec/x --before 1717200000000000000 --json', 'Machine-readable report') as unknown as Argv<CompactArgs>,
+    handler: async (argv) => {
+      const { compactRecording, formatCompact } = await import('../../ops/compact.js');
+      const { toJson } = await import('../../ops/util.js');
+      const r = compactRecording(resolvePath(io, argv.dir), { before: argv.before, dryRun: argv['dry-run'] });
+      io.stdout.write(argv.json ? `${toJson(r)}\n` : formatCompact(r));
+    },
+  };
+}

@@ -1,14 +1,11 @@
 /**
  * `tapedeck diff <a> <b>`: compare two recordings event by event. The filter options and the
- * divergence printer are shared with `verify --against`.
+ * divergence printer (diff-text.ts) are shared with `verify --against`.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { TapedeckError } from '../../errors.js';
-import { EVENT_TYPES, formatTsIso, parseTimeArg, type EventType } from '../../events/index.js';
-import { openReader } from '../../log/index.js';
-import { diffRecordings, formatFieldValue, toJsonValue, type DiffOptions, type DiffResult, type EventRef } from '../../verify/diff.js';
+import { EVENT_TYPES } from '../../events/types.js';
 import { EXIT, ExitError } from '../exit.js';
-
+import { resolvePath, type CliIo } from '../io.js';
 export interface FilterArgs {
   run?: string;
   types?: string;
@@ -30,117 +27,33 @@ export function withFilterOptions<T>(y: Argv<T>, group: string): Argv<T & Filter
   >;
 }
 
-function list(s: string | undefined): string[] {
-  return (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0);
-}
-
-/** The first record's ts of a recording: what `+5m` style offsets count from. */
-function firstTsOf(dir: string): bigint | undefined {
-  let first: bigint | undefined;
-  openReader(dir).scan({}, (r) => {
-    first = r.tsNs;
-    return false;
-  });
-  return first;
-}
-
-/** Turns the filter options into DiffOptions; time offsets count from the first event of `base`. */
-export function diffOptionsFrom(args: FilterArgs, base: string): DiffOptions {
-  const opts: DiffOptions = {};
-  if (args.run !== undefined) opts.runId = args.run;
-  if (args.types !== undefined) {
-    const types = list(args.types);
-    for (const t of types) {
-      if (!(EVENT_TYPES as readonly string[]).includes(t)) {
-        throw new TapedeckError('BAD_ARGUMENT', `--types: unknown event type "${t}" (expected ${EVENT_TYPES.join(', ')})`, { type: t });
-      }
-    }
-    opts.types = types as EventType[];
-  }
-  let start: bigint | undefined;
-  const time = (s: string) => {
-    if (s.startsWith('+') && start === undefined) start = firstTsOf(base);
-    return parseTimeArg(s, start);
-  };
-  if (args.from !== undefined) opts.from = time(args.from);
-  if (args.to !== undefined) opts.to = time(args.to);
-  if (args['ignore-fields'] !== undefined) opts.ignoreFields = list(args['ignore-fields']);
-  return opts;
-}
-
-export function tsText(ts: bigint): string {
-  return ts >= 0n ? `${ts} ${formatTsIso(ts)}` : ts.toString();
-}
-
-function refJson(r: EventRef | null): unknown {
-  return r === null ? null : { seq: r.seq, ts: r.ts.toString(), tsIso: r.ts >= 0n ? formatTsIso(r.ts) : null, type: r.type };
-}
-
-/** The diff as JSON-safe data (bigint as decimal strings, absent values as null). */
-export function diffJson(result: DiffResult, a: string, b: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { identical: result.identical, a, b, counts: result.counts };
-  if (!result.identical) {
-    const f = result.first;
-    out.first = {
-      index: f.index,
-      a: refJson(f.a),
-      b: refJson(f.b),
-      fields: f.fields.map((d) => ({ field: d.field, a: toJsonValue(d.a), b: toJsonValue(d.b) })),
-    };
-  }
-  return out;
-}
-
-/** The divergence and counts, for people. */
-export function formatDiff(result: DiffResult, a: string, b: string): string {
-  const c = result.counts;
-  const countsLine = `counts: a ${c.a} events, b ${c.b} events; same ${c.same}, changed ${c.changed}, only in a ${c.onlyInA}, only in b ${c.onlyInB}`;
-  if (result.identical) return `identical: ${c.a} events\n  a: ${a}\n  b: ${b}\n`;
-  const f = result.first;
-  const side = (label: string, r: EventRef | null, dir: string, n: number) =>
-    r === null ? `  ${label}: (none: ${dir} ends after ${n} events)` : `  ${label}: seq ${r.seq}  ts ${tsText(r.ts)}  ${r.type}`;
-  const lines = [
-    `DIFFERENT: first divergence at event #${f.index} of the compared streams (0-based, after filters)`,
-    side('a', f.a, a, c.a),
-    side('b', f.b, b, c.b),
-  ];
-  if (f.fields.length > 0) {
-    const rows = f.fields.map((d) => [d.field, formatFieldValue(d.a), formatFieldValue(d.b)] as const);
-    const w0 = Math.max(5, ...rows.map((r) => r[0].length));
-    const w1 = Math.max(1, ...rows.map((r) => r[1].length));
-    lines.push(`  ${'field'.padEnd(w0)}  ${'a'.padEnd(w1)}  b`);
-    for (const r of rows) lines.push(`  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
-  }
-  lines.push(countsLine);
-  return lines.join('\n') + '\n';
-}
-
 interface DiffArgs extends FilterArgs {
   a: string;
   b: string;
   json?: boolean;
 }
 
-export const diffCommand: CommandModule<object, DiffArgs> = {
-  command: 'diff <a> <b>',
-  describe: 'Compare two recordings event by event; exit 0 when identical, 1 at the first divergence',
-  builder: (y) =>
-    withFilterOptions(
-      y
-        .positional('a', { type: 'string', demandOption: true, describe: 'First recording directory' })
-        .positional('b', { type: 'string', demandOption: true, describe: 'Second recording directory' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
-      'Filters (both sides):',
-    )
-      .example('$0 diff rec/source rec/copy', 'Are the two recordings the same events?')
-      .example('$0 diff a b --types order,fill --ignore-fields ts', 'Same orders and fills, whatever their timestamps')
-      .example('$0 diff a b --from +5m --to +10m --run bt-42 --json', 'Minutes 5 to 10 of one run, as JSON') as Argv<DiffArgs>,
-  handler: (args) => {
-    const result = diffRecordings(args.a, args.b, diffOptionsFrom(args, args.a));
-    process.stdout.write(args.json ? JSON.stringify(diffJson(result, args.a, args.b)) + '\n' : formatDiff(result, args.a, args.b));
-    if (!result.identical) throw new ExitError(EXIT.CHECK_FAILED);
-  },
-};
+export default function diffCommand(io: CliIo): CommandModule<object, DiffArgs> {
+  return {
+    builder: (y) =>
+      withFilterOptions(
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'First recording directory' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'Second recording directory' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
+        'Filters (both sides):',
+      )
+        .example('$0 diff rec/source rec/copy', 'Are the two recordings the same events?')
+        .example('$0 diff a b --types order,fill --ignore-fields ts', 'Same orders and fills, whatever their timestamps')
+        .example('$0 diff a b --from +5m --to +10m --run bt-42 --json', 'Minutes 5 to 10 of one run, as JSON') as Argv<DiffArgs>,
+    handler: async (args) => {
+      const { diffRecordings } = await import('../../verify/diff.js');
+      const { diffJson, diffOptionsFrom, formatDiff } = await import('./diff-text.js');
+      const a = resolvePath(io, args.a);
+      const b = resolvePath(io, args.b);
+      const result = diffRecordings(a, b, diffOptionsFrom(args, a));
+      io.stdout.write(args.json ? JSON.stringify(diffJson(result, args.a, args.b)) + '\n' : formatDiff(result, args.a, args.b));
+      if (!result.identical) throw new ExitError(EXIT.CHECK_FAILED);
+    },
+  };
+}

@@ -1,16 +1,40 @@
-/** Every CLI command, one module each. */
+/**
+ * Every CLI command, one module each, loaded only when named: the list below is all that
+ * `tapedeck --help` needs. A module default-exports a factory from the CLI's io to its yargs
+ * command (builder and handler; the command string and description come from here).
+ */
 import type { CommandModule } from 'yargs';
+import type { CliIo } from '../io.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
-import { replayCommand } from './replay.js'; commands.push(replayCommand);
-import { verifyCommand } from './verify.js'; commands.push(verifyCommand);
-import { diffCommand } from './diff.js'; commands.push(diffCommand);
-import { recordCommand } from './record.js'; commands.push(recordCommand);
-import { importCommand } from './import.js'; commands.push(importCommand);
-import { infoCommand } from './info.js'; commands.push(infoCommand);
-import { exportCommand } from './export.js'; commands.push(exportCommand);
-import { compactCommand } from './compact.js'; commands.push(compactCommand);
-import { statsCommand } from './stats.js'; commands.push(statsCommand);
-import { scenarioCommand } from './scenario.js'; commands.push(scenarioCommand);
-import { backtestCommand } from './backtest.js'; commands.push(backtestCommand);
+export type CommandFactory = (io: CliIo, rawArgs: readonly string[]) => CommandModule<any, any>;
+
+export interface CommandEntry {
+  /** The word that selects it. */
+  name: string;
+  /** yargs command string (positionals). */
+  command: string;
+  describe: string;
+  load: () => Promise<CommandFactory>;
+}
+
+const entry = (command: string, describe: string, load: () => Promise<{ default: CommandFactory }>): CommandEntry => ({
+  name: command.split(' ')[0]!,
+  command,
+  describe,
+  load: async () => (await load()).default,
+});
+
+export const COMMANDS: readonly CommandEntry[] = [
+  entry('replay <dirs..>', 'Replay recordings as canonical JSONL, paced by the original timing (merged by ts when several)', () => import('./replay.js')),
+  entry('verify <dir>', 'Check every CRC, frame, segment link, footer, index entry and canonical payload; print the digest', () => import('./verify.js')),
+  entry('diff <a> <b>', 'Compare two recordings event by event; exit 0 when identical, 1 at the first divergence', () => import('./diff.js')),
+  entry('record <dir>', 'Record canonical JSONL from stdin (or --input), or a WebSocket feed (--ws), into a recording', () => import('./record.js')),
+  entry('import <file> <dir>', "Import JSONL, CSV or a venue capture (gzip or plain; '-' for stdin) into a recording", () => import('./import.js')),
+  entry('info <dir>', 'Describe a recording: segments, counts by type/run/symbol, time range, digest, rejects and gaps', () => import('./info.js')),
+  entry('export <dir>', 'Export events as canonical JSONL (default), CSV (per event type) or a JSON array', () => import('./export.js')),
+  entry('compact <dir>', 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed', () => import('./compact.js')),
+  entry('stats <dir>', 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written', () => import('./stats.js')),
+  entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
+  entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
+];

@@ -4,18 +4,16 @@
  * make everything durable and seal; the exit code is then 0.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { normalizeDurability, type DurabilityMode } from '../../log/index.js';
-import { openInput } from '../../record/input.js';
-import { Recorder, type ClockMode, type RecordSummary, type RecordWarning } from '../../record/recorder.js';
-import { parseSize } from '../../record/size.js';
-import { recordJsonl, recordVenueLines } from '../../record/sources.js';
-import { recordWebSocket, type WsFormat } from '../../record/ws.js';
+import type { DurabilityMode } from '../../log/index.js';
+import type { ClockMode, Recorder, RecordSummary, RecordWarning } from '../../record/recorder.js';
+import type { WsFormat } from '../../record/ws.js';
+import { resolvePath, type CliIo } from '../io.js';
 import { formatCount } from '../progress.js';
 
 /** Warnings printed per run before the rest are only counted (rejects are all stored anyway). */
 const MAX_WARNINGS = 100;
 
-export function warningPrinter(stream: NodeJS.WritableStream = process.stderr): (w: RecordWarning) => void {
+export function warningPrinter(stream: NodeJS.WritableStream): (w: RecordWarning) => void {
   let n = 0;
   return (w) => {
     n++;
@@ -90,18 +88,18 @@ export function commonOptions<T>(y: Argv<T>) {
 
 /** Installs SIGINT/SIGTERM handlers that abort `ac`; a second signal exits at once (the log's exit
  * hook still makes written data durable). Returns the uninstaller. */
-export function onStopSignals(ac: AbortController): () => void {
+export function onStopSignals(io: CliIo, ac: AbortController): () => void {
   let count = 0;
   const handler = (sig: NodeJS.Signals) => {
     count++;
-    if (count > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    if (count > 1) io.exit(sig === 'SIGINT' ? 130 : 143);
     ac.abort();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  io.signals.on('SIGINT', handler);
+  io.signals.on('SIGTERM', handler);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    io.signals.off('SIGINT', handler);
+    io.signals.off('SIGTERM', handler);
   };
 }
 
@@ -115,90 +113,99 @@ interface RecordArgs extends CommonArgs {
   'metrics-interval'?: number;
 }
 
-export const recordCommand: CommandModule<object, RecordArgs> = {
-  command: 'record <dir>',
-  describe: 'Record canonical JSONL from stdin (or --input), or a WebSocket feed (--ws), into a recording',
-  builder: (y) =>
-    commonOptions(
-      y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'The recording directory (created if needed)' })
-        .option('input', { alias: 'i', type: 'string', nargs: 1, describe: "Read this file instead of stdin ('-': stdin)" })
-        .option('ws', { type: 'string', describe: 'Record this WebSocket feed (ws:// or wss://)' })
-        .option('format', {
-          choices: ['canonical', 'binance', 'coinbase'] as const,
-          default: 'canonical' as WsFormat,
-          describe: 'Messages: canonical tapedeck events, or Binance / Coinbase public market data mapped to ticks',
-        })
-        .option('send', { type: 'string', array: true, describe: 'With --ws: send this message after each (re)connect (e.g. a subscribe request)' })
-        .option('clock', {
-          choices: ['receive', 'source'] as const,
-          default: 'receive' as ClockMode,
-          describe: "ts: when the recorder received the event, or the event's own ts",
-        })
-        .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
-        .option('metrics-interval', { type: 'number', hidden: true, describe: 'ms between metrics.json updates (0: never; default 1000, 0 with --deterministic)' })
-        .conflicts('ws', 'input')
-        .check((a) => {
-          if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
-          if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
-          return true;
-        }),
-    ) as unknown as Argv<RecordArgs>,
-  handler: async (argv) => {
-    normalizeDurability(argv.durability);
-    const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
-    // yargs hands a lone '-' over as ''.
-    const inputName = argv.input === undefined || argv.input === '' ? '-' : argv.input;
-    // Open a named input before creating anything, so a missing file is a plain I/O error.
-    const input = argv.ws === undefined ? openInput(inputName) : null;
-    const source = argv.ws !== undefined ? `ws:${argv.ws}` : inputName === '-' ? 'stdin' : `file:${inputName}`;
-    const ac = new AbortController();
-    const uninstall = onStopSignals(ac);
-    let rec: Recorder | null = null;
-    try {
-      rec = await Recorder.open(argv.dir, {
-        runId: argv['run-id'],
-        durability: argv.durability,
-        segmentSize,
-        clock: argv.clock,
-        strict: argv.strict,
-        deterministic: argv.deterministic,
-        sessionEvents: sessionEventsOption(argv['session-events']),
-        source,
-        args: process.argv.slice(2),
-        onWarning: warningPrinter(),
-        // A deterministic recording holds nothing that changes run to run (metrics.json would).
-        publishMetricsMs: argv['metrics-interval'] ?? (argv.deterministic ? 0 : 1000),
-      });
-      const stopInput = () => input?.close();
-      ac.signal.addEventListener('abort', stopInput, { once: true });
-      if (argv.ws !== undefined) {
-        await recordWebSocket(rec, {
-          url: argv.ws,
-          format: argv.format,
-          send: argv.send,
-          signal: ac.signal,
-          maxAttempts: argv['max-attempts'],
-          onStatus: argv.json ? undefined : (m) => process.stderr.write(`tapedeck: ${m}\n`),
+export default function recordCommand(io: CliIo, rawArgs: readonly string[]): CommandModule<object, RecordArgs> {
+  return {
+    builder: (y) =>
+      commonOptions(
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'The recording directory (created if needed)' })
+          .option('input', { alias: 'i', type: 'string', nargs: 1, describe: "Read this file instead of stdin ('-': stdin)" })
+          .option('ws', { type: 'string', describe: 'Record this WebSocket feed (ws:// or wss://)' })
+          .option('format', {
+            choices: ['canonical', 'binance', 'coinbase'] as const,
+            default: 'canonical' as WsFormat,
+            describe: 'Messages: canonical tapedeck events, or Binance / Coinbase public market data mapped to ticks',
+          })
+          .option('send', { type: 'string', array: true, describe: 'With --ws: send this message after each (re)connect (e.g. a subscribe request)' })
+          .option('clock', {
+            choices: ['receive', 'source'] as const,
+            default: 'receive' as ClockMode,
+            describe: "ts: when the recorder received the event, or the event's own ts",
+          })
+          .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
+          .option('metrics-interval', { type: 'number', hidden: true, describe: 'ms between metrics.json updates (0: never; default 1000, 0 with --deterministic)' })
+          .conflicts('ws', 'input')
+          .example('$0 replay rec/a --max | $0 record rec/b --clock source', 'Re-record a replay with its own timestamps')
+          .example('$0 record rec/live --input events.jsonl.gz', 'Canonical JSONL from a (gzipped) file, stamped with the receive clock')
+          .example("$0 record rec/btc --ws wss://stream.binance.com:9443/ws/btcusdt@bookTicker --format binance", 'A live venue feed, until Ctrl-C')
+          .check((a) => {
+            if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
+            if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
+            return true;
+          }),
+      ) as unknown as Argv<RecordArgs>,
+    handler: async (argv) => {
+      const { normalizeDurability } = await import('../../log/index.js');
+      const { openInput } = await import('../../record/input.js');
+      const { Recorder } = await import('../../record/recorder.js');
+      const { parseSize } = await import('../../record/size.js');
+      const { recordJsonl, recordVenueLines } = await import('../../record/sources.js');
+      const { recordWebSocket } = await import('../../record/ws.js');
+      normalizeDurability(argv.durability);
+      const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
+      // yargs hands a lone '-' over as ''.
+      const inputName = argv.input === undefined || argv.input === '' ? '-' : argv.input;
+      // Open a named input before creating anything, so a missing file is a plain I/O error.
+      const input = argv.ws === undefined ? openInput(resolvePath(io, inputName), io.stdin) : null;
+      const source = argv.ws !== undefined ? `ws:${argv.ws}` : inputName === '-' ? 'stdin' : `file:${inputName}`;
+      const ac = new AbortController();
+      const uninstall = onStopSignals(io, ac);
+      let rec: Recorder | null = null;
+      try {
+        rec = await Recorder.open(resolvePath(io, argv.dir), {
+          runId: argv['run-id'],
+          durability: argv.durability,
+          segmentSize,
+          clock: argv.clock,
+          strict: argv.strict,
+          deterministic: argv.deterministic,
+          sessionEvents: sessionEventsOption(argv['session-events']),
+          source,
+          args: [...rawArgs],
+          onWarning: warningPrinter(io.stderr),
+          // A deterministic recording holds nothing that changes run to run (metrics.json would).
+          publishMetricsMs: argv['metrics-interval'] ?? (argv.deterministic ? 0 : 1000),
         });
-      } else if (argv.format === 'canonical') {
-        await recordJsonl(rec, input!, { signal: ac.signal });
-      } else {
-        await recordVenueLines(rec, input!, argv.format, { signal: ac.signal });
+        const stopInput = () => input?.close();
+        ac.signal.addEventListener('abort', stopInput, { once: true });
+        if (argv.ws !== undefined) {
+          await recordWebSocket(rec, {
+            url: argv.ws,
+            format: argv.format,
+            send: argv.send,
+            signal: ac.signal,
+            maxAttempts: argv['max-attempts'],
+            onStatus: argv.json ? undefined : (m) => io.stderr.write(`tapedeck: ${m}\n`),
+          });
+        } else if (argv.format === 'canonical') {
+          await recordJsonl(rec, input!, { signal: ac.signal });
+        } else {
+          await recordVenueLines(rec, input!, argv.format, { signal: ac.signal });
+        }
+        input?.close();
+        const summary = await rec.close();
+        if (argv.json) io.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
+        else io.stderr.write(describeSummary('recorded', summary));
+      } catch (err) {
+        input?.close();
+        if (rec) {
+          const s = await rec.close({ error: err }).catch(() => null);
+          if (s && argv.json) io.stdout.write(`${toJson(s)}\n`);
+        }
+        throw err;
+      } finally {
+        uninstall();
       }
-      input?.close();
-      const summary = await rec.close();
-      if (argv.json) process.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
-      else process.stderr.write(describeSummary('recorded', summary));
-    } catch (err) {
-      input?.close();
-      if (rec) {
-        const s = await rec.close({ error: err }).catch(() => null);
-        if (s && argv.json) process.stdout.write(`${toJson(s)}\n`);
-      }
-      throw err;
-    } finally {
-      uninstall();
-    }
-  },
-};
+    },
+  };
+}

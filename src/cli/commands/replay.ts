@@ -13,14 +13,12 @@
  */
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
-import { lastValueFrom } from 'rxjs';
 import type { Argv, CommandModule } from 'yargs';
-import { EventBus } from '../../bus/index.js';
 import { IoError, TapedeckError } from '../../errors.js';
-import { openRecording, type Recording } from '../../events/recording.js';
-import { EVENT_TYPES, eventToJson, formatTsIso, parseTimeArg, type EventType } from '../../events/index.js';
-import { Replayer, recordingsSpan, type ReplayStartOptions } from '../../replay/index.js';
-import { fmtNs } from '../../util/metrics.js';
+import type { Recording } from '../../events/recording.js';
+import { EVENT_TYPES, type EventType } from '../../events/types.js';
+import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
+import { resolvePath, type CliIo } from '../io.js';
 
 interface ReplayArgs {
   dirs: string[];
@@ -109,11 +107,17 @@ class LineSink {
   }
 }
 
-async function handler(argv: ReplayArgs): Promise<void> {
+async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
+  const { lastValueFrom } = await import('rxjs');
+  const { EventBus } = await import('../../bus/index.js');
+  const { openRecording } = await import('../../events/recording.js');
+  const { eventToJson, formatTsIso, parseTimeArg } = await import('../../events/index.js');
+  const { Replayer, recordingsSpan } = await import('../../replay/index.js');
+  const { fmtNs } = await import('../../util/metrics.js');
   if (argv.max !== true && !(argv.speed > 0 && Number.isFinite(argv.speed))) {
     throw new TapedeckError('BAD_ARGUMENT', `--speed must be a number > 0, got ${argv.speed}`);
   }
-  const recordings: Recording[] = argv.dirs.map((d) => openRecording(d));
+  const recordings: Recording[] = argv.dirs.map((d) => openRecording(resolvePath(io, d)));
   const types = parseTypes(argv.types);
   const symbols = list(argv.symbols);
   // Offsets such as +5m count from the earliest start among the recordings.
@@ -125,9 +129,9 @@ async function handler(argv: ReplayArgs): Promise<void> {
     throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${argv.to})`);
   }
 
-  const fileOut = argv.out !== undefined ? fs.createWriteStream(argv.out) : null;
-  const out: Writable = fileOut ?? process.stdout;
-  const interactive = !fileOut && process.stdout.isTTY === true && process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out)) : null;
+  const out: Writable = fileOut ?? io.stdout;
+  const interactive = !fileOut && io.isTTY.stdout && io.isTTY.stdin && io.isTTY.stderr;
 
   let failure: unknown = null;
   let replayer: Replayer | null = null;
@@ -144,7 +148,7 @@ async function handler(argv: ReplayArgs): Promise<void> {
   let statusShown = false;
   const clearStatus = () => {
     if (statusShown) {
-      process.stderr.write('\r\x1b[2K');
+      io.stderr.write('\r\x1b[2K');
       statusShown = false;
     }
   };
@@ -173,7 +177,7 @@ async function handler(argv: ReplayArgs): Promise<void> {
       const speed = p.speed === Infinity ? 'max' : `${p.speed}x`;
       const lag = p.lag.count > 0 ? fmtNs(Math.round(p.lag.p99Ms * 1e6)) : '-';
       const text = `${glyph} ${formatTsIso(p.ts)}  ${speed}  ${p.percent.toFixed(1)}%  lag p99 ${lag}  ${p.emitted} events`;
-      process.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (process.stderr.columns || 100) - 1))}`);
+      io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (io.stderr.columns || 100) - 1))}`);
       statusShown = true;
     };
     const timer = setInterval(render, 100); // ≤ 10 refreshes a second
@@ -181,8 +185,8 @@ async function handler(argv: ReplayArgs): Promise<void> {
       clearInterval(timer);
       clearStatus();
     });
-    const stdin = process.stdin;
-    stdin.setRawMode(true);
+    const stdin = io.stdin;
+    stdin.setRawMode?.(true);
     stdin.setEncoding('utf8');
     const onKey = (data: string) => {
       for (let i = 0; i < data.length; ) {
@@ -218,14 +222,14 @@ async function handler(argv: ReplayArgs): Promise<void> {
     stdin.resume();
     cleanups.push(() => {
       stdin.off('data', onKey);
-      stdin.setRawMode(false);
+      stdin.setRawMode?.(false);
       stdin.pause();
     });
   } else {
     // Ctrl-C ends the replay cleanly (output flushed) rather than killing it mid-line.
     const onSigint = () => r.stop();
-    process.once('SIGINT', onSigint);
-    cleanups.push(() => process.off('SIGINT', onSigint));
+    io.signals.on('SIGINT', onSigint);
+    cleanups.push(() => io.signals.off('SIGINT', onSigint));
   }
 
   const opts: ReplayStartOptions = {
@@ -249,26 +253,26 @@ async function handler(argv: ReplayArgs): Promise<void> {
   if (failure) throw failure;
 }
 
-export const replayCommand: CommandModule<object, ReplayArgs> = {
-  command: 'replay <dirs..>',
-  describe: 'Replay recordings as canonical JSONL, paced by the original timing (merged by ts when several)',
-  builder: (y: Argv<object>) =>
-    y
-      .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
-      .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
-      .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
-      .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 UTC, or an offset from the recording start (+5m, +1.5s)' })
-      .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m)' })
-      .option('run', { type: 'string', describe: 'Only events of this run id' })
-      .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
-      .option('symbols', { type: 'string', describe: 'Only events for these symbols, comma-separated' })
-      .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
-      .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
-      .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
-      .example('$0 replay rec/ --speed 10 --types tick --symbols AAPL,MSFT', 'Ticks for two symbols at 10x')
-      .example('$0 replay rec/ --from +5m --to +10m --max --out slice.jsonl', 'Minutes 5 to 10 of the session into a file')
-      .example('$0 replay venue-a/ venue-b/ --max', 'Two recordings merged by ts')
-      .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded') as unknown as Argv<ReplayArgs>,
-  handler: (argv) => handler(argv as unknown as ReplayArgs),
-};
+export default function replayCommand(io: CliIo): CommandModule<object, ReplayArgs> {
+  return {
+    builder: (y: Argv<object>) =>
+      y
+        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
+        .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
+        .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
+        .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 UTC, or an offset from the recording start (+5m, +1.5s)' })
+        .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m)' })
+        .option('run', { type: 'string', describe: 'Only events of this run id' })
+        .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
+        .option('symbols', { type: 'string', describe: 'Only events for these symbols, comma-separated' })
+        .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
+        .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
+        .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
+        .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
+        .example('$0 replay rec/ --speed 10 --types tick --symbols AAPL,MSFT', 'Ticks for two symbols at 10x')
+        .example('$0 replay rec/ --from +5m --to +10m --max --out slice.jsonl', 'Minutes 5 to 10 of the session into a file')
+        .example('$0 replay venue-a/ venue-b/ --max', 'Two recordings merged by ts')
+        .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded') as unknown as Argv<ReplayArgs>,
+    handler: (argv) => handler(argv as unknown as ReplayArgs, io),
+  };
+}

@@ -7,8 +7,9 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { listScenarios, runScenario, type ScenarioRunResult } from '../../scenario/run.js';
+import type { ScenarioRunResult } from '../../scenario/run.js';
 import { EXIT, ExitError } from '../exit.js';
+import { displayPath, resolvePath, type CliIo } from '../io.js';
 import { backtestJson, parseSeedArg } from './backtest.js';
 
 /** dist/src/cli/commands → dist/scenarios (src/cli/commands → scenarios from source). */
@@ -67,59 +68,67 @@ function runJson(r: ScenarioRunResult): Record<string, unknown> {
   };
 }
 
-const listCommand: CommandModule<object, { json: boolean }> = {
-  command: 'list',
-  describe: 'List the bundled scenarios',
-  builder: (y) =>
-    y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON array' }).example('$0 scenario list', 'Names and descriptions') as Argv<{ json: boolean }>,
-  handler: async (args) => {
-    const list = await listScenarios(scenariosDir());
-    if (args.json) {
-      process.stdout.write(JSON.stringify(list.map((s) => ({ name: s.name, description: s.description }))) + '\n');
-      return;
-    }
-    const w = Math.max(0, ...list.map((s) => s.name.length));
-    process.stdout.write(list.map((s) => `${s.name.padEnd(w)}  ${s.description}`).join('\n') + (list.length ? '\n' : ''));
-  },
-};
+export default function scenarioCommand(io: CliIo): CommandModule<object, object> {
+  const listCommand: CommandModule<object, { json: boolean }> = {
+    command: 'list',
+    describe: 'List the bundled scenarios',
+    builder: (y) =>
+      y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON array' }).example('$0 scenario list', 'Names and descriptions') as Argv<{ json: boolean }>,
+    handler: async (args) => {
+      const { listScenarios } = await import('../../scenario/run.js');
+      const list = await listScenarios(scenariosDir());
+      if (args.json) {
+        io.stdout.write(JSON.stringify(list.map((s) => ({ name: s.name, description: s.description }))) + '\n');
+        return;
+      }
+      const w = Math.max(0, ...list.map((s) => s.name.length));
+      io.stdout.write(list.map((s) => `${s.name.padEnd(w)}  ${s.description}`).join('\n') + (list.length ? '\n' : ''));
+    },
+  };
 
-const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <scenario>',
-  describe: 'Generate a scenario into a recording (and backtest its strategy, checking its expectations)',
-  builder: (y) =>
-    y
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'A bundled scenario name (see `scenario list`) or a scenario file (.ts or .js)' })
-      .option('seed', { type: 'string', describe: "Override the scenario's seed" })
-      .option('out', { type: 'string', describe: 'Output recording directory (default recordings/<name>-<seed>; the backtest goes to <out>-backtest)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Replace existing output recordings' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
-      .example('$0 scenario run flash-crash', 'Record recordings/flash-crash-42, backtest its strategy, check expectations')
-      .example('$0 scenario run random-walk --seed 7 --out /tmp/rw7 --force', 'Another seed, into a given directory')
-      .example('$0 scenario run ./my-scenario.ts --json', 'Your own scenario script, loaded through tsx') as Argv<RunArgs>,
-  handler: async (args) => {
-    const seed = parseSeedArg(args.seed);
-    const isName = !args.scenario.includes('/') && !/\.[cm]?[jt]s$/.test(args.scenario);
-    const known = isName ? (await listScenarios(scenariosDir())).find((s) => s.name === args.scenario) : undefined;
-    const result = await runScenario(known ? known.file : args.scenario, {
-      ...(seed !== undefined ? { seed } : {}),
-      ...(args.out !== undefined ? { out: args.out } : {}),
-      force: args.force,
-    });
-    process.stdout.write(args.json ? JSON.stringify(runJson(result)) + '\n' : formatRun(result));
-    const failed = result.expectations?.find((e) => !e.ok);
-    if (failed) throw new ExitError(EXIT.CHECK_FAILED, `expectation failed: ${failed.expectation.kind}: ${failed.detail}`);
-  },
-};
+  const runCommand: CommandModule<object, RunArgs> = {
+    command: 'run <scenario>',
+    describe: 'Generate a scenario into a recording (and backtest its strategy, checking its expectations)',
+    builder: (y) =>
+      y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'A bundled scenario name (see `scenario list`) or a scenario file (.ts or .js)' })
+        .option('seed', { type: 'string', describe: "Override the scenario's seed" })
+        .option('out', { type: 'string', describe: 'Output recording directory (default recordings/<name>-<seed>; the backtest goes to <out>-backtest)' })
+        .option('force', { type: 'boolean', default: false, describe: 'Replace existing output recordings' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
+        .example('$0 scenario run flash-crash', 'Record recordings/flash-crash-42, backtest its strategy, check expectations')
+        .example('$0 scenario run random-walk --seed 7 --out /tmp/rw7 --force', 'Another seed, into a given directory')
+        .example('$0 scenario run ./my-scenario.ts --json', 'Your own scenario script, loaded through tsx') as Argv<RunArgs>,
+    handler: async (args) => {
+      const { listScenarios, runScenario } = await import('../../scenario/run.js');
+      const seed = parseSeedArg(args.seed);
+      const isName = !args.scenario.includes('/') && !/\.[cm]?[jt]s$/.test(args.scenario);
+      const known = isName ? (await listScenarios(scenariosDir())).find((s) => s.name === args.scenario) : undefined;
+      const result = await runScenario(known ? known.file : isName ? args.scenario : resolvePath(io, args.scenario), {
+        ...(seed !== undefined ? { seed } : {}),
+        ...(args.out !== undefined ? { out: resolvePath(io, args.out) } : {}),
+        force: args.force,
+        recordingsDir: resolvePath(io, 'recordings'),
+      });
+      const shown: ScenarioRunResult = {
+        ...result,
+        dir: args.out ?? displayPath(io, result.dir),
+        ...(result.backtest && args.out === undefined ? { backtest: { ...result.backtest, dir: displayPath(io, result.backtest.dir) } } : {}),
+      };
+      io.stdout.write(args.json ? JSON.stringify(runJson(shown)) + '\n' : formatRun(shown));
+      const failed = result.expectations?.find((e) => !e.ok);
+      if (failed) throw new ExitError(EXIT.CHECK_FAILED, `expectation failed: ${failed.expectation.kind}: ${failed.detail}`);
+    },
+  };
 
-export const scenarioCommand: CommandModule<object, object> = {
-  command: 'scenario <command>',
-  describe: 'Seeded market scenarios: list the bundled ones, run one into a recording',
-  builder: (y) =>
-    y
-      .command(listCommand)
-      .command(runCommand)
-      .demandCommand(1, 'Name a scenario command: list or run.')
-      .example('$0 scenario list', 'The bundled scenarios')
-      .example('$0 scenario run halt --seed 3', 'Record the halt scenario with seed 3') as Argv<object>,
-  handler: () => {},
-};
+  return {
+    builder: (y) =>
+      y
+        .command(listCommand)
+        .command(runCommand)
+        .demandCommand(1, 'Name a scenario command: list or run.')
+        .example('$0 scenario list', 'The bundled scenarios')
+        .example('$0 scenario run halt --seed 3', 'Record the halt scenario with seed 3') as Argv<object>,
+    handler: () => {},
+  };
+}

@@ -5,8 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
-import { formatStats, formatStatsLine, sampleStats, statsJson, watchStats } from '../../ops/stats.js';
-import { toJson } from '../../ops/util.js';
+import { resolvePath, type CliIo } from '../io.js';
 
 interface StatsArgs {
   dir: string;
@@ -15,49 +14,52 @@ interface StatsArgs {
   json: boolean;
 }
 
-export const statsCommand: CommandModule<object, StatsArgs> = {
-  command: 'stats <dir>',
-  describe: 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written',
-  builder: (y) =>
-    y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
-      .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep refreshing until Ctrl-C (a line per interval when not a TTY)' })
-      .option('interval', { type: 'number', default: 1000, describe: 'ms between samples (rates are measured over it)' })
-      .option('json', { type: 'boolean', default: false, describe: 'One JSON object (per interval with --watch: JSON lines)' })
-      .example('$0 record rec/live --ws wss://… & $0 stats rec/live --watch', 'Watch a live recording')
-      .example('$0 stats rec/live --json', 'One sample, machine-readable')
-      .example('$0 stats rec/live --watch --interval 5000 --json >> stats.jsonl', 'A JSON line every 5 s') as unknown as Argv<StatsArgs>,
-  handler: async (argv) => {
-    if (!(argv.interval >= 10 && Number.isFinite(argv.interval))) {
-      throw new TapedeckError('BAD_ARGUMENT', `--interval must be a number of ms ≥ 10, got ${argv.interval}`);
-    }
-    const ac = new AbortController();
-    const stop = () => ac.abort();
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    try {
-      if (!argv.watch) {
-        const v = await sampleStats(argv.dir, { intervalMs: argv.interval, signal: ac.signal });
-        process.stdout.write(argv.json ? `${toJson(statsJson(v))}\n` : formatStats(v));
-        return;
+export default function statsCommand(io: CliIo): CommandModule<object, StatsArgs> {
+  return {
+    builder: (y) =>
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+        .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep refreshing until Ctrl-C (a line per interval when not a TTY)' })
+        .option('interval', { type: 'number', default: 1000, describe: 'ms between samples (rates are measured over it)' })
+        .option('json', { type: 'boolean', default: false, describe: 'One JSON object (per interval with --watch: JSON lines)' })
+        .example('$0 record rec/live --ws wss://… & $0 stats rec/live --watch', 'Watch a live recording')
+        .example('$0 stats rec/live --json', 'One sample, machine-readable')
+        .example('$0 stats rec/live --watch --interval 5000 --json >> stats.jsonl', 'A JSON line every 5 s') as unknown as Argv<StatsArgs>,
+    handler: async (argv) => {
+      if (!(argv.interval >= 10 && Number.isFinite(argv.interval))) {
+        throw new TapedeckError('BAD_ARGUMENT', `--interval must be a number of ms ≥ 10, got ${argv.interval}`);
       }
-      const tty = process.stdout.isTTY === true && !argv.json;
-      let drawnLines = 0;
-      await watchStats(argv.dir, { intervalMs: argv.interval, signal: ac.signal }, (v) => {
-        if (argv.json) {
-          process.stdout.write(`${toJson(statsJson(v))}\n`);
-        } else if (tty) {
-          // Redraw the block in place: up to its first line, clear to the end of the screen.
-          const text = formatStats(v);
-          process.stdout.write(`${drawnLines > 0 ? `\x1b[${drawnLines}F` : ''}\x1b[J${text}`);
-          drawnLines = text.split('\n').length - 1;
-        } else {
-          process.stdout.write(`${new Date(v.atMs).toISOString()}  ${formatStatsLine(v)}\n`);
+      const { formatStats, formatStatsLine, sampleStats, statsJson, watchStats } = await import('../../ops/stats.js');
+      const { toJson } = await import('../../ops/util.js');
+      const dir = resolvePath(io, argv.dir);
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      io.signals.on('SIGINT', stop);
+      io.signals.on('SIGTERM', stop);
+      try {
+        if (!argv.watch) {
+          const v = await sampleStats(dir, { intervalMs: argv.interval, signal: ac.signal });
+          io.stdout.write(argv.json ? `${toJson(statsJson(v))}\n` : formatStats(v));
+          return;
         }
-      });
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
-  },
-};
+        const tty = io.isTTY.stdout && !argv.json;
+        let drawnLines = 0;
+        await watchStats(dir, { intervalMs: argv.interval, signal: ac.signal }, (v) => {
+          if (argv.json) {
+            io.stdout.write(`${toJson(statsJson(v))}\n`);
+          } else if (tty) {
+            // Redraw the block in place: up to its first line, clear to the end of the screen.
+            const text = formatStats(v);
+            io.stdout.write(`${drawnLines > 0 ? `\x1b[${drawnLines}F` : ''}\x1b[J${text}`);
+            drawnLines = text.split('\n').length - 1;
+          } else {
+            io.stdout.write(`${new Date(v.atMs).toISOString()}  ${formatStatsLine(v)}\n`);
+          }
+        });
+      } finally {
+        io.signals.off('SIGINT', stop);
+        io.signals.off('SIGTERM', stop);
+      }
+    },
+  };
+}

@@ -4,12 +4,11 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
-import { formatTsIso } from '../../events/index.js';
-import { diffRecordings } from '../../verify/diff.js';
-import { normalizeDigest } from '../../verify/digest.js';
-import { verifyRecording, type VerifyProblem, type VerifyProgress, type VerifyResult } from '../../verify/integrity.js';
+import { formatTsIso } from '../../events/ts.js';
+import type { VerifyProblem, VerifyProgress, VerifyResult } from '../../verify/integrity.js';
 import { EXIT, ExitError } from '../exit.js';
-import { FILTER_OPTION_NAMES, diffJson, diffOptionsFrom, formatDiff, tsText, withFilterOptions, type FilterArgs } from './diff.js';
+import { resolvePath, type CliIo, type CliOutput } from '../io.js';
+import { FILTER_OPTION_NAMES, withFilterOptions, type FilterArgs } from './diff.js';
 
 interface VerifyArgs extends FilterArgs {
   dir: string;
@@ -20,7 +19,7 @@ interface VerifyArgs extends FilterArgs {
 }
 
 /** A one-line progress bar on stderr, redrawn at most every 100 ms. */
-function progressBar(enabled: boolean): { update: (p: VerifyProgress) => void; done: () => void } {
+function progressBar(enabled: boolean, stderr: CliOutput): { update: (p: VerifyProgress) => void; done: () => void } {
   if (!enabled) return { update: () => {}, done: () => {} };
   // Nothing is drawn for a recording verified within the first redraw interval.
   let last = Date.now();
@@ -33,11 +32,11 @@ function progressBar(enabled: boolean): { update: (p: VerifyProgress) => void; d
       const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1;
       const width = 30;
       const full = Math.round(frac * width);
-      process.stderr.write(`\rverifying [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.file}`);
+      stderr.write(`\rverifying [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.file}`);
       drawn = true;
     },
     done() {
-      if (drawn) process.stderr.write('\r\x1b[K');
+      if (drawn) stderr.write('\r\x1b[K');
     },
   };
 }
@@ -64,7 +63,7 @@ function summaryJson(r: VerifyResult): Record<string, unknown> {
   };
 }
 
-function formatResult(r: VerifyResult, all: boolean): string {
+function formatResult(r: VerifyResult, all: boolean, tsText: (ts: bigint) => string): string {
   if (!r.ok) {
     const lines = [`FAILED  ${r.dir}`];
     for (const p of r.problems) lines.push(`  ${problemLine(p)}`);
@@ -87,82 +86,88 @@ function formatResult(r: VerifyResult, all: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-export const verifyCommand: CommandModule<object, VerifyArgs> = {
-  command: 'verify <dir>',
-  describe: 'Check every CRC, frame, segment link, footer, index entry and canonical payload; print the digest',
-  builder: (y) =>
-    withFilterOptions(
-      y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
-        .option('all', { type: 'boolean', default: false, describe: 'Report every problem instead of stopping at the first' })
-        .option('digest', { type: 'string', describe: 'Expected digest (64 hex digits): exit 1 when the recording digests differently' })
-        .option('against', { type: 'string', describe: 'Another recording that must hold the same events (verified too)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
-      'With --against:',
-    )
-      .example('$0 verify rec/2024-06-01', 'Check a recording and print its digest')
-      .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
-      .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
-      .example('$0 verify rec/x --all --json', 'Every problem, for tools') as Argv<VerifyArgs>,
-  handler: (args) => {
-    const json = args.json === true;
-    const usedFilters = FILTER_OPTION_NAMES.filter((n) => args[n] !== undefined);
-    if (usedFilters.length > 0 && args.against === undefined) {
-      throw new TapedeckError('BAD_ARGUMENT', `--${usedFilters.join(', --')} only apply with --against`);
-    }
-    let expected: string | null = null;
-    if (args.digest !== undefined) {
-      expected = normalizeDigest(args.digest);
-      if (expected === null) throw new TapedeckError('BAD_ARGUMENT', `--digest "${args.digest}" is not a SHA-256 digest (64 hex digits)`);
-    }
-    const bar = progressBar(!json && process.stderr.isTTY === true);
-    let r: VerifyResult;
-    try {
-      r = verifyRecording(args.dir, { all: args.all === true, onProgress: bar.update });
-    } finally {
-      bar.done();
-    }
-    const out: Record<string, unknown> = summaryJson(r);
-    let failed = !r.ok;
-    let text = formatResult(r, args.all === true);
-
-    if (r.ok && expected !== null) {
-      const match = r.digest === expected;
-      out.expectedDigest = expected;
-      out.digestMatches = match;
-      text += match ? `  digest matches the expected value\n` : `DIGEST MISMATCH\n  expected  ${expected}\n  actual    ${r.digest}\n`;
-      if (!match) failed = true;
-    }
-
-    if (r.ok && args.against !== undefined) {
-      const bar2 = progressBar(!json && process.stderr.isTTY === true);
-      let rb: VerifyResult;
+export default function verifyCommand(io: CliIo): CommandModule<object, VerifyArgs> {
+  return {
+    builder: (y) =>
+      withFilterOptions(
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+          .option('all', { type: 'boolean', default: false, describe: 'Report every problem instead of stopping at the first' })
+          .option('digest', { type: 'string', describe: 'Expected digest (64 hex digits): exit 1 when the recording digests differently' })
+          .option('against', { type: 'string', describe: 'Another recording that must hold the same events (verified too)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
+        'With --against:',
+      )
+        .example('$0 verify rec/2024-06-01', 'Check a recording and print its digest')
+        .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
+        .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
+        .example('$0 verify rec/x --all --json', 'Every problem, for tools') as Argv<VerifyArgs>,
+    handler: async (args) => {
+      const { diffRecordings } = await import('../../verify/diff.js');
+      const { normalizeDigest } = await import('../../verify/digest.js');
+      const { verifyRecording } = await import('../../verify/integrity.js');
+      const { diffJson, diffOptionsFrom, formatDiff, tsText } = await import('./diff-text.js');
+      const dir = resolvePath(io, args.dir);
+      const againstDir = args.against === undefined ? undefined : resolvePath(io, args.against);
+      const json = args.json === true;
+      const usedFilters = FILTER_OPTION_NAMES.filter((n) => args[n] !== undefined);
+      if (usedFilters.length > 0 && args.against === undefined) {
+        throw new TapedeckError('BAD_ARGUMENT', `--${usedFilters.join(', --')} only apply with --against`);
+      }
+      let expected: string | null = null;
+      if (args.digest !== undefined) {
+        expected = normalizeDigest(args.digest);
+        if (expected === null) throw new TapedeckError('BAD_ARGUMENT', `--digest "${args.digest}" is not a SHA-256 digest (64 hex digits)`);
+      }
+      const bar = progressBar(!json && io.isTTY.stderr, io.stderr);
+      let r: VerifyResult;
       try {
-        rb = verifyRecording(args.against, { all: args.all === true, onProgress: bar2.update });
+        r = verifyRecording(dir, { all: args.all === true, onProgress: bar.update });
       } finally {
-        bar2.done();
+        bar.done();
       }
-      const against: Record<string, unknown> = { verify: summaryJson(rb) };
-      text += '\nagainst:\n' + formatResult(rb, args.all === true);
-      if (!rb.ok) failed = true;
-      else {
-        const opts = diffOptionsFrom(args, args.dir);
-        const diff = diffRecordings(args.dir, args.against, opts);
-        against.diff = diffJson(diff, args.dir, args.against);
-        text += '\n' + formatDiff(diff, args.dir, args.against);
-        if (!diff.identical) failed = true;
-        // Unfiltered, equal events mean equal digests; a mismatch then is a difference the decoded
-        // comparison cannot see (records of unknown types), so it fails too.
-        const unfiltered = usedFilters.length === 0;
-        const digestsEqual = r.digest === rb.digest;
-        against.digestsEqual = digestsEqual;
-        text += `digests ${digestsEqual ? 'equal' : 'differ'}: ${r.digest} ${digestsEqual ? '=' : '!='} ${rb.digest}\n`;
-        if (unfiltered && !digestsEqual) failed = true;
-      }
-      out.against = against;
-    }
+      const out: Record<string, unknown> = summaryJson(r);
+      let failed = !r.ok;
+      let text = formatResult(r, args.all === true, tsText);
 
-    process.stdout.write(json ? JSON.stringify(out) + '\n' : text);
-    if (failed) throw new ExitError(EXIT.CHECK_FAILED);
-  },
-};
+      if (r.ok && expected !== null) {
+        const match = r.digest === expected;
+        out.expectedDigest = expected;
+        out.digestMatches = match;
+        text += match ? `  digest matches the expected value\n` : `DIGEST MISMATCH\n  expected  ${expected}\n  actual    ${r.digest}\n`;
+        if (!match) failed = true;
+      }
+
+      if (r.ok && args.against !== undefined) {
+        const bar2 = progressBar(!json && io.isTTY.stderr, io.stderr);
+        let rb: VerifyResult;
+        try {
+          rb = verifyRecording(againstDir!, { all: args.all === true, onProgress: bar2.update });
+        } finally {
+          bar2.done();
+        }
+        const against: Record<string, unknown> = { verify: summaryJson(rb) };
+        text += '\nagainst:\n' + formatResult(rb, args.all === true, tsText);
+        if (!rb.ok) failed = true;
+        else {
+          const opts = diffOptionsFrom(args, dir);
+          const diff = diffRecordings(dir, againstDir!, opts);
+          against.diff = diffJson(diff, args.dir, args.against);
+          text += '\n' + formatDiff(diff, args.dir, args.against);
+          if (!diff.identical) failed = true;
+          // Unfiltered, equal events mean equal digests; a mismatch then is a difference the decoded
+          // comparison cannot see (records of unknown types), so it fails too.
+          const unfiltered = usedFilters.length === 0;
+          const digestsEqual = r.digest === rb.digest;
+          against.digestsEqual = digestsEqual;
+          text += `digests ${digestsEqual ? 'equal' : 'differ'}: ${r.digest} ${digestsEqual ? '=' : '!='} ${rb.digest}\n`;
+          if (unfiltered && !digestsEqual) failed = true;
+        }
+        out.against = against;
+      }
+
+      io.stdout.write(json ? JSON.stringify(out) + '\n' : text);
+      if (failed) throw new ExitError(EXIT.CHECK_FAILED);
+    },
+  };
+}
