@@ -18,6 +18,8 @@ const RANK: Record<string, number> = {
   log: 1,
   transport: 1,
   events: 2,
+  /** Vendor file formats (DBN, Tardis): pure codecs, mapped onto events; below the importer. */
+  vendor: 2.5,
   record: 3,
   bus: 3,
   replay: 4,
