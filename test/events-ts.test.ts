@@ -19,8 +19,9 @@ test('bad ISO rejected', () => {
   for (const s of [
     '2023-11-14T22:13:20.1234567890Z',
     '2023-11-14T22:13:20',
-    '2023-11-14T22:13:20+00:00',
-    '2023-11-14 22:13:20Z',
+    '2023-11-14T22:13:20+24:00',
+    '2023-11-14T22:13:20+01:60',
+    '2023-11-14T',
     '2023-13-01T00:00:00Z',
     '2023-02-29T00:00:00Z',
     '1900-02-29T00:00:00Z',
@@ -97,8 +98,9 @@ test('parseTimeArg rejects bad arguments with BAD_ARGUMENT', () => {
     ['+5m', undefined],
     ['+1.5ns', 0n],
     ['+5', 0n],
-    ['+5d', 0n],
+    ['+5w', 0n],
     ['-5m', 0n],
+    ['-5m', undefined],
     ['5m', 0n],
     ['yesterday', 0n],
     ['+1000000h', 2n ** 63n - 10n],
@@ -112,6 +114,84 @@ test('parseTimeArg rejects bad arguments with BAD_ARGUMENT', () => {
       assert.is((e as TapedeckError).code, 'BAD_ARGUMENT', s);
     }
   }
+});
+
+test('ISO-8601 with any UTC offset, a space for the T, minutes-only time, and a bare date', () => {
+  const t = 1700000000000000000n; // 2023-11-14T22:13:20Z
+  assert.is(parseTs('2023-11-14T23:13:20+01:00'), t);
+  assert.is(parseTs('2023-11-14T17:13:20-05:00'), t);
+  assert.is(parseTs('2023-11-14T17:13:20-0500'), t);
+  assert.is(parseTs('2023-11-15T03:43:20+05:30'), t);
+  assert.is(parseTs('2023-11-14T23:13:20+01'), t);
+  assert.is(parseTs('2023-11-14 22:13:20Z'), t);
+  assert.is(parseTs('2023-11-14T22:13:20.000000001+00:00'), t + 1n);
+  assert.is(parseTs('2023-11-14T22:13Z'), t - 20_000_000_000n);
+  assert.is(parseTs('2023-11-14'), t - (22n * 3600n + 13n * 60n + 20n) * 1_000_000_000n);
+  assert.throws(() => parseTs('2023-11-14T22:13:20'), /no zone: add Z/);
+  assert.throws(() => parseTs('1970-01-01T00:30:00+01:00'), /before 1970/);
+});
+
+test('a bare integer that reads as s, ms or us of a recent date is refused, naming the unit and --ts-unit', () => {
+  const cases: [unknown, string, string][] = [
+    [1709303460, 'seconds', '--ts-unit s'],
+    ['1709303460', 'seconds', '--ts-unit s'],
+    [1709303460123, 'milliseconds', '--ts-unit ms'],
+    ['1709303460123456', 'microseconds', '--ts-unit us'],
+    [631152000, 'seconds', '--ts-unit s'],
+  ];
+  for (const [v, unit, flag] of cases) {
+    try {
+      parseTs(v, 'ts', 'line 3');
+      assert.unreachable(String(v));
+    } catch (e) {
+      assert.instance(e, ValidationError);
+      assert.is((e as ValidationError).field, 'ts');
+      assert.match((e as Error).message, `looks like ${unit} since the epoch`);
+      assert.match((e as Error).message, flag);
+      assert.match((e as Error).message, /^line 3: /);
+    }
+  }
+  assert.match(String((() => { try { parseTs(1709303460); } catch (e) { return (e as Error).message; } })()), '(2024-03-01T14:31:00Z)');
+  // Outside the recent range in every unit: taken as ns (tests and synthetic data use small ns).
+  for (const v of [0, 1, 5, 1000, 631151999, 4102444800, 4102444800000000, 1709303460123456789n]) parseTs(v);
+  // Real ns of a recent date are never refused.
+  assert.is(parseTs('1709303460123456789'), 1709303460123456789n);
+  assert.is(parseTs('631152000000000000'), 631152000000000000n);
+});
+
+test('--ts-unit: numbers in s, ms, us or ns become exact ns, fractions down to the ns', () => {
+  assert.is(parseTs(1709303460, 'ts', undefined, 's'), 1709303460000000000n);
+  assert.is(parseTs('1709303460.123456789', 'ts', undefined, 's'), 1709303460123456789n);
+  assert.is(parseTs(1709303460.25, 'ts', undefined, 's'), 1709303460250000000n);
+  assert.is(parseTs(1709303460123, 'ts', undefined, 'ms'), 1709303460123000000n);
+  assert.is(parseTs('1709303460123456', 'ts', undefined, 'us'), 1709303460123456000n);
+  assert.is(parseTs('1709303460123456.5', 'ts', undefined, 'us'), 1709303460123456500n);
+  assert.is(parseTs('5', 'ts', undefined, 'ns'), 5n);
+  assert.is(parseTs(1709303460n, 'ts', undefined, 's'), 1709303460000000000n);
+  assert.is(parseTs('2024-03-01T14:31:00Z', 'ts', undefined, 's'), 1709303460000000000n, 'ISO is unit-free');
+  assert.throws(() => parseTs('1.0000000001', 'ts', undefined, 's'), /more fraction digits/);
+  assert.throws(() => parseTs('1.5', 'ts', undefined, 'ns'), /fraction digits/);
+});
+
+test('parseTimeArg: -5s from the end, +1d, units, offsets, and the implausible-unit message', () => {
+  const start = 1700000000000000000n;
+  const end = 1700000060000000000n;
+  assert.is(parseTimeArg('-5s', { startNs: start, endNs: end }), end - 5_000_000_000n);
+  assert.is(parseTimeArg('-1.5m', { endNs: end }), end - 90_000_000_000n);
+  assert.is(parseTimeArg('+1d', { startNs: start }), start + 86_400_000_000_000n);
+  assert.is(parseTimeArg('+5m', start), start + 300_000_000_000n, 'a bare start still works');
+  assert.is(parseTimeArg('2023-11-14T17:13:20-05:00'), start);
+  assert.is(parseTimeArg('2023-11-14'), 1699920000000000000n);
+  assert.is(parseTimeArg('1700000000', { unit: 's' }), start);
+  try {
+    parseTimeArg('1709303460');
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as TapedeckError).code, 'BAD_ARGUMENT');
+    assert.match((e as Error).message, /time "1709303460" looks like seconds since the epoch \(2024-03-01T14:31:00Z\)/);
+    assert.match((e as Error).message, /--ts-unit s/);
+  }
+  assert.throws(() => parseTimeArg('-5s', { endNs: 1n }), /before 1970/);
 });
 
 test.run();

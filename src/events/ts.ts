@@ -10,7 +10,34 @@ export { INT64_MAX };
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_DAY = 86_400n * NS_PER_SEC;
 const DIGITS = /^[0-9]+$/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+const DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
+/** Date, optional time (HH:MM[:SS[.f{1,9}]]) with a zone (Z or ±HH[:]MM) that a time requires. */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** The unit of a bare integer time: seconds, milliseconds, microseconds or nanoseconds since the epoch. */
+export type TsUnit = 's' | 'ms' | 'us' | 'ns';
+export const TS_UNITS: readonly TsUnit[] = ['s', 'ms', 'us', 'ns'];
+const TS_UNIT_NS: Readonly<Record<TsUnit, bigint>> = { s: NS_PER_SEC, ms: 1_000_000n, us: 1_000n, ns: 1n };
+const TS_UNIT_NAME: Readonly<Record<TsUnit, string>> = { s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds' };
+
+/**
+ * "Recent" for the plausibility rule: 1990-01-01 ..< 2100-01-01 UTC, in seconds. A bare integer
+ * whose value, read as seconds, milliseconds or microseconds, falls in this range is not taken as
+ * nanoseconds (as ns it would be a date in January 1970): it is refused, naming the unit it looks
+ * like. The three ranges do not overlap, and none overlaps the same range in ns (1990 in ns is
+ * 6.3e17), so the rule never refuses a real nanosecond time of a recent date.
+ */
+const RECENT_FROM_S = 631_152_000n;
+const RECENT_TO_S = 4_102_444_800n;
+
+/** The unit a bare integer looks like when it is implausible as ns of market data, else null. */
+export function implausibleNsUnit(n: bigint): Exclude<TsUnit, 'ns'> | null {
+  for (const unit of ['s', 'ms', 'us'] as const) {
+    const scale = NS_PER_SEC / TS_UNIT_NS[unit];
+    if (n >= RECENT_FROM_S * scale && n < RECENT_TO_S * scale) return unit;
+  }
+  return null;
+}
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(y: number, m: number, d: number): number {
@@ -40,34 +67,74 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /**
- * `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` → ns, or a reason it is not one. UTC ('Z') only: an offset
- * would make the same instant spell two ways; leap seconds (:60) are not representable.
+ * ISO-8601 → ns, or a reason it is not one. Accepted: a bare date `YYYY-MM-DD` (midnight UTC), or
+ * a date and time `YYYY-MM-DDTHH:MM[:SS[.f{1,9}]]` (or a space for the T) with a zone: `Z` or a UTC
+ * offset `±HH:MM` / `±HHMM` / `±HH`. A time without a zone is refused (it names no instant); leap
+ * seconds (:60) are not representable.
  */
 function isoToNs(s: string): bigint | string {
   const m = ISO.exec(s);
-  if (!m) return 'is not an ISO-8601 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fffffffff]Z)';
-  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (!m) return 'is not ISO-8601 (YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS[.fffffffff]] with Z or an offset like +01:00)';
+  const [y, mo, d] = m.slice(1, 4).map(Number) as [number, number, number];
+  const hasTime = m[4] !== undefined;
+  const h = hasTime ? Number(m[4]) : 0;
+  const mi = hasTime ? Number(m[5]) : 0;
+  const se = m[6] !== undefined ? Number(m[6]) : 0;
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) {
     return 'is not a valid calendar date and time';
   }
+  if (hasTime && m[8] === undefined) return 'has a time but no zone: add Z (UTC) or an offset like +01:00';
+  let offsetSec = 0;
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0;
+    if (oh > 23 || om > 59) return 'has an invalid UTC offset';
+    offsetSec = (zone[0] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  }
   const frac = m[7] ?? '';
-  const secs = BigInt(daysFromCivil(y, mo, d)) * 86_400n + BigInt(h * 3600 + mi * 60 + se);
+  const secs = BigInt(daysFromCivil(y, mo, d)) * 86_400n + BigInt(h * 3600 + mi * 60 + se - offsetSec);
   return secs * NS_PER_SEC + (frac ? BigInt(frac.padEnd(9, '0')) : 0n);
 }
 
+/** `digits[.fraction]` in `unit` → ns exactly, or a reason. */
+function unitTextToNs(text: string, unit: TsUnit): bigint | string {
+  const m = DECIMAL.exec(text);
+  if (!m) return 'is not a decimal number';
+  const frac = m[2] ?? '';
+  const scale = 10n ** BigInt(frac.length);
+  const scaled = (BigInt(m[1]!) * scale + (frac ? BigInt(frac) : 0n)) * TS_UNIT_NS[unit];
+  if (scaled % scale !== 0n) return `has more fraction digits than a nanosecond resolves (in ${TS_UNIT_NAME[unit]})`;
+  return scaled / scale;
+}
+
+function implausibleMessage(n: bigint, unit: Exclude<TsUnit, 'ns'>): string {
+  const ns = n * TS_UNIT_NS[unit];
+  return (
+    `looks like ${TS_UNIT_NAME[unit]} since the epoch (${formatTsIso(ns).replace(/\.?0+Z$/, 'Z')}), not nanoseconds: ` +
+    `say the unit with --ts-unit ${unit} (units: ${TS_UNITS.join('|')}), or give ns (${ns})`
+  );
+}
+
 /**
- * A ts input as JSON delivers it: bigint, a JSON integer (≤ Number.MAX_SAFE_INTEGER: above it
- * JSON has already lost digits), a decimal string of ns, or ISO-8601 UTC. Result: int64 ≥ 0.
+ * A ts input as JSON or CSV delivers it: bigint, a JSON number, a decimal string, or ISO-8601
+ * (a bare date, or a date-time with Z or any UTC offset). Result: int64 ns ≥ 0.
+ *
+ * Without `unit`, integers are nanoseconds, and one that reads as seconds, milliseconds or
+ * microseconds of a recent date (1990–2100) is refused with a message naming that unit and the
+ * `--ts-unit` flag: it is never silently read as a 1970 nanosecond time. With `unit`, numbers are
+ * in that unit and may carry a fraction down to the nanosecond ("1709303400.25" with unit s).
+ * JSON numbers above 2^53 - 1 have already lost digits in the parser and are refused.
  */
-export function parseTs(input: unknown, field = 'ts', position?: string): bigint {
+export function parseTs(input: unknown, field = 'ts', position?: string, unit?: TsUnit): bigint {
   let ns: bigint;
   if (typeof input === 'bigint') {
     ns = input;
+    if (unit !== undefined) ns *= TS_UNIT_NS[unit];
   } else if (typeof input === 'number') {
-    if (!Number.isFinite(input) || !Number.isInteger(input)) {
-      throw new ValidationError(field, 'must be an exact integer number of nanoseconds', input, position);
-    }
-    if (!Number.isSafeInteger(input)) {
+    if (!Number.isFinite(input)) throw new ValidationError(field, 'must be a finite number', input, position);
+    if (Math.abs(input) > Number.MAX_SAFE_INTEGER) {
       throw new ValidationError(
         field,
         'is a JSON number above 2^53 - 1, where JSON loses digits: write it as a decimal string',
@@ -75,22 +142,39 @@ export function parseTs(input: unknown, field = 'ts', position?: string): bigint
         position,
       );
     }
-    ns = BigInt(input);
-  } else if (typeof input === 'string') {
-    if (DIGITS.test(input)) {
+    if (input < 0) throw new ValidationError(field, 'must not be negative', input, position);
+    if (unit === undefined || unit === 'ns') {
+      if (!Number.isInteger(input)) throw new ValidationError(field, 'must be an exact integer number of nanoseconds', input, position);
       ns = BigInt(input);
+    } else {
+      const r = unitTextToNs(String(input), unit);
+      if (typeof r === 'string') throw new ValidationError(field, r, input, position);
+      ns = r;
+    }
+  } else if (typeof input === 'string') {
+    if (DIGITS.test(input) || (unit !== undefined && DECIMAL.test(input))) {
+      const r = unitTextToNs(input, unit ?? 'ns');
+      if (typeof r === 'string') throw new ValidationError(field, r, input, position);
+      ns = r;
     } else {
       const r = isoToNs(input);
       if (typeof r === 'string') {
-        throw new ValidationError(field, `must be decimal nanoseconds or ISO-8601 UTC: ${r}`, input, position);
+        throw new ValidationError(field, `must be decimal nanoseconds or ISO-8601: ${r}`, input, position);
       }
       ns = r;
+      if (ns < 0n) throw new ValidationError(field, 'must not be before 1970-01-01T00:00:00Z', input, position);
+      if (ns > INT64_MAX) throw new ValidationError(field, 'does not fit int64 nanoseconds', input, position);
+      return ns;
     }
   } else {
-    throw new ValidationError(field, 'must be nanoseconds (bigint, integer, decimal string or ISO-8601 UTC)', input, position);
+    throw new ValidationError(field, 'must be a time (integer ns, decimal string, or ISO-8601)', input, position);
   }
   if (ns < 0n) throw new ValidationError(field, 'must not be negative', input, position);
   if (ns > INT64_MAX) throw new ValidationError(field, 'does not fit int64 nanoseconds', input, position);
+  if (unit === undefined) {
+    const looks = implausibleNsUnit(ns);
+    if (looks) throw new ValidationError(field, implausibleMessage(ns, looks), input, position);
+  }
   return ns;
 }
 
@@ -122,32 +206,54 @@ const UNIT_NS: Readonly<Record<string, bigint>> = {
   s: NS_PER_SEC,
   m: 60n * NS_PER_SEC,
   h: 3600n * NS_PER_SEC,
+  d: 86_400n * NS_PER_SEC,
 };
-const OFFSET = /^\+(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h)$/;
+const OFFSET = /^([+-])(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h|d)$/;
+
+export interface TimeArgOptions {
+  /** What `+5m` counts from: the first record's ts. */
+  startNs?: bigint;
+  /** What `-5s` counts back from: the last record's ts. */
+  endNs?: bigint;
+  /** The unit of a bare integer (default: ns, with implausible values refused). */
+  unit?: TsUnit;
+}
 
 /**
- * A CLI --from/--to value: decimal ns, ISO-8601 UTC, or an offset from `startNs` such as
- * `+5m`, `+1.5s`, `+250ms`, `+10us`, `+3h` (must come out a whole number of ns).
+ * A CLI time argument (`--from`, `--to`, `--at`, `--before`): decimal ns (or a number in
+ * `--ts-unit`), ISO-8601 (a bare date, or a date-time with Z or any UTC offset), or a relative
+ * form: `+5m`, `+1.5s`, `+250ms`, `+10us`, `+3h`, `+1d` after the start, `-5s`, `-1m` before the
+ * end (a whole number of ns). A bare integer that reads as s/ms/us of a recent date is refused
+ * naming the unit and `--ts-unit` (see `parseTs`). Errors are BAD_ARGUMENT (exit 2).
  */
-export function parseTimeArg(s: string, startNs?: bigint): bigint {
+export function parseTimeArg(s: string, startOrOptions?: bigint | TimeArgOptions): bigint {
+  const o: TimeArgOptions = typeof startOrOptions === 'bigint' ? { startNs: startOrOptions } : (startOrOptions ?? {});
   const bad = (why: string) => new TapedeckError('BAD_ARGUMENT', `time "${s}" ${why}`, { arg: s });
   const off = OFFSET.exec(s);
   if (off) {
-    if (startNs === undefined) throw bad('is an offset, but there is no start time to add it to');
-    const unit = UNIT_NS[off[3] as string] as bigint;
-    const frac = off[2] ?? '';
+    const fromEnd = off[1] === '-';
+    const base = fromEnd ? o.endNs : o.startNs;
+    if (base === undefined) throw bad(`is relative to the ${fromEnd ? 'end' : 'start'}, but there is no ${fromEnd ? 'end' : 'start'} time to count from`);
+    const unit = UNIT_NS[off[4] as string] as bigint;
+    const frac = off[3] ?? '';
     const scale = 10n ** BigInt(frac.length);
-    const scaled = (BigInt(off[1] as string) * scale + (frac ? BigInt(frac) : 0n)) * unit;
+    const scaled = (BigInt(off[2] as string) * scale + (frac ? BigInt(frac) : 0n)) * unit;
     if (scaled % scale !== 0n) throw bad('is not a whole number of nanoseconds');
-    const ns = startNs + scaled / scale;
+    const ns = fromEnd ? base - scaled / scale : base + scaled / scale;
     if (ns > INT64_MAX) throw bad('lands beyond int64 nanoseconds');
+    if (ns < 0n) throw bad('lands before 1970');
     return ns;
   }
   try {
-    return parseTs(s, 'time');
+    return parseTs(s, 'time', undefined, o.unit);
   } catch (e) {
     if (e instanceof ValidationError) {
-      throw bad('is not nanoseconds, ISO-8601 UTC (…Z) or an offset like +5m, +1.5s, +250ms, +10us, +3h');
+      const why = e.message.replace(/^.*?field "time" /, '').replace(/ \(got .*\)$/, '');
+      throw bad(
+        /looks like/.test(why)
+          ? why
+          : `${why}; a time is ns, ISO-8601 (2024-03-01, 2024-03-01T14:30:00Z, 2024-03-01T09:30:00-05:00), or relative: +5m after the start, -5s before the end`,
+      );
     }
     throw e;
   }
