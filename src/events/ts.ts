@@ -252,7 +252,7 @@ export function parseTimeArg(s: string, startOrOptions?: bigint | TimeArgOptions
       throw bad(
         /looks like/.test(why)
           ? why
-          : `${why}; a time is ns, ISO-8601 (2024-03-01, 2024-03-01T14:30:00Z, 2024-03-01T09:30:00-05:00), or relative: +5m after the start, -5s before the end`,
+          : `is not a time: ${why.replace(/^must be decimal nanoseconds or ISO-8601: /, '')}; a time is ns, ISO-8601 (2024-03-01, 2024-03-01T14:30:00Z, 2024-03-01T09:30:00-05:00), or relative: +5m after the start, -5s before the end`,
       );
     }
     throw e;
