@@ -11,3 +11,4 @@ export * from './backtest/index.js';
 export * from './ops/index.js';
 export * from './transport/index.js';
 export { Metrics, summarize, fmtNs, type HistogramSummary } from './util/metrics.js';
+export * from './ui/index.js';

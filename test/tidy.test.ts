@@ -27,8 +27,9 @@ const RANK: Record<string, number> = {
   backtest: 6,
   ops: 6,
   scenario: 7,
-  cli: 8,
-  'index.ts': 9,
+  ui: 8,
+  cli: 9,
+  'index.ts': 10,
 };
 
 /** Where reading the wall clock is the point: the live receive clock and human progress displays. */

@@ -26,7 +26,7 @@
  */
 import { TapedeckError, ValidationError } from '../errors.js';
 import type { FillEvent, FlatMap, OrderEvent, RiskEvent, SignalEvent, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
-import { Ledger, type PositionSummary } from './ledger.js';
+import { Ledger, markPrice, type PositionSummary } from './ledger.js';
 import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
 import type { OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
 import { SimVenue, remainingOf, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
@@ -390,7 +390,7 @@ export class BacktestEngine {
     this.lastTicks.set(tick.symbol, tick);
     this.lastVenue.set(tick.symbol, tick.venue);
     const book = this.venue.onTick(tick);
-    const mark = book.bid !== undefined && book.ask !== undefined ? (book.bid + book.ask) / 2 : book.last;
+    const mark = markPrice(book);
     if (mark !== undefined) {
       this.ledger.mark(tick.symbol, mark);
       if (this.ledger.hasPosition(tick.symbol)) {

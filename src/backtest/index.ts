@@ -1,5 +1,5 @@
 export { BacktestEngine, StrategyError, type BacktestOptions, type BacktestSummary, type EmitFn } from './engine.js';
-export { Ledger, type PositionSummary } from './ledger.js';
+export { Ledger, markPrice, type PositionSummary } from './ledger.js';
 export { RiskManager, type OrderRiskInput, type RiskDecision, type RiskOptions } from './risk.js';
 export {
   defineStrategy,

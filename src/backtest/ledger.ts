@@ -29,6 +29,11 @@ interface Pos {
 
 const EPS = 1e-9;
 
+/** The price a position is marked at: the mid of the quote, or the last trade when a side is missing. */
+export function markPrice(q: { bid?: number | undefined; ask?: number | undefined; last?: number | undefined }): number | undefined {
+  return q.bid !== undefined && q.ask !== undefined ? (q.bid + q.ask) / 2 : q.last;
+}
+
 export class Ledger {
   private readonly pos = new Map<string, Pos>();
   private realized = 0;

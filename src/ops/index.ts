@@ -15,6 +15,6 @@ export type { ExportChunk, ExportFormat, ExportOptions, ExportSink, ExportStream
 export { canonicalMapJson, csvCell, csvColumns, csvHeader, eventToCsvRow } from './csv.js';
 export { compactRecording, formatCompact } from './compact.js';
 export type { CompactOptions, CompactReport, CompactedSegment } from './compact.js';
-export { formatStats, formatStatsLine, parseMetrics, readStats, sampleStats, statsJson, statsView, watchStats } from './stats.js';
+export { formatStats, formatStatsLine, parseMetrics, readStats, sampleStats, statsJson, statsView, StatsTracker, watchStats } from './stats.js';
 export type { PublishedMetrics, StatsSample, StatsView, WriterMetrics } from './stats.js';
 export { formatBytes, toJson } from './util.js';

@@ -180,21 +180,31 @@ export async function sampleStats(dir: string, opts: { intervalMs?: number; sign
 }
 
 /**
- * Calls `onView` every `intervalMs` until the signal aborts. Rates are measured against the last
- * sample that saw a new publication of the writer; in between, the last known rates are kept.
+ * Turns a series of samples into views with rates. Rates are measured against the last sample
+ * that saw a new publication of the writer; in between, the last known rates are kept (the writer
+ * publishes every `publishMetricsMs`; sampling faster must not read as a rate of zero).
  */
-export async function watchStats(dir: string, opts: { intervalMs?: number; signal?: AbortSignal }, onView: (v: StatsView) => void): Promise<void> {
-  const interval = opts.intervalMs ?? 1000;
-  let base: StatsSample | null = null;
-  let last: StatsView | null = null;
-  while (!opts.signal?.aborted) {
-    const cur = readStats(dir);
+export class StatsTracker {
+  private base: StatsSample | null = null;
+  private last: StatsView | null = null;
+
+  next(cur: StatsSample): StatsView {
+    const base = this.base;
     const published = !base || !base.metrics || !cur.metrics || cur.metrics.updatedMs !== base.metrics.updatedMs;
     let v = statsView(base, cur);
-    if (!published && last && cur.writer.alive) v = { ...v, eventsPerSec: last.eventsPerSec, bytesPerSec: last.bytesPerSec };
-    onView(v);
-    last = v;
-    if (published) base = cur;
+    if (!published && this.last && cur.writer.alive) v = { ...v, eventsPerSec: this.last.eventsPerSec, bytesPerSec: this.last.bytesPerSec };
+    this.last = v;
+    if (published) this.base = cur;
+    return v;
+  }
+}
+
+/** Calls `onView` every `intervalMs` until the signal aborts (rates: see StatsTracker). */
+export async function watchStats(dir: string, opts: { intervalMs?: number; signal?: AbortSignal }, onView: (v: StatsView) => void): Promise<void> {
+  const interval = opts.intervalMs ?? 1000;
+  const tracker = new StatsTracker();
+  while (!opts.signal?.aborted) {
+    onView(tracker.next(readStats(dir)));
     try {
       await sleep(interval, undefined, { signal: opts.signal });
     } catch {

@@ -36,5 +36,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('compact <dir>', 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed', () => import('./compact.js')),
   entry('stats <dir>', 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written', () => import('./stats.js')),
   entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
+  entry('ui [dirs..]', 'Browse recordings in a local web UI: segments and integrity, a live dashboard, a replay deck, backtest reports', () => import('./ui.js')),
   entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
 ];
