@@ -345,7 +345,7 @@ test('cli - `tapedeck ui` prints the URL with its token, serves, and stops on SI
   const done = await run.done;
   assert.is(done.code, 0, done.stderr);
   // Closed: the port no longer answers.
-  const after = await new Promise<string>((resolve) => http.get({ host: '127.0.0.1', port: j.port, path: '/' }, () => resolve('answered')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')));
+  const after = await new Promise<string>((resolve) => http.get({ host: '127.0.0.1', port: j.port, path: '/', agent: false }, () => resolve('answered')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')));
   assert.is(after, 'ECONNREFUSED');
 });
 
