@@ -22,7 +22,10 @@ export type ErrorCode =
   // checks
   | 'CHECK_FAILED'
   | 'EXPECTATION_FAILED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  // sweeps: a copy whose digest is not the one asked for; a worker that died mid-job
+  | 'DIGEST_MISMATCH'
+  | 'WORKER_DIED';
 
 export class TapedeckError extends Error {
   readonly code: ErrorCode;

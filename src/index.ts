@@ -10,5 +10,6 @@ export * from './scenario/index.js';
 export * from './backtest/index.js';
 export * from './ops/index.js';
 export * from './transport/index.js';
+export * from './sweep/index.js';
 export { Metrics, summarize, fmtNs, type HistogramSummary } from './util/metrics.js';
 export * from './ui/index.js';

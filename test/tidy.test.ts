@@ -28,6 +28,7 @@ const RANK: Record<string, number> = {
   ops: 6,
   scenario: 7,
   ui: 8,
+  sweep: 8,
   cli: 9,
   'index.ts': 10,
 };

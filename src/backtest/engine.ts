@@ -30,6 +30,7 @@ import { Ledger, markPrice, type PositionSummary } from './ledger.js';
 import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
 import type { OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
 import { SimVenue, remainingOf, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
+import { PnlSeries } from './pnl-series.js';
 
 export interface BacktestOptions {
   strategy: Strategy;
@@ -75,6 +76,8 @@ export interface BacktestSummary {
   /** realized + unrealized − fees. */
   netPnl: number;
   maxDrawdown: number;
+  /** Sharpe-like ratio of the per-second net PnL changes (see pnl-series.ts). */
+  sharpe: number;
   /** Max gross notional held (Σ |position × mark|). */
   maxExposure: number;
   riskEvents: number;
@@ -202,6 +205,7 @@ export class BacktestEngine {
 
   private seq: number;
   private clock = 0n;
+  private readonly pnlSeries = new PnlSeries();
   private started = false;
   private finished = false;
   /** No more strategy callbacks: after a kill, or after onEnd. */
@@ -304,6 +308,7 @@ export class BacktestEngine {
       });
     }
     if (!this.started) this.start(ev.ts);
+    this.pnlSeries.advance(ev.ts, () => this.ledger.netPnl());
     this.runDue(ev.ts, false);
     this.clock = ev.ts;
     this.stats.events++;
@@ -338,6 +343,7 @@ export class BacktestEngine {
     this.venue.endSession();
     this.finished = true;
     this.ledger.update();
+    this.pnlSeries.finish(this.ledger.netPnl());
     let open = 0;
     for (const list of this.live.values()) open += list.length;
     const s = this.stats;
@@ -366,6 +372,7 @@ export class BacktestEngine {
       unrealizedPnl: unrealized,
       netPnl: realized + unrealized - this.ledger.fees,
       maxDrawdown: this.ledger.maxDrawdown,
+      sharpe: this.pnlSeries.sharpe(),
       maxExposure: this.ledger.maxExposure,
       riskEvents: s.risk,
       blocked: s.blocked,

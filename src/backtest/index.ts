@@ -1,5 +1,6 @@
 export { BacktestEngine, StrategyError, type BacktestOptions, type BacktestSummary, type EmitFn } from './engine.js';
 export { Ledger, markPrice, type PositionSummary } from './ledger.js';
+export { PnlSeries, PNL_INTERVAL_NS } from './pnl-series.js';
 export { RiskManager, type OrderRiskInput, type RiskDecision, type RiskOptions } from './risk.js';
 export {
   defineStrategy,

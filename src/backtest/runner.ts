@@ -360,6 +360,7 @@ export function summaryData(s: BacktestSummary): FlatMap {
     unrealizedPnl: s.unrealizedPnl,
     netPnl: s.netPnl,
     maxDrawdown: s.maxDrawdown,
+    sharpe: s.sharpe,
     maxExposure: s.maxExposure,
     riskEvents: s.riskEvents,
     blocked: s.blocked,

@@ -48,7 +48,7 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function formatDuration(s: number): string {
+export function formatDuration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   if (s < 60) return `${Math.ceil(s)}s`;
   const m = Math.floor(s / 60);

@@ -1,0 +1,64 @@
+/**
+ * Sweep files: a JSON file, or a JS/TS module whose default export is the same object (so a
+ * sweep can compute its grid). Relative paths inside (strategy, recording inputs, scenario files)
+ * are relative to the file's directory; bundled scenario names stay names.
+ *
+ *   // my-sweep.ts
+ *   import { defineSweep } from 'tapedeck';
+ *   export default defineSweep({
+ *     strategy: './strategies/ma-crossover.ts',
+ *     inputs: ['random-walk', 'trend'],
+ *     grid: { fast: [5, 10, 20], slow: [50, 100] },
+ *     seeds: '1..4',
+ *   });
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TapedeckError } from '../errors.js';
+import { defaultExport, loadModule } from '../util/load-module.js';
+import { sweepFromObject, type Seed, type SweepSpec } from './spec.js';
+import type { RiskOptions } from '../backtest/risk.js';
+import type { RunnerVenueOptions, StrategyOptionValue } from '../backtest/runner.js';
+
+/** The shape a sweep module default-exports (identity: for type checking in the module). */
+export interface SweepDefinition {
+  strategy?: string;
+  inputs?: string[];
+  grid?: Record<string, StrategyOptionValue[]>;
+  options?: Record<string, StrategyOptionValue>;
+  seeds?: Seed[] | string;
+  venue?: RunnerVenueOptions;
+  risk?: RiskOptions;
+  from?: bigint | string;
+  to?: bigint | string;
+}
+
+export function defineSweep(d: SweepDefinition): SweepDefinition {
+  return d;
+}
+
+function looksLikePath(s: string): boolean {
+  return s.includes('/') || s.includes(path.sep) || s.startsWith('.') || /\.(m?[jt]s|cjs|cts)$/.test(s);
+}
+
+export async function loadSweepFile(file: string): Promise<Partial<SweepSpec>> {
+  if (!fs.existsSync(file)) throw new TapedeckError('NOT_FOUND', `${file}: no such sweep file`, { path: file });
+  let value: unknown;
+  if (/\.json$/i.test(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new TapedeckError('BAD_INPUT', `${file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path: file });
+    }
+  } else {
+    value = defaultExport((await loadModule(file)).module);
+  }
+  const spec = sweepFromObject(value, file);
+  const base = path.dirname(path.resolve(file));
+  if (spec.strategy !== undefined) spec.strategy = path.resolve(base, spec.strategy);
+  if (spec.inputs !== undefined) {
+    spec.inputs = spec.inputs.map((i) => (looksLikePath(i) || fs.existsSync(path.resolve(base, i)) ? path.relative(process.cwd(), path.resolve(base, i)) || '.' : i));
+  }
+  return spec;
+}

@@ -1,0 +1,66 @@
+/**
+ * The work a pool thread (or a `tapedeck worker`) does, as plain messages: generate a scenario
+ * input, digest a recording input, run a job. One dispatcher, so the local pool and the
+ * distributed worker run exactly the same code for a job.
+ */
+import { TapedeckError } from '../errors.js';
+import { runScenario } from '../scenario/run.js';
+import { digestRecordingDetailed } from '../verify/digest.js';
+import { verifyRecording } from '../verify/integrity.js';
+import { runJobTask, type JobOutcome, type JobTask } from './run-job.js';
+import type { ResolvedInput } from './plan.js';
+import type { Seed } from './spec.js';
+
+export type PoolTask =
+  | { kind: 'job'; task: JobTask }
+  | { kind: 'scenario'; file: string; seed: Seed; out: string }
+  | { kind: 'digest'; dir: string }
+  | { kind: 'verify'; dir: string };
+
+export type PoolTaskResult = { kind: 'job'; outcome: JobOutcome } | { kind: 'input'; input: ResolvedInput } | { kind: 'verified'; ok: boolean; digest: string | null; problem: string | null };
+
+export async function runPoolTask(t: PoolTask): Promise<PoolTaskResult> {
+  switch (t.kind) {
+    case 'job':
+      return { kind: 'job', outcome: await runJobTask(t.task) };
+    case 'scenario': {
+      const r = await runScenario(t.file, { seed: t.seed, out: t.out, force: true, backtest: false });
+      return { kind: 'input', input: { dir: r.dir, digest: r.digest, records: r.events } };
+    }
+    case 'digest': {
+      const d = digestRecordingDetailed(t.dir);
+      return { kind: 'input', input: { dir: t.dir, digest: d.digest, records: d.records } };
+    }
+    case 'verify': {
+      // Every frame, CRC, footer and index entry, then the digest (verifyRecording).
+      const v = verifyRecording(t.dir);
+      const p = v.problems[0];
+      return { kind: 'verified', ok: v.ok && v.tornTail === null, digest: v.digest, problem: p ? `${t.dir}/${p.file} at byte ${p.offsetBytes}: ${p.kind}: ${p.reason}` : v.tornTail ? `${t.dir}/${v.tornTail.file}: torn tail at byte ${v.tornTail.offsetBytes}` : null };
+    }
+  }
+}
+
+/** An error as it crosses a thread or the network: enough to rebuild its code and exit status. */
+export interface WireError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  /** An errno-style code (ENOSPC, EACCES) of a plain Node error. */
+  errno?: string;
+}
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof TapedeckError) return { code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown> };
+  const errno = (e as NodeJS.ErrnoException | undefined)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof errno === 'string' ? { code: 'IO', message, errno } : { code: 'CHECK_FAILED', message };
+}
+
+export function fromWireError(w: WireError): Error {
+  if (w.errno !== undefined) {
+    const e = new Error(w.message) as NodeJS.ErrnoException;
+    e.code = w.errno;
+    return e;
+  }
+  return new TapedeckError(w.code as TapedeckError['code'], w.message, w.details ?? {});
+}
