@@ -58,7 +58,11 @@ export async function loadSweepFile(file: string): Promise<Partial<SweepSpec>> {
   const base = path.dirname(path.resolve(file));
   if (spec.strategy !== undefined) spec.strategy = path.resolve(base, spec.strategy);
   if (spec.inputs !== undefined) {
-    spec.inputs = spec.inputs.map((i) => (looksLikePath(i) || fs.existsSync(path.resolve(base, i)) ? path.relative(process.cwd(), path.resolve(base, i)) || '.' : i));
+    // An absolute path stays as written; a relative one is taken from the file's directory and
+    // shown relative to the working directory; anything else is a bundled scenario's name.
+    spec.inputs = spec.inputs.map((i) =>
+      path.isAbsolute(i) ? i : looksLikePath(i) || fs.existsSync(path.resolve(base, i)) ? path.relative(process.cwd(), path.resolve(base, i)) || '.' : i,
+    );
   }
   return spec;
 }
