@@ -13,12 +13,13 @@ import * as os from 'node:os';
 import type { Observable, Subscription } from 'rxjs';
 import { TapedeckError, ValidationError } from '../errors.js';
 import { openEventLog, writeEvent } from '../events/recording.js';
-import { parseTs, formatTsIso } from '../events/ts.js';
+import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
 import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
+import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
 import { TAPEDECK_VERSION } from '../util/version.js';
 
@@ -66,6 +67,13 @@ export interface RecorderOptions {
    * re-recorded, whose events must come back exactly, with the same seqs and digest).
    */
   sessionEvents?: boolean | 'auto';
+  /** The unit of bare integer times in the input (ts, exchTs); default ns, implausible values refused. */
+  tsUnit?: TsUnit;
+  /**
+   * Source clock: hold events up to this many ns and write them in ts order (see reorder.ts); an
+   * event older than one already written is a reject, as without a window. Default: no window.
+   */
+  reorderWindowNs?: bigint;
 }
 
 export interface WriteContext {
@@ -97,6 +105,8 @@ export interface RecordSummary {
   firstTs: string | null;
   lastTs: string | null;
   durationMs: number;
+  /** Events put back in ts order by the reorder window (0 without one). */
+  reordered: number;
   /** Set when the run stopped on an error (strict bad input, I/O). */
   error?: string;
 }
@@ -187,6 +197,8 @@ export class Recorder {
   private passthrough = false;
   private closed = false;
   private summaryValue: RecordSummary | null = null;
+  /** Source clock with a reorder window: events held until the window has passed them. */
+  private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext }> | null;
 
   private constructor(dir: string, log: Log, opts: RecorderOptions) {
     this.dir = dir;
@@ -201,6 +213,7 @@ export class Recorder {
     this.onWarning = opts.onWarning ?? defaultWarning;
     this.byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
     this.lastTs = log.nextSeq > 0 && log.lastTs >= 0n ? log.lastTs : -1n;
+    this.reorder = opts.reorderWindowNs !== undefined && this.clockMode === 'source' ? new ReorderBuffer(opts.reorderWindowNs) : null;
   }
 
   /** Opens (creating if needed) the recording in `dir` and starts a session. */
@@ -264,6 +277,45 @@ export class Recorder {
    */
   write(input: unknown, ctx: WriteContext = {}): number | null {
     this.checkOpen();
+    if (this.reorder) return this.hold(input, ctx);
+    return this.writeNow(input, ctx);
+  }
+
+  /**
+   * With a reorder window: parse the ts, hold the event, and write what the window releases.
+   * Returns null (the event's seq is not known until it is released).
+   */
+  private hold(input: unknown, ctx: WriteContext): null {
+    const reorder = this.reorder!;
+    let ts: bigint;
+    try {
+      if (!isPlainObject(input)) throw new ValidationError('(event)', 'must be an object', input, ctx.position);
+      if (input.ts === undefined) throw new ValidationError('ts', 'is required with the source clock', undefined, ctx.position);
+      ts = parseTs(input.ts, 'ts', ctx.position, this.opts.tsUnit);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        if (ctx.raw !== undefined) this.metrics.inc('bytes', Buffer.byteLength(ctx.raw) + 1);
+        return this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
+      }
+      throw err;
+    }
+    const out = reorder.push(ts, { obj: { ...input, ts }, ctx });
+    if ('late' in out) {
+      if (ctx.raw !== undefined) this.metrics.inc('bytes', Buffer.byteLength(ctx.raw) + 1);
+      const why = `is ${formatGap(out.releasedTs - ts)} older than an event already written: beyond the reorder window of ${formatGap(reorder.windowNs)}`;
+      return this.badInput(new ValidationError('ts', why, ts.toString(), ctx.position), ctx.raw ?? stringifyRaw(input), ctx.position);
+    }
+    for (const h of out.released) this.writeNow(h.item.obj, h.item.ctx);
+    return null;
+  }
+
+  /** Writes everything a reorder window still holds (at the end of the input). */
+  private drainReorder(): void {
+    if (!this.reorder) return;
+    for (const h of this.reorder.drain()) this.writeNow(h.item.obj, h.item.ctx);
+  }
+
+  private writeNow(input: unknown, ctx: WriteContext): number | null {
     if (ctx.raw !== undefined) this.metrics.inc('bytes', Buffer.byteLength(ctx.raw) + 1);
     let ev: TapeEvent;
     try {
@@ -443,6 +495,7 @@ export class Recorder {
     const errorText = opts.error === undefined ? undefined : opts.error instanceof Error ? opts.error.message : String(opts.error);
     let endWritten = false;
     try {
+      if (errorText === undefined) this.drainReorder();
       if (this.pending) this.flushPending(this.lastTs >= 0n ? this.lastTs : 0n);
       if (this.passthrough && errorText === undefined) {
         endWritten = true;
@@ -493,17 +546,18 @@ export class Recorder {
     if (!isPlainObject(input)) throw new ValidationError('(event)', 'must be an object', input, position);
     const obj: Obj = { ...input };
     if (obj.runId === undefined) obj.runId = this.runId;
-    if (obj.type === 'tick' && obj.exchTs !== undefined) obj.exchTs = parseTs(obj.exchTs, 'exchTs', position);
+    const unit = this.opts.tsUnit;
+    if (obj.exchTs !== undefined && typeof obj.exchTs !== 'bigint') obj.exchTs = parseTs(obj.exchTs, 'exchTs', position, unit);
     if (this.clockMode === 'source') {
       if (obj.ts === undefined) throw new ValidationError('ts', 'is required with the source clock', undefined, position);
-      const ts = parseTs(obj.ts, 'ts', position);
+      const ts = typeof obj.ts === 'bigint' ? obj.ts : parseTs(obj.ts, 'ts', position, unit);
       if (ts < this.lastTs) {
         throw new ValidationError('ts', `goes back in time (the previous event is at ${this.lastTs})`, obj.ts, position);
       }
       obj.ts = ts;
     } else {
       // A tick's own timestamp is the venue's: keep it as exchTs; ts is when we received it.
-      if (obj.type === 'tick' && obj.ts !== undefined && obj.exchTs === undefined) obj.exchTs = parseTs(obj.ts, 'ts', position);
+      if (obj.type === 'tick' && obj.ts !== undefined && obj.exchTs === undefined) obj.exchTs = parseTs(obj.ts, 'ts', position, unit);
       obj.ts = this.stampNow();
     }
     return validateEvent(obj, position);
@@ -557,6 +611,7 @@ export class Recorder {
       control: { ...this.control },
       gaps: this.metrics.counters.gaps!,
       reconnects: this.metrics.counters.reconnects!,
+      reordered: this.reorder?.reordered ?? 0,
       firstSeq: this.firstSeq,
       lastSeq: this.log.nextSeq - 1,
       firstTs: this.startTs === null ? null : this.startTs.toString(),
@@ -566,4 +621,13 @@ export class Recorder {
     if (error !== undefined) s.error = error;
     return s;
   }
+}
+
+/** A ns gap for a message: "1.5 s", "250 ms", "3 µs", "12 ns". */
+function formatGap(ns: bigint): string {
+  const n = Number(ns);
+  if (n >= 1e9) return `${n / 1e9} s`;
+  if (n >= 1e6) return `${n / 1e6} ms`;
+  if (n >= 1e3) return `${n / 1e3} µs`;
+  return `${n} ns`;
 }

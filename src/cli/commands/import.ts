@@ -13,6 +13,8 @@ export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', '
 interface ImportArgs extends CommonArgs {
   file: string;
   format?: ImportFormat;
+  'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
+  'reorder-window'?: string;
 }
 
 export default function importCommand(io: CliIo, rawArgs: readonly string[]): CommandModule<object, ImportArgs> {
@@ -26,7 +28,16 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
             choices: IMPORT_FORMAT_CHOICES,
             describe: 'jsonl | csv (canonical fields) | binance | coinbase (capture files); default: from the name or content',
           })
+          .option('ts-unit', {
+            choices: ['s', 'ms', 'us', 'ns'] as const,
+            describe: 'The unit of bare integer times in the input (default ns; an integer that reads as s/ms/us of a recent date is refused)',
+          })
+          .option('reorder-window', {
+            type: 'string',
+            describe: 'Sort rows that arrive out of order within this window (e.g. 500ms, 2s); rows older than the window are rejects',
+          })
           .example('$0 import events.jsonl rec/a', 'Canonical JSONL, with its own timestamps')
+          .example('$0 import ticks.jsonl rec/a --ts-unit ms', 'Times in epoch milliseconds')
           .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through a pipe')
           .example('$0 import capture.txt.gz rec/btc --format binance --strict', 'A venue capture; stop at the first bad line (exit 65)'),
       ) as unknown as Argv<ImportArgs>,
@@ -35,6 +46,9 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { importFile } = await import('../../record/importer.js');
       const { parseSize } = await import('../../record/size.js');
       const { createProgress } = await import('../progress.js');
+      const { parseDurationNs } = await import('../../events/ts.js');
+      const { ExitError, EXIT } = await import('../exit.js');
+      const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationNs(argv['reorder-window'], '--reorder-window') : undefined;
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
@@ -51,6 +65,8 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           strict: argv.strict,
           deterministic: argv.deterministic,
           sessionEvents: sessionEventsOption(argv['session-events']),
+          tsUnit: argv['ts-unit'],
+          reorderWindowNs,
           args: [...rawArgs],
           onWarning: warningPrinter(io.stderr),
           signal: ac.signal,
@@ -60,6 +76,13 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         progress.done();
         if (argv.json) io.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
         else io.stderr.write(describeSummary(`imported (${summary.format}${summary.gzip ? ', gzip' : ''})`, summary));
+        // Nothing but rejects is a failed import, not a success with a count of 0.
+        if (summary.events === 0 && summary.rejects > 0) {
+          throw new ExitError(
+            EXIT.BAD_INPUT,
+            `nothing imported: all ${summary.rejects} record${summary.rejects === 1 ? ' was' : 's were'} rejected (see the warnings above; the rejects are stored in ${summary.dir})`,
+          );
+        }
       } finally {
         progress.done();
         uninstall();

@@ -47,6 +47,7 @@ export function describeSummary(verb: string, s: RecordSummary & { format?: stri
   if (Object.keys(s.unmapped).length > 0) lines.push(`  unmapped messages, counted not recorded: ${kinds(s.unmapped)}`);
   if (Object.keys(s.control).length > 0) lines.push(`  connection lines: ${kinds(s.control)}`);
   if (s.gaps || s.reconnects) lines.push(`  gaps ${s.gaps}, reconnects ${s.reconnects}`);
+  if (s.reordered) lines.push(`  reordered ${formatCount(s.reordered)} event${s.reordered === 1 ? '' : 's'} within the reorder window`);
   if (s.firstTs !== null) lines.push(`  seq ${s.firstSeq}..${s.lastSeq}, ${s.durationMs.toFixed(1)} ms of ${s.clock}-clock time`);
   return lines.join('\n') + '\n';
 }
