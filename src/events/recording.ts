@@ -123,3 +123,11 @@ export function writeEvent(log: Log, ev: TapeEvent): number {
   const e = encodeEvent(ev);
   return log.write(e.type, e.tsNs, e.payload);
 }
+
+/** Buffers events as one all-or-nothing batch (no reader ever sees part of it); returns the first seq. */
+export function writeEvents(log: Log, evs: readonly TapeEvent[]): number {
+  return log.writeBatch(evs.map((ev) => {
+    const e = encodeEvent(ev);
+    return { type: e.type, tsNs: e.tsNs, payload: e.payload };
+  }));
+}

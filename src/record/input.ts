@@ -202,3 +202,8 @@ export function openInput(name: string, stdin: Readable = process.stdin): InputS
   }
   return new LineSplitter(name, raw, total);
 }
+
+/** Lines of an already-open stream (e.g. bytes a caller has looked ahead into), named for errors. */
+export function openInputStream(name: string, raw: Readable, totalBytes?: number): InputSource {
+  return new LineSplitter(name, raw, totalBytes);
+}

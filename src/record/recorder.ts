@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import type { Observable, Subscription } from 'rxjs';
 import { TapedeckError, ValidationError } from '../errors.js';
-import { openEventLog, writeEvent } from '../events/recording.js';
+import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
@@ -198,7 +198,7 @@ export class Recorder {
   private closed = false;
   private summaryValue: RecordSummary | null = null;
   /** Source clock with a reorder window: events held until the window has passed them. */
-  private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext }> | null;
+  private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext }> | null;
 
   private constructor(dir: string, log: Log, opts: RecorderOptions) {
     this.dir = dir;
@@ -305,14 +305,86 @@ export class Recorder {
       const why = `is ${formatGap(out.releasedTs - ts)} older than an event already written: beyond the reorder window of ${formatGap(reorder.windowNs)}`;
       return this.badInput(new ValidationError('ts', why, ts.toString(), ctx.position), ctx.raw ?? stringifyRaw(input), ctx.position);
     }
-    for (const h of out.released) this.writeNow(h.item.obj, h.item.ctx);
+    this.writeReleased(out.released.map((h) => h.item));
     return null;
+  }
+
+  private writeReleased(items: readonly ({ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext })[]): void {
+    for (const it of items) {
+      if ('obj' in it) this.writeNow(it.obj, it.ctx);
+      else this.writeBatchNow(it.batch, it.ctx);
+    }
+  }
+
+  /**
+   * One venue message: events written as one all-or-nothing batch, so no reader or seek ever
+   * sees part of it. An event that fails validation is stored as a reject and the rest of the
+   * message is written (or, strict, the run stops before any of it). Returns the events written.
+   */
+  writeBatch(inputs: readonly unknown[], ctx: WriteContext = {}): number {
+    this.checkOpen();
+    if (inputs.length === 0) return 0;
+    if (this.reorder) {
+      const objs: Obj[] = [];
+      let ts: bigint | null = null;
+      for (const input of inputs) {
+        try {
+          if (!isPlainObject(input)) throw new ValidationError('(event)', 'must be an object', input, ctx.position);
+          if (input.ts === undefined) throw new ValidationError('ts', 'is required with the source clock', undefined, ctx.position);
+          const t = parseTs(input.ts, 'ts', ctx.position, this.opts.tsUnit);
+          ts ??= t;
+          objs.push({ ...input, ts: t });
+        } catch (err) {
+          if (err instanceof ValidationError) this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
+          else throw err;
+        }
+      }
+      if (ts === null) return 0;
+      const out = this.reorder.push(ts, { batch: objs, ctx });
+      if ('late' in out) {
+        const why = `is ${formatGap(out.releasedTs - ts)} older than an event already written: beyond the reorder window of ${formatGap(this.reorder.windowNs)}`;
+        this.badInput(new ValidationError('ts', why, ts.toString(), ctx.position), ctx.raw ?? stringifyRaw(inputs), ctx.position);
+        return 0;
+      }
+      this.writeReleased(out.released.map((h) => h.item));
+      return 0;
+    }
+    return this.writeBatchNow(inputs, ctx);
+  }
+
+  private writeBatchNow(inputs: readonly unknown[], ctx: WriteContext): number {
+    if (ctx.raw !== undefined) this.metrics.inc('bytes', Buffer.byteLength(ctx.raw) + 1);
+    const evs: TapeEvent[] = [];
+    const lastBefore = this.lastTs;
+    try {
+      for (const input of inputs) {
+        try {
+          const ev = this.stamp(input, ctx.position);
+          evs.push(ev);
+          // Later events of the message must not go back from this one.
+          this.lastTs = ev.ts;
+        } catch (err) {
+          if (err instanceof ValidationError) this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
+          else throw err;
+        }
+      }
+    } finally {
+      this.lastTs = lastBefore;
+    }
+    if (evs.length === 0) return 0;
+    if (this.pending) this.flushPending(evs[0]!.ts);
+    const first = evs.length === 1 ? writeEvent(this.log, evs[0]!) : writeEvents(this.log, evs);
+    if (this.firstSeq < 0) this.firstSeq = first;
+    this.lastTs = evs[evs.length - 1]!.ts;
+    for (const ev of evs) this.byType[ev.type]++;
+    this.metrics.inc('events', evs.length);
+    return evs.length;
   }
 
   /** Writes everything a reorder window still holds (at the end of the input). */
   private drainReorder(): void {
     if (!this.reorder) return;
-    for (const h of this.reorder.drain()) this.writeNow(h.item.obj, h.item.ctx);
+    this.writeReleased(this.reorder.drain().map((h) => h.item));
   }
 
   private writeNow(input: unknown, ctx: WriteContext): number | null {
