@@ -44,6 +44,8 @@ function makeEvent(type: EventType, rng: () => number, i: number): TapeEvent {
       };
     case 'system':
       return { type, ts, runId: RUN_ID, kind: 'heartbeat', message: 'feed alive', data: { lagMs: Math.floor(rng() * 50), source: 'ws' } };
+    default:
+      throw new Error(`no bench event for ${type}`);
   }
 }
 

@@ -3,8 +3,9 @@
  * events, timestamps, runIds and log options are fixed, so running it again gives byte-identical
  * segment files (test/fixtures-golden.test.ts regenerates into a temp dir and compares).
  *
- * The committed fixtures are the contract "files written by schema/format version 1 stay readable
- * forever": regenerate them only on purpose, after a reviewed format change, with
+ * The committed fixtures are the contract "files written by format version 1 and schema versions 1
+ * and 2 stay readable forever" (v1-*: schema 1, written with schema 1 headers and v1 events only;
+ * v2-*: schema 2). Regenerate them only on purpose, after a reviewed format change, with
  *
  *   npx tsc -p tsconfig.json && UPDATE_FIXTURES=1 node dist/scripts/make-fixtures.js [outDir]
  */
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeEvent } from '../src/events/codec.js';
+import { Decimal } from '../src/events/decimal.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import type { TapeEvent } from '../src/events/types.js';
 import { validateEvent } from '../src/events/validate.js';
@@ -26,6 +28,8 @@ export interface FixtureSpec {
   segmentBytes: number;
   indexEveryBytes: number;
   units: FixtureUnit[];
+  /** The schema version in the segment headers (the events must be of that version). */
+  schemaVersion: 1 | 2;
 }
 
 export const T0 = 1_700_000_000_000_000_000n; // 2023-11-14T22:13:20Z
@@ -38,6 +42,7 @@ function twoRecords(): FixtureSpec {
     description: 'one sealed segment holding two records (the worked hex example of docs/FORMAT.md)',
     segmentBytes: 128 * 1024 * 1024,
     indexEveryBytes: 64 * 1024,
+    schemaVersion: 1,
     units: [
       { type: 'tick', ts: T0, runId: 'r1', venue: 'XNAS', symbol: 'AAPL', bid: 190.5, ask: 191 },
       {
@@ -173,6 +178,7 @@ function allTypes(): FixtureSpec {
     description: 'all six event types, fixed runId and timestamps, three segments, one atomic batch of three records',
     segmentBytes: 1280,
     indexEveryBytes: 256,
+    schemaVersion: 1,
     units,
   };
 }
@@ -208,12 +214,85 @@ function ticks(): FixtureSpec {
     description: '500 ticks of AAPL and MSFT, three segments, footer indexes every 2 KiB',
     segmentBytes: 16 * 1024,
     indexEveryBytes: 2048,
+    schemaVersion: 1,
+    units,
+  };
+}
+
+/**
+ * Schema version 2: an instrument, a Binance-style L2 snapshot and diff messages as atomic batches,
+ * bookTicker and trade ticks with exact decimals and trade ids, an L3 order life cycle, and a gap
+ * followed by a bad-book update and a fresh snapshot. Two segments.
+ */
+function book(): FixtureSpec {
+  const runId = 'book-v2';
+  const V = 'binance-spot';
+  const S = 'BTCUSDT';
+  const D = (t: string) => Decimal.parse(t);
+  const ts = (ms: number) => T0 + BigInt(ms) * MS;
+  const exch = (ms: number) => T0 + BigInt(ms) * MS - 1_270_000_000n; // the venue's clock runs ahead
+  const L = 128;
+  const SNAP = 32;
+  const BAD = 4;
+  const units: FixtureUnit[] = [];
+  const setBatch = (ms: number, levels: [('bid' | 'ask'), string, string][], extra: Record<string, unknown>, flags = 0, clear = false): void => {
+    const evs: TapeEvent[] = [];
+    if (clear) evs.push({ type: 'book', ts: ts(ms), runId, venue: V, symbol: S, action: 'clear', flags: flags, ...extra } as TapeEvent);
+    levels.forEach(([side, px, sz], i) => {
+      const last = i === levels.length - 1 ? L : 0;
+      evs.push({ type: 'book', ts: ts(ms), runId, venue: V, symbol: S, action: 'set', side, price: D(px), size: D(sz), flags: flags | last, ...extra } as TapeEvent);
+    });
+    units.push({ batch: evs });
+  };
+  units.push({ type: 'system', ts: ts(0), runId, kind: 'session-start', message: 'capture binance-spot', data: { source: 'fixture' } });
+  units.push({ type: 'instrument', ts: ts(0), runId, venue: V, symbol: S, kind: 'spot', base: 'BTC', quote: 'USDT', tickSize: D('0.01'), lotSize: D('0.00001'), minSize: D('0.00001'), priceScale: 8, sizeScale: 8 });
+  setBatch(1, [
+    ['bid', '61837.63000000', '1.50000000'],
+    ['bid', '61837.62000000', '0.00012000'],
+    ['ask', '61837.64000000', '2.00000000'],
+    ['ask', '61837.70000000', '0.30000000'],
+  ], { venueSeq: 50_000_000_000 }, SNAP, true);
+  units.push({ type: 'tick', ts: ts(2), runId, venue: V, symbol: S, bid: D('61837.63000000'), ask: D('61837.64000000'), bidSize: D('1.50000000'), askSize: D('2.00000000'), exchTs: exch(2) });
+  let u = 50_000_000_001;
+  for (let i = 0; i < 12; i++) {
+    const first = u;
+    u += 3;
+    setBatch(10 + i * 100, [
+      ['bid', '61837.63000000', i % 2 === 0 ? '1.25000000' : '0.00000000'],
+      ['ask', `61837.${70 + (i % 5)}000000`, `0.${i + 1}0000000`],
+    ], { exchTs: exch(10 + i * 100), venueSeq: u - 1, venueSeqFirst: first });
+    units.push({ type: 'tick', ts: ts(11 + i * 100), runId, venue: V, symbol: S, last: D('61837.64000000'), lastSize: D(`0.0${i + 1}000000`), aggressor: i % 3 === 0 ? 'sell' : 'buy', exchTs: exch(11 + i * 100), tradeId: `${3_700_000_000 + i}` });
+  }
+  units.push({ type: 'system', ts: ts(1300), runId, kind: 'gap', message: 'BTCUSDT depth: expected first update id 50000000037, received 50000000040', data: { venue: V, symbol: S, expected: 50_000_000_037, received: 50_000_000_040 } });
+  setBatch(1301, [['bid', '61830.00000000', '9.99000000']], { exchTs: exch(1301), venueSeq: 50_000_000_042, venueSeqFirst: 50_000_000_040 }, BAD);
+  setBatch(1400, [
+    ['bid', '61830.00000000', '9.99000000'],
+    ['ask', '61830.01000000', '0.10000000'],
+  ], { venueSeq: 50_000_000_050 }, SNAP, true);
+  // An L3 order life cycle (DBN MBO style) on another venue, with a long exact price.
+  const l3 = { venue: 'xcme', symbol: 'ESM4' };
+  const o = (ms: number, action: string, rest: Record<string, unknown>) =>
+    ({ type: 'book', ts: ts(ms), runId, ...l3, action, flags: L, exchTs: exch(ms), ...rest }) as TapeEvent;
+  units.push(o(1500, 'clear', { venueSeq: 1 }));
+  units.push(o(1501, 'add', { side: 'bid', price: D('5200.250000000'), size: 5, orderId: '6473649712', venueSeq: 2 }));
+  units.push(o(1502, 'modify', { side: 'bid', price: D('5200.250000000'), size: 3, orderId: '6473649712', venueSeq: 3 }));
+  units.push(o(1503, 'fill', { side: 'bid', price: D('5200.250000000'), size: 1, orderId: '6473649712', venueSeq: 4 }));
+  units.push(o(1503, 'trade', { side: 'ask', price: D('5200.250000000'), size: 1, venueSeq: 5 }));
+  units.push(o(1504, 'cancel', { side: 'bid', price: D('5200.250000000'), size: 0, orderId: '6473649712', venueSeq: 6 }));
+  units.push({ type: 'tick', ts: ts(1600), runId, venue: 'sim', symbol: 'X', bid: D('123456789.123456789'), ask: D('1e3'), last: 190.12, tradeId: 't-1' });
+  units.push({ type: 'system', ts: ts(2000), runId, kind: 'session-end', message: 'capture stopped' });
+  return {
+    name: 'v2-book',
+    description: 'schema version 2: instrument, L2 snapshot/diff batches, decimal ticks with trade ids, a gap, L3 actions; two segments',
+    segmentBytes: 4096,
+    indexEveryBytes: 512,
+    schemaVersion: 2,
     units,
   };
 }
 
 export function fixtureSpecs(): FixtureSpec[] {
-  return [twoRecords(), allTypes(), ticks()];
+  return [twoRecords(), allTypes(), ticks(), book()];
 }
 
 /** The events of a spec in log order (batches flattened), validated, each with the seq the log assigns. */
@@ -227,7 +306,12 @@ export function fixtureEvents(spec: FixtureSpec): TapeEvent[] {
 export async function writeFixture(spec: FixtureSpec, root: string): Promise<string> {
   const dir = path.join(root, spec.name);
   if (fs.existsSync(dir)) throw new Error(`${dir} already exists`);
-  const log = await openEventLog(dir, { segmentBytes: spec.segmentBytes, indexEveryBytes: spec.indexEveryBytes, measureLatency: false });
+  const log = await openEventLog(dir, {
+    segmentBytes: spec.segmentBytes,
+    indexEveryBytes: spec.indexEveryBytes,
+    measureLatency: false,
+    schemaVersion: spec.schemaVersion,
+  });
   for (const u of spec.units) {
     if ('batch' in u) log.writeBatch(u.batch.map((ev) => encodeEvent(validateEvent(ev))));
     else writeEvent(log, validateEvent(u));

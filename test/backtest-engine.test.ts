@@ -174,7 +174,7 @@ test('market-maker quotes around the mid, fills, respects its inventory limit', 
   assert.is(r.summary.positions['ABC']?.qty ?? 0, pos);
   // Net PnL = cash + position marked at the last mid.
   const last = tape[tape.length - 1]!;
-  const mark = (last.bid! + last.ask!) / 2;
+  const mark = (Number(last.bid) + Number(last.ask)) / 2;
   assert.ok(Math.abs(r.summary.netPnl - (cash + pos * mark)) < 1e-6, `${r.summary.netPnl} vs ${cash + pos * mark}`);
   // Quotes never cross the market they were made on, and sit on the tick grid.
   for (const o of byType(r, 'order').filter((x) => x.action === 'new')) {

@@ -23,7 +23,7 @@ test('events$ sees everything in order; on(type) narrows the type', () => {
   const bids: number[] = [];
   const fills: string[] = [];
   bus.events$.subscribe((e) => all.push(e.seq!));
-  bus.on('tick').subscribe((t) => bids.push(t.bid!)); // t: TickEvent, so .bid type-checks
+  bus.on('tick').subscribe((t) => bids.push(Number(t.bid))); // t: TickEvent, so .bid type-checks
   bus.on('fill').subscribe((f) => fills.push(f.fillId));
   bus.publish(tick(1));
   bus.publish(fill(2));

@@ -3,7 +3,10 @@
  * no seq), for anyone's property tests: `arbEvent`, `arbEventOf('fill')`, and the field pieces.
  */
 import fc from 'fast-check';
+import { Decimal } from '../src/events/decimal.js';
 import type {
+  BookEvent,
+  InstrumentEvent,
   EventType,
   FillEvent,
   FlatMap,
@@ -41,6 +44,27 @@ export const arbNum = (): fc.Arbitrary<number> =>
     )
     .map(noNegZero);
 export const arbNonNeg = (): fc.Arbitrary<number> => arbNum().map(Math.abs).map(noNegZero);
+
+/** Exact decimals: small and int64-sized mantissas, venue-like and extreme exponents. */
+export const arbDecimal = (): fc.Arbitrary<Decimal> =>
+  fc
+    .tuple(
+      fc.oneof(
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer(),
+        fc.maxSafeInteger(),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.constantFrom(6183763000000, 2 ** 32, 2 ** 32 - 1, -(2 ** 31), -(2 ** 31) - 1, 123456789123456789n),
+      ),
+      fc.oneof(fc.integer({ min: -12, max: 2 }), fc.integer({ min: -128, max: 127 })),
+    )
+    .map(([m, e]) => new Decimal(m, e));
+const absDec = (d: Decimal) => (d.mantissa < 0 ? new Decimal(typeof d.mantissa === 'bigint' ? -d.mantissa : -d.mantissa, d.exponent) : d);
+/** A price: a double or an exact decimal. */
+export const arbPx = (): fc.Arbitrary<number | Decimal> => fc.oneof(arbNum(), arbDecimal());
+export const arbPxNonNeg = (): fc.Arbitrary<number | Decimal> =>
+  fc.oneof(arbNonNeg(), arbDecimal().filter((d) => d.bigMantissa !== -(2n ** 63n)).map(absDec));
+export const arbPxPos = (): fc.Arbitrary<number | Decimal> => arbPxNonNeg().filter((x) => (typeof x === 'number' ? x > 0 : !x.isZero()));
 export const arbPos = (): fc.Arbitrary<number> => arbNonNeg().filter((x) => x > 0);
 export const arbNs = (): fc.Arbitrary<bigint> =>
   fc.oneof(fc.bigInt({ min: 0n, max: INT64_MAX }), fc.bigInt({ min: 1_600_000_000_000_000_000n, max: 1_800_000_000_000_000_000n }), fc.constantFrom(0n, INT64_MAX));
@@ -76,15 +100,16 @@ export const arbTick = (): fc.Arbitrary<TickEvent> =>
         ...base,
         venue: arbId(),
         symbol: arbId(),
-        bid: arbNum(),
-        ask: arbNum(),
-        bidSize: arbNonNeg(),
-        askSize: arbNonNeg(),
-        last: arbNum(),
-        lastSize: arbNonNeg(),
+        bid: arbPx(),
+        ask: arbPx(),
+        bidSize: arbPxNonNeg(),
+        askSize: arbPxNonNeg(),
+        last: arbPx(),
+        lastSize: arbPxNonNeg(),
         aggressor: side(),
-        volume: arbNonNeg(),
+        volume: arbPxNonNeg(),
         exchTs: arbNs(),
+        tradeId: arbId(),
       },
       { requiredKeys: ['ts', 'runId', 'venue', 'symbol'] },
     ),
@@ -181,6 +206,50 @@ export const arbSystem = (): fc.Arbitrary<SystemEvent> =>
     ),
   );
 
+export const arbBook = (): fc.Arbitrary<BookEvent> =>
+  withType(
+    'book',
+    fc.record(
+      {
+        ...base,
+        venue: arbId(),
+        symbol: arbId(),
+        action: fc.constantFrom('set' as const, 'clear' as const, 'add' as const, 'modify' as const, 'cancel' as const, 'fill' as const, 'trade' as const),
+        side: fc.constantFrom('bid' as const, 'ask' as const),
+        price: arbPx(),
+        size: arbPxNonNeg(),
+        flags: fc.integer({ min: 0, max: 255 }),
+        exchTs: arbNs(),
+        venueSeq: arbCount(),
+        venueSeqFirst: arbCount(),
+        venueSeqPrev: arbCount(),
+        orderId: arbId(),
+      },
+      { requiredKeys: ['ts', 'runId', 'venue', 'symbol', 'action'] },
+    ),
+  );
+
+export const arbInstrument = (): fc.Arbitrary<InstrumentEvent> =>
+  withType(
+    'instrument',
+    fc.record(
+      {
+        ...base,
+        venue: arbId(),
+        symbol: arbId(),
+        kind: arbId(),
+        base: arbId(),
+        quote: arbId(),
+        tickSize: arbPxPos(),
+        lotSize: arbPxPos(),
+        minSize: arbPxNonNeg(),
+        priceScale: arbCount(),
+        sizeScale: arbCount(),
+      },
+      { requiredKeys: ['ts', 'runId', 'venue', 'symbol'] },
+    ),
+  );
+
 const BY_TYPE: { [T in EventType]: () => fc.Arbitrary<TapeEvent> } = {
   tick: arbTick,
   order: arbOrder,
@@ -188,7 +257,10 @@ const BY_TYPE: { [T in EventType]: () => fc.Arbitrary<TapeEvent> } = {
   signal: arbSignal,
   risk: arbRisk,
   system: arbSystem,
+  book: arbBook,
+  instrument: arbInstrument,
 };
 
 export const arbEventOf = (type: EventType): fc.Arbitrary<TapeEvent> => BY_TYPE[type]();
-export const arbEvent = (): fc.Arbitrary<TapeEvent> => fc.oneof(arbTick(), arbOrder(), arbFill(), arbSignal(), arbRisk(), arbSystem());
+export const arbEvent = (): fc.Arbitrary<TapeEvent> =>
+  fc.oneof(arbTick(), arbOrder(), arbFill(), arbSignal(), arbRisk(), arbSystem(), arbBook(), arbInstrument());

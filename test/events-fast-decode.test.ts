@@ -208,7 +208,7 @@ test('every type: a trailing nil at each possible length is refused like the msg
     const spec = SPECS[type];
     for (let n = spec.minLen; n <= spec.maxLen; n++) {
       // A full event of the type, cut to n items, last one nil.
-      const vals: Record<string, unknown> = { id: 'x', text: 't', num: 1.5, nonneg: 2, pos: 3, ns: 4n, map: { a: 1 } };
+      const vals: Record<string, unknown> = { id: 'x', text: 't', num: 1.5, nonneg: 2, pos: 3, ns: 4n, map: { a: 1 }, uint: 5 };
       const arr: unknown[] = ['r', null, ...spec.fields.map((f) => (f.kind === 'enum' ? [...f.values!][0] : vals[f.kind]))].slice(0, n);
       const good = agree(TYPE_TAG[type], packr.pack(arr), 0, 1n);
       assert.ok(good.ok, `${type} n=${n}`);

@@ -1,6 +1,6 @@
 /**
- * The golden recordings under recordings/fixtures/ were written by format version 1 / schema
- * version 1 (scripts/make-fixtures.ts). They must stay readable, with the same content, forever;
+ * The golden recordings under recordings/fixtures/ were written by format version 1 and schema
+ * version 1 (v1-*) or 2 (v2-*) (scripts/make-fixtures.ts). They must stay readable, with the same content, forever;
  * and the current writer must still produce exactly their bytes (so any change to the format shows
  * up here, in review). Regenerate only on purpose: UPDATE_FIXTURES=1 node dist/scripts/make-fixtures.js
  */
@@ -34,6 +34,10 @@ const DIGESTS: Record<string, Record<string, string>> = {
     '0000000000000001-00000000000000ba.tdseg': 'fd58b09be4bd2fb83cc3547a7614170995abb209756f86bdcf1b946e37e5819a',
     '0000000000000002-0000000000000173.tdseg': '6d90295cb0178dd5c333d2ae727cc4f6b9c0434d55cd73e3e6831943b62f7a02',
   },
+  'v2-book': {
+    '0000000000000000-0000000000000000.tdseg': '63c3a41a6b6e466ef459ef7a0ab735ef2a6a47bd414ffdc48c0caf0ce4aa005d',
+    '0000000000000001-0000000000000023.tdseg': '77402a3beeef80a4688b288e104f885e365ce2ed1a6a1ab8e33bce09529451fb',
+  },
 };
 
 /** A few events written out by hand (canonical JSON), independent of the generator's code. */
@@ -56,13 +60,26 @@ const EXPECTED_LINES: Record<string, Record<number, string>> = {
     9: '{"type":"tick","ts":"1700000000002000000","runId":"ticks-v1","seq":9,"venue":"XNAS","symbol":"MSFT","bid":369.98,"ask":370,"bidSize":400,"askSize":200,"exchTs":"1700000000001959072"}',
     499: '{"type":"tick","ts":"1700000000124500000","runId":"ticks-v1","seq":499,"venue":"XNAS","symbol":"AAPL","bid":189.95,"ask":189.98,"bidSize":500,"askSize":400,"exchTs":"1700000000124459976"}',
   },
+  'v2-book': {
+    1: '{"type":"instrument","ts":"1700000000000000000","runId":"book-v2","seq":1,"venue":"binance-spot","symbol":"BTCUSDT","kind":"spot","base":"BTC","quote":"USDT","tickSize":"0.01","lotSize":"0.00001","minSize":"0.00001","priceScale":8,"sizeScale":8}',
+    2: '{"type":"book","ts":"1700000000001000000","runId":"book-v2","seq":2,"venue":"binance-spot","symbol":"BTCUSDT","action":"clear","flags":32,"venueSeq":50000000000}',
+    6: '{"type":"book","ts":"1700000000001000000","runId":"book-v2","seq":6,"venue":"binance-spot","symbol":"BTCUSDT","action":"set","side":"ask","price":"61837.70000000","size":"0.30000000","flags":160,"venueSeq":50000000000}',
+    9: '{"type":"book","ts":"1700000000010000000","runId":"book-v2","seq":9,"venue":"binance-spot","symbol":"BTCUSDT","action":"set","side":"ask","price":"61837.70000000","size":"0.10000000","flags":128,"exchTs":"1699999998740000000","venueSeq":50000000003,"venueSeqFirst":50000000001}',
+    45: '{"type":"book","ts":"1700000001301000000","runId":"book-v2","seq":45,"venue":"binance-spot","symbol":"BTCUSDT","action":"set","side":"bid","price":"61830.00000000","size":"9.99000000","flags":132,"exchTs":"1700000000031000000","venueSeq":50000000042,"venueSeqFirst":50000000040}',
+    52: '{"type":"book","ts":"1700000001503000000","runId":"book-v2","seq":52,"venue":"xcme","symbol":"ESM4","action":"fill","side":"bid","price":"5200.250000000","size":1,"flags":128,"exchTs":"1700000000233000000","venueSeq":4,"orderId":"6473649712"}',
+    55: '{"type":"tick","ts":"1700000001600000000","runId":"book-v2","seq":55,"venue":"sim","symbol":"X","bid":"123456789.123456789","ask":"1e3","last":190.12,"tradeId":"t-1"}',
+  },
 };
 
 const COUNTS: Record<string, Record<string, number>> = {
   'v1-two-records': { tick: 1, order: 1 },
   'v1-all-types': { system: 4, tick: 12, signal: 3, order: 6, fill: 4, risk: 3 },
   'v1-ticks': { tick: 500 },
+  'v2-book': { system: 3, instrument: 1, book: 39, tick: 14 },
 };
+
+/** The schema version a fixture's segment headers carry, from its name. */
+const schemaOf = (name: string) => (name.startsWith('v2-') ? 2 : 1);
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -86,13 +103,13 @@ test('golden: the fixture directories hold exactly the pinned segment files (no 
   }
 });
 
-test('golden: every segment is sealed, format version 1, written by schema version 1', () => {
+test('golden: every segment is sealed, format version 1, written by the schema version its name says', () => {
   for (const [name, files] of Object.entries(DIGESTS)) {
     let next = 0;
     for (const [i, file] of Object.keys(files).sort().entries()) {
       const m = inspectSegment(realFileOps, path.join(FIXTURES, name), file);
       assert.is(m.header.formatVersion, 1);
-      assert.is(m.header.userVersion, 1);
+      assert.is(m.header.userVersion, schemaOf(name), `${name}/${file}`);
       assert.is(m.segmentNo, i);
       assert.is(m.firstSeq, next);
       assert.ok(m.footer, `${name}/${file} sealed`);

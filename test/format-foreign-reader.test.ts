@@ -15,7 +15,8 @@ import type { TapeEvent } from '../src/events/types.js';
 import { Log } from '../src/log/index.js';
 import { arbEvent } from './events-arbitraries.js';
 import { SAMPLES } from './events-fixtures.js';
-import { FIELD_ORDER, ForeignFormatError, foreignEvent, foreignRead } from './helpers/foreign-reader.js';
+import { Decimal } from '../src/events/decimal.js';
+import { FIELD_ORDER, ForeignFormatError, foreignDecimalText, foreignEvent, foreignRead } from './helpers/foreign-reader.js';
 import { flipByte, repoRoot, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -26,10 +27,14 @@ function realEvents(dir: string, policy?: 'absolute'): TapeEvent[] {
   return [...openRecording(dir, policy ? { policy } : {}).events()];
 }
 
+/** A Decimal as the foreign reader gives it: {mantissa (bigint), exponent}. */
+const plainDecimal = (v: unknown) => (v instanceof Decimal ? { mantissa: v.bigMantissa, exponent: v.exponent } : v);
+
 /** The positional payload array of an event, built from src's field table (cross-checks FIELD_ORDER). */
 function positional(ev: TapeEvent): unknown[] {
   const rec = ev as unknown as Record<string, unknown>;
-  const arr: unknown[] = [ev.runId, ev.cause ?? null, ...SPECS[ev.type].fields.map((f) => rec[f.name] ?? null)];
+  const item = (v: unknown) => (v instanceof Decimal ? [typeof v.mantissa === 'number' && v.mantissa >= -(2 ** 31) && v.mantissa < 2 ** 32 ? v.mantissa : v.bigMantissa, v.exponent] : v);
+  const arr: unknown[] = [ev.runId, ev.cause ?? null, ...SPECS[ev.type].fields.map((f) => item(rec[f.name]) ?? null)];
   while (arr.length > 2 && arr[arr.length - 1] === null) arr.pop();
   return arr;
 }
@@ -45,7 +50,12 @@ function assertSameAsReal(dir: string): number {
     assert.is(r.ts, ev.ts);
     assert.is(FIELD_ORDER[r.type]!.type, ev.type);
     assert.equal(r.payloadArray, positional(ev), `payload array of seq ${r.seq}`);
-    assert.equal(foreignEvent(r), ev as unknown as Record<string, unknown>, `event of seq ${r.seq}`);
+    const plain = Object.fromEntries(Object.entries(ev).map(([k, v]) => [k, plainDecimal(v)]));
+    const fe = foreignEvent(r);
+    assert.equal(fe, plain, `event of seq ${r.seq}`);
+    for (const [k, v] of Object.entries(ev)) {
+      if (v instanceof Decimal) assert.is(foreignDecimalText(fe[k] as { mantissa: bigint; exponent: number }), v.toString(), `decimal text of ${k}, seq ${r.seq}`);
+    }
     assert.ok(Buffer.from(r.payload).equals(encodePayload(ev)), `payload bytes of seq ${r.seq}`);
   });
   return real.length;
@@ -85,10 +95,10 @@ test('foreign reader = openRecording: random events of all types, batches, many 
   assert.ok(batches > 20);
   const foreign = foreignRead(dir);
   assert.ok(foreign.segments.length >= 5, `${foreign.segments.length} segments`);
-  assert.ok(foreign.segments.every((s) => s.sealed && s.userVersion === 1));
+  assert.ok(foreign.segments.every((s) => s.sealed && s.userVersion === 2));
   assert.ok(foreign.segments.some((s) => s.index.length > 3));
   const types = new Set(foreign.records.map((r) => r.type));
-  assert.equal([...types].sort(), [1, 2, 3, 4, 5, 6]);
+  assert.equal([...types].sort(), [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.is(assertSameAsReal(dir), evs.length);
   rm(dir);
 });
@@ -100,8 +110,8 @@ test('foreign reader = openRecording: the hand-written samples and every golden 
   await log.close();
   assert.is(assertSameAsReal(dir), SAMPLES.length);
   rm(dir);
-  const fixtures = fs.readdirSync(FIXTURES).filter((n) => n.startsWith('v1-'));
-  assert.ok(fixtures.length >= 3);
+  const fixtures = fs.readdirSync(FIXTURES).filter((n) => /^v[12]-/.test(n));
+  assert.ok(fixtures.length >= 4);
   for (const f of fixtures) assert.ok(assertSameAsReal(path.join(FIXTURES, f)) > 0, f);
 });
 
@@ -177,7 +187,7 @@ test('a flipped byte in a middle segment, a missing segment and a swapped chain 
 
 test('a torn tail (crash): the unsealed last segment ends at the last whole unit, as openRecording says', async () => {
   const dir = tmpDir();
-  const log = await openEventLog(dir, { segmentBytes: 2048 });
+  const log = await openEventLog(dir, { segmentBytes: 4096 });
   const evs = randomEvents(60, 7);
   for (let i = 0; i < 50; i++) writeEvent(log, evs[i]!);
   log.writeBatch(evs.slice(50, 53).map(encodeEvent));
@@ -239,6 +249,26 @@ test('the worked hex example in docs/FORMAT.md is byte for byte the v1-two-recor
   const file = fs.readFileSync(path.join(dir, segmentFiles(dir)[0]!));
   assert.is(bytes.length, file.length);
   assert.ok(Buffer.from(bytes).equals(file), 'hex dump differs from the fixture');
+});
+
+test('the schema version 2 book example in docs/FORMAT.md §15.3 is byte for byte what the encoder writes', () => {
+  const md = fs.readFileSync(FORMAT_MD, 'utf8');
+  const line = md.split('\n').find((l) => l.startsWith('99  a1 72'));
+  assert.ok(line, 'book example line');
+  const hex = line!.replace(/\s+/g, '');
+  const ev = {
+    type: 'book',
+    ts: 1n,
+    runId: 'r',
+    venue: 'V',
+    symbol: 'S',
+    action: 'set',
+    side: 'bid',
+    price: Decimal.parse('61837.63000000'),
+    size: Decimal.parse('0.5'),
+    flags: 128,
+  } as TapeEvent;
+  assert.is(encodePayload(ev).toString('hex'), hex);
 });
 
 test.run();

@@ -40,8 +40,8 @@ for (const [name, golden] of Object.entries(GOLDEN)) {
     for (let i = 1; i < ev.length; i++) assert.ok(ev[i]!.ts >= ev[i - 1]!.ts);
     for (const t of ticks) {
       const spec = s.symbols.find((x) => x.symbol === t.symbol)!;
-      assert.ok(t.bid! > 0 && t.ask! > t.bid!);
-      assert.ok(Math.abs(t.bid! / spec.tickSize - Math.round(t.bid! / spec.tickSize)) < 1e-6);
+      assert.ok(Number(t.bid) > 0 && Number(t.ask) > Number(t.bid));
+      assert.ok(Math.abs(Number(t.bid) / spec.tickSize - Math.round(Number(t.bid) / spec.tickSize)) < 1e-6);
     }
     assert.is(ev.length, golden.events);
     assert.is(ticks.length, golden.ticks);

@@ -14,7 +14,7 @@ const digest = (events: readonly TapeEvent[]) => createHash('sha256').update(can
 const ticksOf = (events: readonly TapeEvent[], symbol?: string) =>
   events.filter((e): e is TickEvent => e.type === 'tick' && (symbol === undefined || e.symbol === symbol));
 const systems = (events: readonly TapeEvent[]) => events.filter((e): e is SystemEvent => e.type === 'system');
-const mid = (t: TickEvent) => (t.bid! + t.ask!) / 2;
+const mid = (t: TickEvent) => (Number(t.bid) + Number(t.ask)) / 2;
 
 function scenario(build: (ctx: ScenarioContext) => void, opts: { duration?: string; symbols?: SymbolInput[]; seed?: number } = {}) {
   return defineScenario({
@@ -138,13 +138,13 @@ test('ticks: prices > 0 on the tick grid, bid < ask, sizes positive lots, all nu
   for (const t of ticksOf(ev)) {
     const step = t.symbol === 'AAA' ? 0.01 : 0.05;
     const lot = t.symbol === 'AAA' ? 1 : 0.001;
-    assert.ok(t.bid! > 0 && t.ask! > t.bid!, `quote ${t.bid}/${t.ask}`);
-    assert.ok(grid(t.bid!, step) && grid(t.ask!, step), `grid ${t.bid}/${t.ask}`);
-    assert.ok(t.bidSize! > 0 && t.askSize! > 0 && grid(t.bidSize!, lot) && grid(t.askSize!, lot));
+    assert.ok(Number(t.bid) > 0 && Number(t.ask) > Number(t.bid), `quote ${t.bid}/${t.ask}`);
+    assert.ok(grid(Number(t.bid), step) && grid(Number(t.ask), step), `grid ${t.bid}/${t.ask}`);
+    assert.ok(Number(t.bidSize) > 0 && Number(t.askSize) > 0 && grid(Number(t.bidSize), lot) && grid(Number(t.askSize), lot));
     if (t.last !== undefined) {
       trades++;
-      assert.ok(t.last === (t.aggressor === 'buy' ? t.ask : t.bid));
-      assert.ok(t.lastSize! > 0 && grid(t.lastSize!, lot));
+      assert.ok(t.last === (t.aggressor === "buy" ? t.ask : t.bid));
+      assert.ok(Number(t.lastSize) > 0 && grid(Number(t.lastSize), lot));
       assert.ok(t.volume! >= t.lastSize!);
     }
     for (const v of Object.values(t)) if (typeof v === 'number') assert.ok(Number.isFinite(v));
@@ -155,7 +155,7 @@ test('ticks: prices > 0 on the tick grid, bid < ask, sizes positive lots, all nu
 
 test('ticks: the random walk stays above zero even with huge volatility', () => {
   const s = scenario((ctx) => ctx.ticks('BBB', { model: 'random-walk', volatility: 50, ratePerSec: 50 }), { duration: '1m' });
-  for (const t of ticksOf(generateScenario(s))) assert.ok(t.bid! >= 0.05);
+  for (const t of ticksOf(generateScenario(s))) assert.ok(Number(t.bid) >= 0.05);
 });
 
 test('ticks: exchTs is the venue clock — close to ts but not equal, in order per symbol without faults', () => {
@@ -235,7 +235,7 @@ test('flash crash: reaches about the depth, then recovers', () => {
   const post = after.reduce((a, b) => a + b, 0) / after.length;
   assert.ok(Math.abs(post / pre - 1) < 0.02, `recovered to ${post} from ${pre}`);
   // Stress: wider spreads and more trading on the way down.
-  const spread = (k: TickEvent) => k.ask! - k.bid!;
+  const spread = (k: TickEvent) => Number(k.ask) - Number(k.bid);
   const calm = t.filter((k) => k.ts < at);
   const down = t.filter((k) => k.ts >= at && k.ts < at + 2000n * MS);
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -253,7 +253,7 @@ test('flash crash: reaches about the depth, then recovers', () => {
 test('spread blowout: spreads widen by about the factor inside the window only', () => {
   const ev = generateScenario(busy);
   const b = ticksOf(ev, 'AAA');
-  const s = (k: TickEvent) => k.ask! - k.bid!;
+  const s = (k: TickEvent) => Number(k.ask) - Number(k.bid);
   const avg = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
   const inside = avg(b.filter((k) => k.ts >= START + 10_000n * MS && k.ts < START + 13_000n * MS).map(s));
   const outside = avg(b.filter((k) => k.ts < START + 10_000n * MS).map(s));

@@ -14,6 +14,7 @@
  * `maCrossover({ fast: 5, slow: 20, qty: 10 })` in code.
  */
 import { defineStrategy, type StrategyContext } from '../../src/backtest/strategy.js';
+import { toNumber } from '../../src/events/decimal.js';
 import type { TickEvent } from '../../src/events/types.js';
 
 export interface MaCrossoverOptions {
@@ -120,7 +121,7 @@ export default defineStrategy<MaCrossoverOptions>({
           st = { fast: new Window(o.fast), slow: new Window(o.slow), side: 0, recentTs: [], recentMid: [], standAsideUntil: -1n };
           states.set(tick.symbol, st);
         }
-        const mid = (tick.bid + tick.ask) / 2;
+        const mid = (toNumber(tick.bid) + toNumber(tick.ask)) / 2;
         if (o.shockPct > 0 && shocked(st, tick.ts, mid)) {
           st.standAsideUntil = tick.ts + BigInt(Math.round(o.cooldownMs * 1e6));
           ctx.signal('shock', mid, { windowMs: o.shockWindowMs });

@@ -10,6 +10,7 @@
  * `marketMaker({ halfSpread: 0.02, maxInventory: 10 })` in code.
  */
 import { defineStrategy, type StrategyContext } from '../../src/backtest/strategy.js';
+import { toNumber } from '../../src/events/decimal.js';
 import type { FillEvent, Side, TickEvent } from '../../src/events/types.js';
 
 export interface MarketMakerOptions {
@@ -90,10 +91,12 @@ export default defineStrategy<MarketMakerOptions>({
         }
         const bidRoom = o.maxInventory - pos - otherBuys;
         const askRoom = o.maxInventory + pos - otherSells;
-        const mid = (tick.bid + tick.ask) / 2;
+        const bid = toNumber(tick.bid);
+        const ask = toNumber(tick.ask);
+        const mid = (bid + ask) / 2;
         const reservation = mid - o.skew * pos;
-        const bidPx = Math.min(grid(reservation - o.halfSpread, 'down'), grid(tick.ask - o.tickSize, 'down'));
-        const askPx = Math.max(grid(reservation + o.halfSpread, 'up'), grid(tick.bid + o.tickSize, 'up'));
+        const bidPx = Math.min(grid(reservation - o.halfSpread, 'down'), grid(ask - o.tickSize, 'down'));
+        const askPx = Math.max(grid(reservation + o.halfSpread, 'up'), grid(bid + o.tickSize, 'up'));
         work('buy', bidPx > 0 && pos < o.maxInventory ? bidPx : undefined, Math.min(o.qty, bidRoom), ctx);
         work('sell', pos > -o.maxInventory ? askPx : undefined, Math.min(o.qty, askRoom), ctx);
       },

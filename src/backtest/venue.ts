@@ -20,6 +20,7 @@
  * to cancel; end-of-session expiries have none.
  */
 import { TapedeckError } from '../errors.js';
+import { toNumber } from '../events/decimal.js';
 import type { FillEvent, OrderAction, OrderEvent, Side, TapeEvent, TickEvent } from '../events/types.js';
 import type { OrderIdentity, OrderStatus } from './strategy.js';
 
@@ -197,14 +198,14 @@ export class SimVenue {
     const book = w.book;
     book.ts = tick.ts;
     if (tick.bid !== undefined) {
-      book.bid = tick.bid;
-      book.bidAvail = tick.bidSize ?? Infinity;
+      book.bid = toNumber(tick.bid);
+      book.bidAvail = toNumber(tick.bidSize) ?? Infinity;
     }
     if (tick.ask !== undefined) {
-      book.ask = tick.ask;
-      book.askAvail = tick.askSize ?? Infinity;
+      book.ask = toNumber(tick.ask);
+      book.askAvail = toNumber(tick.askSize) ?? Infinity;
     }
-    if (tick.last !== undefined) book.last = tick.last;
+    if (tick.last !== undefined) book.last = toNumber(tick.last);
     if (w.buys.length > 0) w.buys = this.matchSide(w.buys, 'buy', tick, book, tick.seq);
     if (w.sells.length > 0) w.sells = this.matchSide(w.sells, 'sell', tick, book, tick.seq);
     return book;
@@ -212,8 +213,8 @@ export class SimVenue {
 
   private matchSide(orders: OrderState[], side: Side, tick: TickEvent, book: Book, cause: number | undefined): OrderState[] {
     const buy = side === 'buy';
-    const quote = buy ? tick.ask : tick.bid;
-    let tradeAvail = tick.last !== undefined ? (tick.lastSize ?? Infinity) : 0;
+    const quote = toNumber(buy ? tick.ask : tick.bid);
+    let tradeAvail = tick.last !== undefined ? (toNumber(tick.lastSize) ?? Infinity) : 0;
     let anyDone = false;
     for (const o of orders) {
       const rem = remainingOf(o);
@@ -234,7 +235,7 @@ export class SimVenue {
         const limit = o.price!;
         const quoteAvail = buy ? book.askAvail : book.bidAvail;
         fromQuote = quote !== undefined && quoteAvail > 0 && (buy ? quote < limit : quote > limit);
-        const last = tick.last;
+        const last = toNumber(tick.last);
         fromTrade =
           last !== undefined &&
           tradeAvail > 0 &&

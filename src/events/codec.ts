@@ -5,6 +5,7 @@
  */
 import { FLOAT32_OPTIONS, Packr, type Options } from 'msgpackr';
 import { TapedeckError } from '../errors.js';
+import { Decimal, DECIMAL_EXPONENT_MAX, DECIMAL_EXPONENT_MIN } from './decimal.js';
 import { fastDecodePayload, fastDecodeRange } from './fast-decode.js';
 import { compareCodePoints, INT64_MAX, SPECS, type TypeSpec } from './schema.js';
 import { TAG_TYPE, TYPE_TAG, type EventType, type FlatMap, type TapeEvent } from './types.js';
@@ -90,8 +91,31 @@ function canonicalMap(m: FlatMap): FlatMap | Map<string, string | number> {
   return out;
 }
 
+/**
+ * A Decimal as MessagePack: fixarray(2) [mantissa, exponent]. The mantissa in the smallest int form
+ * when it is in -2^31..2^32-1 (msgpackr picks that form for a number), else int64 0xd3 (msgpackr
+ * writes a bigint so); the exponent as a fixint or int8.
+ */
+function decimalItem(x: Decimal): [number | bigint, number] {
+  const m = x.mantissa;
+  if (typeof m === 'number' && m >= -0x80000000 && m <= 0xffffffff) return [m, x.exponent];
+  return [BigInt(m), x.exponent];
+}
+
+/** The Decimal of a decoded [mantissa, exponent] item, or undefined if it is not one. */
+function decimalOf(v: unknown): Decimal | undefined {
+  if (!Array.isArray(v) || v.length !== 2) return undefined;
+  const [m, e] = v as [unknown, unknown];
+  if (typeof e !== 'number' || !Number.isInteger(e) || e < DECIMAL_EXPONENT_MIN || e > DECIMAL_EXPONENT_MAX) return undefined;
+  if (typeof m === 'bigint') return new Decimal(m, e);
+  if (typeof m === 'number' && Number.isSafeInteger(m)) return new Decimal(m, e);
+  return undefined;
+}
+
 function validValue(kind: string, v: unknown, values: ReadonlySet<string> | undefined): boolean {
   switch (kind) {
+    case 'uint':
+      return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
     case 'id':
       return typeof v === 'string' && v.length > 0;
     case 'text':
@@ -145,7 +169,7 @@ function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn } {
       if (v === undefined) {
         scratch[i + 2] = null;
       } else {
-        scratch[i + 2] = fs.kind === 'map' ? canonicalMap(v as FlatMap) : v;
+        scratch[i + 2] = fs.kind === 'map' ? canonicalMap(v as FlatMap) : v instanceof Decimal ? decimalItem(v) : v;
         len = i + 3; // trailing nils are trimmed
       }
     }
@@ -197,6 +221,13 @@ function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn } {
       const v = arr[i];
       if (v === null) {
         if (!fs.optional) throw bad(`required field ${fs.name} is nil`);
+        continue;
+      }
+      if (fs.dec === true && Array.isArray(v)) {
+        const x = decimalOf(v);
+        if (x === undefined) throw bad(`field ${fs.name} is not a decimal [mantissa, exponent]`);
+        if ((fs.kind === 'nonneg' && x.mantissa < 0) || (fs.kind === 'pos' && x.mantissa <= 0)) throw bad(`field ${fs.name} has an invalid value`);
+        out[fs.name] = x;
         continue;
       }
       if (!validValue(fs.kind, v, fs.values)) throw bad(`field ${fs.name} has an invalid value`);

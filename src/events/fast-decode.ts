@@ -17,6 +17,7 @@
  * msgpackr renames) or a non-ASCII string starting with a BOM (which TextDecoder-based readers may
  * strip) also falls back.
  */
+import { Decimal, DECIMAL_EXPONENT_MAX, DECIMAL_EXPONENT_MIN } from './decimal.js';
 import { INT64_MAX, SPECS } from './schema.js';
 import { TAG_TYPE, type EventType, type FlatMap, type TapeEvent } from './types.js';
 
@@ -258,6 +259,64 @@ function readNs(): bigint | undefined {
   return I64[0]!;
 }
 
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Reads a price or size at pos: a number (readNum's forms) or a Decimal fixarray(2) [mantissa,
+ * exponent] with the mantissa an int (≤ 32-bit form) or int64 0xd3 and the exponent a fixint or
+ * int8. undefined for anything else (a float64 or uint64 mantissa is msgpackr's to judge).
+ * `min`: -1 any finite value, 0 must be ≥ 0, 1 must be > 0.
+ */
+function readPx(min: number): number | Decimal | undefined {
+  if (pos >= end) return undefined;
+  if (src[pos] !== 0x92) {
+    const x = readNum();
+    if (!(x < Infinity && x > -Infinity)) return undefined;
+    if (min === 0 ? x < 0 : min === 1 ? !(x > 0) : false) return undefined;
+    return x;
+  }
+  pos++;
+  let m: number | bigint;
+  if (src[pos] === 0xd3) {
+    const s = src;
+    const p = pos;
+    if (p + 9 > end) return undefined;
+    const hi = ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+    const lo = ((s[p + 5]! << 24) | (s[p + 6]! << 16) | (s[p + 7]! << 8) | s[p + 8]!) >>> 0;
+    pos = p + 9;
+    if (hi < 0x200000) {
+      // 0 ≤ m < 2^53: exact as a double, no BigInt (a BigInt per price costs more than the rest of the read).
+      m = hi * 0x100000000 + lo;
+    } else {
+      I64B[7] = s[p + 1]!;
+      I64B[6] = s[p + 2]!;
+      I64B[5] = s[p + 3]!;
+      I64B[4] = s[p + 4]!;
+      I64B[3] = s[p + 5]!;
+      I64B[2] = s[p + 6]!;
+      I64B[1] = s[p + 7]!;
+      I64B[0] = s[p + 8]!;
+      const big = I64[0]!;
+      m = big <= SAFE_MAX && big >= -SAFE_MAX ? Number(big) : big;
+    }
+  } else {
+    if (src[pos] === 0xcb) return undefined;
+    m = readNum();
+    if (m !== m) return undefined; // NaN: not an int form
+  }
+  if (pos >= end || src[pos] === 0xcb) return undefined;
+  const e = readNum();
+  if (!(e >= DECIMAL_EXPONENT_MIN && e <= DECIMAL_EXPONENT_MAX)) return undefined;
+  if (min === 0 ? m < 0 : min === 1 ? m <= 0 : false) return undefined;
+  return new Decimal(m, e);
+}
+
+/** Reads a non-negative safe integer (a uint field) at pos; -1 for anything else. */
+function readUint(): number {
+  const x = readNum();
+  return x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x ? x : -1;
+}
+
 /** Reads a flat map (str keys; str or finite number values) at pos; undefined otherwise. */
 function readMap(): FlatMap | undefined {
   if (pos >= end) return undefined;
@@ -330,11 +389,13 @@ const E_FILL_SIDE = valuesOf('fill', 'side');
 const E_FILL_LIQUIDITY = valuesOf('fill', 'liquidity');
 const E_RISK_SEVERITY = valuesOf('risk', 'severity');
 const E_SYSTEM_KIND = valuesOf('system', 'kind');
+const E_BOOK_ACTION = valuesOf('book', 'action');
+const E_BOOK_SIDE = valuesOf('book', 'side');
 
-/** tick: venue, symbol, bid?, ask?, bidSize?, askSize?, last?, lastSize?, aggressor?, volume?, exchTs?. */
+/** tick: venue, symbol, bid?, ask?, bidSize?, askSize?, last?, lastSize?, aggressor?, volume?, exchTs?, tradeId?. */
 function tickFields(o: Ev, n: number): boolean {
   let s: string | undefined;
-  let x: number;
+  let x: number | Decimal | undefined;
   let b: bigint | undefined;
   if ((s = readStr()) === undefined || s.length === 0) return false;
   o.venue = s;
@@ -344,42 +405,42 @@ function tickFields(o: Ev, n: number): boolean {
   if (nil()) {
     if (n === 5) return false; // trailing nil
   } else {
-    if (!Number.isFinite((x = readNum()))) return false;
+    if ((x = readPx(-1)) === undefined) return false;
     o.bid = x;
   }
   if (n === 5) return true;
   if (nil()) {
     if (n === 6) return false; // trailing nil
   } else {
-    if (!Number.isFinite((x = readNum()))) return false;
+    if ((x = readPx(-1)) === undefined) return false;
     o.ask = x;
   }
   if (n === 6) return true;
   if (nil()) {
     if (n === 7) return false; // trailing nil
   } else {
-    if (!((x = readNum()) >= 0 && x < Infinity)) return false;
+    if ((x = readPx(0)) === undefined) return false;
     o.bidSize = x;
   }
   if (n === 7) return true;
   if (nil()) {
     if (n === 8) return false; // trailing nil
   } else {
-    if (!((x = readNum()) >= 0 && x < Infinity)) return false;
+    if ((x = readPx(0)) === undefined) return false;
     o.askSize = x;
   }
   if (n === 8) return true;
   if (nil()) {
     if (n === 9) return false; // trailing nil
   } else {
-    if (!Number.isFinite((x = readNum()))) return false;
+    if ((x = readPx(-1)) === undefined) return false;
     o.last = x;
   }
   if (n === 9) return true;
   if (nil()) {
     if (n === 10) return false; // trailing nil
   } else {
-    if (!((x = readNum()) >= 0 && x < Infinity)) return false;
+    if ((x = readPx(0)) === undefined) return false;
     o.lastSize = x;
   }
   if (n === 10) return true;
@@ -393,7 +454,7 @@ function tickFields(o: Ev, n: number): boolean {
   if (nil()) {
     if (n === 12) return false; // trailing nil
   } else {
-    if (!((x = readNum()) >= 0 && x < Infinity)) return false;
+    if ((x = readPx(0)) === undefined) return false;
     o.volume = x;
   }
   if (n === 12) return true;
@@ -402,6 +463,13 @@ function tickFields(o: Ev, n: number): boolean {
   } else {
     if ((b = readNs()) === undefined) return false;
     o.exchTs = b;
+  }
+  if (n === 13) return true;
+  if (nil()) {
+    if (n === 14) return false; // trailing nil
+  } else {
+    if ((s = readStr()) === undefined || s.length === 0) return false;
+    o.tradeId = s;
   }
   return true;
 }
@@ -563,14 +631,144 @@ function systemFields(o: Ev, n: number): boolean {
   return true;
 }
 
+/** book: venue, symbol, action, side?, price?, size?, flags?, exchTs?, venueSeq?, venueSeqFirst?, venueSeqPrev?, orderId?. */
+function bookFields(o: Ev, n: number): boolean {
+  let s: string | undefined;
+  let x: number | Decimal | undefined;
+  let u: number;
+  let b: bigint | undefined;
+  if ((s = readStr()) === undefined || s.length === 0) return false;
+  o.venue = s;
+  if ((s = readStr()) === undefined || s.length === 0) return false;
+  o.symbol = s;
+  if ((s = readStr()) === undefined || !E_BOOK_ACTION.has(s)) return false;
+  o.action = s;
+  if (n === 5) return true;
+  if (nil()) {
+    if (n === 6) return false;
+  } else {
+    if ((s = readStr()) === undefined || !E_BOOK_SIDE.has(s)) return false;
+    o.side = s;
+  }
+  if (n === 6) return true;
+  if (nil()) {
+    if (n === 7) return false;
+  } else {
+    if ((x = readPx(-1)) === undefined) return false;
+    o.price = x;
+  }
+  if (n === 7) return true;
+  if (nil()) {
+    if (n === 8) return false;
+  } else {
+    if ((x = readPx(0)) === undefined) return false;
+    o.size = x;
+  }
+  if (n === 8) return true;
+  if (nil()) {
+    if (n === 9) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.flags = u;
+  }
+  if (n === 9) return true;
+  if (nil()) {
+    if (n === 10) return false;
+  } else {
+    if ((b = readNs()) === undefined) return false;
+    o.exchTs = b;
+  }
+  if (n === 10) return true;
+  if (nil()) {
+    if (n === 11) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.venueSeq = u;
+  }
+  if (n === 11) return true;
+  if (nil()) {
+    if (n === 12) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.venueSeqFirst = u;
+  }
+  if (n === 12) return true;
+  if (nil()) {
+    if (n === 13) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.venueSeqPrev = u;
+  }
+  if (n === 13) return true;
+  if (nil()) {
+    if (n === 14) return false;
+  } else {
+    if ((s = readStr()) === undefined || s.length === 0) return false;
+    o.orderId = s;
+  }
+  return true;
+}
+
+/** instrument: venue, symbol, kind?, base?, quote?, tickSize?, lotSize?, minSize?, priceScale?, sizeScale?. */
+function instrumentFields(o: Ev, n: number): boolean {
+  let s: string | undefined;
+  let x: number | Decimal | undefined;
+  let u: number;
+  if ((s = readStr()) === undefined || s.length === 0) return false;
+  o.venue = s;
+  if ((s = readStr()) === undefined || s.length === 0) return false;
+  o.symbol = s;
+  const ids = ['kind', 'base', 'quote'] as const;
+  const pxs = [
+    ['tickSize', 1],
+    ['lotSize', 1],
+    ['minSize', 0],
+  ] as const;
+  const uints = ['priceScale', 'sizeScale'] as const;
+  let i = 4;
+  for (const k of ids) {
+    if (n === i) return true;
+    if (nil()) {
+      if (n === i + 1) return false;
+    } else {
+      if ((s = readStr()) === undefined || s.length === 0) return false;
+      o[k] = s;
+    }
+    i++;
+  }
+  for (const [k, min] of pxs) {
+    if (n === i) return true;
+    if (nil()) {
+      if (n === i + 1) return false;
+    } else {
+      if ((x = readPx(min)) === undefined) return false;
+      o[k] = x;
+    }
+    i++;
+  }
+  for (const k of uints) {
+    if (n === i) return true;
+    if (nil()) {
+      if (n === i + 1) return false;
+    } else {
+      if ((u = readUint()) < 0) return false;
+      o[k] = u;
+    }
+    i++;
+  }
+  return true;
+}
+
 /** What the readers above implement, per type: name:kind, `?` when optional. */
 const FIELD_LAYOUT: Readonly<Record<EventType, string>> = {
-  tick: 'venue:id symbol:id bid:num? ask:num? bidSize:nonneg? askSize:nonneg? last:num? lastSize:nonneg? aggressor:enum? volume:nonneg? exchTs:ns?',
+  tick: 'venue:id symbol:id bid:num*? ask:num*? bidSize:nonneg*? askSize:nonneg*? last:num*? lastSize:nonneg*? aggressor:enum? volume:nonneg*? exchTs:ns? tradeId:id?',
   order: 'orderId:id venue:id symbol:id side:enum kind:enum action:enum price:pos? qty:pos tif:id? strategy:id? reason:text?',
   fill: 'fillId:id orderId:id venue:id symbol:id side:enum price:pos qty:pos fee:num? liquidity:enum?',
   signal: 'strategy:id symbol:id name:id value:num meta:map?',
   risk: 'rule:id severity:enum symbol:id? detail:text value:num? limit:num?',
   system: 'kind:enum message:text data:map?',
+  book: 'venue:id symbol:id action:enum side:enum? price:num*? size:nonneg*? flags:uint? exchTs:ns? venueSeq:uint? venueSeqFirst:uint? venueSeqPrev:uint? orderId:id?',
+  instrument: 'venue:id symbol:id kind:id? base:id? quote:id? tickSize:pos*? lotSize:pos*? minSize:nonneg*? priceScale:uint? sizeScale:uint?',
 };
 
 const READERS: Readonly<Record<EventType, (o: Ev, n: number) => boolean>> = {
@@ -580,11 +778,13 @@ const READERS: Readonly<Record<EventType, (o: Ev, n: number) => boolean>> = {
   signal: signalFields,
   risk: riskFields,
   system: systemFields,
+  book: bookFields,
+  instrument: instrumentFields,
 };
 
 /** The schema's layout of a type in FIELD_LAYOUT's notation. */
 export function schemaLayout(type: EventType): string {
-  return SPECS[type].fields.map((f) => `${f.name}:${f.kind}${f.optional ? '?' : ''}`).join(' ');
+  return SPECS[type].fields.map((f) => `${f.name}:${f.kind}${f.dec ? '*' : ''}${f.optional ? '?' : ''}`).join(' ');
 }
 
 interface FastType {

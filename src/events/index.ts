@@ -1,4 +1,5 @@
 export * from './types.js';
+export { Decimal, compareDecimals, addDecimals, toNumber, toDecimal, DECIMAL_EXPONENT_MIN, DECIMAL_EXPONENT_MAX } from './decimal.js';
 export { INT64_MAX, compareCodePoints, type FieldKind, type FieldSpec } from './schema.js';
 export { validateEvent, checkEvent } from './validate.js';
 export { parseTs, formatTs, formatTsIso, parseTimeArg } from './ts.js';

@@ -3,7 +3,8 @@
  * ISO on request), map keys in code point order. Export → import → export is byte-identical.
  */
 import { ValidationError } from '../errors.js';
-import { sortedKeys, SPECS } from './schema.js';
+import { Decimal } from './decimal.js';
+import { sortedKeys, specOf, SPECS } from './schema.js';
 import { formatTsIso, parseTs } from './ts.js';
 import type { FlatMap, TapeEvent } from './types.js';
 import { validateEvent } from './validate.js';
@@ -53,7 +54,10 @@ export function eventToJson(ev: TapeEvent, options: JsonOptions = {}): string {
       case 'num':
       case 'nonneg':
       case 'pos':
-        s += jsonNumber(v as number);
+      case 'uint':
+        // An exact decimal is written as its canonical text, in a JSON string: a JSON number would
+        // lose digits and scale in every parser that reads numbers as doubles.
+        s += v instanceof Decimal ? `"${v.toString()}"` : jsonNumber(v as number);
         break;
       default:
         s += JSON.stringify(v);
@@ -81,8 +85,10 @@ export function parseJsonEvent(line: string, position?: string): TapeEvent {
   const obj = raw as Record<string, unknown>;
   const withTs: Record<string, unknown> = { ...obj };
   if (obj.ts !== undefined) withTs.ts = parseTs(obj.ts, 'ts', position);
-  // Only tick events have exchTs; on others validateEvent reports it as an unknown field.
-  if (obj.exchTs !== undefined && obj.type === 'tick') withTs.exchTs = parseTs(obj.exchTs, 'exchTs', position);
+  // exchTs only where the type has it; on others validateEvent reports it as an unknown field.
+  if (obj.exchTs !== undefined && typeof obj.type === 'string' && specOf(obj.type)?.allowed.has('exchTs')) {
+    withTs.exchTs = parseTs(obj.exchTs, 'exchTs', position);
+  }
   return validateEvent(withTs, position);
 }
 

@@ -4,7 +4,8 @@
  */
 import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent } from './codec.js';
-import { SCHEMA_VERSION, TAG_TYPE, TYPE_TAG, type EventType, type TapeEvent } from './types.js';
+import { TapedeckError } from '../errors.js';
+import { SCHEMA_VERSION, SCHEMA_VERSION_MIN, TAG_TYPE, TYPE_TAG, type EventType, type TapeEvent } from './types.js';
 
 export interface EventReadOptions {
   fromSeq?: number;
@@ -113,9 +114,18 @@ export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; file
   };
 }
 
-/** Opens a log for writing events (its segments say which schema version wrote them). */
-export function openEventLog(dir: string, opts: Omit<LogOptions, 'userVersion'> = {}): Promise<Log> {
-  return Log.open(dir, { ...opts, userVersion: SCHEMA_VERSION });
+/**
+ * Opens a log for writing events (its segments say which schema version wrote them).
+ * `schemaVersion` writes an older version's number into new segment headers, for compatibility
+ * fixtures; the caller must then write only events that version defines.
+ */
+export function openEventLog(dir: string, opts: Omit<LogOptions, 'userVersion'> & { schemaVersion?: number } = {}): Promise<Log> {
+  const { schemaVersion, ...rest } = opts;
+  const v = schemaVersion ?? SCHEMA_VERSION;
+  if (!Number.isInteger(v) || v < SCHEMA_VERSION_MIN || v > SCHEMA_VERSION) {
+    throw new TapedeckError('BAD_ARGUMENT', `schema version ${String(v)} is not one this build writes (${SCHEMA_VERSION_MIN}..${SCHEMA_VERSION})`);
+  }
+  return Log.open(dir, { ...rest, userVersion: v });
 }
 
 /** Buffers one event in the log (validation is the caller's: see validateEvent); returns its seq. */

@@ -7,15 +7,18 @@ import type { EventBase, EventOf, EventType } from './types.js';
 
 /**
  * id: non-empty string · text: any string · enum: one of `values` · num: finite number ·
- * nonneg: finite ≥ 0 · pos: finite > 0 · ns: int64 bigint ≥ 0 · map: flat map of string | number.
+ * nonneg: finite ≥ 0 · pos: finite > 0 · ns: int64 bigint ≥ 0 · map: flat map of string | number ·
+ * uint: non-negative safe integer. A num/nonneg/pos field marked `dec` also takes an exact Decimal.
  */
-export type FieldKind = 'id' | 'text' | 'enum' | 'num' | 'nonneg' | 'pos' | 'ns' | 'map';
+export type FieldKind = 'id' | 'text' | 'enum' | 'num' | 'nonneg' | 'pos' | 'ns' | 'map' | 'uint';
 
 export interface FieldSpec<N extends string = string> {
   readonly name: N;
   readonly kind: FieldKind;
   readonly optional: boolean;
   readonly values?: ReadonlySet<string>;
+  /** A price or size: a Decimal (schema v2) or a number. */
+  readonly dec?: true;
 }
 
 type FieldName<T extends EventType> = Exclude<keyof EventOf<T>, keyof EventBase | 'type'> & string;
@@ -41,19 +44,26 @@ function f<T extends EventType>(
   return values ? { name, kind, optional, values: new Set(values) } : { name, kind, optional };
 }
 
+/** A price or size field: number or exact Decimal. */
+function d<T extends EventType>(type: T, name: FieldName<T>, kind: 'num' | 'nonneg' | 'pos', optional = false): FieldSpec {
+  return { ...f(type, name, kind, optional), dec: true };
+}
+
 const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
   tick: [
     f('tick', 'venue', 'id'),
     f('tick', 'symbol', 'id'),
-    f('tick', 'bid', 'num', true),
-    f('tick', 'ask', 'num', true),
-    f('tick', 'bidSize', 'nonneg', true),
-    f('tick', 'askSize', 'nonneg', true),
-    f('tick', 'last', 'num', true),
-    f('tick', 'lastSize', 'nonneg', true),
+    d('tick', 'bid', 'num', true),
+    d('tick', 'ask', 'num', true),
+    d('tick', 'bidSize', 'nonneg', true),
+    d('tick', 'askSize', 'nonneg', true),
+    d('tick', 'last', 'num', true),
+    d('tick', 'lastSize', 'nonneg', true),
     f('tick', 'aggressor', 'enum', true, [...SIDES]),
-    f('tick', 'volume', 'nonneg', true),
+    d('tick', 'volume', 'nonneg', true),
     f('tick', 'exchTs', 'ns', true),
+    // schema v2
+    f('tick', 'tradeId', 'id', true),
   ],
   order: [
     f('order', 'orderId', 'id'),
@@ -108,6 +118,33 @@ const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
     f('system', 'message', 'text'),
     f('system', 'data', 'map', true),
   ],
+  // schema v2
+  book: [
+    f('book', 'venue', 'id'),
+    f('book', 'symbol', 'id'),
+    f('book', 'action', 'enum', false, ['set', 'clear', 'add', 'modify', 'cancel', 'fill', 'trade']),
+    f('book', 'side', 'enum', true, ['bid', 'ask']),
+    d('book', 'price', 'num', true),
+    d('book', 'size', 'nonneg', true),
+    f('book', 'flags', 'uint', true),
+    f('book', 'exchTs', 'ns', true),
+    f('book', 'venueSeq', 'uint', true),
+    f('book', 'venueSeqFirst', 'uint', true),
+    f('book', 'venueSeqPrev', 'uint', true),
+    f('book', 'orderId', 'id', true),
+  ],
+  instrument: [
+    f('instrument', 'venue', 'id'),
+    f('instrument', 'symbol', 'id'),
+    f('instrument', 'kind', 'id', true),
+    f('instrument', 'base', 'id', true),
+    f('instrument', 'quote', 'id', true),
+    d('instrument', 'tickSize', 'pos', true),
+    d('instrument', 'lotSize', 'pos', true),
+    d('instrument', 'minSize', 'nonneg', true),
+    f('instrument', 'priceScale', 'uint', true),
+    f('instrument', 'sizeScale', 'uint', true),
+  ],
 };
 
 /** Keys every event may carry, in canonical order (seq is the log's, see docs/EVENTS.md). */
@@ -133,6 +170,8 @@ export const SPECS: { readonly [T in EventType]: TypeSpec } = {
   signal: build(FIELD_LISTS.signal),
   risk: build(FIELD_LISTS.risk),
   system: build(FIELD_LISTS.system),
+  book: build(FIELD_LISTS.book),
+  instrument: build(FIELD_LISTS.instrument),
 };
 
 export function specOf(type: string): TypeSpec | undefined {

@@ -1,7 +1,12 @@
 /**
- * The six event types of a trading session. `ts` is exact integer nanoseconds since the Unix
- * epoch (a bigint: int64 does not fit a double); `seq` is assigned by the log when stored.
+ * The event types of a trading session. `ts` is exact integer nanoseconds since the Unix epoch (a
+ * bigint: int64 does not fit a double); `seq` is assigned by the log when stored. Prices and sizes
+ * of market data (tick, book, instrument) are `Num`: an exact Decimal as the venue sent it (schema
+ * v2) or a double (schema v1 recordings, simulations); `toNumber` gives the plain number view.
  */
+import type { Num } from './decimal.js';
+
+export type { Num } from './decimal.js';
 
 export type Side = 'buy' | 'sell';
 export type FlatMap = Record<string, string | number>;
@@ -19,17 +24,20 @@ export interface TickEvent extends EventBase {
   type: 'tick';
   venue: string;
   symbol: string;
-  bid?: number;
-  ask?: number;
-  bidSize?: number;
-  askSize?: number;
-  last?: number;
-  lastSize?: number;
+  bid?: Num;
+  ask?: Num;
+  bidSize?: Num;
+  askSize?: Num;
+  /** A trade: its price and size (with `tradeId`, one venue trade is one tick). */
+  last?: Num;
+  lastSize?: Num;
   /** The taker's side of the last trade. */
   aggressor?: Side;
-  volume?: number;
+  volume?: Num;
   /** The venue's own timestamp, ns since epoch. */
   exchTs?: bigint;
+  /** The venue's id of the trade in last/lastSize (schema v2). */
+  tradeId?: string;
 }
 
 export type OrderKind = 'market' | 'limit' | 'stop';
@@ -101,11 +109,64 @@ export interface SystemEvent extends EventBase {
   data?: FlatMap;
 }
 
-export type TapeEvent = TickEvent | OrderEvent | FillEvent | SignalEvent | RiskEvent | SystemEvent;
+/** L2: `set` (a level's absolute size; 0 removes it), `clear` (the side, or both when side is absent). L3: order actions. */
+export type BookAction = 'set' | 'clear' | 'add' | 'modify' | 'cancel' | 'fill' | 'trade';
+export type BookSide = 'bid' | 'ask';
+
+/** Book flags (the bit values of Databento's DBN, so its records map over unchanged). */
+export const BOOK_FLAG_LAST = 128;
+export const BOOK_FLAG_SNAPSHOT = 32;
+export const BOOK_FLAG_BAD_BOOK = 4;
+
+/**
+ * One change to an order book (schema v2). One venue message becomes one atomic batch of these,
+ * the last flagged BOOK_FLAG_LAST. A snapshot is a `clear` followed by `set`s (or `add`s), all
+ * flagged BOOK_FLAG_SNAPSHOT. See docs/EVENTS.md §5.
+ */
+export interface BookEvent extends EventBase {
+  type: 'book';
+  venue: string;
+  symbol: string;
+  action: BookAction;
+  side?: BookSide;
+  price?: Num;
+  /** set: the level's new absolute size; add/modify: the order's size; cancel: the size remaining; fill/trade: the size traded. */
+  size?: Num;
+  /** Bit set of BOOK_FLAG_*; absent = 0. */
+  flags?: number;
+  exchTs?: bigint;
+  /** The venue's sequence number of the message (Binance `u`, DBN `sequence`, Coinbase `sequence`). */
+  venueSeq?: number;
+  /** The first update id the message covers (Binance `U`). */
+  venueSeqFirst?: number;
+  /** The previous message's last update id as the venue states it (Binance futures `pu`). */
+  venueSeqPrev?: number;
+  /** L3: the venue's order id. */
+  orderId?: string;
+}
+
+/** What a venue says about a symbol: scales, tick and lot sizes (schema v2). */
+export interface InstrumentEvent extends EventBase {
+  type: 'instrument';
+  venue: string;
+  symbol: string;
+  /** spot, perpetual, future, option, equity, … */
+  kind?: string;
+  base?: string;
+  quote?: string;
+  tickSize?: Num;
+  lotSize?: Num;
+  minSize?: Num;
+  /** Decimal places of prices / sizes as the venue sends them. */
+  priceScale?: number;
+  sizeScale?: number;
+}
+
+export type TapeEvent = TickEvent | OrderEvent | FillEvent | SignalEvent | RiskEvent | SystemEvent | BookEvent | InstrumentEvent;
 export type EventType = TapeEvent['type'];
 export type EventOf<T extends EventType> = Extract<TapeEvent, { type: T }>;
 
-export const EVENT_TYPES: readonly EventType[] = ['tick', 'order', 'fill', 'signal', 'risk', 'system'];
+export const EVENT_TYPES: readonly EventType[] = ['tick', 'order', 'fill', 'signal', 'risk', 'system', 'book', 'instrument'];
 
 /** The log record type tag of each event type (u8 in the frame). 0 is never used. */
 export const TYPE_TAG: Readonly<Record<EventType, number>> = {
@@ -115,11 +176,19 @@ export const TYPE_TAG: Readonly<Record<EventType, number>> = {
   signal: 4,
   risk: 5,
   system: 6,
+  book: 7,
+  instrument: 8,
 };
 
 export const TAG_TYPE: ReadonlyMap<number, EventType> = new Map(
   (Object.entries(TYPE_TAG) as [EventType, number][]).map(([t, n]) => [n, t]),
 );
 
-/** The payload schema version this code writes; stored in every segment header. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The payload schema version this code writes; stored in every segment header. Version 2 added
+ * exact decimals, tick.tradeId, book and instrument; every version 1 payload is a valid, canonical
+ * version 2 payload, so version 1 recordings read unchanged.
+ */
+export const SCHEMA_VERSION = 2;
+/** The oldest schema version this code reads. */
+export const SCHEMA_VERSION_MIN = 1;

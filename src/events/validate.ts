@@ -4,6 +4,7 @@
  * are in canonical order, so everything downstream (JSON, binary) can encode without re-checking.
  */
 import { ValidationError } from '../errors.js';
+import { Decimal, parseDecimalField } from './decimal.js';
 import { INT64_MAX, isWellFormed, sortedKeys, specOf, type FieldSpec } from './schema.js';
 import type { FlatMap, TapeEvent } from './types.js';
 
@@ -63,8 +64,22 @@ function flatMap(field: string, v: unknown, pos: string | undefined): FlatMap {
   return out;
 }
 
+/** A price or size: a Decimal (kept as is: immutable), decimal text (parsed) or a number. */
+function dec(fs: FieldSpec, v: unknown, pos: string | undefined): Decimal | number {
+  const name = fs.name;
+  const x = typeof v === 'string' ? parseDecimalField(name, v, pos) : v;
+  if (!(x instanceof Decimal)) {
+    if (typeof x !== 'number') throw new ValidationError(name, 'must be a number or an exact decimal (Decimal or decimal text)', v, pos);
+    return field({ name, kind: fs.kind, optional: fs.optional }, x, pos) as number;
+  }
+  if (fs.kind === 'nonneg' && x.mantissa < 0) throw new ValidationError(name, 'must not be negative', x.toString(), pos);
+  if (fs.kind === 'pos' && x.mantissa <= 0) throw new ValidationError(name, 'must be greater than 0', x.toString(), pos);
+  return x;
+}
+
 function field(fs: FieldSpec, v: unknown, pos: string | undefined): unknown {
   const name = fs.name;
+  if (fs.dec) return dec(fs, v, pos);
   switch (fs.kind) {
     case 'id':
       return str(name, v, true, pos);
@@ -91,6 +106,12 @@ function field(fs: FieldSpec, v: unknown, pos: string | undefined): unknown {
       return ns(name, v, pos);
     case 'map':
       return flatMap(name, v, pos);
+    case 'uint': {
+      const n = count(name, v, pos);
+      // book.flags is a u8 bit set (docs/EVENTS.md §5).
+      if (name === 'flags' && n > 255) throw new ValidationError(name, 'must be within 0..255', v, pos);
+      return n;
+    }
   }
 }
 

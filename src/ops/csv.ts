@@ -2,11 +2,12 @@
  * Events as CSV, in the layout `tapedeck import` reads (src/record/csv.ts): a header row of the
  * canonical fields of one event type (type, ts, runId, seq, cause, then the type's fields in
  * schema order), one event per row. An absent field is an empty cell; numbers in their shortest
- * round-trip form; ts/exchTs as decimal ns (or ISO with `iso`); meta/data maps as canonical JSON in
+ * round-trip form, exact decimals as their canonical text in a quoted cell; ts/exchTs as decimal ns (or ISO with `iso`); meta/data maps as canonical JSON in
  * one cell. Quoting per RFC 4180: a cell holding a comma, quote, CR or LF (or edge whitespace) is
  * quoted, quotes doubled; an empty string is written as "" to tell it from an absent field.
  * Rows end with LF.
  */
+import { Decimal } from '../events/decimal.js';
 import { BASE_KEYS, SPECS, sortedKeys } from '../events/schema.js';
 import { formatTsIso } from '../events/ts.js';
 import type { EventType, FlatMap, TapeEvent } from '../events/types.js';
@@ -64,7 +65,10 @@ export function eventToCsvRow(ev: TapeEvent, opts: { iso?: boolean } = {}): stri
       case 'num':
       case 'nonneg':
       case 'pos':
-        cells.push(num(v as number));
+      case 'uint':
+        // An exact decimal as its canonical text, always quoted: a quoted cell in a price or size
+        // column is a decimal, an unquoted one a double (as a JSON string and a JSON number are).
+        cells.push(v instanceof Decimal ? `"${v.toString()}"` : num(v as number));
         break;
       default:
         cells.push(csvCell(String(v)));

@@ -54,12 +54,13 @@ export function splitCsvRecord(text: string, quoted?: boolean[]): string[] | nul
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const INTEGER = /^\d+$/;
 
-function kindOf(type: unknown, column: string): FieldKind | 'base-int' | 'base-text' | undefined {
+function kindOf(type: unknown, column: string): FieldKind | 'base-int' | 'base-text' | 'dec' | undefined {
   if (column === 'seq' || column === 'cause') return 'base-int';
   if (column === 'ts') return 'ns';
   if (column === 'runId' || column === 'type') return 'base-text';
   const spec = typeof type === 'string' ? specOf(type) : undefined;
-  return spec?.fields.find((f) => f.name === column)?.kind;
+  const fs = spec?.fields.find((f) => f.name === column);
+  return fs?.dec ? 'dec' : fs?.kind;
 }
 
 export class CsvEvents {
@@ -128,6 +129,13 @@ export class CsvEvents {
           if (!NUMBER.test(cell)) throw new ValidationError(col, 'must be a number', cell, position);
           out[col] = Number(cell);
           break;
+        case 'dec':
+          // A price or size: a quoted cell is an exact decimal (validateEvent parses the text and
+          // keeps its scale), an unquoted one a double, as a JSON string and a JSON number are.
+          if (!NUMBER.test(cell)) throw new ValidationError(col, 'must be a number', cell, position);
+          out[col] = quoted[i] ? cell : Number(cell);
+          break;
+        case 'uint':
         case 'base-int':
           if (!INTEGER.test(cell)) throw new ValidationError(col, 'must be a non-negative integer', cell, position);
           out[col] = Number(cell);

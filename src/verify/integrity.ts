@@ -27,7 +27,7 @@ import {
 import { parseSegmentName } from '../log/names.js';
 import { listSegmentNames } from '../log/segment-file.js';
 import { SegmentWalker } from '../log/walker.js';
-import { decodePayload, encodePayload, isCanonicalPayload, isKnownTag, SCHEMA_VERSION, validateEvent } from '../events/index.js';
+import { decodePayload, encodePayload, isCanonicalPayload, isKnownTag, SCHEMA_VERSION, SCHEMA_VERSION_MIN, validateEvent } from '../events/index.js';
 import { StreamDigest } from './digest.js';
 
 /** What kind of promise of the format a problem breaks. */
@@ -281,7 +281,8 @@ class Verifier {
         indexStart: probe.kind === 'footer' ? probe.start : size,
         ix: 0,
         damaged: false,
-        canonicalCheck: header !== null && header.userVersion === SCHEMA_VERSION,
+        // Every schema version this build reads has canonical payloads under the current encoder (v1 ⊂ v2).
+        canonicalCheck: header !== null && header.userVersion >= SCHEMA_VERSION_MIN && header.userVersion <= SCHEMA_VERSION,
       };
       if (trailer) this.checkIndexShape(ctx, trailer);
 

@@ -61,7 +61,7 @@ const MAX_FRAME_LENGTH = 18 + 64 * 1024 * 1024;
 const BATCH_CONTINUES = 0x01;
 const INT64_MIN = -(2n ** 63n);
 // §9.1 the type tags this reader knows
-const KNOWN_TAGS = new Set([1, 2, 3, 4, 5, 6]);
+const KNOWN_TAGS = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
 
 /** §5: CRC-32/IEEE (the `crc-32` package returns a signed int32: make it unsigned). */
 const crc = (b: Uint8Array, seed?: number): number => (seed === undefined ? CRC32.buf(b) : CRC32.buf(b, seed)) >>> 0;
@@ -271,13 +271,35 @@ export function foreignRead(dir: string, opts: { absolute?: boolean } = {}): For
  * the positional array; a reader for a later schema version may find more trailing items.
  */
 export const FIELD_ORDER: Record<number, { type: string; fields: string[] }> = {
-  1: { type: 'tick', fields: ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs'] },
+  1: { type: 'tick', fields: ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId'] },
   2: { type: 'order', fields: ['orderId', 'venue', 'symbol', 'side', 'kind', 'action', 'price', 'qty', 'tif', 'strategy', 'reason'] },
   3: { type: 'fill', fields: ['fillId', 'orderId', 'venue', 'symbol', 'side', 'price', 'qty', 'fee', 'liquidity'] },
   4: { type: 'signal', fields: ['strategy', 'symbol', 'name', 'value', 'meta'] },
   5: { type: 'risk', fields: ['rule', 'severity', 'symbol', 'detail', 'value', 'limit'] },
   6: { type: 'system', fields: ['kind', 'message', 'data'] },
+  7: {
+    type: 'book',
+    fields: ['venue', 'symbol', 'action', 'side', 'price', 'size', 'flags', 'exchTs', 'venueSeq', 'venueSeqFirst', 'venueSeqPrev', 'orderId'],
+  },
+  8: { type: 'instrument', fields: ['venue', 'symbol', 'kind', 'base', 'quote', 'tickSize', 'lotSize', 'minSize', 'priceScale', 'sizeScale'] },
 };
+
+/** §15.3: a decimal is an array [mantissa, exponent]: value = mantissa × 10^exponent. */
+export interface ForeignDecimal {
+  mantissa: bigint;
+  exponent: number;
+}
+
+/** §15.3 canonical text of a decimal: the point -exponent digits from the right; `<m>e<exp>` for exponent > 0. */
+export function foreignDecimalText(d: ForeignDecimal): string {
+  if (d.exponent > 0) return `${d.mantissa}e${d.exponent}`;
+  const neg = d.mantissa < 0n;
+  const digits = (neg ? -d.mantissa : d.mantissa).toString();
+  if (d.exponent === 0) return `${neg ? '-' : ''}${digits}`;
+  const padded = digits.padStart(-d.exponent + 1, '0');
+  const at = padded.length + d.exponent;
+  return `${neg ? '-' : ''}${padded.slice(0, at)}.${padded.slice(at)}`;
+}
 
 /** A record as a named object: {type, ts, runId, seq, cause?, ...fields present}. */
 export function foreignEvent(r: ForeignRecord): Record<string, unknown> {
@@ -288,7 +310,9 @@ export function foreignEvent(r: ForeignRecord): Record<string, unknown> {
   if (cause !== null) ev.cause = cause;
   // Items beyond the known fields come from a later schema version (§15.4): ignored.
   rest.forEach((v, i) => {
-    if (v !== null && i < spec.fields.length) ev[spec.fields[i]!] = v;
+    if (v === null || i >= spec.fields.length) return;
+    // §15.3: the only arrays inside a payload are decimals.
+    ev[spec.fields[i]!] = Array.isArray(v) ? { mantissa: BigInt(v[0] as number | bigint), exponent: v[1] as number } : v;
   });
   return ev;
 }
