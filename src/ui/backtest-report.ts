@@ -8,6 +8,7 @@
  */
 import { Ledger, markPrice } from '../backtest/ledger.js';
 import { openRecording } from '../events/recording.js';
+import { toNumber } from '../events/decimal.js';
 import type { FlatMap, FillEvent, TickEvent } from '../events/types.js';
 import { EventMerge } from '../replay/merge.js';
 import { downsampleMinMax } from './downsample.js';
@@ -114,9 +115,9 @@ export function backtestReport(dir: string, inputsByDigest: ReadonlyMap<string, 
   const onTick = (t: TickEvent) => {
     const key = `${t.venue}\u0000${t.symbol}`;
     const q = quotes.get(key) ?? {};
-    if (t.bid !== undefined) q.bid = t.bid;
-    if (t.ask !== undefined) q.ask = t.ask;
-    if (t.last !== undefined) q.last = t.last;
+    if (t.bid !== undefined) q.bid = toNumber(t.bid);
+    if (t.ask !== undefined) q.ask = toNumber(t.ask);
+    if (t.last !== undefined) q.last = toNumber(t.last);
     quotes.set(key, q);
     const mk = markPrice(q);
     if (mk === undefined) return;

@@ -10,6 +10,7 @@
  * a tick has none.
  */
 import { openRecording } from '../events/recording.js';
+import { toNumber } from '../events/decimal.js';
 import type { EventType, TapeEvent } from '../events/types.js';
 import { downsampleMinMax, lowerBound, upperBound, type Downsampled } from './downsample.js';
 
@@ -44,7 +45,7 @@ export interface Marker {
   /** ns offset from the origin. */
   off: number;
   seq: number;
-  type: Exclude<EventType, 'tick'>;
+  type: Exclude<EventType, 'tick' | 'book'>;
   symbol?: string;
   side?: 'buy' | 'sell';
   price?: number;
@@ -101,13 +102,14 @@ export class Timeline {
           c = { venue: ev.venue, x: new Column(), bid: new Column(), ask: new Column(), last: new Column(), lb: NaN, la: NaN };
           cols.set(ev.symbol, c);
         }
-        if (ev.bid !== undefined) c.lb = ev.bid;
-        if (ev.ask !== undefined) c.la = ev.ask;
+        if (ev.bid !== undefined) c.lb = toNumber(ev.bid);
+        if (ev.ask !== undefined) c.la = toNumber(ev.ask);
         c.x.push(off);
         c.bid.push(c.lb);
         c.ask.push(c.la);
-        c.last.push(ev.last ?? NaN);
-      } else {
+        c.last.push(toNumber(ev.last) ?? NaN);
+      } else if (ev.type !== 'book') {
+        // Book events are level changes (thousands per second on a busy symbol), not markers.
         markers.push(marker(ev, off));
       }
     }
@@ -193,7 +195,7 @@ function lowerMarker(ms: readonly Marker[], off: number): number {
   return lo;
 }
 
-function marker(ev: Exclude<TapeEvent, { type: 'tick' }>, off: number): Marker {
+function marker(ev: Exclude<TapeEvent, { type: 'tick' | 'book' }>, off: number): Marker {
   const seq = ev.seq ?? -1;
   switch (ev.type) {
     case 'order':
@@ -206,5 +208,7 @@ function marker(ev: Exclude<TapeEvent, { type: 'tick' }>, off: number): Marker {
       return { off, seq, type: 'risk', ...(ev.symbol !== undefined ? { symbol: ev.symbol } : {}), text: `${ev.severity} ${ev.rule}: ${ev.detail}` };
     case 'system':
       return { off, seq, type: 'system', text: `${ev.kind}: ${ev.message}` };
+    case 'instrument':
+      return { off, seq, type: 'instrument', symbol: ev.symbol, text: `instrument ${ev.venue} ${ev.symbol}` };
   }
 }
