@@ -11,5 +11,6 @@ export * from './backtest/index.js';
 export * from './ops/index.js';
 export * from './transport/index.js';
 export * from './sweep/index.js';
+export * from './nats/index.js';
 export { Metrics, summarize, fmtNs, type HistogramSummary } from './util/metrics.js';
 export * from './ui/index.js';

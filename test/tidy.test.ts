@@ -24,6 +24,7 @@ const RANK: Record<string, number> = {
   bus: 3,
   replay: 4,
   verify: 5,
+  nats: 5,
   backtest: 6,
   ops: 6,
   scenario: 7,

@@ -140,6 +140,8 @@ export class Replayer {
   private readonly lagHist: Histogram;
 
   private merge: EventMerge | null = null;
+  /** Open hold() calls: while > 0, no pass publishes. */
+  private holds = 0;
   private opts: ReplayStartOptions = {};
   private speedValue = 1;
   private follow = false;
@@ -183,6 +185,11 @@ export class Replayer {
 
   get state(): ReplayState {
     return this.stateSubject.getValue();
+  }
+
+  /** Which source (index into the recordings) the event being published, or last published, came from. */
+  get sourceIndex(): number | null {
+    return this.posSource;
   }
 
   /** The current speed: a multiplier, Infinity when fast-forwarding. */
@@ -345,6 +352,22 @@ export class Replayer {
     return k;
   }
 
+  /**
+   * Backpressure from a consumer (a network sink, say): no event is published until `until`
+   * settles. The pass under way stops after the event being published; state stays 'playing'
+   * and the replay clock keeps running, so a paced replay falls behind (measured as lag) and
+   * catches up when released. Holds nest; pause, seek and speed work as usual while held.
+   */
+  hold(until: PromiseLike<unknown>): void {
+    this.holds++;
+    this.cancel();
+    const release = (): void => {
+      this.holds--;
+      if (this.holds === 0 && this.state === 'playing' && this.task === null) this.reschedule(0);
+    };
+    until.then(release, release);
+  }
+
   /** Ends the replay now: state 'done', the start() Observable completes, cursors close. */
   stop(): void {
     this.finish();
@@ -359,7 +382,7 @@ export class Replayer {
 
   private pass(): void {
     this.task = null;
-    if (this.state !== 'playing') return;
+    if (this.state !== 'playing' || this.holds > 0) return;
     this.metrics.counters.passes!++;
     try {
       if (this.follow) this.merge!.refill();
