@@ -113,7 +113,7 @@ test('record - SIGKILL at seeded points, restarted until done: every event exact
   const rangeDigest = digestRecording(source, { toTs });
   await createStream('CRASH', 'crash.>');
   await publishSource('crash', toTs);
-  const rounds = Number(process.env.NATS_CRASH_ROUNDS ?? 6);
+  const rounds = Number(process.env.NATS_CRASH_ROUNDS ?? 4);
   const seed = process.env.NATS_CRASH_SEED ?? 'nats-crash-1';
   console.log(`  nats crash test: seed ${seed}, ${rounds} rounds (NATS_CRASH_SEED / NATS_CRASH_ROUNDS to change)`);
   const rng = seedrandom(seed);

@@ -60,6 +60,8 @@ export interface JetStreamRecordOptions extends NatsConnectOptions {
   onNote?: (text: string) => void;
   /** Test hook: called at each phase of a batch commit. */
   onPhase?: (phase: 'fetched' | 'intent' | 'durable' | 'acked', batch: number) => void;
+  /** Called once the stream and the consumer are in place: messages published from now on are recorded. */
+  onReady?: (info: { stream: string; consumer: string; fromStreamSeq: number }) => void;
   /** Test hook: the log's segment rotation steps. */
   onLogStep?: LogOptions['onStep'];
 }
@@ -163,6 +165,7 @@ class JetStreamRun {
   private needReset = true;
   private reconnectPending = 0;
   private stopping = false;
+  private ready = false;
   private readonly batchMessages: number;
   private readonly runId: string;
 
@@ -227,6 +230,10 @@ class JetStreamRun {
           try {
             await this.resetConsumer();
             this.needReset = false;
+            if (!this.ready) {
+              this.ready = true;
+              this.options.onReady?.({ stream: this.cursor.stream, consumer: this.cursor.consumer, fromStreamSeq: this.cursor.committed.streamSeq + 1 });
+            }
           } catch (err) {
             if (this.nc.isClosed()) throw err;
             await pause(200);

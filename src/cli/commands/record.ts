@@ -2,13 +2,19 @@
  * `tapedeck record <dir>`: canonical JSONL (or raw venue messages) from stdin / --input, or a
  * WebSocket feed with --ws, into a recording. SIGINT/SIGTERM stop reading, write session-end,
  * make everything durable and seal; the exit code is then 0.
+ *
+ * `--from nats://host:port --subject <pattern>` records from a JetStream stream through a durable
+ * consumer, exactly once (src/nats/jetstream-recorder.ts); a signal stops it after the batch under
+ * way is committed, and a restart continues where the recording stands.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { TapedeckError } from '../../errors.js';
 import type { DurabilityMode } from '../../log/index.js';
 import type { ClockMode, Recorder, RecordSummary, RecordWarning } from '../../record/recorder.js';
 import type { WsFormat } from '../../record/ws.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { formatCount } from '../progress.js';
+import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
 /** Warnings printed per run before the rest are only counted (rejects are all stored anyway). */
 const MAX_WARNINGS = 100;
@@ -104,7 +110,13 @@ export function onStopSignals(io: CliIo, ac: AbortController): () => void {
   };
 }
 
-interface RecordArgs extends CommonArgs {
+interface RecordArgs extends CommonArgs, NatsArgs {
+  from?: string;
+  subject?: string;
+  stream?: string;
+  consumer?: string;
+  'until-end'?: boolean;
+  batch?: number;
   input?: string;
   ws?: string;
   format: WsFormat;
@@ -118,7 +130,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
   return {
     builder: (y) =>
       commonOptions(
-        y
+        natsOptions(y)
           .positional('dir', { type: 'string', demandOption: true, describe: 'The recording directory (created if needed)' })
           .option('input', { alias: 'i', type: 'string', nargs: 1, describe: "Read this file instead of stdin ('-': stdin)" })
           .option('ws', { type: 'string', describe: 'Record this WebSocket feed (ws:// or wss://)' })
@@ -135,17 +147,32 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           })
           .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
           .option('metrics-interval', { type: 'number', hidden: true, describe: 'ms between metrics.json updates (0: never; default 250 so the live dashboard updates 4 times a second; 0 with --deterministic)' })
+          .option('from', { type: 'string', describe: 'Record from a NATS JetStream stream: nats://host:port (or tls://), with --subject' })
+          .option('subject', { type: 'string', describe: 'With --from: the subjects to record (a NATS pattern, e.g. md.>)' })
+          .option('stream', { type: 'string', describe: 'With --from: the stream (default: the one holding --subject, else a new stream TAPEDECK)' })
+          .option('consumer', { type: 'string', describe: 'With --from: the durable consumer name (default derived from the subject and directory)' })
+          .option('until-end', { type: 'boolean', default: false, describe: 'With --from: stop once an end-of-replay marker (from replay --to nats://…) is recorded' })
+          .option('batch', { type: 'number', describe: 'With --from: messages per committed batch (default 256)' })
           .conflicts('ws', 'input')
+          .conflicts('from', 'ws')
+          .conflicts('from', 'input')
           .example('$0 replay rec/a --max | $0 record rec/b --clock source', 'Re-record a replay with its own timestamps')
           .example('$0 record rec/live --input events.jsonl.gz', 'Canonical JSONL from a (gzipped) file, stamped with the receive clock')
           .example("$0 record rec/btc --ws wss://stream.binance.com:9443/ws/btcusdt@bookTicker --format binance", 'A live venue feed, until Ctrl-C')
+          .example("$0 record rec/copy --from nats://127.0.0.1:4222 --subject 'md.>' --until-end", 'Record a replay published to NATS (exactly once, resumable)')
+          .epilogue(`NATS: ${NATS_ENV_HELP}`)
           .check((a) => {
+            // TapedeckError BAD_ARGUMENT: a usage error, exit 2 (a plain Error here would exit 1).
+            if (a.from !== undefined && !isNatsUrl(a.from)) throw new TapedeckError('BAD_ARGUMENT', `--from needs a nats:// or tls:// URL`);
+            if (a.from !== undefined && !a.subject) throw new TapedeckError('BAD_ARGUMENT', '--from needs --subject (e.g. --subject "md.>")');
+            if (a.subject !== undefined && a.from === undefined) throw new TapedeckError('BAD_ARGUMENT', '--subject needs --from');
             if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
             if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
             return true;
           }),
       ) as unknown as Argv<RecordArgs>,
     handler: async (argv) => {
+      if (argv.from !== undefined) return recordFromNats(argv, io);
       const { normalizeDurability } = await import('../../log/index.js');
       const { openInput } = await import('../../record/input.js');
       const { Recorder } = await import('../../record/recorder.js');
@@ -209,4 +236,44 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       }
     },
   };
+}
+
+async function recordFromNats(argv: RecordArgs, io: CliIo): Promise<void> {
+  const { normalizeDurability } = await import('../../log/index.js');
+  const { parseSize } = await import('../../record/size.js');
+  const { recordFromJetStream } = await import('../../nats/jetstream-recorder.js');
+  const { parseNatsUrl } = await import('../../transport/index.js');
+  if (argv.durability === 'async') throw new TapedeckError('BAD_ARGUMENT', '--from acknowledges a message only once it is durable: --durability strict or batched');
+  normalizeDurability(argv.durability);
+  const display = parseNatsUrl(argv.from!).display;
+  const ac = new AbortController();
+  const uninstall = onStopSignals(io, ac);
+  const note = argv.json ? undefined : (t: string) => io.stderr.write(`tapedeck: ${t}\n`);
+  try {
+    const s = await recordFromJetStream(resolvePath(io, argv.dir), argv.from!, {
+      ...natsConnectOptions(argv, io, 'tapedeck record'),
+      subject: argv.subject!,
+      stream: argv.stream,
+      consumer: argv.consumer,
+      durability: argv.durability,
+      segmentBytes: argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined,
+      batchMessages: argv.batch,
+      untilEnd: argv['until-end'],
+      strict: argv.strict,
+      signal: ac.signal,
+      onNote: note,
+      onReady: (r) => note?.(`recording ${argv.subject} from ${display} (stream ${r.stream}, consumer ${r.consumer}, from stream seq ${r.fromStreamSeq}); Ctrl-C stops`),
+    });
+    if (argv.json) io.stdout.write(`${toJson({ ...s, from: display, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
+    else {
+      io.stderr.write(
+        `recorded ${formatCount(s.events)} event${s.events === 1 ? '' : 's'} from ${display} (stream ${s.stream}, consumer ${s.consumer}, subject ${s.subject}) into ${s.dir}\n` +
+          `  stream seq ${s.committedStreamSeq} committed; ${s.redelivered} redelivered and ${s.resent} resent message(s) dropped as duplicates` +
+          `${s.rejects ? `; ${s.rejects} rejected (stored as reject events)` : ''}${s.gaps ? `; ${s.gaps} gap(s), ${s.missing} message(s) missing` : ''}` +
+          `${s.reconnects ? `; ${s.reconnects} reconnect(s)` : ''}\n`,
+      );
+    }
+  } finally {
+    uninstall();
+  }
 }

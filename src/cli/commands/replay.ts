@@ -10,6 +10,10 @@
  * On an interactive terminal (stdin, stdout and stderr all TTYs, no --out) a one-line status is
  * kept on stderr (at most 10 refreshes a second) and keys control the deck: space pause/resume,
  * ←/→ seek −/+10 s, +/− double/halve the speed, q (or Ctrl-C) quit. Piped, there is no status.
+ *
+ * `--to nats://host:port[/prefix]` publishes the replay to NATS instead (src/nats/fanout.ts): the
+ * same pacing, filters, keys and status line; a slow NATS connection holds the replay back. The
+ * end time and the target can both be given (`--to +10m --to nats://…`).
  */
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -19,19 +23,31 @@ import type { Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
 import { resolvePath, type CliIo } from '../io.js';
+import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
-interface ReplayArgs {
+interface ReplayArgs extends NatsArgs {
   dirs: string[];
   speed: number;
   max: boolean;
   from?: string;
-  to?: string;
+  to?: string | string[];
   run?: string;
   types?: string | string[];
   symbols?: string | string[];
   follow: boolean;
   iso: boolean;
   out?: string;
+  'window-bytes'?: number;
+}
+
+/** `--to` holds the end time, a NATS target, or both (given twice). */
+function splitTo(v: string | string[] | undefined): { to?: string; target?: string } {
+  const values = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  const targets = values.filter(isNatsUrl);
+  const times = values.filter((x) => !isNatsUrl(x));
+  if (targets.length > 1) throw new TapedeckError('BAD_ARGUMENT', '--to: at most one NATS target');
+  if (times.length > 1) throw new TapedeckError('BAD_ARGUMENT', '--to: at most one end time');
+  return { to: times[0], target: targets[0] };
 }
 
 const SEEK_STEP_NS = 10_000_000_000n;
@@ -121,13 +137,17 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const types = parseTypes(argv.types);
   const symbols = list(argv.symbols);
   // Offsets such as +5m count from the earliest start among the recordings.
-  const needStart = [argv.from, argv.to].some((s) => s !== undefined && s.startsWith('+'));
+  const split = splitTo(argv.to);
+  const needStart = [argv.from, split.to].some((s) => s !== undefined && s.startsWith('+'));
   const start = needStart ? recordingsSpan(recordings)?.firstTs : undefined;
   const from = argv.from !== undefined ? parseTimeArg(argv.from, start) : undefined;
-  const to = argv.to !== undefined ? parseTimeArg(argv.to, start) : undefined;
+  const to = split.to !== undefined ? parseTimeArg(split.to, start) : undefined;
   if (from !== undefined && to !== undefined && from > to) {
-    throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${argv.to})`);
+    throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${split.to})`);
   }
+  if (split.target !== undefined && argv.out !== undefined) throw new TapedeckError('BAD_ARGUMENT', '--out and a NATS target (--to nats://…) exclude each other');
+  // Connect first: a wrong address or credentials fail before anything is replayed.
+  const nats = split.target !== undefined ? await connectTarget(split.target, argv, io) : null;
 
   const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out)) : null;
   const out: Writable = fileOut ?? io.stdout;
@@ -167,7 +187,19 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     r.stop();
   });
   const iso = argv.iso === true;
-  bus.events$.subscribe((ev) => sink.push(eventToJson(ev, { iso })));
+  const fanout = nats
+    ? new nats.NatsFanout(nats.nc, bus, r, {
+        prefix: nats.endpoint.prefix,
+        display: nats.endpoint.display,
+        windowBytes: argv['window-bytes'],
+        sourceNames: argv.dirs,
+        onStatus: (kind, server) => {
+          if (interactive) clearStatus();
+          io.stderr.write(kind === 'disconnect' ? `tapedeck: NATS connection to ${server} lost; holding the replay\n` : `tapedeck: reconnected to ${server}; unconfirmed messages resent\n`);
+        },
+      })
+    : null;
+  if (!fanout) bus.events$.subscribe((ev) => sink.push(eventToJson(ev, { iso })));
 
   const cleanups: (() => void)[] = [];
   if (interactive) {
@@ -243,36 +275,58 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   };
   try {
     await lastValueFrom(r.start(opts));
-    await sink.settle();
+    if (fanout) {
+      failure ??= fanout.failure;
+      if (!failure) {
+        const s = await fanout.finish(r.progress().percent >= 100 ? 'end' : 'stopped');
+        for (const c of cleanups.splice(0)) c();
+        io.stderr.write(
+          `published ${s.events} event${s.events === 1 ? '' : 's'} to ${nats!.endpoint.display} (subjects ${s.prefix}.<venue>.<symbol>.<type>, origin ${s.origin})` +
+            `${s.reconnects > 0 ? `; ${s.reconnects} reconnect(s), ${s.resent} message(s) resent` : ''}\n`,
+        );
+      }
+    } else await sink.settle();
   } finally {
     for (const c of cleanups) c();
     if (fileOut) {
       await new Promise<void>((resolve) => fileOut.end(() => resolve()));
     }
+    if (nats) await nats.nc.close().catch(() => {});
   }
   if (failure) throw failure;
+}
+
+async function connectTarget(url: string, argv: ReplayArgs, io: CliIo) {
+  const { connectNats, parseNatsUrl } = await import('../../transport/index.js');
+  const { NatsFanout } = await import('../../nats/fanout.js');
+  const endpoint = parseNatsUrl(url);
+  const nc = await connectNats(endpoint, natsConnectOptions(argv, io, 'tapedeck replay'));
+  return { nc, endpoint, NatsFanout };
 }
 
 export default function replayCommand(io: CliIo): CommandModule<object, ReplayArgs> {
   return {
     builder: (y: Argv<object>) =>
-      y
+      natsOptions(y)
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
         .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
         .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
         .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 UTC, or an offset from the recording start (+5m, +1.5s)' })
-        .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m)' })
+        .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m); or a NATS target nats://host:port[/prefix] to publish to (both: give --to twice)' })
         .option('run', { type: 'string', describe: 'Only events of this run id' })
         .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
         .option('symbols', { type: 'string', describe: 'Only events for these symbols, comma-separated' })
         .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
         .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
+        .option('window-bytes', { type: 'number', describe: 'With a NATS target: unconfirmed bytes at most before the replay waits (default 1 MiB)' })
         .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
         .example('$0 replay rec/ --speed 10 --types tick --symbols AAPL,MSFT', 'Ticks for two symbols at 10x')
         .example('$0 replay rec/ --from +5m --to +10m --max --out slice.jsonl', 'Minutes 5 to 10 of the session into a file')
         .example('$0 replay venue-a/ venue-b/ --max', 'Two recordings merged by ts')
-        .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded') as unknown as Argv<ReplayArgs>,
+        .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded')
+        .example('$0 replay rec/ --speed 10 --to nats://127.0.0.1:4222/md', 'Publish the replay to NATS subjects md.<venue>.<symbol>.<type>')
+        .epilogue(`NATS: ${NATS_ENV_HELP}`) as unknown as Argv<ReplayArgs>,
     handler: (argv) => handler(argv as unknown as ReplayArgs, io),
   };
 }
