@@ -9,6 +9,8 @@
  *   node dist/bench/child.js ingest-sqlite <in.jsonl> <db>   peer ingest: parse each line, one row per event (txn per 1000)
  *   node dist/bench/child.js ingest-jsonl <in.jsonl> <out>   peer ingest: parse, re-serialize, append (fdatasync per 1000)
  *   node dist/bench/child.js replay-rss <dir>            replay at max speed; prints {"ms","events","maxRssKiB","peakSampledRss"}
+ *   node dist/bench/child.js write-metrics <dir> <n>     write() n records, batched, publishing metrics.json every 250 ms
+ *                                                        as `tapedeck record` does; prints {"ms","records","publishes"}
  */
 import { Log, openReader } from '../src/log/index.js';
 import { openEventLog } from '../src/events/recording.js';
@@ -72,6 +74,28 @@ async function append(n: number): Promise<void> {
     await new Promise((r) => setImmediate(r));
   }
   await log.close();
+}
+
+/** A writer as `tapedeck record` runs one (batched, metrics every 250 ms), timed. */
+async function writeMetrics(n: number): Promise<void> {
+  const { payloads } = payloadPool();
+  const log = await openEventLog(dir!, { durability: 'batched', publishMetricsMs: 250 });
+  let publishes = 0;
+  const publish = log.publishMetrics.bind(log);
+  log.publishMetrics = () => {
+    publishes++;
+    publish();
+  };
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i += 1000) {
+    const to = Math.min(n, i + 1000);
+    for (let j = i; j < to; j++) log.write(TICK_TAG, tsOf(j), payloads[j & POOL_MASK]!);
+    await new Promise((r) => setImmediate(r));
+  }
+  await log.sync();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  await log.close();
+  process.stdout.write(JSON.stringify({ ms, records: n, publishes }) + '\n');
 }
 
 function scan(): void {
@@ -183,6 +207,9 @@ switch (cmd) {
     break;
   case 'scan':
     scan();
+    break;
+  case 'write-metrics':
+    await writeMetrics(Number(arg));
     break;
   default:
     process.stderr.write(`unknown command ${cmd}\n`);

@@ -105,7 +105,6 @@ test('browser - recordings view: the numbers of `tapedeck info --json`', async (
       for (const s of strip) assert.ok(Math.abs(s.width - (s.bytes / total) * width) < 4, `segment width ${s.width} for ${s.bytes} bytes`);
     }
   }
-  await shot('recordings');
 });
 
 test('browser - recordings view: verify runs with progress and reports OK', async () => {
@@ -117,6 +116,7 @@ test('browser - recordings view: verify runs with progress and reports OK', asyn
   assert.ok(max > 1 && value === max, `progress ${value}/${max}`);
   const digest = JSON.parse((await cli(['info', fx.ticks, '--json'])).stdout).digest as string;
   assert.match(await text('[data-testid=verify-status]'), digest);
+  await shot('recordings');
 });
 
 test('browser - replay deck: play, pause, seek with the scrubber, step, max speed to the end', async () => {

@@ -84,6 +84,7 @@ export function timeChart(el, opts) {
       scale: s.scale || 'y',
       spanGaps: s.points ? false : true,
       ...(s.points ? { paths: () => null, points: { show: true, size: 3, width: 0, fill: s.stroke } } : { points: { show: false } }),
+      ...(s.step ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
     }))],
     plugins: [markersPlugin],
   }, [[], ...opts.series.map(() => [])], el);

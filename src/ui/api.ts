@@ -192,8 +192,9 @@ export function handleApi(catalog: Catalog, req: ApiRequest): unknown {
         case 'backtest': {
           const r = catalog.report(entry.id);
           if (!r) throw new TapedeckError('NOT_FOUND', `${entry.name} is not a backtest output (no manifest)`, {});
-          const idOf = new Map(catalog.entries.map((e) => [e.dir, e.id]));
-          return { ...r, inputIds: r.inputsUsed.map((d) => idOf.get(d) ?? null) };
+          const byDir = new Map(catalog.entries.map((e) => [e.dir, e]));
+          // Served recordings are named by id and by the name they were given, never by their real path.
+          return { ...r, inputsUsed: r.inputsUsed.map((d) => byDir.get(d)?.name ?? '?'), inputIds: r.inputsUsed.map((d) => byDir.get(d)?.id ?? null) };
         }
       }
     } else if (req.method === 'POST') {

@@ -42,11 +42,11 @@ export async function backtestsView({ id, extra, recordings }) {
     h('div', { class: 'panel' }, h('h3', {}, 'compare with another run '), vsSel, compareBox));
 
   requestAnimationFrame(async () => {
-    const eq = timeChart(equityBox, { height: 220, series: [{ label: 'equity (net PnL)', stroke: '#4fa3ff' }, { label: 'drawdown', stroke: '#e5534b', scale: 'dd' }] });
+    const eq = timeChart(equityBox, { height: 220, series: [{ label: 'equity (net PnL)', stroke: '#4fa3ff', step: true }, { label: 'drawdown', stroke: '#e5534b', scale: 'dd', step: true }] });
     eq.set(r.x, [r.equity, r.drawdown]);
     equityBox.dataset.points = String(r.x.length);
     const syms = Object.keys(r.positions);
-    const pos = timeChart(posBox, { height: 160, series: syms.map((sym, i) => ({ label: sym, stroke: ['#e0c060', '#bb9af7', '#3fb27f', '#7aa2f7'][i % 4] })) });
+    const pos = timeChart(posBox, { height: 160, series: syms.map((sym, i) => ({ label: sym, step: true, stroke: ['#e0c060', '#bb9af7', '#3fb27f', '#7aa2f7'][i % 4] })) });
     pos.set(r.x, syms.map((sym) => r.positions[sym]));
     const input = r.inputIds && r.inputIds[0];
     const fillMarkers = r.fills.map((f) => ({ x: f.x, type: 'fill', side: f.side, price: f.price, symbol: f.symbol }));

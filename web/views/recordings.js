@@ -52,7 +52,7 @@ export async function recordingsView({ id }) {
     h('h2', {}, d.name),
     strip(d.segments),
     h('div', { class: 'grid' },
-      h('div', { class: 'panel' }, h('h3', {}, 'recording'), kv([
+      h('div', { class: 'panel wide' }, h('h3', {}, 'recording'), kv([
         ['segments', `${i.segmentCount} (${i.segments.filter((s) => s.sealed).length} sealed)`, 'segments'],
         ['records', fmtCount(i.records), 'records'],
         ['disk use', `${fmtCount(i.bytes)} bytes (${fmtBytes(i.bytes)})`, 'bytes'],
