@@ -86,10 +86,10 @@ function unreadable(entry: CatalogEntry, err: unknown): unknown {
   };
 }
 
-function info(entry: CatalogEntry): unknown {
+async function info(entry: CatalogEntry): Promise<unknown> {
   let i: RecordingInfo;
   try {
-    i = entry.info();
+    i = await entry.info();
   } catch (err) {
     if (err instanceof TapedeckError && err.code === 'NOT_FOUND') throw err;
     return unreadable(entry, err);
@@ -100,21 +100,21 @@ function info(entry: CatalogEntry): unknown {
     name: entry.name,
     info: toJsonValue(i),
     segments: i.segments.map((s) => ({ name: s.name, bytes: s.bytes, records: s.records, state: segmentState(entry, s.name, s.sealed, torn) })),
-    venues: venues(entry),
+    venues: await venues(entry),
     verify: entry.verify.get(),
   };
 }
 
 /** Events per venue (ticks, orders and fills carry one), from the timeline's symbols and markers. */
-function venues(entry: CatalogEntry): Record<string, number> {
+async function venues(entry: CatalogEntry): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  const tl = entry.timeline();
+  const tl = await entry.timeline();
   for (const s of tl.symbols.values()) out[s.venue] = (out[s.venue] ?? 0) + s.x.length;
   return out;
 }
 
-function chart(entry: CatalogEntry, q: URLSearchParams): unknown {
-  const tl = entry.timeline();
+async function chart(entry: CatalogEntry, q: URLSearchParams): Promise<unknown> {
+  const tl = await entry.timeline();
   const from = nsParam(q, 'from') ?? tl.originNs;
   const to = nsParam(q, 'to') ?? tl.lastNs;
   if (to < from) badArg(`to (${to}) is before from (${from})`);
@@ -148,12 +148,11 @@ function chart(entry: CatalogEntry, q: URLSearchParams): unknown {
   };
 }
 
-function compare(catalog: Catalog, q: URLSearchParams): unknown {
+async function compare(catalog: Catalog, q: URLSearchParams): Promise<unknown> {
   const a = catalog.get(q.get('a') ?? '');
   const b = catalog.get(q.get('b') ?? '');
   const d = diffRecordings(a.dir, b.dir);
-  const ra = catalog.report(a.id);
-  const rb = catalog.report(b.id);
+  const [ra, rb] = await Promise.all([catalog.report(a.id), catalog.report(b.id)]);
   const first = d.identical ? null : d.first;
   const at = first ? (first.a ?? first.b)! : null;
   return {
@@ -170,7 +169,7 @@ function compare(catalog: Catalog, q: URLSearchParams): unknown {
 }
 
 /** Answers one API request with a JSON-able value (errors are thrown as TapedeckErrors). */
-export function handleApi(catalog: Catalog, req: ApiRequest): unknown {
+export async function handleApi(catalog: Catalog, req: ApiRequest): Promise<unknown> {
   const [head, id, what, ...rest] = req.parts;
   const get = req.method === 'GET' || req.method === 'HEAD';
   if (head === 'recordings' && id === undefined && get) return list(catalog);
@@ -190,7 +189,7 @@ export function handleApi(catalog: Catalog, req: ApiRequest): unknown {
         case 'deck':
           return entry.deck().state();
         case 'backtest': {
-          const r = catalog.report(entry.id);
+          const r = await catalog.report(entry.id);
           if (!r) throw new TapedeckError('NOT_FOUND', `${entry.name} is not a backtest output (no manifest)`, {});
           const byDir = new Map(catalog.entries.map((e) => [e.dir, e]));
           // Served recordings are named by id and by the name they were given, never by their real path.

@@ -11,17 +11,37 @@ import { TapedeckError } from '../errors.js';
 import { SEGMENT_SUFFIX } from '../log/names.js';
 import { recordingInfo, type RecordingInfo } from '../ops/info.js';
 import { readStats, StatsTracker } from '../ops/stats.js';
-import { backtestReport, readBacktestManifest, type BacktestManifest, type BacktestReport } from './backtest-report.js';
+import { readBacktestManifest, type BacktestManifest, type BacktestReport } from './backtest-report.js';
 import { Deck } from './deck.js';
-import { Timeline } from './timeline.js';
+import { runJob } from './jobs.js';
+import { Timeline, type TimelineParts } from './timeline.js';
 import { VerifyJob } from './verify-job.js';
 
 /** How deep `recordings/` is searched for recordings. */
 const FIND_DEPTH = 3;
 
+/** A value computed per version of a recording's files, once (concurrent askers share it). */
+class Cached<T> {
+  private sig: string | null = null;
+  private value: Promise<T> | null = null;
+  get(sig: string, compute: () => Promise<T>): Promise<T> {
+    if (this.sig !== sig || this.value === null) {
+      this.sig = sig;
+      const v = compute();
+      this.value = v;
+      // A failure is not kept: the next ask computes again.
+      v.catch(() => {
+        if (this.value === v) this.value = null;
+      });
+    }
+    return this.value;
+  }
+}
+
 export class CatalogEntry {
-  private infoCache: { sig: string; info: RecordingInfo } | null = null;
-  private timelineCache: { sig: string; tl: Timeline } | null = null;
+  private readonly infoCache = new Cached<RecordingInfo>();
+  private readonly timelineCache = new Cached<Timeline>();
+  private readonly reportCache = new Cached<BacktestReport | null>();
   private manifestCache: { sig: string; m: BacktestManifest | null } | null = null;
   private deckValue: Deck | null = null;
   readonly verify: VerifyJob;
@@ -56,23 +76,27 @@ export class CatalogEntry {
       .join('|');
   }
 
-  info(): RecordingInfo {
-    const sig = this.signature();
-    if (this.infoCache?.sig !== sig) this.infoCache = { sig, info: recordingInfo(this.dir) };
-    return this.infoCache.info;
+  /** recordingInfo, read in a worker thread. */
+  info(): Promise<RecordingInfo> {
+    return this.infoCache.get(this.signature(), () => runJob<RecordingInfo>({ job: 'info', dir: this.dir }).result);
   }
 
-  timeline(): Timeline {
-    const sig = this.signature();
-    if (this.timelineCache?.sig !== sig) this.timelineCache = { sig, tl: Timeline.build(this.dir) };
-    return this.timelineCache.tl;
+  /** The timeline columns, built in a worker thread. */
+  timeline(): Promise<Timeline> {
+    return this.timelineCache.get(this.signature(), async () => Timeline.restore(await runJob<TimelineParts>({ job: 'timeline', dir: this.dir }).result));
   }
 
-  /** The backtest manifest when this recording is a backtest output, else null. */
+  /** The backtest manifest when this recording is a backtest output, else null (reads system events only). */
   backtest(): BacktestManifest | null {
     const sig = this.signature();
     if (this.manifestCache?.sig !== sig) this.manifestCache = { sig, m: readBacktestManifest(this.dir) };
     return this.manifestCache.m;
+  }
+
+  /** The backtest report (null when not a backtest), built in a worker thread. */
+  report(inputs: () => Promise<Map<string, string>>): Promise<BacktestReport | null> {
+    if (!this.backtest()) return Promise.resolve(null);
+    return this.reportCache.get(this.signature(), async () => runJob<BacktestReport | null>({ job: 'report', dir: this.dir, inputs: [...(await inputs())] }).result);
   }
 
   deck(): Deck {
@@ -147,11 +171,11 @@ export class Catalog {
   }
 
   /** Served recordings by digest (for a backtest's inputs). Computes info of each as needed. */
-  byDigest(): Map<string, string> {
+  async byDigest(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const e of this.entries) {
       try {
-        out.set(e.info().digest, e.dir);
+        out.set((await e.info()).digest, e.dir);
       } catch {
         // an unreadable recording is no input to anything
       }
@@ -159,10 +183,8 @@ export class Catalog {
     return out;
   }
 
-  report(id: string): BacktestReport | null {
-    const e = this.get(id);
-    if (!e.backtest()) return null;
-    return backtestReport(e.dir, this.byDigest());
+  report(id: string): Promise<BacktestReport | null> {
+    return this.get(id).report(() => this.byDigest());
   }
 
   async close(): Promise<void> {

@@ -67,7 +67,7 @@ export class Deck {
 
   constructor(
     readonly dir: string,
-    private readonly timeline: () => Timeline,
+    private readonly timeline: () => Promise<Timeline>,
     private readonly scheduler?: SchedulerLike,
   ) {
     this.recording = openRecording(dir);
@@ -90,7 +90,7 @@ export class Deck {
     return this.replayer;
   }
 
-  control(c: DeckControl): DeckState {
+  async control(c: DeckControl): Promise<DeckState> {
     switch (c.action) {
       case 'play':
         this.live().resume();
@@ -128,8 +128,8 @@ export class Deck {
     return this.state();
   }
 
-  state(): DeckState {
-    const tl = this.timeline();
+  async state(): Promise<DeckState> {
+    const tl = await this.timeline();
     const p = this.replayer.progress();
     const ts = p.ts;
     const off = tl.offsetOf(ts);

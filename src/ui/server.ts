@@ -178,7 +178,7 @@ export async function startUiServer(dirs: readonly string[], opts: UiServerOptio
         }
       }
       const parts = url.pathname.slice('/api/'.length).split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
-      const out = handleApi(catalog, { method, parts, query: url.searchParams, body });
+      const out = await handleApi(catalog, { method, parts, query: url.searchParams, body });
       return sendJson(res, 200, out);
     }
     if (method === 'POST') return sendJson(res, 405, { error: 'POST is only for the API', code: 'METHOD_NOT_ALLOWED' });

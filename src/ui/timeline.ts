@@ -61,6 +61,15 @@ export interface Quote {
   last: number | null;
 }
 
+export interface TimelineParts {
+  dir: string;
+  originNs: bigint;
+  offs: Float64Array;
+  seqs: Float64Array;
+  symbols: Map<string, SymbolSeries>;
+  markers: Marker[];
+}
+
 export class Timeline {
   private constructor(
     readonly dir: string,
@@ -172,6 +181,15 @@ export class Timeline {
       out.push({ symbol: s.symbol, bid: nanNull(s.bid[i]!), ask: nanNull(s.ask[i]!), last });
     }
     return out;
+  }
+
+  /** The columns as plain data (what a worker thread posts back; see restore). */
+  parts(): TimelineParts {
+    return { dir: this.dir, originNs: this.originNs, offs: this.offs, seqs: this.seqs, symbols: new Map(this.symbols), markers: [...this.markers] };
+  }
+
+  static restore(p: TimelineParts): Timeline {
+    return new Timeline(p.dir, p.originNs, p.offs, p.seqs, p.symbols, p.markers);
   }
 
   /** Position (index in log order) of the first event at or after an offset. */
