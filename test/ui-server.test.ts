@@ -17,6 +17,8 @@ import { CSP } from '../src/ui/security.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 import { runCli, startCli } from './helpers/cli.js';
 import { makeUiFixtures, type UiFixtures } from './ui-fixtures.js';
+import { fixtureEvents } from './ops-fixtures.js';
+import { openEventLog, writeEvent } from '../src/events/recording.js';
 
 let base = '';
 let fx: UiFixtures;
@@ -186,6 +188,36 @@ test('api - info matches recordingInfo; segment states', async () => {
   assert.equal(d.venues, { XNAS: 60 });
 });
 
+test('api - segment states: sealed, the active one of a writer, and a torn tail', async () => {
+  const d = path.join(base, 'torn');
+  const log = await openEventLog(d, { durability: 'async', segmentBytes: 2048 });
+  for (const ev of fixtureEvents().slice(0, 40)) writeEvent(log, ev);
+  await log.sync();
+  const s3 = await startUiServer([d]);
+  const get = async () =>
+    JSON.parse(
+      await new Promise<string>((resolve, reject) =>
+        http.get({ host: '127.0.0.1', port: s3.port, path: '/api/recordings/r0/info', headers: { 'x-tapedeck-token': s3.token } }, (res) => {
+          let b = '';
+          res.on('data', (x) => (b += x));
+          res.on('end', () => resolve(b));
+        }).on('error', reject),
+      ),
+    ) as { segments: { name: string; state: string }[] };
+  try {
+    const names = segmentFiles(d);
+    assert.ok(names.length > 1);
+    let states = (await get()).segments.map((x) => x.state);
+    assert.equal(states, [...names.slice(0, -1).map(() => 'sealed'), 'active']);
+    fs.appendFileSync(path.join(d, names[names.length - 1]!), Buffer.from([1, 2, 3, 4, 5, 6, 7]));
+    states = (await get()).segments.map((x) => x.state);
+    assert.equal(states, [...names.slice(0, -1).map(() => 'sealed'), 'torn']);
+  } finally {
+    await s3.close();
+    await log.close().catch(() => undefined);
+  }
+});
+
 test('api - chart: downsampled to the width, exact when zoomed in, bad arguments are 400', async () => {
   const i = recordingInfo(fx.ticks);
   const sym = i.bySymbol[0]!;
@@ -323,7 +355,7 @@ test('api - verify runs in a worker with progress; a damaged segment shows as da
 // ---- the command --------------------------------------------------------------------------------
 
 test('findRecordings - finds recording directories below a root, sorted', () => {
-  assert.equal(findRecordings(base).map((d) => path.basename(d)), ['bt1', 'bt2', 'damaged', 'mixed', 'ticks'].filter((n) => fs.existsSync(path.join(base, n))));
+  assert.equal(findRecordings(base).map((d) => path.basename(d)), ['bt1', 'bt2', 'damaged', 'mixed', 'ticks', 'torn'].filter((n) => fs.existsSync(path.join(base, n))));
 });
 
 test('cli - `tapedeck ui` prints the URL with its token, serves, and stops on SIGTERM', async () => {

@@ -15,8 +15,12 @@ function route() {
   return { view: views[view] ? view : 'recordings', id: id || (recordings[0] && recordings[0].id), extra };
 }
 
+let renders = 0;
+
 async function render() {
   clearTimers();
+  // A slow view (a first read of a large recording) must not replace the one asked for after it.
+  const mine = ++renders;
   const r = route();
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('on', a.dataset.view === r.view);
@@ -26,8 +30,10 @@ async function render() {
   main.replaceChildren(h('p', { class: 'muted' }, 'loading…'));
   try {
     const el = await views[r.view]({ id: r.id, extra: r.extra, recordings });
+    if (mine !== renders) return;
     main.replaceChildren(el);
   } catch (e) {
+    if (mine !== renders) return;
     main.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, String(e.message || e)));
   }
 }

@@ -59,10 +59,20 @@ export function counts(title, rows, testid) {
       h('table', {}, rows.map(([k, n]) => h('tr', {}, h('td', {}, k), h('td', { class: 'num', 'data-count': k }, fmtCount(n))))));
 }
 
-/** Timers of the current view, all cleared when the view changes. */
+/**
+ * A timer of a view: cleared when the view changes, and by itself once `owner` is not in the page
+ * (a view that finished loading after the user had moved on never polls).
+ */
 const timers = new Set();
-export function every(ms, fn) {
-  const t = setInterval(fn, ms);
+export function every(ms, fn, owner) {
+  const t = setInterval(() => {
+    if (!owner.isConnected) {
+      clearInterval(t);
+      timers.delete(t);
+      return;
+    }
+    fn();
+  }, ms);
   timers.add(t);
   return t;
 }

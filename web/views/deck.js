@@ -112,6 +112,6 @@ export async function deckView({ id }) {
   requestAnimationFrame(() => { draw(); show(); root.dataset.ready = '1'; });
   every(150, async () => {
     try { st = await api(`recordings/${id}/deck`); show(); } catch { /* next poll */ }
-  });
+  }, root);
   return root;
 }

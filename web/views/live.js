@@ -79,6 +79,6 @@ export async function liveView({ id, recordings }) {
   update(first);
   every(INTERVAL_MS, async () => {
     try { update(await api(`recordings/${id}/live`)); } catch { /* the next sample retries */ }
-  });
+  }, root);
   return root;
 }

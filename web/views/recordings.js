@@ -33,7 +33,7 @@ function verifyPanel(id, initial) {
   };
   button.addEventListener('click', async () => {
     show(await api(`recordings/${id}/verify`, {}));
-    timer = every(200, async () => show(await api(`recordings/${id}/verify`)));
+    timer = every(200, async () => show(await api(`recordings/${id}/verify`)), button);
   });
   show(initial);
   return h('div', { class: 'panel' }, h('h3', {}, 'integrity'), button, ' ', bar, status);
