@@ -186,6 +186,26 @@ async function serverCosts(entry: import('../src/ui/catalog.js').CatalogEntry): 
   };
 }
 
+/** The same requests over HTTP from Node (no browser): medians of 15, in ms. */
+async function overHttp(port: number, token: string, firstTs: bigint, lastTs: bigint): Promise<{ seekMs: number; chartMs: number }> {
+  const base = `http://127.0.0.1:${port}/api/recordings/r0`;
+  const headers = { 'x-tapedeck-token': token, 'content-type': 'application/json' };
+  const time = async (fn: (i: number) => Promise<Response>): Promise<number> => {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      await (await fn(i)).text();
+      xs.push(performance.now() - t0);
+    }
+    return median(xs);
+  };
+  const span = lastTs - firstTs;
+  return {
+    seekMs: await time((i) => fetch(`${base}/deck`, { method: 'POST', headers, body: JSON.stringify({ action: 'seek', ts: (firstTs + (span * BigInt((i * 37) % 100)) / 100n).toString() }) })),
+    chartMs: await time(() => fetch(`${base}/chart?width=1200`, { headers })),
+  };
+}
+
 /** CPU seconds used so far by every chromium process (utime + stime from /proc). */
 function chromiumCpuS(): number {
   let ticks = 0;
@@ -231,6 +251,7 @@ export async function benchUi(): Promise<SectionResult> {
     let scrubs: number[];
     let zooms: { whole: number; narrow: number };
     let serverCpu: ServerCosts;
+    let http: { seekMs: number; chartMs: number };
     try {
       log('ui: first paint');
       paint = await firstPaint(page, server.port, server.url);
@@ -241,6 +262,7 @@ export async function benchUi(): Promise<SectionResult> {
       zooms = await zoom(page, tl.originNs, tl.lastNs);
       await page.goto('about:blank');
       serverCpu = await serverCosts(server.catalog.entries[0]!);
+      http = await overHttp(server.port, server.token, tl.originNs, tl.lastNs);
     } finally {
       await server.close();
     }
@@ -311,11 +333,13 @@ export async function benchUi(): Promise<SectionResult> {
             ['scrubber input → seek → cursor and event log re-rendered', fmtMs(median(scrubs)), fmtMs(percentile(scrubs, 95))],
             ['chart data, whole range downsampled to 1200 px', fmtMs(zooms.whole), '–'],
             ['chart data, a 1% zoom', fmtMs(zooms.narrow), '–'],
+            ['seek + deck state over HTTP from Node (no browser)', fmtMs(http.seekMs), '–'],
+            ['chart data, whole range, over HTTP from Node (no browser)', fmtMs(http.chartMs), '–'],
             ['server CPU alone: seek + deck state (no HTTP, no browser)', fmtMs(serverCpu.seekMs), '–'],
             ['server CPU alone: deck state (cursor quotes, log around the cursor)', fmtMs(serverCpu.stateMs), '–'],
             [`server CPU alone: one symbol's whole range downsampled to 1200 px`, fmtMs(serverCpu.chartMs), '–'],
           ],
-          notes: [`Latencies in the page include HTTP and rendering on a machine whose 1-minute load average was ${load0.toFixed(1)} on 2 cores during this section; the server CPU rows are what a scrub costs where it runs.`],
+          notes: [`Latencies in the page include HTTP and rendering on a machine whose 1-minute load average was ${load0.toFixed(1)} on 2 cores during this section; the rows over HTTP from Node and the server CPU rows show what a scrub costs without the browser's share of a starved machine.`],
         },
         {
           caption: `Writer throughput with and without the live dashboard (${fmtCount(N)} records, batched, metrics every 250 ms; median of ${CONFIG.runs})`,
