@@ -38,15 +38,23 @@ export class TapedeckError extends Error {
   }
 }
 
-/** A bad byte in a recording: which file, where, and why. */
+/**
+ * A bad byte in a recording: which recording (`path`), which segment file (`file`), where, and why.
+ * The message names the segment by its full path when the recording directory is known.
+ */
 export class CorruptionError extends TapedeckError {
   readonly file: string;
   readonly offsetBytes: number;
   readonly reason: string;
   readonly seq: number | undefined;
-  constructor(file: string, offsetBytes: number, reason: string, seq?: number, code: ErrorCode = 'CORRUPT_FRAME') {
-    super(code, `${file}: corrupt at byte ${offsetBytes}${seq === undefined ? '' : ` (seq ${seq})`}: ${reason}`, {
+  /** The recording directory, when known. */
+  readonly path: string | undefined;
+  constructor(file: string, offsetBytes: number, reason: string, seq?: number, code: ErrorCode = 'CORRUPT_FRAME', dir?: string) {
+    const where = dir === undefined ? file : `${dir.replace(/\/+$/, '')}/${file}`;
+    super(code, `${where}: corrupt at byte ${offsetBytes}${seq === undefined ? '' : ` (seq ${seq})`}: ${reason}`, {
       file,
+      segment: file,
+      path: dir,
       offsetBytes,
       reason,
       seq,
@@ -56,17 +64,24 @@ export class CorruptionError extends TapedeckError {
     this.offsetBytes = offsetBytes;
     this.reason = reason;
     this.seq = seq;
+    this.path = dir;
   }
 }
 
-/** An I/O failure (disk full, permission, short write), with the path it happened on. */
+/**
+ * An I/O failure (disk full, permission, short write), with the path it happened on and the errno
+ * name (`ENOSPC`, `EACCES`, ...) when the cause had one. The CLI maps it to exit 74.
+ */
 export class IoError extends TapedeckError {
   readonly path: string;
+  readonly errno: string | undefined;
   constructor(path: string, message: string, cause?: unknown, code: ErrorCode = 'IO') {
-    const causeText = cause instanceof Error ? `: ${(cause as NodeJS.ErrnoException).code ?? cause.message}` : '';
-    super(code, `${path}: ${message}${causeText}`, { path }, { cause });
+    const errno = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+    const causeText = cause instanceof Error ? `: ${errno ?? cause.message}` : '';
+    super(code, `${path}: ${message}${causeText}`, { path, errno }, { cause });
     this.name = 'IoError';
     this.path = path;
+    this.errno = errno;
   }
 }
 

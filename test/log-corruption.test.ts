@@ -193,8 +193,10 @@ test('corruption - recovery policies: absolute, point-in-time, skip', async () =
   assert.is(pit.problems[0]!.kind, 'corrupt');
   const skip = readAll(dir, 'skip');
   assert.is(skip.error, null);
-  assert.equal(skip.seqs, [...Array(25).keys()].filter((s) => s !== 4));
-  assert.is(skip.problems.filter((p) => p.kind === 'skipped').length, 1);
+  // The damaged record 4 is skipped, and so is the unit read right after it: with its predecessor
+  // damaged, nothing proves record 5 is not the rest of a batch, and skip never delivers part of one.
+  assert.equal(skip.seqs, [...Array(25).keys()].filter((s) => s !== 4 && s !== 5));
+  assert.is(skip.problems.filter((p) => p.kind === 'skipped').length, 2);
   rm(dir);
 });
 

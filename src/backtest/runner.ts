@@ -34,7 +34,7 @@ import { TapedeckError } from '../errors.js';
 import { openEventLog, openRecording, writeEvent, type Recording } from '../events/recording.js';
 import type { FlatMap, SystemEvent, TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
-import type { Log } from '../log/index.js';
+import { realFileOps, withWriterLock, type Log } from '../log/index.js';
 import { LOCK_NAME, METRICS_NAME, SEGMENT_SUFFIX, TMP_SUFFIX } from '../log/names.js';
 import { EventMerge } from '../replay/merge.js';
 import { Replayer } from '../replay/replayer.js';
@@ -154,8 +154,10 @@ export function prepareOutputDir(dir: string, force = false): void {
       files: foreign.slice(0, 10),
     });
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  // Under the writer lock: a recording a live writer holds is refused (LOCKED), never deleted.
+  withWriterLock(realFileOps, dir, () => {
+    for (const n of entries) if (n !== LOCK_NAME) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+  });
 }
 
 function jsonText(v: unknown): string {

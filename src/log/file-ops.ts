@@ -16,6 +16,9 @@ export interface FileOps {
   fstatSizeSync(fd: number): number;
   closeSync(fd: number): void;
   renameSync(from: string, to: string): void;
+  /** A hard link; fails with EEXIST when `to` exists (the lock relies on that). */
+  linkSync(from: string, to: string): void;
+  realpathSync(path: string): string;
   unlinkSync(path: string): void;
   readdirSync(path: string): string[];
   mkdirSync(path: string): void;
@@ -36,6 +39,8 @@ export const realFileOps: FileOps = {
   fstatSizeSync: (fd) => fs.fstatSync(fd).size,
   closeSync: (fd) => fs.closeSync(fd),
   renameSync: (a, b) => fs.renameSync(a, b),
+  linkSync: (a, b) => fs.linkSync(a, b),
+  realpathSync: (p) => fs.realpathSync(p),
   unlinkSync: (p) => fs.unlinkSync(p),
   readdirSync: (p) => fs.readdirSync(p),
   mkdirSync: (p) => void fs.mkdirSync(p, { recursive: true }),

@@ -8,8 +8,9 @@
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CorruptionError, IoError, TapedeckError } from '../errors.js';
-import { Metrics, summarize, type HistogramSummary } from '../util/metrics.js';
+import { IoError, TapedeckError } from '../errors.js';
+import { summarize, type HistogramSummary } from '../util/metrics.js';
+import { compactHeld, type CompactResult } from './compaction.js';
 import { chainUpdate } from './crc.js';
 import { realFileOps, syncDir, writeFully, type FileOps } from './file-ops.js';
 import {
@@ -25,11 +26,15 @@ import {
   writeFrame,
   type IndexEntry,
 } from './format.js';
-import { acquireLock, pidIsAlive, type DirLock } from './lock.js';
-import { METRICS_NAME, TMP_SUFFIX, segmentName, tornSideName } from './names.js';
-import { RECOVERY_POLICIES, type RecoveryPolicy } from './reader.js';
-import { inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
-import { SegmentWalker } from './walker.js';
+import { acquireLock, realProcessProbe, type DirLock, type ProcessProbe } from './lock.js';
+import { publishMetricsFile, writerMetrics } from './log-metrics.js';
+import { TMP_SUFFIX, segmentName } from './names.js';
+import { cutTail, inspectForWriter, refuse, scanTail, tailAction, type RecoveryReport, type TailState } from './recovery.js';
+import { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
+import type { SegmentMeta } from './segment-file.js';
+
+export type { CompactResult } from './compaction.js';
+export type { RecoveryReport } from './recovery.js';
 
 export type DurabilityMode = 'strict' | 'batched' | 'async';
 export type Durability =
@@ -55,7 +60,8 @@ export interface LogOptions {
   publishMetricsMs?: number;
   /** Test seam: called at each step of rotation, so a test can crash the process between them. */
   onStep?: (step: RotationStep) => void;
-  pid?: number;
+  /** Who this process is, for the lock (a seam: tests simulate pid reuse and other processes). */
+  processProbe?: ProcessProbe;
 }
 
 export type RotationStep = 'sealed' | 'tmp-created' | 'renamed' | 'dir-synced';
@@ -64,15 +70,6 @@ export interface AppendRecord {
   type: number;
   tsNs: bigint;
   payload: Uint8Array;
-}
-
-/** What open() cut from a torn tail, and where it kept the bytes. */
-export interface RecoveryReport {
-  file: string;
-  offsetBytes: number;
-  bytes: number;
-  reason: string;
-  sideFile: string;
 }
 
 export interface SegmentStats {
@@ -96,12 +93,6 @@ export interface LogStats {
   durableSeq: number;
   appendLatencyNs: HistogramSummary;
   fsyncLatencyNs: HistogramSummary;
-}
-
-export interface CompactResult {
-  removed: { name: string; bytes: number; lastTs: bigint; records: number }[];
-  reclaimedBytes: number;
-  dryRun: boolean;
 }
 
 interface Deferred {
@@ -163,10 +154,7 @@ interface ActiveSegment {
 
 export class Log {
   readonly dir: string;
-  readonly metrics = new Metrics(
-    ['records', 'bytesWritten', 'fsyncs', 'rotations', 'batches', 'tornTailsRecovered', 'writeFailures'],
-    ['appendLatencyNs', 'fsyncLatencyNs'],
-  );
+  readonly metrics = writerMetrics();
   /** What open() cut from a torn tail (empty after a clean close). */
   readonly recovered: RecoveryReport[] = [];
 
@@ -226,18 +214,21 @@ export class Log {
       throw new TapedeckError('BAD_ARGUMENT', `segment size ${opts.segmentBytes} is too small (minimum ${HEADER_BYTES + TRAILER_BYTES + 64} bytes)`);
     }
     normalizeDurability(opts.durability ?? 'batched');
+    if (typeof dir !== 'string' || dir === '') throw new TapedeckError('BAD_ARGUMENT', `the recording directory must be a non-empty path (got ${typeof dir})`);
     try {
       ops.mkdirSync(dir);
     } catch (err) {
       throw new IoError(dir, 'cannot create the recording directory', err);
     }
-    const lock = acquireLock(ops, dir, opts.pid ?? process.pid, pidIsAlive);
+    const lock = acquireLock(ops, dir, opts.processProbe ?? realProcessProbe);
     const log = new Log(dir, opts, lock);
     try {
       log.recover(opts.policy ?? 'tolerate-tail');
     } catch (err) {
       lock.release();
-      throw err;
+      // Every failure of open names its path and errno: never a bare errno or a TypeError.
+      if (err instanceof TapedeckError) throw err;
+      throw new IoError(dir, 'opening the recording failed', err);
     }
     openLogs.add(log);
     installExitHook();
@@ -289,6 +280,7 @@ export class Log {
   writeBatch(records: readonly AppendRecord[]): number {
     const t0 = this.measure ? performance.now() : 0;
     this.checkWritable();
+    if (!Array.isArray(records)) throw new TapedeckError('BAD_ARGUMENT', `appendBatch takes an array of records (got ${records === null ? 'null' : typeof records})`);
     if (records.length === 0) throw new TapedeckError('BAD_ARGUMENT', 'appendBatch needs at least one record');
     let prevTs = this.lastTsValue;
     let size = 0;
@@ -296,6 +288,7 @@ export class Log {
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       try {
+        if (r === null || typeof r !== 'object') throw new TapedeckError('BAD_ARGUMENT', `batch record ${i} is not an object (got ${r === null ? 'null' : typeof r})`);
         this.checkRecord(r.type, r.tsNs, r.payload, prevTs);
       } catch (err) {
         if (err instanceof TapedeckError) err.details.batchIndex = i;
@@ -360,6 +353,12 @@ export class Log {
   }
 
   private checkRecord(type: number, tsNs: bigint, payload: Uint8Array, prevTs: bigint): void {
+    // Checked first: a string would be stored as zero bytes, a number would fail inside the write
+    // and blame the disk, null would be a TypeError.
+    if (!(payload instanceof Uint8Array)) {
+      const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
+      throw new TapedeckError('BAD_ARGUMENT', `payload must be a Uint8Array or Buffer (got ${got})`, { got });
+    }
     if (!Number.isInteger(type) || type < 1 || type > 255) {
       throw new TapedeckError('BAD_ARGUMENT', `record type ${type} is not an integer from 1 to 255`, { type });
     }
@@ -513,7 +512,9 @@ export class Log {
   /** Enters the failed state: truncate back to the durable prefix, refuse everything after. */
   private failWith(cause: unknown, what: string): TapedeckError {
     if (this.failure) return this.failure;
-    const seg = this.seg;
+    const seg = this.seg as ActiveSegment | undefined;
+    // During open there is no active segment yet: the open fails with a plain I/O error.
+    if (!seg) return new IoError(this.dir, what, cause);
     const err = new IoError(seg.path, `${what}; the log stopped and must be reopened`, cause, 'LOG_FAILED');
     this.failure = err;
     this.metrics.inc('writeFailures');
@@ -628,35 +629,22 @@ export class Log {
 
   // -- recovery ----------------------------------------------------------------------------------
 
+  /** Recovery (recovery.ts) finds the state; the writer decides what to append to next. */
   private recover(policy: RecoveryPolicy): void {
     const ops = this.ops;
-    for (const n of ops.readdirSync(this.dir)) {
-      // A segment created but never renamed into place: a crash mid-rotation.
-      if (n.endsWith(TMP_SUFFIX)) ops.unlinkSync(path.join(this.dir, n));
-    }
-    const names = listSegmentNames(ops, this.dir);
-    if (names.length === 0) {
+    const metas = inspectForWriter(ops, this.dir);
+    for (let i = 0; i < metas.length - 1; i++) this.sealed.push(metaStats(metas[i]!));
+    const first = metas[0];
+    const last = metas[metas.length - 1];
+    if (!first || !last) {
+      tailAction(null, 'none', policy);
       this.seg = this.createSegment(0, 0, INT64_MIN, 0);
       return;
     }
-    const metas = names.map((n) => inspectSegment(ops, this.dir, n));
-    for (let i = 0; i < metas.length; i++) {
-      const m = metas[i]!;
-      const prev = metas[i - 1];
-      if (prev) {
-        if (m.segmentNo !== prev.segmentNo + 1) throw new CorruptionError(m.name, 0, `segment ${prev.segmentNo + 1} is missing`, undefined, 'MISSING_SEGMENT');
-        if (!prev.footer) throw new CorruptionError(prev.name, prev.sizeBytes, `segment is not sealed but ${m.name} follows it`, undefined, 'CORRUPT_SEGMENT');
-        if (m.firstSeq !== prev.footer.lastSeq + 1 || m.header.prevChain !== prev.footer.chain) {
-          throw new CorruptionError(m.name, 0, `does not continue ${prev.name} (seq or chain checksum): a segment is missing, duplicated or replaced`, undefined, 'MISSING_SEGMENT');
-        }
-      }
-      if (i < metas.length - 1) this.sealed.push(metaStats(m));
-    }
-    const first = metas[0]!;
     this.firstSeqOfLog = first.firstSeq;
     this.firstTsOfLog = first.footer && first.footer.recordCount > 0 ? first.footer.firstTs : null;
-    const last = metas[metas.length - 1]!;
     if (last.footer) {
+      tailAction(null, 'sealed', policy);
       const f = last.footer;
       this.sealed.push(metaStats(last));
       this.nextSeqValue = f.lastSeq + 1;
@@ -665,122 +653,49 @@ export class Log {
       this.seg = this.createSegment(last.segmentNo + 1, this.nextSeqValue, this.lastTsValue, f.chain);
       return;
     }
-    this.recoverTail(last, policy);
-  }
-
-  /** Scans the unsealed tail segment, cuts a torn tail (keeping its bytes), and resumes there. */
-  private recoverTail(meta: SegmentMeta, policy: RecoveryPolicy): void {
-    const ops = this.ops;
     let fd: number;
     try {
-      fd = ops.openSync(meta.path, 'r+');
+      fd = ops.openSync(last.path, 'r+');
     } catch (err) {
-      throw new IoError(meta.path, 'cannot open the tail segment for recovery', err);
+      throw new IoError(last.path, 'cannot open the tail segment for recovery', err);
     }
-    const walker = new SegmentWalker(ops, fd, HEADER_BYTES, null);
-    const seg: ActiveSegment = {
+    try {
+      const tail = scanTail(ops, fd, last, this.indexEvery);
+      const action = tailAction(tail, 'sealed', policy);
+      if (action === 'refuse-torn' || action === 'refuse-corrupt') refuse(this.dir, tail, action);
+      if (action === 'cut-and-resume') {
+        this.recovered.push(cutTail(ops, this.dir, fd, tail));
+        this.metrics.inc('tornTailsRecovered');
+      }
+      this.resumeTail(fd, tail);
+    } catch (err) {
+      this.closeQuietly(fd);
+      throw err;
+    }
+  }
+
+  private resumeTail(fd: number, tail: TailState): void {
+    const meta = tail.meta;
+    this.seg = {
       no: meta.segmentNo,
       name: meta.name,
       path: meta.path,
       fd,
       firstSeq: meta.firstSeq,
-      count: 0,
-      firstTs: null,
-      lastTs: meta.header.prevLastTs,
+      count: tail.count,
+      firstTs: tail.firstTs,
+      lastTs: tail.lastTs,
       prevLastTs: meta.header.prevLastTs,
-      chain: meta.header.prevChain,
-      index: [],
-      lastIndexedOffset: HEADER_BYTES,
-      fileEnd: HEADER_BYTES,
-      syncedEnd: HEADER_BYTES,
+      chain: tail.chain,
+      index: tail.index,
+      lastIndexedOffset: tail.lastIndexedOffset,
+      fileEnd: tail.goodEnd,
+      syncedEnd: tail.goodEnd,
     };
-    // State at the last complete unit (a single record or the end of a batch).
-    let good = { end: HEADER_BYTES, count: 0, chain: seg.chain, lastTs: seg.lastTs, firstTs: null as bigint | null, indexLen: 0, lastIndexed: HEADER_BYTES };
-    let expectedSeq = meta.firstSeq;
-    let lastTs = seg.prevLastTs;
-    let chain = seg.chain;
-    let count = 0;
-    let firstTs: bigint | null = null;
-    let inBatch = false;
-    let lastIndexed = HEADER_BYTES;
-    let reason: string | null = null;
-    let frameStart = HEADER_BYTES;
-    for (;;) {
-      frameStart = walker.offset;
-      const out = walker.next();
-      if (out.kind === 'frame') {
-        if (out.seq !== expectedSeq) reason = `seq ${out.seq} where ${expectedSeq} was expected`;
-        else if (out.tsNs < lastTs) reason = `timestamp ${out.tsNs} goes back from ${lastTs}`;
-        if (reason) break;
-        if (!inBatch && (seg.index.length === 0 || frameStart - lastIndexed >= this.indexEvery)) {
-          seg.index.push({ seq: out.seq, tsNs: out.tsNs, offsetBytes: frameStart });
-          lastIndexed = frameStart;
-        }
-        expectedSeq++;
-        lastTs = out.tsNs;
-        chain = chainUpdate(chain, out.crc);
-        if (count === 0) firstTs = out.tsNs;
-        count++;
-        inBatch = (out.flags & FLAG_BATCH_CONT) !== 0;
-        if (!inBatch) good = { end: walker.offset, count, chain, lastTs, firstTs, indexLen: seg.index.length, lastIndexed };
-        continue;
-      }
-      if (out.kind === 'end') reason = inBatch ? 'an atomic batch never completed' : null;
-      else if (out.kind === 'zeros') reason = 'zero-filled tail';
-      else reason = out.reason;
-      break;
-    }
-    const fileBytes = walker.dataEnd();
-    const cut = good.end;
-    if (reason !== null || cut < fileBytes) {
-      const why = reason ?? 'bytes after the last complete frame';
-      // Where the bad frame starts (a well-formed frame with the wrong seq or ts has been read past).
-      const corruptAt = frameStart;
-      // Valid frames after the bad spot mean this is not a torn write but corruption in the middle.
-      if (policy !== 'point-in-time' && policy !== 'skip' && walker.findNextValidFrame(corruptAt + 1, good.count + meta.firstSeq) >= 0) {
-        ops.closeSync(fd);
-        throw new CorruptionError(meta.name, corruptAt, why, good.count + meta.firstSeq);
-      }
-      if (policy === 'absolute') {
-        ops.closeSync(fd);
-        throw new CorruptionError(meta.name, cut, `torn tail of ${fileBytes - cut} bytes: ${why}`, good.count + meta.firstSeq, 'TORN_TAIL');
-      }
-      const sideFile = tornSideName(meta.name, cut);
-      try {
-        const evidence = Buffer.allocUnsafe(fileBytes - cut);
-        let got = 0;
-        while (got < evidence.length) {
-          const n = ops.readSync(fd, evidence, got, evidence.length - got, cut + got);
-          if (n === 0) break;
-          got += n;
-        }
-        const side = ops.openSync(path.join(this.dir, sideFile), 'w');
-        writeFully(ops, side, evidence, 0, got, 0);
-        ops.fsyncSync(side);
-        ops.closeSync(side);
-        ops.ftruncateSync(fd, cut);
-        ops.fdatasyncSync(fd);
-        syncDir(ops, this.dir);
-      } catch (err) {
-        ops.closeSync(fd);
-        throw new IoError(meta.path, 'repairing the torn tail failed', err);
-      }
-      this.recovered.push({ file: meta.name, offsetBytes: cut, bytes: fileBytes - cut, reason: why, sideFile });
-      this.metrics.inc('tornTailsRecovered');
-      seg.index.length = good.indexLen;
-    }
-    seg.count = good.count;
-    seg.chain = good.chain;
-    seg.lastTs = good.lastTs;
-    seg.firstTs = good.firstTs;
-    seg.lastIndexedOffset = good.lastIndexed;
-    seg.fileEnd = cut;
-    seg.syncedEnd = cut;
-    this.seg = seg;
-    this.nextSeqValue = meta.firstSeq + good.count;
-    this.lastTsValue = good.count > 0 ? good.lastTs : meta.header.prevLastTs;
+    this.nextSeqValue = meta.firstSeq + tail.count;
+    this.lastTsValue = tail.count > 0 ? tail.lastTs : meta.header.prevLastTs;
     this.durableSeqValue = this.nextSeqValue - 1;
-    if (this.firstTsOfLog === null && this.sealed.length === 0) this.firstTsOfLog = good.firstTs;
+    if (this.firstTsOfLog === null && this.sealed.length === 0) this.firstTsOfLog = tail.firstTs;
   }
 
   // -- closing, compaction, stats ----------------------------------------------------------------
@@ -843,7 +758,7 @@ export class Log {
   /** Removes whole sealed segments that end before `beforeTs`; never the active one. */
   compact(opts: { beforeTs: bigint; dryRun?: boolean }): CompactResult {
     this.checkWritable();
-    const result = compactLog(this.dir, { ...opts, fileOps: this.ops, keepLast: true });
+    const result = compactHeld(this.dir, { ...opts, fileOps: this.ops });
     const removed = new Set(result.removed.map((r) => r.name));
     for (let i = this.sealed.length - 1; i >= 0; i--) if (removed.has(this.sealed[i]!.name)) this.sealed.splice(i, 1);
     if (this.sealed.length > 0) this.firstSeqOfLog = this.sealed[0]!.firstSeq;
@@ -874,54 +789,14 @@ export class Log {
   /** Writes metrics.json beside the segments (atomically), for a second process to read. */
   publishMetrics(): void {
     const s = this.stats();
-    const doc = {
-      pid: process.pid,
+    publishMetricsFile(this.ops, this.dir, this.metrics, {
       records: s.records,
       bytes: s.bytes,
       segments: s.segments.length,
       lastSeq: s.lastSeq,
       durableSeq: s.durableSeq,
-      counters: this.metrics.counters,
-      appendLatencyNs: this.metrics.encodeHistogram('appendLatencyNs'),
-      fsyncLatencyNs: this.metrics.encodeHistogram('fsyncLatencyNs'),
-    };
-    const p = path.join(this.dir, METRICS_NAME);
-    try {
-      this.ops.writeFileSync(p + TMP_SUFFIX, JSON.stringify(doc));
-      this.ops.renameSync(p + TMP_SUFFIX, p);
-    } catch {
-      // Metrics are advisory: never fail the log for them.
-    }
+    });
   }
-}
-
-/** Removes whole sealed segments ending before `beforeTs`, oldest first; never the last segment. */
-export function compactLog(
-  dir: string,
-  opts: { beforeTs: bigint; dryRun?: boolean; fileOps?: FileOps; keepLast?: boolean },
-): CompactResult {
-  const ops = opts.fileOps ?? realFileOps;
-  const names = listSegmentNames(ops, dir);
-  const removed: CompactResult['removed'] = [];
-  // The last segment may be the active one of a writer in another process: never touch it.
-  for (let i = 0; i < names.length - 1; i++) {
-    const m = inspectSegment(ops, dir, names[i]!);
-    if (!m.footer) break;
-    const lastTs = m.footer.recordCount > 0 ? m.footer.lastTs : m.header.prevLastTs;
-    if (!(lastTs < opts.beforeTs)) break;
-    removed.push({ name: m.name, bytes: m.sizeBytes, lastTs, records: m.footer.recordCount });
-  }
-  if (!opts.dryRun && removed.length > 0) {
-    for (const r of removed) {
-      try {
-        ops.unlinkSync(path.join(dir, r.name));
-      } catch (err) {
-        throw new IoError(path.join(dir, r.name), 'cannot remove segment', err);
-      }
-    }
-    syncDir(ops, dir);
-  }
-  return { removed, reclaimedBytes: removed.reduce((n, r) => n + r.bytes, 0), dryRun: !!opts.dryRun };
 }
 
 function segStats(seg: ActiveSegment, sealed: boolean): SegmentStats {

@@ -6,23 +6,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorruptionError, TapedeckError } from '../errors.js';
 import { Metrics } from '../util/metrics.js';
-import { chainUpdate } from './crc.js';
+import { IoError } from '../errors.js';
+import { linkProblem } from './chain.js';
 import { realFileOps, type FileOps } from './file-ops.js';
-import { FLAG_BATCH_CONT, HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
+import { HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
+import { readLockHolder } from './lock.js';
+import { decideReader, RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
+import { FRAME, UnitScanner } from './scanner.js';
 import { inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
 import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
 
-/**
- * How a reader treats a bad frame, after RocksDB's WAL recovery modes:
- * - 'tolerate-tail' (kTolerateCorruptedTailRecords, the default): an incomplete or garbage tail of
- *   the last, unsealed segment is the expected result of a crash and ends the log; corruption
- *   anywhere else is an error.
- * - 'absolute' (kAbsoluteConsistency): any bad byte, a torn tail included, is an error.
- * - 'point-in-time' (kPointInTimeRecovery): stop at the first bad record, keep everything before.
- * - 'skip' (kSkipAnyCorruptedRecords): salvage: skip each bad record, report it, read on.
- */
-export type RecoveryPolicy = 'tolerate-tail' | 'absolute' | 'point-in-time' | 'skip';
-export const RECOVERY_POLICIES: readonly RecoveryPolicy[] = ['tolerate-tail', 'absolute', 'point-in-time', 'skip'];
+export { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
 
 /**
  * One record read back. The payload is a view into the reader's chunk, made only when asked for:
@@ -67,26 +61,28 @@ export interface ReaderOptions {
 }
 
 export interface ReadProblem {
-  kind: 'torn' | 'corrupt' | 'skipped';
+  /** 'writer-gone': a follow ended because the writer died (stale LOCK) rather than waiting forever. */
+  kind: 'torn' | 'corrupt' | 'skipped' | 'writer-gone';
   file: string;
   offsetBytes: number;
   seq?: number;
   reason: string;
   /** For a torn tail: the bytes a writer's next open will cut. */
   bytes?: number;
+  /** Whole records dropped with this problem (a skipped unit, or an incomplete batch at a torn tail). */
+  records?: number;
+  /** A unit skipped only because of the damage just before it (not counted again as a corruption). */
+  collateral?: boolean;
 }
 
-/** Returned by a cursor's next() when nothing is available now but a follower may get more later. */
+/** A cursor: reads units through the scanner and acts on each ending by the reader decision table. */
 export class LogCursor {
   private readonly fds = new Map<string, number>();
   private segs: SegmentMeta[];
   private segIdx = 0;
-  private walker: SegmentWalker | null = null;
+  private scanner: UnitScanner | null = null;
   private walkedWhole = false;
-  private chain = 0;
   private segCount = 0;
-  private expectedSeq: number | null = null;
-  private lastTs: bigint | null = null;
   private readonly pending: LogRecord[] = [];
   private queue: LogRecord[] = [];
   private qi = 0;
@@ -94,7 +90,7 @@ export class LogCursor {
   private closed = false;
   private readonly types: Set<number> | null;
   private readonly known: Set<number> | null;
-  /** Problems met so far: a torn tail, and the corruptions a lenient policy stepped over. */
+  /** Problems met so far: a torn tail, the corruptions a lenient policy stepped over, a follow whose writer died. */
   readonly problems: ReadProblem[] = [];
   unknownSkipped = 0;
   recordsRead = 0;
@@ -102,7 +98,7 @@ export class LogCursor {
 
   constructor(
     private readonly reader: LogReader,
-    private readonly opts: ReadOptions,
+    private opts: ReadOptions,
   ) {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
@@ -110,7 +106,7 @@ export class LogCursor {
     this.checkChainOfNames(this.segs);
     // Hold every segment open from the start, so a compaction that unlinks files mid-read does
     // not take away what this cursor was going to read.
-    for (const s of this.segs) this.fds.set(s.name, reader.ops.openSync(s.path, 'r'));
+    for (const s of this.segs) this.fds.set(s.name, reader.openFile(s.path));
     this.position();
   }
 
@@ -144,7 +140,7 @@ export class LogCursor {
     m.inc('recordsRead', this.recordsRead);
     m.inc('bytesRead', this.bytesRead);
     m.inc('unknownSkipped', this.unknownSkipped);
-    for (const p of this.problems) m.inc(p.kind === 'torn' ? 'tornTails' : 'corruptions');
+    for (const p of this.problems) if (p.kind !== 'writer-gone' && !p.collateral) m.inc(p.kind === 'torn' ? 'tornTails' : 'corruptions');
   }
 
   // -- positioning -------------------------------------------------------------------------------
@@ -196,43 +192,48 @@ export class LogCursor {
 
   private openSegment(idx: number, entry: IndexEntry | null): void {
     const seg = this.segs[idx]!;
+    const prev = this.scanner;
     this.segIdx = idx;
     let fd = this.fds.get(seg.name);
     if (fd === undefined) {
-      fd = this.reader.ops.openSync(seg.path, 'r');
+      fd = this.reader.openFile(seg.path);
       this.fds.set(seg.name, fd);
     }
     const start = entry ? entry.offsetBytes : HEADER_BYTES;
-    this.walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes);
+    const walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes);
     this.walkedWhole = entry === null;
-    this.chain = seg.header.prevChain;
     this.segCount = 0;
+    let expectedSeq: number | null;
+    let lastTs: bigint | null;
     if (entry) {
-      this.expectedSeq = entry.seq;
-      this.lastTs = entry.tsNs;
+      expectedSeq = entry.seq;
+      lastTs = entry.tsNs;
     } else {
-      if (this.expectedSeq !== null && this.expectedSeq !== seg.firstSeq) {
-        const reason = `segment starts at seq ${seg.firstSeq}, expected ${this.expectedSeq}: a segment is missing or out of order`;
+      const carried = prev ? prev.expectedSeq : null;
+      if (carried !== null && carried !== seg.firstSeq) {
+        const reason = `segment starts at seq ${seg.firstSeq}, expected ${carried}: a segment is missing or out of order`;
         // The skip policy already reported the gap when it checked the chain of names.
-        if (this.reader.policy !== 'skip') this.fail(seg, HEADER_BYTES, reason, 'MISSING_SEGMENT');
+        if (this.reader.policy !== 'skip') this.fail(seg, HEADER_BYTES, reason, carried, 'MISSING_SEGMENT');
       }
-      this.expectedSeq = seg.firstSeq;
-      this.lastTs = this.lastTs ?? (seg.header.prevLastTs === INT64_MIN ? null : seg.header.prevLastTs);
+      expectedSeq = seg.firstSeq;
+      lastTs = prev?.lastTs ?? (seg.header.prevLastTs === INT64_MIN ? null : seg.header.prevLastTs);
     }
+    const isLast = idx === this.segs.length - 1;
+    this.scanner = new UnitScanner(walker, {
+      startOffset: start,
+      expectedSeq,
+      lastTs,
+      chain: seg.header.prevChain,
+      tail: !seg.footer && isLast,
+      follow: !seg.footer && isLast && !!this.opts.follow,
+    });
   }
 
   private checkChainOfNames(segs: SegmentMeta[]): void {
     for (let i = 1; i < segs.length; i++) {
-      const a = segs[i - 1]!;
-      const b = segs[i]!;
-      let reason: string | null = null;
-      if (b.segmentNo !== a.segmentNo + 1) reason = `segment ${a.segmentNo + 1} is missing (found ${b.segmentNo} after ${a.segmentNo})`;
-      else if (a.footer) {
-        if (b.firstSeq !== a.footer.lastSeq + 1) reason = `starts at seq ${b.firstSeq} but ${a.name} ends at seq ${a.footer.lastSeq}`;
-        else if (b.header.prevChain !== a.footer.chain) reason = `chain checksum does not follow ${a.name}: a segment was replaced`;
-        else if (a.footer.recordCount > 0 && b.header.prevLastTs !== a.footer.lastTs) reason = `previous-ts field does not match ${a.name}`;
-      }
+      const reason = linkProblem(segs[i - 1]!, segs[i]!);
       if (reason) {
+        const b = segs[i]!;
         if (this.reader.policy === 'skip') {
           this.problems.push({ kind: 'skipped', file: b.name, offsetBytes: 0, reason });
         } else if (this.reader.policy === 'point-in-time') {
@@ -240,7 +241,7 @@ export class LogCursor {
           segs.length = i;
           return;
         } else {
-          throw new CorruptionError(b.name, 0, reason, undefined, 'MISSING_SEGMENT');
+          throw new CorruptionError(b.name, 0, reason, undefined, 'MISSING_SEGMENT', this.reader.dir);
         }
       }
     }
@@ -250,26 +251,32 @@ export class LogCursor {
 
   /** Reads at least one frame or reaches a stopping point; false when nothing more is available now. */
   private advance(): boolean {
-    const walker = this.walker!;
+    const sc = this.scanner!;
     const seg = this.segs[this.segIdx]!;
-    const out = walker.next();
-    if (out.kind === 'frame') {
-      const offset = walker.offset - (out.next - out.payloadStart + 22);
-      if (this.expectedSeq !== null && out.seq !== this.expectedSeq) {
-        return this.bad(seg, offset, `seq ${out.seq} where ${this.expectedSeq} was expected`);
-      }
-      if (this.lastTs !== null && out.tsNs < this.lastTs) {
-        return this.bad(seg, offset, `timestamp ${out.tsNs} goes back from ${this.lastTs}`);
-      }
-      this.expectedSeq = out.seq + 1;
-      this.lastTs = out.tsNs;
+    const r = sc.next();
+    if (r === FRAME) {
+      const out = sc.view;
       this.recordsRead++;
       this.segCount++;
       this.bytesRead += out.next - out.payloadStart + 26 - 4;
-      if (this.walkedWhole) this.chain = chainUpdate(this.chain, out.crc);
-      const rec = new LogRecord(out.seq, out.tsNs, out.type, walker.buf, out.payloadStart, out.payloadEnd);
-      if (out.flags & FLAG_BATCH_CONT) {
+      const rec = new LogRecord(out.seq, out.tsNs, out.type, sc.walker.buf, out.payloadStart, out.payloadEnd);
+      if (!sc.unitDone) {
         this.pending.push(rec);
+        return true;
+      }
+      if (sc.partialUnit) {
+        // The rest of a batch whose first frames were lost: skipped whole, and said so.
+        const first = this.pending.length > 0 ? this.pending[0]!.seq : rec.seq;
+        this.problems.push({
+          kind: 'skipped',
+          file: seg.name,
+          offsetBytes: sc.unitStart,
+          seq: first,
+          reason: `seq ${first}..${rec.seq}: read right after damage, it may be the rest of a damaged atomic batch, so it is skipped whole`,
+          records: this.pending.length + 1,
+          collateral: true,
+        });
+        this.pending.length = 0;
         return true;
       }
       if (this.pending.length > 0) {
@@ -279,14 +286,30 @@ export class LogCursor {
       this.accept(rec);
       return true;
     }
+    // A writer may have sealed the tail since we listed it: the bytes we stopped at are its footer.
     if (!seg.footer && this.sealedSince(seg)) return this.endOfSealed(this.segs[this.segIdx]!);
-    if (out.kind === 'corrupt') return this.bad(seg, walker.offset, out.reason);
-    // end, incomplete or zeros: the data of this segment is exhausted for now.
-    if (seg.footer) {
-      if (out.kind !== 'end') return this.bad(seg, walker.offset, `sealed segment: ${out.kind === 'zeros' ? 'zero bytes' : out.reason} before its footer`);
-      return this.endOfSealed(seg);
+    if (r.kind === 'end') {
+      if (seg.footer) return this.endOfSealed(seg);
+      if (this.segIdx < this.segs.length - 1) {
+        return this.bad(seg, sc.walker.offset, `segment is not sealed but ${this.segs[this.segIdx + 1]!.name} follows it`, sc.expectedSeq ?? undefined);
+      }
+      this.finish();
+      return false;
     }
-    return this.endOfUnsealed(seg, out.kind === 'end' ? null : out.kind === 'zeros' ? 'zero-filled tail' : out.reason);
+    if (r.kind === 'pause') return this.paused(seg);
+    const action = decideReader({ ending: r.kind, policy: this.reader.policy });
+    if (r.kind === 'torn') {
+      const dropped = this.pending.length;
+      this.pending.length = 0;
+      if (action === 'throw-torn') {
+        throw new CorruptionError(seg.name, r.offsetBytes, `torn tail (${r.bytes} bytes): ${r.reason}`, r.seq, 'TORN_TAIL', this.reader.dir);
+      }
+      this.problems.push({ kind: 'torn', file: seg.name, offsetBytes: r.offsetBytes, seq: r.seq, reason: r.reason, bytes: r.bytes, records: dropped });
+      this.finish();
+      return false;
+    }
+    const note = seg.footer && r.what === 'frame' && /extends past the end/.test(r.reason) ? ' (a frame runs into the footer)' : '';
+    return this.bad(seg, r.offsetBytes, r.reason + note, r.seq);
   }
 
   private accept(rec: LogRecord): void {
@@ -309,13 +332,13 @@ export class LogCursor {
 
   private endOfSealed(seg: SegmentMeta): boolean {
     const f = seg.footer!;
-    if (this.pending.length > 0) return this.bad(seg, this.walker!.offset, 'an atomic batch is cut by the end of a sealed segment');
+    const sc = this.scanner!;
     if (this.walkedWhole) {
-      if (this.segCount !== f.recordCount) return this.bad(seg, f.dataEnd, `footer says ${f.recordCount} records, the segment holds ${this.segCount}`);
-      if (this.chain !== f.chain) return this.bad(seg, f.dataEnd, 'footer chain checksum does not match the frames');
+      if (this.segCount !== f.recordCount) return this.bad(seg, f.dataEnd, `footer says ${f.recordCount} records, the segment holds ${this.segCount}`, undefined, true);
+      if (sc.chain !== f.chain) return this.bad(seg, f.dataEnd, 'footer chain checksum does not match the frames', undefined, true);
     }
-    if (this.expectedSeq !== null && this.expectedSeq !== f.lastSeq + 1) {
-      return this.bad(seg, f.dataEnd, `footer says last seq ${f.lastSeq}, the frames end at ${this.expectedSeq - 1}`);
+    if (sc.expectedSeq !== null && sc.expectedSeq !== f.lastSeq + 1) {
+      return this.bad(seg, f.dataEnd, `footer says last seq ${f.lastSeq}, the frames end at ${sc.expectedSeq - 1}`, undefined, true);
     }
     return this.nextSegment(seg);
   }
@@ -332,9 +355,28 @@ export class LogCursor {
     // Following: the writer creates the next segment right after sealing this one.
     const names = listSegmentNames(this.reader.ops, this.reader.dir);
     const nextName = names.find((n) => n > seg.name);
-    if (!nextName) return false;
-    this.segs.push(inspectSegment(this.reader.ops, this.reader.dir, nextName));
+    if (!nextName) return this.paused(seg);
+    const meta = this.reader.inspect(nextName);
+    const reason = linkProblem(seg, meta);
+    if (reason) this.fail(meta, 0, reason, this.scanner!.expectedSeq ?? undefined, 'MISSING_SEGMENT');
+    this.segs.push(meta);
     this.openSegment(this.segIdx + 1, null);
+    return true;
+  }
+
+  /**
+   * Nothing more to read now while following. If the writer is gone (its LOCK names a dead
+   * process, or an unsealed tail has no LOCK at all), the follow ends with a `writer-gone` problem
+   * instead of waiting forever; what the dead writer left is then read like any tail.
+   */
+  private paused(seg: SegmentMeta): boolean {
+    const holder = readLockHolder(this.reader.ops, this.reader.dir);
+    const gone = holder.state === 'stale' ? `the writer (pid ${holder.pid}) died without closing the recording` : holder.state === 'none' && !seg.footer ? 'the writer is gone: the recording is not locked and its last segment is not sealed' : null;
+    if (gone === null) return false;
+    this.problems.push({ kind: 'writer-gone', file: seg.name, offsetBytes: this.scanner!.walker.offset, reason: gone });
+    // Read what is there as a plain (non-following) reader would: a torn tail is reported as such.
+    this.opts = { ...this.opts, follow: false };
+    this.scanner!.follow = false;
     return true;
   }
 
@@ -343,92 +385,57 @@ export class LogCursor {
    * we read, and the bytes we just met are the footer, not a frame.
    */
   private sealedSince(seg: SegmentMeta): boolean {
-    const fresh = inspectSegment(this.reader.ops, this.reader.dir, seg.name);
-    if (!fresh.footer || fresh.footer.dataEnd !== this.walker!.offset || this.pending.length > 0) return false;
+    const sc = this.scanner!;
+    if (this.pending.length > 0) return false;
+    let fresh: SegmentMeta;
+    try {
+      fresh = this.reader.inspect(seg.name);
+    } catch {
+      return false;
+    }
+    if (!fresh.footer || fresh.footer.dataEnd !== sc.walker.offset) return false;
     this.segs[this.segIdx] = fresh;
-    this.walker!.setLimit(fresh.footer.dataEnd);
+    sc.walker.setLimit(fresh.footer.dataEnd);
+    sc.tail = false;
+    sc.follow = false;
     return true;
   }
 
-  private endOfUnsealed(seg: SegmentMeta, tornReason: string | null): boolean {
-    const walker = this.walker!;
-    const isLast = this.segIdx === this.segs.length - 1;
-    if (this.opts.follow && isLast) return false;
-    if (!isLast) return this.bad(seg, walker.offset, `segment is not sealed but ${this.segs[this.segIdx + 1]!.name} follows it`);
-    const offset = walker.offset;
-    const dataEnd = walker.dataEnd();
-    if (tornReason === null && this.pending.length === 0) {
-      this.finish();
-      return false;
-    }
-    // Whatever stops the last unsealed segment before its end is a torn tail: a crash mid-write.
-    const pendingStart = this.pending.length > 0 ? this.pendingOffset(offset) : offset;
-    const reason = this.pending.length > 0 && tornReason === null ? 'an atomic batch never completed' : tornReason ?? 'torn tail';
-    return this.torn(seg, pendingStart, dataEnd - pendingStart, reason);
-  }
-
-  private pendingOffset(current: number): number {
-    // Bytes of the records held back from an incomplete batch.
-    let bytes = 0;
-    for (const p of this.pending) bytes += p.payloadEnd - p.payloadStart + 26;
-    return current - bytes;
-  }
-
-  private torn(seg: SegmentMeta, offsetBytes: number, bytes: number, reason: string): boolean {
-    const seq = this.pending.length > 0 ? this.pending[0]!.seq : this.expectedSeq ?? undefined;
-    this.pending.length = 0;
-    if (this.reader.policy === 'absolute') {
-      throw new CorruptionError(seg.name, offsetBytes, `torn tail (${bytes} bytes): ${reason}`, seq, 'TORN_TAIL');
-    }
-    this.problems.push({ kind: 'torn', file: seg.name, offsetBytes, seq, reason, bytes });
-    this.finish();
-    return false;
-  }
-
-  /** A frame that cannot be right: what happens depends on where it is and on the policy. */
-  private bad(seg: SegmentMeta, offsetBytes: number, reason: string): boolean {
-    const policy = this.reader.policy;
-    const isTail = !seg.footer && this.segIdx === this.segs.length - 1;
-    const walker = this.walker!;
-    const minSeq = this.expectedSeq ?? 0;
-    if (isTail && !this.opts.follow && walker.findNextValidFrame(offsetBytes + 1, minSeq) < 0) {
-      const start = this.pending.length > 0 ? this.pendingOffset(offsetBytes) : offsetBytes;
-      return this.torn(seg, start, walker.dataEnd() - start, reason);
-    }
-    if (policy === 'skip') {
-      this.problems.push({ kind: 'skipped', file: seg.name, offsetBytes, seq: this.expectedSeq ?? undefined, reason });
+  /** Corruption: what happens depends on the policy (reader decision table). */
+  private bad(seg: SegmentMeta, offsetBytes: number, reason: string, seq?: number, atFooter = false): boolean {
+    const action = decideReader({ ending: 'corrupt', policy: this.reader.policy });
+    const sc = this.scanner!;
+    if (action === 'skip') {
+      const dropped = this.pending.length;
+      const first = dropped > 0 ? this.pending[0]!.seq : seq;
       this.pending.length = 0;
-      const resume = walker.findNextValidFrame(offsetBytes + 1, minSeq);
-      this.expectedSeq = null;
+      this.problems.push({ kind: 'skipped', file: seg.name, offsetBytes, seq: first, reason, records: dropped });
+      // The footer's totals cannot be compared once frames were skipped.
       this.walkedWhole = false;
-      if (resume >= 0) {
-        walker.seek(resume);
-        return true;
-      }
-      return this.nextSegmentAfterSkip(seg);
+      if (!atFooter && sc.resync(offsetBytes) >= 0) return true;
+      return this.nextSegmentAfterSkip();
     }
-    if (policy === 'point-in-time') {
-      this.problems.push({ kind: 'corrupt', file: seg.name, offsetBytes, seq: this.expectedSeq ?? undefined, reason });
+    if (action === 'end-corrupt') {
+      this.problems.push({ kind: 'corrupt', file: seg.name, offsetBytes, seq, reason });
       this.pending.length = 0;
       this.finish();
       return false;
     }
-    this.fail(seg, offsetBytes, reason);
+    this.fail(seg, offsetBytes, reason, seq);
   }
 
-  private nextSegmentAfterSkip(seg: SegmentMeta): boolean {
+  private nextSegmentAfterSkip(): boolean {
     if (this.segIdx + 1 < this.segs.length) {
       this.openSegment(this.segIdx + 1, null);
-      this.expectedSeq = null;
+      this.scanner!.expectedSeq = null;
       return true;
     }
-    void seg;
     this.finish();
     return false;
   }
 
-  private fail(seg: SegmentMeta, offsetBytes: number, reason: string, code: 'CORRUPT_FRAME' | 'MISSING_SEGMENT' = 'CORRUPT_FRAME'): never {
-    throw new CorruptionError(seg.name, offsetBytes, reason, this.expectedSeq ?? undefined, code);
+  private fail(seg: SegmentMeta, offsetBytes: number, reason: string, seq?: number, code: 'CORRUPT_FRAME' | 'MISSING_SEGMENT' = 'CORRUPT_FRAME'): never {
+    throw new CorruptionError(seg.name, offsetBytes, reason, seq, code, this.reader.dir);
   }
 }
 
@@ -480,10 +487,24 @@ export class LogReader {
     return names.map((n) => {
       const cached = this.sealedCache.get(n);
       if (cached) return cached;
-      const meta = inspectSegment(this.ops, this.dir, n);
+      const meta = this.inspect(n);
       if (meta.footer) this.sealedCache.set(n, meta);
       return meta;
     });
+  }
+
+  /** One segment's header and footer, as on disk now. */
+  inspect(name: string): SegmentMeta {
+    return inspectSegment(this.ops, this.dir, name);
+  }
+
+  /** Opens a segment file for reading; a failure is an IoError naming the file and errno. */
+  openFile(p: string): number {
+    try {
+      return this.ops.openSync(p, 'r');
+    } catch (err) {
+      throw new IoError(p, 'cannot open the segment for reading', err);
+    }
   }
 
   cursor(opts: ReadOptions = {}): LogCursor {

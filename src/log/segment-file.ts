@@ -3,7 +3,7 @@
  * nothing here writes.
  */
 import * as path from 'node:path';
-import { CorruptionError } from '../errors.js';
+import { CorruptionError, IoError, TapedeckError } from '../errors.js';
 import type { FileOps } from './file-ops.js';
 import { readFully } from './file-ops.js';
 import {
@@ -31,8 +31,13 @@ export interface SegmentMeta {
 
 /** Segment file names in log order. */
 export function listSegmentNames(ops: FileOps, dir: string): string[] {
-  return ops
-    .readdirSync(dir)
+  let names: string[];
+  try {
+    names = ops.readdirSync(dir);
+  } catch (err) {
+    throw new IoError(dir, 'cannot list the recording directory', err);
+  }
+  return names
     .filter((n) => n.endsWith(SEGMENT_SUFFIX) && parseSegmentName(n) !== null)
     .sort();
 }
@@ -40,13 +45,18 @@ export function listSegmentNames(ops: FileOps, dir: string): string[] {
 export function inspectSegment(ops: FileOps, dir: string, name: string): SegmentMeta {
   const p = path.join(dir, name);
   const parsed = parseSegmentName(name);
-  if (!parsed) throw new CorruptionError(name, 0, 'not a segment file name', undefined, 'CORRUPT_SEGMENT');
-  const fd = ops.openSync(p, 'r');
+  if (!parsed) throw new CorruptionError(name, 0, 'not a segment file name', undefined, 'CORRUPT_SEGMENT', dir);
+  let fd: number;
+  try {
+    fd = ops.openSync(p, 'r');
+  } catch (err) {
+    throw new IoError(p, 'cannot open the segment', err);
+  }
   try {
     const sizeBytes = ops.fstatSizeSync(fd);
     const head = readFully(ops, fd, HEADER_BYTES, 0);
     const header = decodeHeader(head);
-    if (typeof header === 'string') throw new CorruptionError(name, 0, header, undefined, 'CORRUPT_SEGMENT');
+    if (typeof header === 'string') throw new CorruptionError(name, 0, header, undefined, 'CORRUPT_SEGMENT', dir);
     if (header.segmentNo !== parsed.segmentNo || header.firstSeq !== parsed.firstSeq) {
       throw new CorruptionError(
         name,
@@ -54,10 +64,14 @@ export function inspectSegment(ops: FileOps, dir: string, name: string): Segment
         `header says segment ${header.segmentNo} from seq ${header.firstSeq}, the file name says segment ${parsed.segmentNo} from seq ${parsed.firstSeq}`,
         undefined,
         'CORRUPT_SEGMENT',
+        dir,
       );
     }
     const footer = readFooter(ops, fd, sizeBytes);
     return { name, path: p, segmentNo: parsed.segmentNo, firstSeq: parsed.firstSeq, sizeBytes, header, footer };
+  } catch (err) {
+    if (err instanceof TapedeckError) throw err;
+    throw new IoError(p, 'cannot read the segment', err);
   } finally {
     ops.closeSync(fd);
   }

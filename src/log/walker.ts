@@ -34,8 +34,14 @@ export class SegmentWalker {
     return this.bufStart + this.pos;
   }
 
+  /**
+   * Sets where frame data ends. Bytes already buffered past the new limit are forgotten: when a
+   * writer seals the segment being followed, the footer bytes a follower already read must never
+   * be parsed as frames.
+   */
   setLimit(limit: number | null): void {
     this.limit = limit;
+    if (limit !== null && this.bufStart + this.bufLen > limit) this.bufLen = Math.max(this.pos, limit - this.bufStart);
   }
 
   dataEnd(): number {

@@ -9,10 +9,11 @@
  */
 import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
-import { chainUpdate, crc32 } from '../log/crc.js';
+import { crc32 } from '../log/crc.js';
+import { linkProblemAt } from '../log/chain.js';
+import { FRAME, UnitScanner } from '../log/scanner.js';
 import { readFully, realFileOps, type FileOps } from '../log/file-ops.js';
 import {
-  FLAG_BATCH_CONT,
   FORMAT_VERSION,
   HEADER_BYTES,
   INDEX_ENTRY_BYTES,
@@ -316,25 +317,12 @@ class Verifier {
     }
   }
 
-  /** The header's links to the previous segment: number, first seq, chain checksum, last ts. */
+  /** The header's links to the previous segment (chain.ts, the one rule): number, first seq, chain checksum, last ts. */
   private checkLink(name: string, segmentNo: number, firstSeq: number, header: SegmentHeader | null): void {
     const p = this.prev;
     if (!p) return; // the first segment (or one after an unreadable file): compaction may have removed its predecessors
-    if (segmentNo !== p.segmentNo + 1) {
-      const reason =
-        segmentNo <= p.segmentNo
-          ? `segment number ${segmentNo} does not follow ${p.segmentNo} (${p.name}): duplicated or out of order`
-          : `segment ${p.segmentNo + 1} is missing (found ${segmentNo} after ${p.segmentNo})`;
-      this.problem('missing-segment', name, 0, reason, firstSeq);
-    } else if (!p.trusted) {
-      // Already reported in the previous segment; comparing against guesses would only add noise.
-    } else if (firstSeq !== p.nextSeq) {
-      this.problem('missing-segment', name, 24, `starts at seq ${firstSeq} but ${p.name} ends at seq ${p.nextSeq - 1}`, firstSeq);
-    } else if (header && header.prevChain !== p.chain) {
-      this.problem('missing-segment', name, 40, `chain checksum does not follow ${p.name}: a segment was replaced`, firstSeq);
-    } else if (header && header.prevLastTs !== p.lastTs) {
-      this.problem('segment', name, 32, `previous-ts field ${header.prevLastTs} does not match the last ts ${p.lastTs} of ${p.name}`, firstSeq);
-    }
+    const link = linkProblemAt(p, segmentNo, firstSeq, header);
+    if (link) this.problem(link.code === 'MISSING_SEGMENT' ? 'missing-segment' : 'segment', name, link.offsetBytes, link.reason, firstSeq);
   }
 
   /**
@@ -403,74 +391,65 @@ class Verifier {
 
   // -- frames ------------------------------------------------------------------------------------
 
+  /** Frames through the one scanner; verify differs from readers only in reading on after damage. */
   private walk(ctx: SegmentCtx, walker: SegmentWalker): void {
+    const sc = new UnitScanner(walker, {
+      startOffset: HEADER_BYTES,
+      expectedSeq: ctx.firstSeq,
+      lastTs: ctx.lastTs,
+      chain: ctx.chain,
+      tail: ctx.isTail,
+      follow: false,
+    });
     for (;;) {
-      const at = walker.offset;
-      const out = walker.next();
-      if (out.kind === 'frame') {
-        this.matchIndex(ctx, at, out.seq, out.tsNs);
-        let reason: string | null = null;
-        if (ctx.expectedSeq !== null && out.seq !== ctx.expectedSeq) reason = `seq ${out.seq} where ${ctx.expectedSeq} was expected`;
-        else if (ctx.lastTs !== null && out.tsNs < ctx.lastTs) reason = `timestamp ${out.tsNs} goes back from ${ctx.lastTs}`;
-        if (reason !== null) {
-          // Like the writer's recovery: a bad last frame with nothing valid after it is a torn tail.
-          if (ctx.isTail && this.tornAt(ctx, walker, walker.offset, reason)) return;
-          ctx.damaged = true;
-          this.problem('order', ctx.name, at, reason, out.seq);
+      const r = sc.next();
+      if (r !== FRAME) {
+        if (r.kind === 'end' || r.kind === 'pause') break;
+        if (r.kind === 'torn') {
+          ctx.pending.length = 0;
+          this.tornTail = { file: ctx.name, offsetBytes: r.offsetBytes, bytes: r.bytes, seq: r.seq, reason: r.reason };
+          break;
+        }
+        if (ctx.endAtGarbage && r.what === 'frame') break;
+        ctx.damaged = true;
+        if (r.what === 'order') {
+          this.matchIndex(ctx, sc.frameOffset, sc.view.seq, sc.view.tsNs);
+          this.problem('order', ctx.name, r.offsetBytes, r.reason, r.seq);
           // Resynchronise on this frame and read on.
+          sc.acceptOutOfOrder();
+          this.frame(ctx, sc, walker);
+          continue;
         }
-        ctx.expectedSeq = out.seq + 1;
-        ctx.lastTs = out.tsNs;
-        ctx.chain = chainUpdate(ctx.chain, out.crc);
-        ctx.frames++;
-        ctx.firstTs ??= out.tsNs;
-        ctx.segLastTs = out.tsNs;
-        ctx.pending.push({ offset: at, seq: out.seq, tsNs: out.tsNs, type: out.type, payload: walker.buf.subarray(out.payloadStart, out.payloadEnd) });
-        if ((out.flags & FLAG_BATCH_CONT) === 0) {
-          this.commit(ctx);
-          ctx.goodEnd = walker.offset;
-          ctx.goodSeq = ctx.expectedSeq;
+        const start = ctx.pending[0];
+        ctx.pending.length = 0;
+        if (r.what === 'batch') {
+          this.problem('frame', ctx.name, start ? start.offset : r.offsetBytes, 'an atomic batch is cut by the end of the segment', start?.seq);
+          break;
         }
-        if (ctx.frames % PROGRESS_EVERY_FRAMES === 0) this.progress(walker.offset, ctx.name);
+        const sealedNote = /extends past the end/.test(r.reason) && ctx.indexStart < ctx.size ? ' (a frame runs into the footer)' : '';
+        this.problem('frame', ctx.name, r.offsetBytes, r.reason + sealedNote, r.seq);
+        if (sc.resync(r.offsetBytes) < 0) break;
         continue;
       }
-      if (out.kind === 'end') {
-        if (ctx.pending.length > 0) {
-          const reason = 'an atomic batch never completed';
-          if (ctx.isTail && this.tornAt(ctx, walker, walker.offset, reason)) return;
-          const start = ctx.pending[0]!;
-          ctx.pending.length = 0;
-          ctx.damaged = true;
-          this.problem('frame', ctx.name, start.offset, 'an atomic batch is cut by the end of the segment', start.seq);
-        }
-        return;
-      }
-      if (ctx.endAtGarbage) return;
-      const reason = out.kind === 'zeros' ? 'zero bytes where a frame should be' : out.reason;
-      if (ctx.isTail && this.tornAt(ctx, walker, at, reason)) return;
-      ctx.damaged = true;
-      ctx.pending.length = 0;
-      const sealedNote = out.kind === 'incomplete' && ctx.indexStart < ctx.size ? ' (a frame runs into the footer)' : '';
-      this.problem('frame', ctx.name, at, reason + sealedNote, ctx.expectedSeq ?? undefined);
-      const resume = walker.findNextValidFrame(at + 1, ctx.expectedSeq ?? 0);
-      if (resume < 0) return;
-      walker.seek(resume);
-      ctx.expectedSeq = null;
+      this.matchIndex(ctx, sc.frameOffset, sc.view.seq, sc.view.tsNs);
+      this.frame(ctx, sc, walker);
     }
+    ctx.expectedSeq = sc.expectedSeq;
+    ctx.lastTs = sc.lastTs;
+    ctx.chain = sc.chain;
   }
 
-  /**
-   * In the last, unsealed segment a bad spot with no valid frame after it is a torn tail: report
-   * what the next writer will cut (from the end of the last complete unit) and stop. False when
-   * valid frames follow: then it is corruption in the middle of the data.
-   */
-  private tornAt(ctx: SegmentCtx, walker: SegmentWalker, searchFrom: number, reason: string): boolean {
-    if (walker.findNextValidFrame(searchFrom + 1, ctx.goodSeq) >= 0) return false;
-    const size = walker.dataEnd();
-    ctx.pending.length = 0;
-    ctx.expectedSeq = ctx.goodSeq;
-    this.tornTail = { file: ctx.name, offsetBytes: ctx.goodEnd, bytes: size - ctx.goodEnd, seq: ctx.goodSeq, reason };
-    return true;
+  private frame(ctx: SegmentCtx, sc: UnitScanner, walker: SegmentWalker): void {
+    const out = sc.view;
+    ctx.frames++;
+    ctx.firstTs ??= out.tsNs;
+    ctx.segLastTs = out.tsNs;
+    ctx.chain = sc.chain;
+    ctx.expectedSeq = sc.expectedSeq;
+    ctx.pending.push({ offset: sc.frameOffset, seq: out.seq, tsNs: out.tsNs, type: out.type, payload: walker.buf.subarray(out.payloadStart, out.payloadEnd) });
+    // After damage (already reported) verify reads on and counts what it finds, whole or not.
+    if (sc.unitDone) this.commit(ctx);
+    if (ctx.frames % PROGRESS_EVERY_FRAMES === 0) this.progress(walker.offset, ctx.name);
   }
 
   /** Index entries at or before this frame: each must name exactly the frame at its offset. */
