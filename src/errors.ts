@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'CORRUPT_SEGMENT'
   | 'TORN_TAIL'
   | 'MISSING_SEGMENT'
+  /** A segment from another recording (its id or the manifest's checksums say so). */
+  | 'FOREIGN_SEGMENT'
   | 'LOCKED'
   | 'IO'
   | 'LOG_FAILED'
@@ -27,6 +29,19 @@ export type ErrorCode =
   | 'DIGEST_MISMATCH'
   | 'WORKER_DIED';
 
+/**
+ * An error's context as plain fields. It also renders as text through `split`, because test
+ * runners (uvu) print `err.details` as a string diff: a plain object there crashed the runner and
+ * ended the whole test run silently with exit 0, hiding every failure after it.
+ */
+function withText(details: Record<string, unknown>): Record<string, unknown> {
+  Object.defineProperty(details, 'split', {
+    enumerable: false,
+    value: (sep: string) => JSON.stringify(details, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)).split(sep),
+  });
+  return details;
+}
+
 export class TapedeckError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
@@ -34,7 +49,7 @@ export class TapedeckError extends Error {
     super(message, options);
     this.name = 'TapedeckError';
     this.code = code;
-    this.details = details;
+    this.details = withText(details);
   }
 }
 
@@ -76,7 +91,8 @@ export class IoError extends TapedeckError {
   readonly path: string;
   readonly errno: string | undefined;
   constructor(path: string, message: string, cause?: unknown, code: ErrorCode = 'IO') {
-    const errno = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+    // Wrapping an IoError keeps the errno underneath (ENOSPC, not IO).
+    const errno = cause instanceof IoError ? cause.errno : cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
     const causeText = cause instanceof Error ? `: ${errno ?? cause.message}` : '';
     super(code, `${path}: ${message}${causeText}`, { path, errno }, { cause });
     this.name = 'IoError';

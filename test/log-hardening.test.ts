@@ -28,7 +28,11 @@ import {
   WRITER_TABLE,
 } from '../src/log/recovery-table.js';
 import { prepareOutputDir } from '../src/backtest/runner.js';
+import { verifyRecording } from '../src/verify/integrity.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
+import { makeRecording, tick } from './replay-fixtures.js';
+import { EventMerge } from '../src/replay/merge.js';
+import { openRecording } from '../src/events/recording.js';
 import { rejects } from './helpers/assert.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -359,6 +363,151 @@ test('repair - cuts a torn tail into a side file like the writer would, and refu
   assert.is(repair(dir).action, 'create-next');
   assert.throws(() => repair(dir, 'nope' as RecoveryPolicy), (e: unknown) => (e as TapedeckError).code === 'BAD_ARGUMENT');
   rm(dir);
+});
+
+// -- defect 9: the last valid event before corruption is published ------------------------------------
+
+/** File offsets of the frames of a segment (walking the length fields). */
+function frameOffsets(file: string): number[] {
+  const b = fs.readFileSync(file);
+  const out: number[] = [];
+  for (let o = HEADER; o + 4 <= b.length; ) {
+    const len = b.readUInt32LE(o);
+    if (len < 18 || o + 8 + len > b.length) break;
+    out.push(o);
+    o += 8 + len;
+  }
+  return out;
+}
+
+test('defect 9 - replay hands over the last valid event before a corruption, then fails', async () => {
+  const dir = await makeRecording(Array.from({ length: 20 }, (_, i) => tick(i)));
+  const seg = path.join(dir, segmentFiles(dir)[0]!);
+  flipByte(seg, frameOffsets(seg)[10]! + 30);
+  const merge = new EventMerge([openRecording(dir)]);
+  merge.open({});
+  const seqs: number[] = [];
+  let error: unknown = null;
+  try {
+    for (let src = merge.peek(); src !== null; src = merge.peek()) seqs.push(merge.take(src).seq!);
+  } catch (err) {
+    error = err;
+  }
+  assert.equal(seqs, [...Array(10).keys()]);
+  assert.ok(error instanceof CorruptionError, String(error));
+  assert.match((error as Error).message, segmentFiles(dir)[0]!);
+  rm(dir);
+});
+
+// -- defect 10: the manifest and the recording id ---------------------------------------------------------
+
+/** A cleanly closed recording of `segs` segments, `per` records each. */
+async function closedRecording(segs = 4, per = 5, recordingId?: string): Promise<string> {
+  const dir = tmpDir();
+  const log = await Log.open(dir, { segmentBytes: 64 + per * FRAME + 3 * 24 + 72, recordingId });
+  for (let i = 0; i < segs * per; i++) log.write(1, T0 + BigInt(i), payload(i));
+  await log.close();
+  assert.is(segmentFiles(dir).length, segs);
+  return dir;
+}
+
+/** Every detector agrees: verify fails naming the file, the reader throws, the writer refuses. */
+async function allDetect(dir: string, file: string, code: string, readerCodes = [code]): Promise<void> {
+  const v = verifyRecording(dir, { all: true });
+  assert.ok(!v.ok, 'verify fails');
+  assert.ok(v.problems.some((p) => p.file === file), `verify names ${file}: ${JSON.stringify(v.problems)}`);
+  const r = readAll(dir);
+  assert.ok(r.error instanceof CorruptionError, `the reader throws (${String(r.error)})`);
+  assert.ok(readerCodes.includes((r.error as CorruptionError).code), (r.error as Error).message);
+  await rejects(() => Log.open(dir), (e) => (e as CorruptionError).code === code && (e as Error).message.includes(file));
+  assert.ok(!fs.existsSync(path.join(dir, 'LOCK')));
+}
+
+test('defect 10 - a deleted first segment is loss, not compaction; compaction is told apart', async () => {
+  const dir = await closedRecording();
+  const names = segmentFiles(dir);
+  fs.rmSync(path.join(dir, names[0]!));
+  await allDetect(dir, names[1]!, 'MISSING_SEGMENT');
+  rm(dir);
+  // The same shape made by compaction is fine.
+  const ok = await closedRecording();
+  const log = await Log.open(ok);
+  assert.is(log.compact({ beforeTs: T0 + 6n }).removed.length, 1);
+  await log.close();
+  assert.ok(verifyRecording(ok).ok);
+  assert.is(readAll(ok).error, null);
+  rm(ok);
+});
+
+test('defect 10 - a deleted last or middle segment is detected', async () => {
+  for (const which of [3, 1]) {
+    const dir = await closedRecording();
+    const names = segmentFiles(dir);
+    fs.rmSync(path.join(dir, names[which]!));
+    const v = verifyRecording(dir, { all: true });
+    assert.ok(!v.ok, `segment ${which}`);
+    assert.ok(v.problems.some((p) => p.kind === 'missing-segment'), JSON.stringify(v.problems));
+    assert.ok(readAll(dir).error instanceof CorruptionError);
+    await rejects(() => Log.open(dir), (e) => (e as TapedeckError).code === 'MISSING_SEGMENT');
+    rm(dir);
+  }
+});
+
+test('defect 10 - the cleanly closed last segment truncated at a frame boundary is detected', async () => {
+  const dir = await closedRecording();
+  const last = segmentFiles(dir)[3]!;
+  fs.truncateSync(path.join(dir, last), frameAt(3)); // footer and 2 of 5 frames gone, at a boundary
+  await allDetect(dir, last, 'CORRUPT_SEGMENT');
+  rm(dir);
+});
+
+test('defect 10 - a segment from another recording: the id in the header, or the manifest checksums without one', async () => {
+  for (const [idA, idB] of [['a'.repeat(32), 'b'.repeat(32)], [undefined, undefined]] as const) {
+    const a = await closedRecording(4, 5, idA);
+    const b = tmpDir();
+    const lb = await Log.open(b, { segmentBytes: 64 + 5 * FRAME + 3 * 24 + 72, recordingId: idB });
+    for (let i = 0; i < 20; i++) lb.write(1, T0 + BigInt(i), Buffer.from(`other ${i}`.padEnd(PAYLOAD, '-')));
+    await lb.close();
+    const name = segmentFiles(a)[3]!;
+    fs.copyFileSync(path.join(b, name), path.join(a, name));
+    // The reader meets the broken chain checksum first; the writer asks the manifest first.
+    await allDetect(a, name, 'FOREIGN_SEGMENT', ['FOREIGN_SEGMENT', 'MISSING_SEGMENT']);
+    rm(a);
+    rm(b);
+  }
+  const d = tmpDir();
+  await rejects(() => Log.open(d, { recordingId: 'xyz' }), (e) => (e as TapedeckError).code === 'BAD_ARGUMENT');
+  rm(d);
+});
+
+test('defect 10 - an old recording without a manifest still opens and gets one; a new one fsyncs its parent', async () => {
+  const dir = await closedRecording();
+  fs.rmSync(path.join(dir, 'MANIFEST'));
+  assert.ok(verifyRecording(dir).ok);
+  assert.is(readAll(dir).seqs.length, 20);
+  const log = await Log.open(dir, { recordingId: 'c'.repeat(32) });
+  log.write(1, T0 + 100n, payload(100));
+  await log.close();
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'MANIFEST'), 'utf8')) as { recordingId: string; sealed: unknown[]; cleanClose: boolean; idSinceSegmentNo: number };
+  assert.is(m.recordingId, 'c'.repeat(32));
+  assert.is(m.idSinceSegmentNo, 4);
+  assert.is(m.sealed.length, 5);
+  assert.ok(m.cleanClose);
+  assert.ok(verifyRecording(dir).ok);
+  rm(dir);
+  const parent = tmpDir();
+  const synced: string[] = [];
+  const ops: FileOps = {
+    ...realFileOps,
+    openSync: (p, flags, mode) => {
+      if (typeof flags === 'number') synced.push(p);
+      return realFileOps.openSync(p, flags, mode);
+    },
+  };
+  const fresh = await Log.open(path.join(parent, 'new'), { fileOps: ops });
+  await fresh.close();
+  assert.ok(synced.includes(parent), `parent fsynced: ${synced.join(', ')}`);
+  rm(parent);
 });
 
 test.run();

@@ -264,6 +264,12 @@ test("torn tail: verify's report is exactly what the next writer cuts", async ()
   const last = seg(dir, -1);
   const ft = footerOf(last);
   fs.truncateSync(last, ft.dataEnd); // a crash before sealing: no footer
+  // ...and the manifest as that crash leaves it: no clean-close mark, the last segment not listed.
+  const mf = path.join(dir, 'MANIFEST');
+  const m = JSON.parse(fs.readFileSync(mf, 'utf8')) as { cleanClose: boolean; sealed: unknown[] };
+  m.cleanClose = false;
+  m.sealed.pop();
+  fs.writeFileSync(mf, JSON.stringify(m));
   const frames = framesOf(last);
   const lastFrame = frames[frames.length - 1]!;
   // Cut the last frame in half and add zeros after: a torn write.

@@ -35,7 +35,7 @@ import { openEventLog, openRecording, writeEvent, type Recording } from '../even
 import type { FlatMap, SystemEvent, TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
 import { realFileOps, withWriterLock, type Log } from '../log/index.js';
-import { LOCK_NAME, METRICS_NAME, SEGMENT_SUFFIX, TMP_SUFFIX } from '../log/names.js';
+import { LOCK_NAME, MANIFEST_NAME, METRICS_NAME, SEGMENT_SUFFIX, TMP_SUFFIX } from '../log/names.js';
 import { EventMerge } from '../replay/merge.js';
 import { Replayer } from '../replay/replayer.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
@@ -124,7 +124,7 @@ export function tapedeckVersion(): string {
 }
 
 function isLogFile(name: string): boolean {
-  return name.endsWith(SEGMENT_SUFFIX) || name.includes(`${SEGMENT_SUFFIX}.torn-`) || name.endsWith(TMP_SUFFIX) || name === LOCK_NAME || name === METRICS_NAME;
+  return name.endsWith(SEGMENT_SUFFIX) || name.includes(`${SEGMENT_SUFFIX}.torn-`) || name.endsWith(TMP_SUFFIX) || name === LOCK_NAME || name === METRICS_NAME || name === MANIFEST_NAME;
 }
 
 /**

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { IoError } from '../errors.js';
 import { realFileOps, syncDir, type FileOps } from './file-ops.js';
 import { withWriterLock } from './lock.js';
+import { readManifest, writeManifest, type Manifest } from './manifest.js';
+import { parseSegmentName } from './names.js';
 import { inspectSegment, listSegmentNames } from './segment-file.js';
 
 export interface CompactResult {
@@ -20,8 +22,8 @@ export interface CompactOptions {
   beforeTs: bigint;
   dryRun?: boolean;
   fileOps?: FileOps;
-  /** Called after the segments to remove are chosen and before any is unlinked (the manifest hook). */
-  beforeUnlink?: (removed: CompactResult['removed']) => void;
+  /** The writer's in-memory manifest (else it is read from the directory, when there is one). */
+  manifest?: Manifest;
 }
 
 /** Compacts a recording no writer holds: takes the lock (LOCKED while a writer is live). */
@@ -45,7 +47,16 @@ export function compactHeld(dir: string, opts: CompactOptions): CompactResult {
     removed.push({ name: m.name, bytes: m.sizeBytes, lastTs, records: m.footer.recordCount });
   }
   if (!opts.dryRun && removed.length > 0) {
-    opts.beforeUnlink?.(removed);
+    // The manifest moves its horizon first: a crash before the unlinks leaves segments below the
+    // horizon, which the next writer removes; never a manifest that calls a compaction a loss.
+    const m = opts.manifest ?? readManifest(ops, dir);
+    if (m) {
+      const gone = new Set(removed.map((r) => r.name));
+      const lastNo = parseSegmentName(removed[removed.length - 1]!.name)!.segmentNo;
+      m.horizonSegmentNo = Math.max(m.horizonSegmentNo, lastNo + 1);
+      m.sealed = m.sealed.filter((e) => !gone.has(e.name) && e.no >= m.horizonSegmentNo);
+      writeManifest(ops, dir, m);
+    }
     for (const r of removed) {
       try {
         ops.unlinkSync(path.join(dir, r.name));

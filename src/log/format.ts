@@ -6,7 +6,7 @@
  *
  * Header:  0 magic "TDSG" | 4 formatVersion u16 | 6 headerBytes u16 (64) | 8 userVersion u32
  *         12 reserved u32 | 16 segmentNo u64 | 24 firstSeq u64 | 32 prevLastTs i64 | 40 prevChain u32
- *         44 reserved (16 zero bytes) | 60 headerCrc u32 (CRC-32 of bytes 0..59)
+ *         44 recordingId (16 bytes; zeros: none) | 60 headerCrc u32 (CRC-32 of bytes 0..59)
  * Frame:   0 length u32 (bytes from type through payload = 18 + n) | 4 type u8 | 5 flags u8
  *          6 seq u64 | 14 ts i64 | 22 payload (n bytes) | 22+n crc u32 (CRC-32 of bytes 4..22+n)
  * Index entry: 0 seq u64 | 8 ts i64 | 16 offsetBytes u64 (frame start within the file)
@@ -67,6 +67,8 @@ export interface SegmentHeader {
   prevLastTs: bigint;
   /** The running chain checksum at the end of the previous segment (0 for the first). */
   prevChain: number;
+  /** The recording id (32 hex digits, bytes 44..59); all zeros when the writer was given none. */
+  recordingId?: string;
 }
 
 export interface IndexEntry {
@@ -97,6 +99,7 @@ export function encodeHeader(h: SegmentHeader): Buffer {
   b.writeBigUInt64LE(BigInt(h.firstSeq), 24);
   b.writeBigInt64LE(h.prevLastTs, 32);
   b.writeUInt32LE(h.prevChain >>> 0, 40);
+  if (h.recordingId !== undefined) Buffer.from(h.recordingId, 'hex').copy(b, 44, 0, 16);
   b.writeUInt32LE(crc32(b.subarray(0, 60)), 60);
   return b;
 }
@@ -115,6 +118,7 @@ export function decodeHeader(b: Buffer): SegmentHeader | string {
     firstSeq: Number(b.readBigUInt64LE(24)),
     prevLastTs: b.readBigInt64LE(32),
     prevChain: b.readUInt32LE(40),
+    recordingId: b.toString('hex', 44, 60),
   };
 }
 

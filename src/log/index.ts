@@ -18,3 +18,6 @@ export { realFileOps } from './file-ops.js';
 export type { FileOps } from './file-ops.js';
 export * as format from './format.js';
 export { segmentName, parseSegmentName, METRICS_NAME } from './names.js';
+export { PowerLossOps } from './power-loss-ops.js';
+export { readManifest } from './manifest.js';
+export type { Manifest, ManifestSegment } from './manifest.js';

@@ -29,6 +29,8 @@ export interface DirLock {
   /** The recording directory after realpath. */
   readonly realDir: string;
   release(): void;
+  /** Forgets the lock in this process without touching the disk, as a crash would (simulation seam). */
+  forget(): void;
 }
 
 /** Who a process is: its pid and start time. A seam, so tests can simulate pid reuse. */
@@ -160,6 +162,11 @@ export function acquireLock(ops: FileOps, dir: string, probe: ProcessProbe = rea
           heldInThisProcess.delete(realDir);
           noncesHeld.delete(nonce);
           unlinkIfOurs(ops, lockPath, record);
+        },
+        forget() {
+          released = true;
+          heldInThisProcess.delete(realDir);
+          noncesHeld.delete(nonce);
         },
       };
     }

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IoError, TapedeckError } from '../errors.js';
+import { emptyManifest, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { summarize, type HistogramSummary } from '../util/metrics.js';
 import { compactHeld, type CompactResult } from './compaction.js';
 import { chainUpdate } from './crc.js';
@@ -62,6 +63,12 @@ export interface LogOptions {
   onStep?: (step: RotationStep) => void;
   /** Who this process is, for the lock (a seam: tests simulate pid reuse and other processes). */
   processProbe?: ProcessProbe;
+  /**
+   * The recording's id (32 hex digits), stamped in every segment header and the MANIFEST, so a
+   * segment from another recording is caught. Unset: no id (zeros); the manifest's per-segment
+   * checksums still catch foreign sealed segments, and deterministic runs stay byte-identical.
+   */
+  recordingId?: string;
 }
 
 export type RotationStep = 'sealed' | 'tmp-created' | 'renamed' | 'dir-synced';
@@ -170,6 +177,7 @@ export class Log {
   private readonly lock: DirLock;
   private readonly sealed: SegmentStats[] = [];
   private firstSeqOfLog = 0;
+  private manifest!: Manifest;
   private firstTsOfLog: bigint | null = null;
 
   private seg!: ActiveSegment;
@@ -215,15 +223,21 @@ export class Log {
     }
     normalizeDurability(opts.durability ?? 'batched');
     if (typeof dir !== 'string' || dir === '') throw new TapedeckError('BAD_ARGUMENT', `the recording directory must be a non-empty path (got ${typeof dir})`);
+    if (opts.recordingId !== undefined && !/^[0-9a-f]{32}$/.test(opts.recordingId)) {
+      throw new TapedeckError('BAD_ARGUMENT', `recording id must be 32 lowercase hex digits (got ${JSON.stringify(opts.recordingId)})`);
+    }
+    const created = !ops.existsSync(dir);
     try {
       ops.mkdirSync(dir);
+      // A new recording's directory entry must survive a power loss too.
+      if (created) syncDir(ops, path.dirname(path.resolve(dir)));
     } catch (err) {
       throw new IoError(dir, 'cannot create the recording directory', err);
     }
     const lock = acquireLock(ops, dir, opts.processProbe ?? realProcessProbe);
     const log = new Log(dir, opts, lock);
     try {
-      log.recover(opts.policy ?? 'tolerate-tail');
+      log.recover(opts.policy ?? 'tolerate-tail', opts.recordingId);
     } catch (err) {
       lock.release();
       // Every failure of open names its path and errno: never a bare errno or a TypeError.
@@ -543,8 +557,20 @@ export class Log {
     this.retire(old.fd);
     this.sealed.push(segStats(old, true));
     this.metrics.counters.rotations!++;
+    this.recordSealed(old);
     this.seg = this.createSegment(old.no + 1, this.nextSeqValue, old.count > 0 ? old.lastTs : old.prevLastTs, old.chain);
     if (this.nextSeqValue - 1 > this.durableSeqValue) this.durableSeqValue = this.nextSeqValue - 1;
+  }
+
+  /** Lists a freshly sealed segment in the manifest (before its successor exists). */
+  private recordSealed(seg: ActiveSegment): void {
+    const st = segStats(seg, true);
+    this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+    try {
+      writeManifest(this.ops, this.dir, this.manifest);
+    } catch (err) {
+      throw this.failWith(err, 'updating the manifest failed');
+    }
   }
 
   private seal(seg: ActiveSegment): void {
@@ -572,7 +598,7 @@ export class Log {
     const name = segmentName(no, firstSeq);
     const finalPath = path.join(this.dir, name);
     const tmpPath = finalPath + TMP_SUFFIX;
-    const header = encodeHeader({ formatVersion: 1, userVersion: this.userVersion, segmentNo: no, firstSeq, prevLastTs, prevChain });
+    const header = encodeHeader({ formatVersion: 1, userVersion: this.userVersion, segmentNo: no, firstSeq, prevLastTs, prevChain, recordingId: this.manifest.recordingId });
     let fd: number;
     try {
       fd = this.ops.openSync(tmpPath, 'w+');
@@ -630,9 +656,34 @@ export class Log {
   // -- recovery ----------------------------------------------------------------------------------
 
   /** Recovery (recovery.ts) finds the state; the writer decides what to append to next. */
-  private recover(policy: RecoveryPolicy): void {
+  private recover(policy: RecoveryPolicy, recordingId: string | undefined): void {
     const ops = this.ops;
-    const metas = inspectForWriter(ops, this.dir);
+    const found = readManifest(ops, this.dir);
+    const metas = inspectForWriter(ops, this.dir, found);
+    const nextNo = metas.length > 0 ? metas[metas.length - 1]!.segmentNo + (metas[metas.length - 1]!.footer ? 1 : 0) : 0;
+    this.manifest = found ?? { ...emptyManifest(NO_RECORDING_ID), horizonSegmentNo: metas[0]?.segmentNo ?? 0 };
+    if (recordingId !== undefined && recordingId !== this.manifest.recordingId) {
+      if (this.manifest.recordingId !== NO_RECORDING_ID) {
+        throw new TapedeckError('BAD_ARGUMENT', `${this.dir}: the recording's id is ${this.manifest.recordingId}, not ${recordingId}; an id never changes`, { path: this.dir });
+      }
+      // An older recording gets its id now; its existing segments keep none.
+      this.manifest.recordingId = recordingId;
+      this.manifest.idSinceSegmentNo = metas.length === 0 ? 0 : nextNo + (metas[metas.length - 1]!.footer ? 0 : 1);
+    }
+    // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
+    const listed = new Set(this.manifest.sealed.map((e) => e.no));
+    let changed = found === null || this.manifest.cleanClose || recordingId !== undefined;
+    for (const m of metas) {
+      const e = manifestEntry(m);
+      if (e && !listed.has(e.no)) {
+        this.manifest.sealed.push(e);
+        changed = true;
+      }
+    }
+    this.manifest.sealed.sort((a, b) => a.no - b.no);
+    this.manifest.cleanClose = false;
+    // Unchanged after a crash: not rewritten (a full disk must not stop the reopen that frees it).
+    if (changed) writeManifest(ops, this.dir, this.manifest);
     for (let i = 0; i < metas.length - 1; i++) this.sealed.push(metaStats(metas[i]!));
     const first = metas[0];
     const last = metas[metas.length - 1];
@@ -726,6 +777,17 @@ export class Log {
       } else {
         this.seal(seg);
         this.closeQuietly(seg.fd);
+        const st = segStats(seg, true);
+        this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+      }
+      this.manifest.cleanClose = true;
+      try {
+        writeManifest(this.ops, this.dir, this.manifest);
+      } catch {
+        // Everything is sealed and durable; the manifest keeps saying "not closed cleanly", which is
+        // what a crash here would leave, and the next open brings it up to date. A full disk must not
+        // fail a close whose data is safe.
+        this.metrics.inc('writeFailures');
       }
     } finally {
       // Only a log asked to publish metrics leaves metrics.json: deterministic recordings must hold
@@ -740,6 +802,26 @@ export class Log {
     openLogs.delete(this);
     if (this.metricsTimer) clearInterval(this.metricsTimer);
     this.lock.release();
+  }
+
+  /**
+   * Simulation seam: drops this writer as a power loss or SIGKILL would — no write, no sync, no
+   * unlock; its lock is only forgotten by this process (the LOCK file stays, naming a dead holder).
+   */
+  abandon(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    this.immediate = null;
+    this.timer = null;
+    this.closed = true;
+    this.failure ??= new TapedeckError('LOG_CLOSED', `${this.dir}: the writer was abandoned (simulated crash)`, { path: this.dir });
+    if (this.commit) {
+      this.commit.reject(this.failure);
+      this.commit = null;
+    }
+    openLogs.delete(this);
+    this.lock.forget();
   }
 
   /** Called from the process exit hook: write out and fdatasync synchronously, do not seal. */
@@ -758,7 +840,7 @@ export class Log {
   /** Removes whole sealed segments that end before `beforeTs`; never the active one. */
   compact(opts: { beforeTs: bigint; dryRun?: boolean }): CompactResult {
     this.checkWritable();
-    const result = compactHeld(this.dir, { ...opts, fileOps: this.ops });
+    const result = compactHeld(this.dir, { ...opts, fileOps: this.ops, manifest: this.manifest });
     const removed = new Set(result.removed.map((r) => r.name));
     for (let i = this.sealed.length - 1; i >= 0; i--) if (removed.has(this.sealed[i]!.name)) this.sealed.splice(i, 1);
     if (this.sealed.length > 0) this.firstSeqOfLog = this.sealed[0]!.firstSeq;

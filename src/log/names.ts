@@ -21,6 +21,7 @@ export function tornSideName(segment: string, offsetBytes: number): string {
 }
 
 export const LOCK_NAME = 'LOCK';
+export const MANIFEST_NAME = 'MANIFEST';
 export const TMP_SUFFIX = '.tmp';
 export const METRICS_NAME = 'metrics.json';
 

@@ -11,6 +11,7 @@ import { linkProblem } from './chain.js';
 import { realFileOps, type FileOps } from './file-ops.js';
 import { HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
 import { readLockHolder } from './lock.js';
+import { belowHorizon, manifestProblems, readManifest, type ManifestProblem } from './manifest.js';
 import { decideReader, RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
 import { FRAME, UnitScanner } from './scanner.js';
 import { inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
@@ -102,7 +103,15 @@ export class LogCursor {
   ) {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
-    this.segs = reader.segments();
+    const checked = reader.checkedSegments();
+    this.segs = checked.segments;
+    const present = new Set(this.segs.map((s) => s.name));
+    // Loss the manifest proves: a missing segment stops the read up front; a truncated or foreign
+    // one is raised when the cursor reaches it, so every unit before it is delivered first.
+    for (const p of checked.problems) {
+      if (present.has(p.file)) this.manifestProblems.set(p.file, p);
+      else this.manifestProblem(p);
+    }
     this.checkChainOfNames(this.segs);
     // Hold every segment open from the start, so a compaction that unlinks files mid-read does
     // not take away what this cursor was going to read.
@@ -192,6 +201,11 @@ export class LogCursor {
 
   private openSegment(idx: number, entry: IndexEntry | null): void {
     const seg = this.segs[idx]!;
+    const mp = this.manifestProblems.get(seg.name);
+    if (mp) {
+      this.manifestProblems.delete(seg.name);
+      this.manifestProblem(mp);
+    }
     const prev = this.scanner;
     this.segIdx = idx;
     let fd = this.fds.get(seg.name);
@@ -227,6 +241,17 @@ export class LogCursor {
       tail: !seg.footer && isLast,
       follow: !seg.footer && isLast && !!this.opts.follow,
     });
+  }
+
+  private readonly manifestProblems = new Map<string, ManifestProblem>();
+
+  private manifestProblem(p: ManifestProblem): void {
+    if (this.reader.policy === 'skip' || this.reader.policy === 'point-in-time') {
+      this.problems.push({ kind: this.reader.policy === 'skip' ? 'skipped' : 'corrupt', file: p.file, offsetBytes: p.offsetBytes, reason: p.reason });
+      if (this.reader.policy === 'point-in-time') this.finish();
+      return;
+    }
+    throw new CorruptionError(p.file, p.offsetBytes, p.reason, undefined, p.code, this.reader.dir);
   }
 
   private checkChainOfNames(segs: SegmentMeta[]): void {
@@ -491,6 +516,23 @@ export class LogReader {
       if (meta.footer) this.sealedCache.set(n, meta);
       return meta;
     });
+  }
+
+  /**
+   * The segments, checked against the MANIFEST when there is one (segments a compaction left
+   * below its horizon are dropped). A writer may rotate, compact or reopen between reading the
+   * manifest and listing the directory, so a disagreement is looked at again before it counts.
+   */
+  checkedSegments(): { segments: SegmentMeta[]; problems: ManifestProblem[] } {
+    for (let attempt = 0; ; attempt++) {
+      const m = readManifest(this.ops, this.dir);
+      let segments = this.segments();
+      if (!m) return { segments, problems: [] };
+      const below = belowHorizon(m, segments);
+      if (below.length > 0) segments = segments.filter((s) => !below.includes(s));
+      const problems = manifestProblems(m, segments);
+      if (problems.length === 0 || attempt >= 2) return { segments, problems };
+    }
   }
 
   /** One segment's header and footer, as on disk now. */

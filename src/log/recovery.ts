@@ -10,6 +10,7 @@ import { linkProblem } from './chain.js';
 import { realFileOps, readFully, syncDir, writeFully, type FileOps } from './file-ops.js';
 import { HEADER_BYTES, type IndexEntry } from './format.js';
 import { withWriterLock } from './lock.js';
+import { belowHorizon, manifestProblems, readManifest, type Manifest } from './manifest.js';
 import { tornSideName, TMP_SUFFIX } from './names.js';
 import { decideWriter, RECOVERY_POLICIES, type RecoveryPolicy, type WriterAction } from './recovery-table.js';
 import { FRAME, UnitScanner, type ScanEnding } from './scanner.js';
@@ -43,7 +44,7 @@ export interface TailState {
 }
 
 /** Lists and inspects the segments, deleting leftover `*.tmp` files; checks the chain between them. */
-export function inspectForWriter(ops: FileOps, dir: string): SegmentMeta[] {
+export function inspectForWriter(ops: FileOps, dir: string, manifest: Manifest | null = null): SegmentMeta[] {
   let names: string[];
   try {
     names = ops.readdirSync(dir);
@@ -60,7 +61,26 @@ export function inspectForWriter(ops: FileOps, dir: string): SegmentMeta[] {
       }
     }
   }
-  const metas = listSegmentNames(ops, dir).map((n) => inspectSegment(ops, dir, n));
+  let metas = listSegmentNames(ops, dir).map((n) => inspectSegment(ops, dir, n));
+  // A compaction interrupted after moving the manifest's horizon: finish it.
+  const leftovers = belowHorizon(manifest, metas);
+  if (leftovers.length > 0) {
+    for (const m of leftovers) {
+      try {
+        ops.unlinkSync(m.path);
+      } catch (err) {
+        throw new IoError(m.path, 'cannot finish an interrupted compaction', err);
+      }
+    }
+    syncDir(ops, dir);
+    metas = metas.filter((m) => !leftovers.includes(m));
+  }
+  if (manifest) {
+    // The manifest knows loss the chain cannot show (a deleted first or last segment, a truncated
+    // or foreign one); it is asked first. Repair and open never paper over it.
+    const p = manifestProblems(manifest, metas)[0];
+    if (p) throw new CorruptionError(p.file, p.offsetBytes, p.reason, undefined, p.code, dir);
+  }
   for (let i = 1; i < metas.length; i++) {
     const prev = metas[i - 1]!;
     const m = metas[i]!;
@@ -185,7 +205,8 @@ export function repair(dir: string, policy: RecoveryPolicy = 'tolerate-tail', op
   }
   if (!ops.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
   return withWriterLock(ops, dir, () => {
-    const metas = inspectForWriter(ops, dir);
+    const manifest = readManifest(ops, dir);
+    const metas = inspectForWriter(ops, dir, manifest);
     const last = metas[metas.length - 1];
     if (!last || last.footer) {
       return { dir, action: tailAction(null, last ? 'sealed' : 'none', policy), cut: null, segments: metas.length };

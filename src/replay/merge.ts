@@ -18,6 +18,12 @@ export class MergeSource {
   private endAfterHead = false;
   /** Not following: the next event is simply the cursor's next (the replay's hot path). */
   private sequential = false;
+  /**
+   * An error met while pulling ahead (corruption after the held event). The held event is still
+   * handed over; the error is raised at the next peek, so the last valid event before damage is
+   * always published.
+   */
+  failure: unknown = null;
 
   constructor(
     readonly index: number,
@@ -68,16 +74,21 @@ export class MergeSource {
   /** Hands over the held event and pulls the next one. */
   take(accept: ((ev: TapeEvent) => boolean) | null): TapeEvent {
     const ev = this.head!;
-    if (this.sequential && accept === null) {
-      // A held event means the cursor is open; the end of the range ends the source.
-      const next = this.cursor!.next();
-      this.head = next;
-      if (next === null) this.end();
-      return ev;
+    try {
+      if (this.sequential && accept === null) {
+        // A held event means the cursor is open; the end of the range ends the source.
+        const next = this.cursor!.next();
+        this.head = next;
+        if (next === null) this.end();
+        return ev;
+      }
+      this.head = null;
+      if (this.endAfterHead) this.end();
+      else this.fill(accept);
+    } catch (err) {
+      this.head = null;
+      this.failure = err;
     }
-    this.head = null;
-    if (this.endAfterHead) this.end();
-    else this.fill(accept);
     return ev;
   }
 
@@ -119,9 +130,15 @@ export class EventMerge {
    */
   peek(): MergeSource | null {
     const ss = this.sources;
-    if (ss.length === 1) return ss[0]!.head !== null ? ss[0]! : null;
+    if (ss.length === 1) {
+      const s = ss[0]!;
+      if (s.head !== null) return s;
+      if (s.failure !== null) throw s.failure;
+      return null;
+    }
     let best: MergeSource | null = null;
     for (const s of ss) {
+      if (s.failure !== null && s.head === null) throw s.failure;
       // Strict `<`: an equal ts keeps the earlier source (the tie-break).
       if (s.head !== null && (best === null || s.head.ts < best.head!.ts)) best = s;
     }

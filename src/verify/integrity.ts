@@ -26,7 +26,8 @@ import {
   type SegmentTrailer,
 } from '../log/format.js';
 import { parseSegmentName } from '../log/names.js';
-import { listSegmentNames } from '../log/segment-file.js';
+import { inspectSegment, listSegmentNames, type SegmentMeta } from '../log/segment-file.js';
+import { belowHorizon, manifestProblems, readManifest } from '../log/manifest.js';
 import { SegmentWalker } from '../log/walker.js';
 import { decodePayload, encodePayload, isCanonicalPayload, isKnownTag, SCHEMA_VERSION, SCHEMA_VERSION_MIN, validateEvent } from '../events/index.js';
 import { StreamDigest } from './digest.js';
@@ -163,9 +164,37 @@ const PROGRESS_EVERY_FRAMES = 8192;
 export function verifyRecording(dir: string, opts: VerifyOptions = {}): VerifyResult {
   const ops = opts.fileOps ?? realFileOps;
   if (!ops.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
-  const names = listSegmentNames(ops, dir);
+  let names = listSegmentNames(ops, dir);
   if (names.length === 0) throw new TapedeckError('NOT_FOUND', `${dir}: no segment files: not a recording`, { path: dir });
-  return new Verifier(ops, dir, names, opts).run();
+  // The manifest (when the recording has one) says what loss looks like, and what compaction did.
+  const manifest = readManifest(ops, dir);
+  let pre: VerifyProblem[] = [];
+  if (manifest) {
+    const metas: SegmentMeta[] = [];
+    for (const n of names) {
+      try {
+        metas.push(inspectSegment(ops, dir, n));
+      } catch {
+        // A damaged header: the walk reports it where it is.
+      }
+    }
+    const below = new Set(belowHorizon(manifest, metas).map((m) => m.name));
+    names = names.filter((n) => !below.has(n));
+    pre = manifestProblems(manifest, metas.filter((m) => !below.has(m.name))).map((p) => ({
+      kind: p.code === 'MISSING_SEGMENT' ? 'missing-segment' : 'segment',
+      file: p.file,
+      offsetBytes: p.offsetBytes,
+      reason: p.reason,
+    }));
+    if (names.length === 0) throw new TapedeckError('NOT_FOUND', `${dir}: no segment files above the compaction horizon: not a recording`, { path: dir });
+  }
+  const r = new Verifier(ops, dir, names, opts).run();
+  // The walk's findings come first (they say exactly where); the manifest adds what only it knows.
+  const known = new Set(r.problems.map((p) => p.file));
+  const extra = pre.filter((p) => !known.has(p.file));
+  if (extra.length === 0 || (!opts.all && r.problems.length > 0)) return r;
+  const problems = opts.all ? [...r.problems, ...extra] : extra.slice(0, 1);
+  return { ...r, ok: false, digest: null, problems };
 }
 
 class Verifier {
