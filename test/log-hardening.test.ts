@@ -33,6 +33,7 @@ import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 import { makeRecording, tick } from './replay-fixtures.js';
 import { EventMerge } from '../src/replay/merge.js';
 import { openRecording } from '../src/events/recording.js';
+import { runCli } from './helpers/cli.js';
 import { rejects } from './helpers/assert.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -508,6 +509,32 @@ test('defect 10 - an old recording without a manifest still opens and gets one; 
   await fresh.close();
   assert.ok(synced.includes(parent), `parent fsynced: ${synced.join(', ')}`);
   rm(parent);
+});
+
+// -- readers and verify agree, through the CLI --------------------------------------------------------
+
+test('agreement - damage verify reports makes export, replay and info exit 1, naming the recording and the segment', async () => {
+  const dir = await makeRecording(Array.from({ length: 120 }, (_, i) => tick(i)));
+  // Unseal the segment as a crash would (drop the footer and the manifest), then damage a length
+  // field in the middle: valid frames follow, so it is corruption, not a torn tail.
+  const seg = path.join(dir, segmentFiles(dir)[0]!);
+  const offsets = frameOffsets(seg);
+  const b = fs.readFileSync(seg);
+  const dataEnd = Number(b.readBigUInt64LE(b.length - 72 + 48));
+  fs.truncateSync(seg, dataEnd);
+  fs.rmSync(path.join(dir, 'MANIFEST'));
+  flipByte(seg, offsets[20]! + 2, 0x10);
+  const v = await runCli(['verify', dir]);
+  assert.is(v.code, 1, v.stdout + v.stderr);
+  for (const args of [['export', dir], ['replay', dir, '--max'], ['info', dir]]) {
+    const r = await runCli(args);
+    assert.is(r.code, 1, `${args[0]}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(dir) && r.stderr.includes(segmentFiles(dir)[0]!), `${args[0]} names the path and segment: ${r.stderr}`);
+  }
+  const exp = await runCli(['export', dir]);
+  // Everything before the damage was delivered first.
+  assert.is(exp.stdout.trim().split('\n').length, 20);
+  rm(dir);
 });
 
 test.run();

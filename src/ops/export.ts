@@ -147,6 +147,7 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       return b.len >= chunkBytes ? take(s) : null;
     };
     let completed = false;
+    let failure: unknown = null;
     try {
       if (format === 'json') add('all', '[');
       for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
@@ -174,6 +175,10 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       summary.unknownSkipped = cursor.unknownSkipped;
       summary.problems = cursor.problems;
       completed = true;
+    } catch (err) {
+      // Damage ends the export, but what was read before it is still written out (readers and
+      // verify agree on where the good data ends), then the error is raised.
+      failure = err;
     } finally {
       cursor.close();
       if (!completed) summary.stopped = true;
@@ -182,6 +187,7 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       const c = take(s);
       if (c) yield c;
     }
+    if (failure !== null) throw failure;
   }
   return { chunks: gen(), summary };
 }
