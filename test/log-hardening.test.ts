@@ -537,4 +537,21 @@ test('agreement - damage verify reports makes export, replay and info exit 1, na
   rm(dir);
 });
 
+test('repair - the CLI: cuts a torn tail (exit 0), refuses while a writer is live (LOCKED, exit 74)', async () => {
+  const dir = await crashImage(5);
+  fs.appendFileSync(path.join(dir, segmentFiles(dir)[0]!), Buffer.from('half a frame'));
+  fs.rmSync(path.join(dir, 'LOCK'));
+  const held = await Log.open(`${dir}-held`);
+  const locked = await runCli(['repair', `${dir}-held`]);
+  assert.is(locked.code, 74, locked.stderr);
+  assert.match(locked.stderr, /already open for writing|locked by another writer/);
+  await held.close();
+  const r = await runCli(['repair', dir]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /cut 12 bytes/);
+  assert.match((await runCli(['repair', dir, '--json'])).stdout, /"action":\s*"resume"/);
+  rm(dir);
+  rm(`${dir}-held`);
+});
+
 test.run();

@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('info <dir>', 'Describe a recording: segments, counts by type/run/symbol, time range, digest, rejects and gaps', () => import('./info.js')),
   entry('export <dir>', 'Export events as canonical JSONL (default), CSV (per event type) or a JSON array', () => import('./export.js')),
   entry('compact <dir>', 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed', () => import('./compact.js')),
+  entry('repair <dir>', "Cut a crash's torn tail (under the writer lock; the cut bytes are kept beside the segment)", () => import('./repair.js')),
   entry('stats <dir>', 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written', () => import('./stats.js')),
   entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
   entry('ui [dirs..]', 'Browse recordings in a local web UI: segments and integrity, a live dashboard, a replay deck, backtest reports', () => import('./ui.js')),

@@ -1,0 +1,2 @@
+import { type SectionResult } from './table.js';
+export declare function benchBacktest(): Promise<SectionResult>;

@@ -1,0 +1,777 @@
+/**
+ * The backtest engine: pure and synchronous, driven one input event at a time in replay order.
+ *
+ * Time. `onEvent(ev)` first runs every scheduled job (order or cancel reaching the venue, strategy
+ * timer) due at or before ev.ts, in (ts, scheduling order); then sets the clock to ev.ts and
+ * handles the event; then runs jobs that became due at that same instant (zero latency, timers
+ * set in the past). Output events carry the clock's time, which never goes back.
+ *
+ * A tick goes to the venue (book update, fills of working orders), is marked to market, then goes
+ * to the strategy (onFill for its fills first, then onTick). An input `risk` event of severity
+ * `kill` (a scripted kill switch) trips the kill switch. Other input events only move the clock.
+ *
+ * Output seqs and causes (the convention the recorder relies on):
+ * - The engine numbers its outputs seqBase, seqBase+1, ... in emission order and passes each
+ *   number to `emit(event, seq)`. Record the outputs in exactly that order, after whatever the
+ *   runner writes first (seqBase = the seq the first output will get in the output log; e.g.
+ *   the log's first seq + 1 when a session-start is recorded first), and the numbers equal the
+ *   log's seqs. Output events do not carry `seq` themselves; the log assigns it.
+ * - `cause` of an event triggered by an input event is that input event's seq (from the input
+ *   recording; absent when the input event had none). `cause` of an event triggered by an output
+ *   event is that output's number as above. Timers carry the cause current when they were set.
+ * - Chains: tick → signal → order new → (risk warn/block → order reject) → ack → fill; a fill on
+ *   arrival is caused by the order's `new`, a fill of a working order by the tick that crossed.
+ *   An order submitted after a signal in the same callback is caused by that signal, otherwise
+ *   by the event being handled. A kill: trigger → risk kill → cancels and flatten orders.
+ */
+import { TapedeckError, ValidationError } from '../errors.js';
+import { Ledger, markPrice } from './ledger.js';
+import { RiskManager } from './risk.js';
+import { SimVenue, remainingOf } from './venue.js';
+import { PnlSeries } from './pnl-series.js';
+/** A strategy hook threw. The original error is the `cause`. */
+export class StrategyError extends TapedeckError {
+    strategy;
+    hook;
+    constructor(strategy, hook, ts, seq, cause) {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        super('BAD_INPUT', `strategy ${strategy} failed in ${hook} at ts ${ts}${seq === undefined ? '' : ` (input seq ${seq})`}: ${why}`, {
+            strategy,
+            hook,
+            ts: String(ts),
+            seq,
+        }, { cause });
+        this.name = 'StrategyError';
+        this.strategy = strategy;
+        this.hook = hook;
+    }
+}
+/** Min-heap on (ts, n): a deterministic total order for same-time jobs. */
+class JobQueue {
+    heap = [];
+    static less(a, b) {
+        return a.ts < b.ts || (a.ts === b.ts && a.n < b.n);
+    }
+    get size() {
+        return this.heap.length;
+    }
+    peek() {
+        return this.heap[0];
+    }
+    push(job) {
+        const h = this.heap;
+        h.push(job);
+        let i = h.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!JobQueue.less(h[i], h[p]))
+                break;
+            [h[i], h[p]] = [h[p], h[i]];
+            i = p;
+        }
+    }
+    pop() {
+        const h = this.heap;
+        const top = h[0];
+        const last = h.pop();
+        if (h.length > 0 && last) {
+            h[0] = last;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                const r = l + 1;
+                let m = i;
+                if (l < h.length && JobQueue.less(h[l], h[m]))
+                    m = l;
+                if (r < h.length && JobQueue.less(h[r], h[m]))
+                    m = r;
+                if (m === i)
+                    break;
+                [h[i], h[m]] = [h[m], h[i]];
+                i = m;
+            }
+        }
+        return top;
+    }
+}
+/** How many closed orders ctx.order() still knows. */
+const CLOSED_KEPT = 10_000;
+const SIDES = new Set(['buy', 'sell']);
+const KINDS = new Set(['market', 'limit', 'stop']);
+function view(o) {
+    return {
+        orderId: o.orderId,
+        venue: o.venue,
+        symbol: o.symbol,
+        side: o.side,
+        kind: o.kind,
+        price: o.price,
+        qty: o.qty,
+        filled: o.filled,
+        remaining: remainingOf(o),
+        tif: o.tif,
+        status: o.status,
+        cancelRequested: o.cancelRequested,
+    };
+}
+function isLive(o) {
+    return o.status === 'pending' || o.status === 'open';
+}
+export class BacktestEngine {
+    runId;
+    seqBase;
+    strategy;
+    emitFn;
+    rng;
+    venue;
+    risk;
+    ledger = new Ledger();
+    jobs = new JobQueue();
+    honorInputKill;
+    ctx;
+    seq;
+    clock = 0n;
+    pnlSeries = new PnlSeries();
+    started = false;
+    finished = false;
+    /** No more strategy callbacks: after a kill, or after onEnd. */
+    stopped = false;
+    killed = false;
+    killReason;
+    jobCount = 0;
+    orderCount = 0;
+    /** Live orders by id, plus the most recently closed ones (closed orders are forgotten after
+     *  a while so that long runs stay in bounded memory). */
+    orders = new Map();
+    closed = [];
+    closedHead = 0;
+    /** Live (pending or open) orders per symbol, in submission order. */
+    live = new Map();
+    lastTicks = new Map();
+    lastVenue = new Map();
+    dirty = false;
+    /** Strategy notifications raised while the venue works; delivered at the end of the step. */
+    notes = [];
+    flushing = false;
+    /** The event behind the latest PnL change (a fill or a tick's mark): the kill's cause. */
+    pnlCause;
+    /** Symbols the kill switch is flattening (an info event marks each one flat). */
+    flattening = new Set();
+    /** Cause for what the current callback produces, and its symbol. */
+    trigger;
+    triggerSymbol;
+    lastSignal;
+    currentInputSeq;
+    startTs;
+    stats = { events: 0, ticks: 0, emitted: 0, signals: 0, orders: 0, acks: 0, rejects: 0, cancels: 0, expires: 0, risk: 0, blocked: 0 };
+    constructor(options, emit) {
+        if (typeof options.runId !== 'string' || options.runId.length === 0) {
+            throw new TapedeckError('BAD_ARGUMENT', 'runId must be a non-empty string', { runId: options.runId });
+        }
+        if (typeof options.rng !== 'function')
+            throw new TapedeckError('BAD_ARGUMENT', 'rng must be a seeded () => number', {});
+        const seqBase = options.seqBase ?? 1;
+        if (!Number.isSafeInteger(seqBase) || seqBase < 0) {
+            throw new TapedeckError('BAD_ARGUMENT', 'seqBase must be a non-negative safe integer', { seqBase });
+        }
+        if (!options.strategy || typeof options.strategy.name !== 'string' || options.strategy.name.length === 0) {
+            throw new TapedeckError('BAD_ARGUMENT', 'strategy must have a non-empty name', {});
+        }
+        this.runId = options.runId;
+        this.seqBase = seqBase;
+        this.seq = seqBase;
+        this.strategy = options.strategy;
+        this.emitFn = emit;
+        this.rng = options.rng;
+        this.honorInputKill = options.honorInputKill ?? true;
+        this.risk = new RiskManager(options.risk);
+        const host = {
+            runId: this.runId,
+            now: () => this.clock,
+            emit: (ev) => this.out(ev),
+            orderUpdated: (o, ev, seq) => this.onVenueOrder(o, ev, seq),
+            filled: (o, ev, seq) => this.onVenueFill(o, ev, seq),
+        };
+        this.venue = new SimVenue(options.venue ?? {}, host, this.rng);
+        this.ctx = this.makeContext();
+    }
+    /** The output seq the next emitted event will get. */
+    get nextSeq() {
+        return this.seq;
+    }
+    /** The replay clock (0n before the first event). */
+    now() {
+        return this.clock;
+    }
+    get isKilled() {
+        return this.killed;
+    }
+    /** Start the strategy at replay time ts (done implicitly at the first event). */
+    start(ts) {
+        if (this.started)
+            return;
+        this.started = true;
+        if (ts !== undefined)
+            this.clock = ts;
+        this.startTs = this.clock;
+        this.callStrategy('onStart', undefined, undefined, () => this.strategy.onStart?.(this.ctx));
+        this.runDue(this.clock, false);
+    }
+    /** Feed one input event, in replay order. */
+    onEvent(ev) {
+        if (this.finished)
+            throw new TapedeckError('BAD_ARGUMENT', 'onEvent after finish()', { seq: ev.seq });
+        if (typeof ev.ts !== 'bigint')
+            throw new TapedeckError('BAD_INPUT', 'event ts must be a bigint', { seq: ev.seq });
+        if (this.started && ev.ts < this.clock) {
+            throw new TapedeckError('TS_BACKWARDS', `input ts ${ev.ts} is before the replay clock ${this.clock}`, {
+                seq: ev.seq,
+                ts: String(ev.ts),
+                clock: String(this.clock),
+            });
+        }
+        if (!this.started)
+            this.start(ev.ts);
+        this.pnlSeries.advance(ev.ts, () => this.ledger.netPnl());
+        this.runDue(ev.ts, false);
+        this.clock = ev.ts;
+        this.stats.events++;
+        this.currentInputSeq = ev.seq;
+        if (ev.type === 'tick')
+            this.handleTick(ev);
+        else if (ev.type === 'risk' && ev.severity === 'kill' && this.honorInputKill && !this.killed) {
+            this.kill('input-kill', `input risk event ${ev.rule}: ${ev.detail}`, ev.seq, ev.symbol);
+            this.settle();
+        }
+        this.runDue(ev.ts, false);
+        this.currentInputSeq = undefined;
+    }
+    /** Trip the kill switch by hand: cancel everything, flatten, stop the strategy. */
+    killSwitch(detail, cause) {
+        if (this.killed)
+            return;
+        this.kill('manual', detail, cause, undefined);
+        this.settle();
+    }
+    /**
+     * End the run: onEnd, then messages still in flight reach the venue (meeting the last known
+     * market; timers no longer fire), then `day` orders expire. Returns the summary.
+     */
+    finish() {
+        if (this.finished)
+            throw new TapedeckError('BAD_ARGUMENT', 'finish() called twice', {});
+        if (!this.started)
+            this.start();
+        this.runDue(this.clock, false);
+        this.callStrategy('onEnd', undefined, undefined, () => this.strategy.onEnd?.(this.ctx));
+        this.stopped = true;
+        this.runDue(undefined, true);
+        this.venue.endSession();
+        this.finished = true;
+        this.ledger.update();
+        this.pnlSeries.finish(this.ledger.netPnl());
+        let open = 0;
+        for (const list of this.live.values())
+            open += list.length;
+        const s = this.stats;
+        const realized = this.ledger.realizedPnl;
+        const unrealized = this.ledger.unrealized();
+        return {
+            runId: this.runId,
+            strategy: this.strategy.name,
+            startTs: this.startTs,
+            endTs: this.clock,
+            eventsProcessed: s.events,
+            ticks: s.ticks,
+            eventsEmitted: s.emitted,
+            firstSeq: this.seqBase,
+            lastSeq: this.seq - 1,
+            signals: s.signals,
+            orders: s.orders,
+            acks: s.acks,
+            rejects: s.rejects,
+            cancels: s.cancels,
+            expires: s.expires,
+            trades: this.ledger.trades,
+            volume: this.ledger.volume,
+            fees: this.ledger.fees,
+            realizedPnl: realized,
+            unrealizedPnl: unrealized,
+            netPnl: realized + unrealized - this.ledger.fees,
+            maxDrawdown: this.ledger.maxDrawdown,
+            sharpe: this.pnlSeries.sharpe(),
+            maxExposure: this.ledger.maxExposure,
+            riskEvents: s.risk,
+            blocked: s.blocked,
+            killed: this.killed,
+            killReason: this.killReason,
+            openOrders: open,
+            positions: this.ledger.summary(),
+        };
+    }
+    // ---- internals ---------------------------------------------------------------------------
+    out(ev) {
+        const seq = this.seq++;
+        this.stats.emitted++;
+        this.emitFn(ev, seq);
+        return seq;
+    }
+    handleTick(tick) {
+        this.stats.ticks++;
+        this.lastTicks.set(tick.symbol, tick);
+        this.lastVenue.set(tick.symbol, tick.venue);
+        const book = this.venue.onTick(tick);
+        const mark = markPrice(book);
+        if (mark !== undefined) {
+            this.ledger.mark(tick.symbol, mark);
+            if (this.ledger.hasPosition(tick.symbol)) {
+                this.dirty = true;
+                this.pnlCause = tick.seq;
+            }
+        }
+        if (this.killed)
+            this.ensureFlat(tick.symbol, tick.seq);
+        this.settle(tick.seq);
+        if (this.stopped || this.strategy.onTick === undefined)
+            return;
+        // Inlined callStrategy: the per-tick path allocates nothing.
+        this.trigger = tick.seq;
+        this.triggerSymbol = tick.symbol;
+        this.lastSignal = undefined;
+        try {
+            this.strategy.onTick(tick, this.ctx);
+        }
+        catch (e) {
+            throw new StrategyError(this.strategy.name, 'onTick', this.clock, this.currentInputSeq, e);
+        }
+        finally {
+            this.trigger = undefined;
+            this.triggerSymbol = undefined;
+            this.lastSignal = undefined;
+        }
+        this.settle(tick.seq);
+    }
+    /** After a step: sample PnL, check the kill switch, deliver queued notifications. */
+    settle(cause) {
+        if (!this.dirty && this.notes.length === 0)
+            return;
+        if (this.dirty) {
+            this.dirty = false;
+            const dd = this.ledger.update();
+            if (!this.killed) {
+                const d = this.risk.checkKill(this.ledger.netPnl(), dd);
+                if (d)
+                    this.kill(d.rule, d.detail, this.pnlCause ?? cause, undefined, d);
+            }
+        }
+        // One flush at a time: notes raised while flushing join the end of the same pass, so the
+        // strategy hears about things in the order they happened.
+        if (this.flushing || this.notes.length === 0)
+            return;
+        this.flushing = true;
+        try {
+            for (let i = 0; i < this.notes.length; i++)
+                this.notes[i]();
+        }
+        finally {
+            this.notes.length = 0;
+            this.flushing = false;
+        }
+    }
+    /** Run jobs due at or before `until` (all of them when undefined). */
+    runDue(until, drain) {
+        for (;;) {
+            const job = this.jobs.peek();
+            if (!job || (until !== undefined && job.ts > until))
+                return;
+            this.jobs.pop();
+            if (job.ts > this.clock)
+                this.clock = job.ts;
+            if (job.kind === 'timer') {
+                if (drain)
+                    continue;
+                this.callStrategy('onTimer', job.cause, undefined, () => this.strategy.onTimer?.(job.ts, this.ctx));
+            }
+            else if (job.kind === 'arrive') {
+                this.venue.arrive(job.order);
+                this.settle(job.order.newSeq);
+            }
+            else {
+                this.venue.cancel(job.order, job.cause);
+                this.settle(job.cause);
+            }
+        }
+    }
+    schedule(kind, ts, order, cause) {
+        this.jobs.push({ ts, n: ++this.jobCount, kind, order, cause });
+    }
+    callStrategy(hook, cause, symbol, fn) {
+        if (this.stopped)
+            return;
+        this.trigger = cause;
+        this.triggerSymbol = symbol;
+        this.lastSignal = undefined;
+        try {
+            fn();
+        }
+        catch (e) {
+            throw new StrategyError(this.strategy.name, hook, this.clock, this.currentInputSeq, e);
+        }
+        finally {
+            this.trigger = undefined;
+            this.triggerSymbol = undefined;
+            this.lastSignal = undefined;
+        }
+        // Risk rejects raised inside the callback are delivered now, never re-entrantly.
+        this.settle(cause);
+    }
+    onVenueOrder(o, ev, seq) {
+        switch (ev.action) {
+            case 'ack':
+                this.stats.acks++;
+                break;
+            case 'reject':
+                this.stats.rejects++;
+                break;
+            case 'cancel':
+                this.stats.cancels++;
+                break;
+            case 'expire':
+                this.stats.expires++;
+                break;
+            default:
+                break;
+        }
+        if (!isLive(o))
+            this.dropLive(o);
+        // A flatten order's cancel settled (canceled, or too late because it filled): re-check.
+        if (this.killed && o.flatten && (ev.action === 'cancel' || (ev.action === 'reject' && o.status !== 'rejected'))) {
+            this.ensureFlat(o.symbol, seq);
+        }
+        if (!o.flatten)
+            this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(ev, this.ctx)));
+    }
+    onVenueFill(o, ev, seq) {
+        this.ledger.fill(ev.symbol, ev.side, ev.qty, ev.price, ev.fee ?? 0);
+        this.dirty = true;
+        this.pnlCause = seq;
+        if (!isLive(o))
+            this.dropLive(o);
+        if (this.killed)
+            this.ensureFlat(o.symbol, seq);
+        this.notes.push(() => this.callStrategy('onFill', seq, ev.symbol, () => this.strategy.onFill?.(ev, this.ctx)));
+    }
+    dropLive(o) {
+        const list = this.live.get(o.symbol);
+        if (!list)
+            return;
+        const i = list.indexOf(o);
+        if (i < 0)
+            return;
+        list.splice(i, 1);
+        this.closed.push(o.orderId);
+        if (this.closed.length - this.closedHead > CLOSED_KEPT) {
+            this.orders.delete(this.closed[this.closedHead++]);
+            if (this.closedHead >= CLOSED_KEPT) {
+                this.closed.splice(0, this.closedHead);
+                this.closedHead = 0;
+            }
+        }
+    }
+    emitRisk(d, cause) {
+        const ev = { type: 'risk', ts: this.clock, runId: this.runId, rule: d.rule, severity: d.severity, detail: d.detail };
+        if (cause !== undefined)
+            ev.cause = cause;
+        if (d.symbol !== undefined)
+            ev.symbol = d.symbol;
+        if (d.value !== undefined && Number.isFinite(d.value))
+            ev.value = d.value;
+        if (d.limit !== undefined && Number.isFinite(d.limit))
+            ev.limit = d.limit;
+        this.stats.risk++;
+        if (d.severity === 'block')
+            this.stats.blocked++;
+        return this.out(ev);
+    }
+    kill(rule, detail, cause, symbol, d) {
+        this.killed = true;
+        this.stopped = true;
+        this.killReason = `${rule}: ${detail}`;
+        const killSeq = this.emitRisk(d ?? { rule, severity: 'kill', detail, ...(symbol === undefined ? {} : { symbol }) }, cause);
+        for (const list of this.live.values()) {
+            for (const o of list)
+                if (!o.flatten && !o.cancelRequested)
+                    this.requestCancel(o, killSeq);
+        }
+        for (const s of this.ledger.symbols())
+            if (this.ledger.hasPosition(s))
+                this.ensureFlat(s, killSeq);
+    }
+    /** Keep a killed run's position in a symbol heading to flat: market orders for what is left. */
+    ensureFlat(symbol, cause) {
+        const pos = this.ledger.position(symbol);
+        let pending = 0;
+        let canceling = false;
+        const flatteners = [];
+        for (const o of this.live.get(symbol) ?? []) {
+            if (!o.flatten)
+                continue;
+            flatteners.push(o);
+            pending += o.side === 'buy' ? remainingOf(o) : -remainingOf(o);
+            if (o.cancelRequested)
+                canceling = true;
+        }
+        const need = -(pos + pending);
+        if (Math.abs(need) <= 1e-9 * Math.max(1, Math.abs(pos))) {
+            if (pos === 0 && flatteners.length === 0 && this.flattening.delete(symbol)) {
+                this.emitRisk({ rule: 'kill-switch', severity: 'info', symbol, detail: `${symbol} position is flat` }, cause);
+            }
+            return;
+        }
+        if (canceling)
+            return; // wait for the cancel's outcome before sending more
+        if (pending !== 0 && Math.sign(need) !== Math.sign(pending)) {
+            // Late fills left flatten orders larger than the position: take them back, then re-check.
+            for (const o of flatteners)
+                this.requestCancel(o, cause);
+            return;
+        }
+        this.flattening.add(symbol);
+        this.sendOrder({ symbol, side: need > 0 ? 'buy' : 'sell', kind: 'market', qty: Math.abs(need), tif: 'gtc' }, cause, true);
+    }
+    requestCancel(o, cause) {
+        o.cancelRequested = true;
+        this.schedule('cancel', this.venue.arrivalTime(this.clock), o, cause);
+    }
+    /** Why an order cannot even be written as an order event, if it cannot. */
+    unrepresentable(r) {
+        if (typeof r.symbol !== 'string' || r.symbol.length === 0)
+            return ['symbol', 'must be a non-empty string'];
+        if (!SIDES.has(r.side))
+            return ['side', "must be 'buy' or 'sell'"];
+        if (!KINDS.has(r.kind))
+            return ['kind', "must be 'market', 'limit' or 'stop'"];
+        if (typeof r.qty !== 'number' || !Number.isFinite(r.qty) || r.qty <= 0)
+            return ['qty', 'must be a finite number > 0'];
+        if (r.price !== undefined && (typeof r.price !== 'number' || !Number.isFinite(r.price) || r.price <= 0)) {
+            return ['price', 'must be a finite number > 0'];
+        }
+        if (r.tif !== undefined && (typeof r.tif !== 'string' || r.tif.length === 0))
+            return ['tif', 'must be a non-empty string'];
+        if (r.venue !== undefined && (typeof r.venue !== 'string' || r.venue.length === 0))
+            return ['venue', 'must be a non-empty string'];
+        return undefined;
+    }
+    sendOrder(r, cause, flatten) {
+        const orderId = `O${++this.orderCount}`;
+        const venueName = r.venue ?? this.lastVenue.get(r.symbol) ?? this.venue.name;
+        const tif = r.tif ?? (r.kind === 'market' ? 'ioc' : 'day');
+        const bad = this.unrepresentable(r);
+        if (bad) {
+            // Not writable as an order event (qty ≤ 0, NaN, ...): a system reject records the attempt.
+            const o = this.track(orderId, r, venueName, tif, flatten, undefined);
+            o.status = 'rejected';
+            this.dropLive(o);
+            const ev = {
+                type: 'system',
+                ts: this.clock,
+                runId: this.runId,
+                kind: 'reject',
+                message: `order ${orderId} rejected: ${bad[0]} ${bad[1]}`,
+                data: { orderId, field: bad[0], value: String(r[bad[0]]) },
+            };
+            if (cause !== undefined)
+                ev.cause = cause;
+            this.stats.rejects++;
+            this.out(ev);
+            return orderId;
+        }
+        const newEv = {
+            type: 'order',
+            ts: this.clock,
+            runId: this.runId,
+            orderId,
+            venue: venueName,
+            symbol: r.symbol,
+            side: r.side,
+            kind: r.kind,
+            action: 'new',
+            qty: r.qty,
+            tif,
+            strategy: this.strategy.name,
+        };
+        if (cause !== undefined)
+            newEv.cause = cause;
+        if (r.price !== undefined)
+            newEv.price = r.price;
+        if (flatten)
+            newEv.reason = 'kill switch: flatten';
+        this.stats.orders++;
+        const newSeq = this.out(newEv);
+        const o = this.track(orderId, r, venueName, tif, flatten, newSeq);
+        if (!flatten) {
+            const blocked = this.preTrade(o, newSeq);
+            if (blocked !== undefined) {
+                o.status = 'rejected';
+                this.dropLive(o);
+                const rej = { ...newEv, action: 'reject', cause: blocked.seq, reason: `risk: ${blocked.rule}` };
+                this.stats.rejects++;
+                const seq = this.out(rej);
+                this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(rej, this.ctx)));
+                return orderId;
+            }
+        }
+        this.schedule('arrive', this.venue.arrivalTime(this.clock), o, newSeq);
+        return orderId;
+    }
+    track(orderId, r, venue, tif, flatten, newSeq) {
+        const o = {
+            orderId,
+            venue,
+            symbol: r.symbol,
+            side: r.side,
+            kind: r.kind,
+            price: r.price,
+            qty: r.qty,
+            tif,
+            strategy: this.strategy.name,
+            flatten,
+            newSeq,
+            filled: 0,
+            status: 'pending',
+            cancelRequested: false,
+            arrival: 0,
+        };
+        this.orders.set(orderId, o);
+        let list = this.live.get(r.symbol);
+        if (!list) {
+            list = [];
+            this.live.set(r.symbol, list);
+        }
+        list.push(o);
+        return o;
+    }
+    /** Pre-trade checks; emits their risk events; returns the block, if any. */
+    preTrade(o, newSeq) {
+        if (this.killed) {
+            const seq = this.emitRisk({ rule: 'kill-switch', severity: 'block', symbol: o.symbol, detail: 'the kill switch is on' }, newSeq);
+            return { rule: 'kill-switch', seq };
+        }
+        let openBuy = 0;
+        let openSell = 0;
+        for (const x of this.live.get(o.symbol) ?? []) {
+            if (x === o)
+                continue;
+            if (x.side === 'buy')
+                openBuy += remainingOf(x);
+            else
+                openSell += remainingOf(x);
+        }
+        const book = this.venue.book(o.venue, o.symbol);
+        const touch = book ? (o.side === 'buy' ? book.ask : book.bid) : undefined;
+        const refPrice = o.kind === 'limit' && o.price !== undefined ? o.price : (touch ?? this.ledger.markOf(o.symbol));
+        const decisions = this.risk.checkOrder({
+            symbol: o.symbol,
+            side: o.side,
+            qty: o.qty,
+            refPrice,
+            position: this.ledger.position(o.symbol),
+            openBuy,
+            openSell,
+            now: this.clock,
+        });
+        let blocked;
+        for (const d of decisions) {
+            const seq = this.emitRisk(d, newSeq);
+            if (d.severity === 'block' || d.severity === 'kill')
+                blocked = { rule: d.rule, seq };
+        }
+        return blocked;
+    }
+    isPastOrderId(id) {
+        const m = /^O([1-9][0-9]*)$/.exec(id);
+        return m !== null && Number(m[1]) <= this.orderCount;
+    }
+    makeContext() {
+        const self = this;
+        const need = (what) => {
+            if (self.finished)
+                throw new TapedeckError('BAD_ARGUMENT', `ctx.${what} after the run finished`, {});
+        };
+        return {
+            strategy: this.strategy.name,
+            submit(order) {
+                need('submit');
+                if (typeof order !== 'object' || order === null)
+                    throw new TapedeckError('BAD_ARGUMENT', 'submit needs an order object', {});
+                return self.sendOrder(order, self.lastSignal ?? self.trigger, false);
+            },
+            cancel(orderId) {
+                need('cancel');
+                const o = self.orders.get(orderId);
+                if (!o) {
+                    if (self.isPastOrderId(orderId))
+                        return; // closed long ago: nothing to cancel
+                    throw new TapedeckError('BAD_ARGUMENT', `cancel: unknown order ${orderId}`, { orderId });
+                }
+                if (o.cancelRequested || !isLive(o))
+                    return; // nothing left to cancel
+                self.requestCancel(o, self.lastSignal ?? self.trigger);
+            },
+            signal(name, value, meta, symbol) {
+                need('signal');
+                if (typeof name !== 'string' || name.length === 0)
+                    throw new ValidationError('name', 'must be a non-empty string', name);
+                if (typeof value !== 'number' || !Number.isFinite(value))
+                    throw new ValidationError('value', 'must be a finite number', value);
+                const sym = symbol ?? self.triggerSymbol;
+                if (sym === undefined || sym.length === 0) {
+                    throw new TapedeckError('BAD_ARGUMENT', `signal ${name}: no symbol (pass one outside onTick/onFill/onOrder)`, { name });
+                }
+                const ev = { type: 'signal', ts: self.clock, runId: self.runId, strategy: self.strategy.name, symbol: sym, name, value };
+                if (self.trigger !== undefined)
+                    ev.cause = self.trigger;
+                if (meta !== undefined)
+                    ev.meta = { ...meta };
+                self.stats.signals++;
+                self.lastSignal = self.out(ev);
+            },
+            position(symbol) {
+                return self.ledger.position(symbol);
+            },
+            now() {
+                return self.clock;
+            },
+            setTimer(ts) {
+                need('setTimer');
+                if (typeof ts !== 'bigint')
+                    throw new TapedeckError('BAD_ARGUMENT', 'setTimer needs a bigint ts (ns)', { ts: String(ts) });
+                const at = ts < self.clock ? self.clock : ts;
+                self.schedule('timer', at, undefined, self.lastSignal ?? self.trigger);
+            },
+            random() {
+                return self.rng();
+            },
+            order(orderId) {
+                const o = self.orders.get(orderId);
+                return o ? view(o) : undefined;
+            },
+            openOrders(symbol) {
+                if (symbol !== undefined)
+                    return (self.live.get(symbol) ?? []).map(view);
+                const all = [];
+                for (const list of self.live.values())
+                    all.push(...list);
+                all.sort((a, b) => Number(a.orderId.slice(1)) - Number(b.orderId.slice(1)));
+                return all.map(view);
+            },
+            lastTick(symbol) {
+                return self.lastTicks.get(symbol);
+            },
+            pnl() {
+                return self.ledger.netPnl();
+            },
+        };
+    }
+}
+//# sourceMappingURL=engine.js.map

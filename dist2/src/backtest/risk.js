@@ -1,0 +1,166 @@
+/**
+ * Pre-trade risk checks between the strategy and the venue, and the kill switch. Pure: the
+ * engine supplies the state (position, open orders, prices, PnL) and turns each decision into a
+ * `risk` event.
+ */
+import { TapedeckError } from '../errors.js';
+const NS_PER_SEC = 1000000000n;
+function checkLimit(name, v) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
+        throw new TapedeckError('BAD_ARGUMENT', `risk option ${name} must be a finite number ≥ 0`, { option: name, value: v });
+    }
+}
+export class RiskManager {
+    opts;
+    warnAt;
+    /** Accept times of recent orders, oldest first; `head` skips the expired ones. */
+    accepted = [];
+    head = 0;
+    /** Warning keys currently in the warn zone: each warns once on the way in. */
+    warned = new Set();
+    constructor(options = {}) {
+        const mp = options.maxPosition;
+        if (typeof mp === 'number')
+            checkLimit('maxPosition', mp);
+        else if (mp)
+            for (const [k, v] of Object.entries(mp))
+                checkLimit(`maxPosition.${k}`, v);
+        checkLimit('maxOrdersPerSecond', options.maxOrdersPerSecond);
+        checkLimit('maxNotional', options.maxNotional);
+        checkLimit('maxLoss', options.maxLoss);
+        checkLimit('maxDrawdown', options.maxDrawdown);
+        checkLimit('warnAt', options.warnAt);
+        this.opts = { ...options };
+        this.warnAt = options.warnAt ?? 0.9;
+    }
+    maxPositionFor(symbol) {
+        const mp = this.opts.maxPosition;
+        if (mp === undefined || typeof mp === 'number')
+            return mp;
+        return Object.prototype.hasOwnProperty.call(mp, symbol) ? mp[symbol] : mp['*'];
+    }
+    /**
+     * Decisions for one order: warnings first, then at most one block (the order stops there).
+     * An order that passes is counted for the rate limit.
+     */
+    checkOrder(o) {
+        const out = [];
+        const block = this.positionRule(o, out) ?? this.notionalRule(o, out) ?? this.rateRule(o);
+        if (block) {
+            out.push(block);
+            return out;
+        }
+        this.accepted.push(o.now);
+        return out;
+    }
+    positionRule(o, out) {
+        const limit = this.maxPositionFor(o.symbol);
+        if (limit === undefined)
+            return undefined;
+        // Worst case: every open order on this side fills, then this one.
+        const worst = o.side === 'buy' ? o.position + o.openBuy + o.qty : o.position - o.openSell - o.qty;
+        const reducing = Math.abs(o.position + (o.side === 'buy' ? o.qty : -o.qty)) < Math.abs(o.position);
+        const abs = Math.abs(worst);
+        if (abs > limit && !reducing) {
+            return {
+                rule: 'max-position',
+                severity: 'block',
+                symbol: o.symbol,
+                detail: `${o.side} ${o.qty} would take the position to ${worst} (limit ±${limit})`,
+                value: worst,
+                limit,
+            };
+        }
+        if (this.warnAt > 0 && limit > 0 && !reducing && this.zone(`position|${o.symbol}|${o.side}`, abs >= limit * this.warnAt)) {
+            out.push({
+                rule: 'max-position',
+                severity: 'warn',
+                symbol: o.symbol,
+                detail: `position could reach ${worst}, ${Math.round((abs / limit) * 100)}% of the limit`,
+                value: worst,
+                limit,
+            });
+        }
+        return undefined;
+    }
+    notionalRule(o, out) {
+        const limit = this.opts.maxNotional;
+        if (limit === undefined || o.refPrice === undefined)
+            return undefined;
+        const notional = Math.abs(o.qty * o.refPrice);
+        if (notional > limit) {
+            return {
+                rule: 'max-notional',
+                severity: 'block',
+                symbol: o.symbol,
+                detail: `order notional ${notional} exceeds ${limit}`,
+                value: notional,
+                limit,
+            };
+        }
+        if (this.warnAt > 0 && limit > 0 && this.zone(`notional|${o.symbol}`, notional >= limit * this.warnAt)) {
+            out.push({
+                rule: 'max-notional',
+                severity: 'warn',
+                symbol: o.symbol,
+                detail: `order notional ${notional} is ${Math.round((notional / limit) * 100)}% of the limit`,
+                value: notional,
+                limit,
+            });
+        }
+        return undefined;
+    }
+    /** True when `key` enters the warn zone now (not when it was already there). */
+    zone(key, inZone) {
+        if (!inZone) {
+            this.warned.delete(key);
+            return false;
+        }
+        if (this.warned.has(key))
+            return false;
+        this.warned.add(key);
+        return true;
+    }
+    rateRule(o) {
+        const limit = this.opts.maxOrdersPerSecond;
+        if (limit === undefined)
+            return undefined;
+        const since = o.now - NS_PER_SEC;
+        while (this.head < this.accepted.length && this.accepted[this.head] <= since)
+            this.head++;
+        if (this.head > 1024 && this.head * 2 > this.accepted.length) {
+            this.accepted.splice(0, this.head); // keep the window array from growing without bound
+            this.head = 0;
+        }
+        const count = this.accepted.length - this.head;
+        if (count + 1 > limit) {
+            return {
+                rule: 'max-order-rate',
+                severity: 'block',
+                symbol: o.symbol,
+                detail: `${count} orders in the last second of replay time (limit ${limit}/s)`,
+                value: count + 1,
+                limit,
+            };
+        }
+        return undefined;
+    }
+    /** The kill decision for the current PnL, if a kill limit is breached. */
+    checkKill(netPnl, drawdown) {
+        const { maxLoss, maxDrawdown } = this.opts;
+        if (maxLoss !== undefined && netPnl <= -maxLoss) {
+            return { rule: 'max-loss', severity: 'kill', detail: `net PnL ${netPnl} breached the loss limit ${maxLoss}`, value: netPnl, limit: -maxLoss };
+        }
+        if (maxDrawdown !== undefined && drawdown >= maxDrawdown) {
+            return {
+                rule: 'max-drawdown',
+                severity: 'kill',
+                detail: `drawdown ${drawdown} reached the limit ${maxDrawdown}`,
+                value: drawdown,
+                limit: maxDrawdown,
+            };
+        }
+        return undefined;
+    }
+}
+//# sourceMappingURL=risk.js.map

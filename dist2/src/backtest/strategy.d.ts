@@ -1,0 +1,98 @@
+import type { FillEvent, FlatMap, OrderEvent, OrderKind, Side, TickEvent } from '../events/types.js';
+/** gtc: until canceled · day: expires at the end of the session · ioc: unfilled rest expires. */
+export type TimeInForce = 'gtc' | 'day' | 'ioc';
+export interface OrderRequest {
+    symbol: string;
+    side: Side;
+    kind: OrderKind;
+    qty: number;
+    /** Limit price (required for limit orders). */
+    price?: number;
+    /** Default: 'ioc' for market orders, 'day' for limit orders. */
+    tif?: TimeInForce;
+    /** Default: the venue of the symbol's latest tick, else the simulated venue's name. */
+    venue?: string;
+}
+export type OrderStatus = 'pending' | 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
+/** What an order is, fixed when it is sent: shared by the strategy's view and the venue's state. */
+export interface OrderIdentity {
+    readonly orderId: string;
+    readonly venue: string;
+    readonly symbol: string;
+    readonly side: Side;
+    readonly kind: OrderKind;
+    readonly price: number | undefined;
+    readonly qty: number;
+}
+/** The engine's view of one of the strategy's orders. */
+export interface OrderView extends OrderIdentity {
+    readonly filled: number;
+    /** qty − filled. */
+    readonly remaining: number;
+    readonly tif: TimeInForce;
+    /** pending: sent, not yet at the venue · open: resting or working at the venue. */
+    readonly status: OrderStatus;
+    /** A cancel has been sent and not yet answered. */
+    readonly cancelRequested: boolean;
+}
+export interface StrategyContext {
+    /** The strategy's name (as on its orders and signals). */
+    readonly strategy: string;
+    /**
+     * Send an order. Returns its id at once; the order reaches the venue after the venue's
+     * latency. Risk checks run now: a blocked order is rejected before it leaves.
+     */
+    submit(order: OrderRequest): string;
+    /** Ask the venue to cancel (after latency; a fill may still win the race). */
+    cancel(orderId: string): void;
+    /**
+     * Record a signal. The symbol defaults to that of the event being handled. Orders submitted
+     * after a signal in the same callback are caused by that signal (tick → signal → order).
+     */
+    signal(name: string, value: number, meta?: FlatMap, symbol?: string): void;
+    /** Signed position (long > 0). */
+    position(symbol: string): number;
+    /** The replay clock, ns since epoch. */
+    now(): bigint;
+    /** Call onTimer(ts) when replay time reaches ts (at once if ts ≤ now). */
+    setTimer(ts: bigint): void;
+    /** The run's seeded random source, [0, 1). */
+    random(): number;
+    /** One order's state; undefined for an unknown id, or one closed more than 10 000 closes ago. */
+    order(orderId: string): OrderView | undefined;
+    /** Orders still pending or open, optionally for one symbol, in submission order. */
+    openOrders(symbol?: string): OrderView[];
+    /** The latest tick seen for a symbol (any venue). */
+    lastTick(symbol: string): TickEvent | undefined;
+    /** Net PnL so far: realized + unrealized − fees. */
+    pnl(): number;
+}
+export interface Strategy {
+    readonly name: string;
+    onStart?(ctx: StrategyContext): void;
+    onTick?(tick: TickEvent, ctx: StrategyContext): void;
+    onFill?(fill: FillEvent, ctx: StrategyContext): void;
+    /** Venue answers to the strategy's orders: ack, reject, cancel, expire. */
+    onOrder?(order: OrderEvent, ctx: StrategyContext): void;
+    onTimer?(ts: bigint, ctx: StrategyContext): void;
+    onEnd?(ctx: StrategyContext): void;
+}
+/** What a strategy module default-exports, made by defineStrategy. */
+export interface StrategyFactory<O extends object> {
+    (options?: Partial<O>): Strategy;
+    readonly strategyName: string;
+    readonly defaults: Readonly<O>;
+    readonly description: string;
+}
+export interface StrategyDefinition<O extends object> {
+    name: string;
+    description?: string;
+    /** Every option with its default: recorded in the run's manifest. */
+    defaults: O;
+    /** Build a fresh strategy instance (its state lives in the closure). */
+    create(options: O): Omit<Strategy, 'name'>;
+}
+/** A factory that merges options over defaults and builds a fresh instance per run. */
+export declare function defineStrategy<O extends object>(def: StrategyDefinition<O>): StrategyFactory<O>;
+/** Turn a module's default export (factory or object) into a Strategy. */
+export declare function loadStrategy(exported: unknown, options?: Record<string, unknown>): Strategy;

@@ -1,0 +1,1 @@
+export { EventBus, type BusError, type BusFilter, type EventBusOptions } from './bus.js';

@@ -1,0 +1,2 @@
+export { EventBus } from './bus.js';
+//# sourceMappingURL=index.js.map

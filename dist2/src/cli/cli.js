@@ -1,0 +1,63 @@
+/**
+ * The tapedeck CLI as a function: `main(argv, io)` parses `argv`, runs one command with every
+ * read and write going through `io`, and returns the exit code (README: "Exit codes"). It never
+ * touches process.* itself; the `tapedeck` binary (main.ts) is a thin wrapper that passes the real
+ * process, and tests call it in-process.
+ *
+ * Start-up stays cheap: only the named command's module is loaded (the others are listed by name
+ * and description alone), and each command loads its library code when it runs, not for --help.
+ */
+import yargs from 'yargs';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, ExitError, exitCodeFor } from './exit.js';
+import { columnsOf, processIo } from './io.js';
+export async function main(argv, io = processIo()) {
+    let exitCode = EXIT.OK;
+    const args = [...argv];
+    const named = args.find((a) => !a.startsWith('-'));
+    const parser = yargs(args)
+        .scriptName('tapedeck')
+        .usage('$0 <command> [options]\n\nRecord trading sessions into a write-ahead log and replay them deterministically.')
+        .strict()
+        .demandCommand(1, 'Name a command (see the list above).')
+        .recommendCommands()
+        .help()
+        .alias('h', 'help')
+        .version()
+        .exitProcess(false)
+        .wrap(Math.min(110, columnsOf(io) ?? 100))
+        .fail((msg, err) => {
+        if (err)
+            throw err;
+        io.stderr.write(`tapedeck: ${msg}\nRun 'tapedeck --help' for usage.\n`);
+        throw new ExitError(EXIT.USAGE);
+    });
+    for (const c of COMMANDS) {
+        if (c.name === named) {
+            const loaded = (await c.load())(io, args);
+            parser.command({ ...loaded, command: c.command, describe: c.describe });
+        }
+        else {
+            parser.command({ command: c.command, describe: c.describe, builder: (y) => y, handler: () => { } });
+        }
+    }
+    try {
+        await parser.parseAsync(args, {}, (_err, _argv, output) => {
+            // Help and version text (yargs hands it over instead of printing it).
+            if (output)
+                io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+        });
+    }
+    catch (err) {
+        exitCode = exitCodeFor(err);
+        if (!(err instanceof ExitError) || err.message) {
+            const message = err instanceof Error ? err.message : String(err);
+            if (message)
+                io.stderr.write(`tapedeck: ${message}\n`);
+        }
+        if (io.env.TAPEDECK_DEBUG && err instanceof Error)
+            io.stderr.write(`${err.stack}\n`);
+    }
+    return exitCode;
+}
+//# sourceMappingURL=cli.js.map

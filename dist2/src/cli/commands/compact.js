@@ -1,0 +1,24 @@
+import { resolvePath } from '../io.js';
+export default function compactCommand(io) {
+    return {
+        builder: (y) => y
+            .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+            .option('before', {
+            type: 'string',
+            demandOption: true,
+            describe: 'Remove segments whose last event is before this: ns, ISO-8601 UTC, or an offset from the first event (+5m)',
+        })
+            .option('dry-run', { type: 'boolean', default: false, describe: 'Only report what would be removed' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the report as one JSON object' })
+            .example('$0 compact rec/x --before 2024-06-01T00:00:00Z --dry-run', 'What would go, without removing anything')
+            .example('$0 compact rec/x --before +1h', 'Drop segments ending within the first hour of the recording')
+            .example('$0 compact rec/x --before 1717200000000000000 --json', 'Machine-readable report'),
+        handler: async (argv) => {
+            const { compactRecording, formatCompact } = await import('../../ops/compact.js');
+            const { toJson } = await import('../../ops/util.js');
+            const r = compactRecording(resolvePath(io, argv.dir), { before: argv.before, dryRun: argv['dry-run'] });
+            io.stdout.write(argv.json ? `${toJson(r)}\n` : formatCompact(r));
+        },
+    };
+}
+//# sourceMappingURL=compact.js.map

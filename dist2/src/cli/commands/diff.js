@@ -1,0 +1,34 @@
+import { EVENT_TYPES } from '../../events/types.js';
+import { EXIT, ExitError } from '../exit.js';
+import { resolvePath } from '../io.js';
+export const FILTER_OPTION_NAMES = ['run', 'types', 'from', 'to', 'ignore-fields'];
+export function withFilterOptions(y, group) {
+    return y
+        .option('run', { type: 'string', describe: 'Only events of this runId, on both sides', group })
+        .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(',')})`, group })
+        .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset from the first event of <a> like +5m', group })
+        .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from', group })
+        .option('ignore-fields', { type: 'string', describe: 'Leave these fields out of the comparison, comma-separated (e.g. exchTs,ts,runId); seq is never compared', group });
+}
+export default function diffCommand(io) {
+    return {
+        builder: (y) => withFilterOptions(y
+            .positional('a', { type: 'string', demandOption: true, describe: 'First recording directory' })
+            .positional('b', { type: 'string', demandOption: true, describe: 'Second recording directory' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }), 'Filters (both sides):')
+            .example('$0 diff rec/source rec/copy', 'Are the two recordings the same events?')
+            .example('$0 diff a b --types order,fill --ignore-fields ts', 'Same orders and fills, whatever their timestamps')
+            .example('$0 diff a b --from +5m --to +10m --run bt-42 --json', 'Minutes 5 to 10 of one run, as JSON'),
+        handler: async (args) => {
+            const { diffRecordings } = await import('../../verify/diff.js');
+            const { diffJson, diffOptionsFrom, formatDiff } = await import('./diff-text.js');
+            const a = resolvePath(io, args.a);
+            const b = resolvePath(io, args.b);
+            const result = diffRecordings(a, b, diffOptionsFrom(args, a));
+            io.stdout.write(args.json ? JSON.stringify(diffJson(result, args.a, args.b)) + '\n' : formatDiff(result, args.a, args.b));
+            if (!result.identical)
+                throw new ExitError(EXIT.CHECK_FAILED);
+        },
+    };
+}
+//# sourceMappingURL=diff.js.map

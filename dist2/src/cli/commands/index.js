@@ -1,0 +1,23 @@
+const entry = (command, describe, load) => ({
+    name: command.split(' ')[0],
+    command,
+    describe,
+    load: async () => (await load()).default,
+});
+export const COMMANDS = [
+    entry('replay <dirs..>', 'Replay recordings as canonical JSONL, paced by the original timing (merged by ts when several)', () => import('./replay.js')),
+    entry('verify <dir>', 'Check every CRC, frame, segment link, footer, index entry and canonical payload; print the digest', () => import('./verify.js')),
+    entry('diff <a> <b>', 'Compare two recordings event by event; exit 0 when identical, 1 at the first divergence', () => import('./diff.js')),
+    entry('record <dir>', 'Record canonical JSONL from stdin (or --input), or a WebSocket feed (--ws), into a recording', () => import('./record.js')),
+    entry('import <file> <dir>', "Import JSONL, CSV or a venue capture (gzip or plain; '-' for stdin) into a recording", () => import('./import.js')),
+    entry('info <dir>', 'Describe a recording: segments, counts by type/run/symbol, time range, digest, rejects and gaps', () => import('./info.js')),
+    entry('export <dir>', 'Export events as canonical JSONL (default), CSV (per event type) or a JSON array', () => import('./export.js')),
+    entry('compact <dir>', 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed', () => import('./compact.js')),
+    entry('repair <dir>', "Cut a crash's torn tail (under the writer lock; the cut bytes are kept beside the segment)", () => import('./repair.js')),
+    entry('stats <dir>', 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written', () => import('./stats.js')),
+    entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
+    entry('ui [dirs..]', 'Browse recordings in a local web UI: segments and integrity, a live dashboard, a replay deck, backtest reports', () => import('./ui.js')),
+    entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
+    entry('sweep [inputs..]', 'Backtest a strategy over a grid of options × recordings or scenarios × seeds, on every core', () => import('./sweep.js')),
+];
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,264 @@
+/**
+ * `tapedeck replay <dir...>`: replays recordings as canonical JSONL on stdout (or --out FILE),
+ * paced by --speed, or as fast as the reader allows with --max. Several directories are merged
+ * by ts (ties: the order given, then seq).
+ *
+ * Output respects backpressure: when the stream's buffer is full the replay pauses until
+ * 'drain' (at a paced speed the timeline then shifts by the stall). A closed pipe (EPIPE, as in
+ * `| head`) ends the replay quietly with exit code 0.
+ *
+ * On an interactive terminal (stdin, stdout and stderr all TTYs, no --out) a one-line status is
+ * kept on stderr (at most 10 refreshes a second) and keys control the deck: space pause/resume,
+ * ←/→ seek −/+10 s, +/− double/halve the speed, q (or Ctrl-C) quit. Piped, there is no status.
+ */
+import * as fs from 'node:fs';
+import { IoError, TapedeckError } from '../../errors.js';
+import { EVENT_TYPES } from '../../events/types.js';
+import { resolvePath } from '../io.js';
+const SEEK_STEP_NS = 10000000000n;
+/** Lines are gathered and written once per replay pass (or at this many bytes). */
+const CHUNK_BYTES = 64 * 1024;
+function list(v) {
+    if (v === undefined)
+        return undefined;
+    const out = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+    return out.length > 0 ? out : undefined;
+}
+function parseTypes(v) {
+    const names = list(v);
+    if (!names)
+        return undefined;
+    for (const n of names) {
+        if (!EVENT_TYPES.includes(n)) {
+            throw new TapedeckError('BAD_ARGUMENT', `--types: unknown event type "${n}" (expected ${EVENT_TYPES.join(', ')})`, { type: n });
+        }
+    }
+    return names;
+}
+/** Gathers lines and writes them in chunks; reports when the stream's buffer fills and drains. */
+class LineSink {
+    out;
+    onBlocked;
+    onDrain;
+    beforeWrite;
+    lines = [];
+    bytes = 0;
+    scheduled = false;
+    blocked = false;
+    broken = false;
+    constructor(out, onBlocked, onDrain, beforeWrite) {
+        this.out = out;
+        this.onBlocked = onBlocked;
+        this.onDrain = onDrain;
+        this.beforeWrite = beforeWrite;
+    }
+    push(line) {
+        if (this.broken)
+            return;
+        this.lines.push(line);
+        this.bytes += line.length + 1;
+        if (this.bytes >= CHUNK_BYTES)
+            this.flush();
+        else if (!this.scheduled) {
+            this.scheduled = true;
+            // After the current pass: one write per pass, not per event.
+            queueMicrotask(() => this.flush());
+        }
+    }
+    flush() {
+        this.scheduled = false;
+        if (this.lines.length === 0 || this.broken)
+            return;
+        const chunk = this.lines.join('\n') + '\n';
+        this.lines = [];
+        this.bytes = 0;
+        this.beforeWrite();
+        if (!this.out.write(chunk) && !this.blocked) {
+            this.blocked = true;
+            this.onBlocked();
+            this.out.once('drain', () => {
+                this.blocked = false;
+                this.onDrain();
+            });
+        }
+    }
+    /** Resolves once everything written so far has been handed to the OS. */
+    settle() {
+        this.flush();
+        if (this.broken)
+            return Promise.resolve();
+        return new Promise((resolve) => this.out.write('', () => resolve()));
+    }
+}
+async function handler(argv, io) {
+    const { lastValueFrom } = await import('rxjs');
+    const { EventBus } = await import('../../bus/index.js');
+    const { openRecording } = await import('../../events/recording.js');
+    const { eventToJson, formatTsIso, parseTimeArg } = await import('../../events/index.js');
+    const { Replayer, recordingsSpan } = await import('../../replay/index.js');
+    const { fmtNs } = await import('../../util/metrics.js');
+    if (argv.max !== true && !(argv.speed > 0 && Number.isFinite(argv.speed))) {
+        throw new TapedeckError('BAD_ARGUMENT', `--speed must be a number > 0, got ${argv.speed}`);
+    }
+    const recordings = argv.dirs.map((d) => openRecording(resolvePath(io, d)));
+    const types = parseTypes(argv.types);
+    const symbols = list(argv.symbols);
+    // Offsets such as +5m count from the earliest start among the recordings.
+    const needStart = [argv.from, argv.to].some((s) => s !== undefined && s.startsWith('+'));
+    const start = needStart ? recordingsSpan(recordings)?.firstTs : undefined;
+    const from = argv.from !== undefined ? parseTimeArg(argv.from, start) : undefined;
+    const to = argv.to !== undefined ? parseTimeArg(argv.to, start) : undefined;
+    if (from !== undefined && to !== undefined && from > to) {
+        throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${argv.to})`);
+    }
+    const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out)) : null;
+    const out = fileOut ?? io.stdout;
+    const interactive = !fileOut && io.isTTY.stdout && io.isTTY.stdin && io.isTTY.stderr;
+    let failure = null;
+    let replayer = null;
+    const bus = new EventBus({
+        onError: (err) => {
+            failure ??= err;
+            replayer?.stop();
+        },
+    });
+    replayer = new Replayer(recordings, bus);
+    const r = replayer;
+    let userPaused = false;
+    let statusShown = false;
+    const clearStatus = () => {
+        if (statusShown) {
+            io.stderr.write('\r\x1b[2K');
+            statusShown = false;
+        }
+    };
+    const sink = new LineSink(out, () => r.pause(), () => {
+        if (!userPaused)
+            r.resume();
+    }, interactive ? clearStatus : () => { });
+    out.on('error', (err) => {
+        // The reader went away (`| head`): not a failure, just stop.
+        if (err.code === 'EPIPE')
+            sink.broken = true;
+        else
+            failure ??= new IoError(argv.out ?? 'stdout', 'write failed', err);
+        r.stop();
+    });
+    const iso = argv.iso === true;
+    bus.events$.subscribe((ev) => sink.push(eventToJson(ev, { iso })));
+    const cleanups = [];
+    if (interactive) {
+        const render = () => {
+            const p = r.progress();
+            const glyph = p.state === 'paused' ? '❚❚' : p.state === 'playing' ? '▶ ' : p.state === 'done' ? '■ ' : '… ';
+            const speed = p.speed === Infinity ? 'max' : `${p.speed}x`;
+            const lag = p.lag.count > 0 ? fmtNs(Math.round(p.lag.p99Ms * 1e6)) : '-';
+            const text = `${glyph} ${formatTsIso(p.ts)}  ${speed}  ${p.percent.toFixed(1)}%  lag p99 ${lag}  ${p.emitted} events`;
+            io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (io.stderr.columns || 100) - 1))}`);
+            statusShown = true;
+        };
+        const timer = setInterval(render, 100); // ≤ 10 refreshes a second
+        cleanups.push(() => {
+            clearInterval(timer);
+            clearStatus();
+        });
+        const stdin = io.stdin;
+        stdin.setRawMode?.(true);
+        stdin.setEncoding('utf8');
+        const onKey = (data) => {
+            for (let i = 0; i < data.length;) {
+                const rest = data.slice(i);
+                if (rest.startsWith('\x1b[D') || rest.startsWith('\x1b[C')) {
+                    const back = rest[2] === 'D';
+                    const now = r.now();
+                    r.seek(back ? (now > SEEK_STEP_NS ? now - SEEK_STEP_NS : 0n) : now + SEEK_STEP_NS);
+                    i += 3;
+                    continue;
+                }
+                const k = data[i];
+                i++;
+                if (k === ' ') {
+                    if (r.state === 'paused') {
+                        userPaused = false;
+                        if (!sink.blocked)
+                            r.resume();
+                    }
+                    else if (r.state === 'playing') {
+                        userPaused = true;
+                        r.pause();
+                    }
+                }
+                else if (k === '+' || k === '=') {
+                    if (r.currentSpeed !== Infinity)
+                        r.speed(r.currentSpeed * 2);
+                }
+                else if (k === '-' || k === '_') {
+                    if (r.currentSpeed !== Infinity)
+                        r.speed(r.currentSpeed / 2);
+                }
+                else if (k === 'q' || k === 'Q' || k === '\x03') {
+                    r.stop();
+                }
+            }
+            render();
+        };
+        stdin.on('data', onKey);
+        stdin.resume();
+        cleanups.push(() => {
+            stdin.off('data', onKey);
+            stdin.setRawMode?.(false);
+            stdin.pause();
+        });
+    }
+    else {
+        // Ctrl-C ends the replay cleanly (output flushed) rather than killing it mid-line.
+        const onSigint = () => r.stop();
+        io.signals.on('SIGINT', onSigint);
+        cleanups.push(() => io.signals.off('SIGINT', onSigint));
+    }
+    const opts = {
+        from,
+        to,
+        runId: argv.run,
+        types,
+        symbols,
+        speed: argv.max ? 'max' : argv.speed,
+        follow: argv.follow === true,
+    };
+    try {
+        await lastValueFrom(r.start(opts));
+        await sink.settle();
+    }
+    finally {
+        for (const c of cleanups)
+            c();
+        if (fileOut) {
+            await new Promise((resolve) => fileOut.end(() => resolve()));
+        }
+    }
+    if (failure)
+        throw failure;
+}
+export default function replayCommand(io) {
+    return {
+        builder: (y) => y
+            .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
+            .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
+            .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
+            .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 UTC, or an offset from the recording start (+5m, +1.5s)' })
+            .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m)' })
+            .option('run', { type: 'string', describe: 'Only events of this run id' })
+            .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
+            .option('symbols', { type: 'string', describe: 'Only events for these symbols, comma-separated' })
+            .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
+            .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
+            .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
+            .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
+            .example('$0 replay rec/ --speed 10 --types tick --symbols AAPL,MSFT', 'Ticks for two symbols at 10x')
+            .example('$0 replay rec/ --from +5m --to +10m --max --out slice.jsonl', 'Minutes 5 to 10 of the session into a file')
+            .example('$0 replay venue-a/ venue-b/ --max', 'Two recordings merged by ts')
+            .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded'),
+        handler: (argv) => handler(argv, io),
+    };
+}
+//# sourceMappingURL=replay.js.map

@@ -1,0 +1,164 @@
+import { TapedeckError } from '../../errors.js';
+import { formatTsIso } from '../../events/ts.js';
+import { EXIT, ExitError } from '../exit.js';
+import { resolvePath } from '../io.js';
+import { FILTER_OPTION_NAMES, withFilterOptions } from './diff.js';
+/** A one-line progress bar on stderr, redrawn at most every 100 ms. */
+function progressBar(enabled, stderr) {
+    if (!enabled)
+        return { update: () => { }, done: () => { } };
+    // Nothing is drawn for a recording verified within the first redraw interval.
+    let last = Date.now();
+    let drawn = false;
+    return {
+        update(p) {
+            const now = Date.now();
+            if (now - last < 100)
+                return;
+            last = now;
+            const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1;
+            const width = 30;
+            const full = Math.round(frac * width);
+            stderr.write(`\rverifying [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.file}`);
+            drawn = true;
+        },
+        done() {
+            if (drawn)
+                stderr.write('\r\x1b[K');
+        },
+    };
+}
+function problemLine(p) {
+    return `${p.file}  byte ${p.offsetBytes}${p.seq === undefined ? '' : `  seq ${p.seq}`}  [${p.kind}]  ${p.reason}`;
+}
+function summaryJson(r) {
+    return {
+        ok: r.ok,
+        dir: r.dir,
+        segments: r.segments,
+        records: r.records,
+        bytes: r.bytes,
+        firstTs: r.firstTs?.toString() ?? null,
+        firstTsIso: r.firstTs !== null && r.firstTs >= 0n ? formatTsIso(r.firstTs) : null,
+        lastTs: r.lastTs?.toString() ?? null,
+        lastTsIso: r.lastTs !== null && r.lastTs >= 0n ? formatTsIso(r.lastTs) : null,
+        digest: r.digest,
+        problems: r.problems,
+        tornTail: r.tornTail,
+        uncheckedRecords: r.uncheckedRecords,
+    };
+}
+function formatResult(r, all, tsText) {
+    if (!r.ok) {
+        const lines = [`FAILED  ${r.dir}`];
+        for (const p of r.problems)
+            lines.push(`  ${problemLine(p)}`);
+        if (!all)
+            lines.push('  (stopped at the first problem; --all lists every one)');
+        else
+            lines.push(`  ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
+        return lines.join('\n') + '\n';
+    }
+    const lines = [
+        `OK  ${r.dir}`,
+        `  segments   ${r.segments}`,
+        `  records    ${r.records}`,
+        `  bytes      ${r.bytes}`,
+        `  first ts   ${r.firstTs === null ? '-' : tsText(r.firstTs)}`,
+        `  last ts    ${r.lastTs === null ? '-' : tsText(r.lastTs)}`,
+        `  digest     ${r.digest}`,
+    ];
+    if (r.uncheckedRecords > 0)
+        lines.push(`  unchecked  ${r.uncheckedRecords} records of a type or schema version this tapedeck does not know`);
+    const t = r.tornTail;
+    if (t)
+        lines.push(`  torn tail  ${t.file} at byte ${t.offsetBytes}: ${t.bytes} bytes the next writer will drop (${t.reason}); not corruption`);
+    return lines.join('\n') + '\n';
+}
+export default function verifyCommand(io) {
+    return {
+        builder: (y) => withFilterOptions(y
+            .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+            .option('all', { type: 'boolean', default: false, describe: 'Report every problem instead of stopping at the first' })
+            .option('digest', { type: 'string', describe: 'Expected digest (64 hex digits): exit 1 when the recording digests differently' })
+            .option('against', { type: 'string', describe: 'Another recording that must hold the same events (verified too)' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }), 'With --against:')
+            .example('$0 verify rec/2024-06-01', 'Check a recording and print its digest')
+            .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
+            .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
+            .example('$0 verify rec/x --all --json', 'Every problem, for tools'),
+        handler: async (args) => {
+            const { diffRecordings } = await import('../../verify/diff.js');
+            const { normalizeDigest } = await import('../../verify/digest.js');
+            const { verifyRecording } = await import('../../verify/integrity.js');
+            const { diffJson, diffOptionsFrom, formatDiff, tsText } = await import('./diff-text.js');
+            const dir = resolvePath(io, args.dir);
+            const againstDir = args.against === undefined ? undefined : resolvePath(io, args.against);
+            const json = args.json === true;
+            const usedFilters = FILTER_OPTION_NAMES.filter((n) => args[n] !== undefined);
+            if (usedFilters.length > 0 && args.against === undefined) {
+                throw new TapedeckError('BAD_ARGUMENT', `--${usedFilters.join(', --')} only apply with --against`);
+            }
+            let expected = null;
+            if (args.digest !== undefined) {
+                expected = normalizeDigest(args.digest);
+                if (expected === null)
+                    throw new TapedeckError('BAD_ARGUMENT', `--digest "${args.digest}" is not a SHA-256 digest (64 hex digits)`);
+            }
+            const bar = progressBar(!json && io.isTTY.stderr, io.stderr);
+            let r;
+            try {
+                r = verifyRecording(dir, { all: args.all === true, onProgress: bar.update });
+            }
+            finally {
+                bar.done();
+            }
+            const out = summaryJson(r);
+            let failed = !r.ok;
+            let text = formatResult(r, args.all === true, tsText);
+            if (r.ok && expected !== null) {
+                const match = r.digest === expected;
+                out.expectedDigest = expected;
+                out.digestMatches = match;
+                text += match ? `  digest matches the expected value\n` : `DIGEST MISMATCH\n  expected  ${expected}\n  actual    ${r.digest}\n`;
+                if (!match)
+                    failed = true;
+            }
+            if (r.ok && args.against !== undefined) {
+                const bar2 = progressBar(!json && io.isTTY.stderr, io.stderr);
+                let rb;
+                try {
+                    rb = verifyRecording(againstDir, { all: args.all === true, onProgress: bar2.update });
+                }
+                finally {
+                    bar2.done();
+                }
+                const against = { verify: summaryJson(rb) };
+                text += '\nagainst:\n' + formatResult(rb, args.all === true, tsText);
+                if (!rb.ok)
+                    failed = true;
+                else {
+                    const opts = diffOptionsFrom(args, dir);
+                    const diff = diffRecordings(dir, againstDir, opts);
+                    against.diff = diffJson(diff, args.dir, args.against);
+                    text += '\n' + formatDiff(diff, args.dir, args.against);
+                    if (!diff.identical)
+                        failed = true;
+                    // Unfiltered, equal events mean equal digests; a mismatch then is a difference the decoded
+                    // comparison cannot see (records of unknown types), so it fails too.
+                    const unfiltered = usedFilters.length === 0;
+                    const digestsEqual = r.digest === rb.digest;
+                    against.digestsEqual = digestsEqual;
+                    text += `digests ${digestsEqual ? 'equal' : 'differ'}: ${r.digest} ${digestsEqual ? '=' : '!='} ${rb.digest}\n`;
+                    if (unfiltered && !digestsEqual)
+                        failed = true;
+                }
+                out.against = against;
+            }
+            io.stdout.write(json ? JSON.stringify(out) + '\n' : text);
+            if (failed)
+                throw new ExitError(EXIT.CHECK_FAILED);
+        },
+    };
+}
+//# sourceMappingURL=verify.js.map

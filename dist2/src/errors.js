@@ -1,0 +1,111 @@
+/**
+ * One error family with stable codes. Tests and the CLI match on `code`, never on message text.
+ * Every error carries the context needed to act on it (file, byte offset, seq, field, line).
+ */
+/**
+ * An error's context as plain fields. It also renders as text through `split`, because test
+ * runners (uvu) print `err.details` as a string diff: a plain object there crashed the runner and
+ * ended the whole test run silently with exit 0, hiding every failure after it.
+ */
+function withText(details) {
+    Object.defineProperty(details, 'split', {
+        enumerable: false,
+        value: (sep) => JSON.stringify(details, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)).split(sep),
+    });
+    return details;
+}
+export class TapedeckError extends Error {
+    code;
+    details;
+    constructor(code, message, details = {}, options) {
+        super(message, options);
+        this.name = 'TapedeckError';
+        this.code = code;
+        this.details = withText(details);
+    }
+}
+/**
+ * A bad byte in a recording: which recording (`path`), which segment file (`file`), where, and why.
+ * The message names the segment by its full path when the recording directory is known.
+ */
+export class CorruptionError extends TapedeckError {
+    file;
+    offsetBytes;
+    reason;
+    seq;
+    /** The recording directory, when known. */
+    path;
+    constructor(file, offsetBytes, reason, seq, code = 'CORRUPT_FRAME', dir) {
+        const where = dir === undefined ? file : `${dir.replace(/\/+$/, '')}/${file}`;
+        super(code, `${where}: corrupt at byte ${offsetBytes}${seq === undefined ? '' : ` (seq ${seq})`}: ${reason}`, {
+            file,
+            segment: file,
+            path: dir,
+            offsetBytes,
+            reason,
+            seq,
+        });
+        this.name = 'CorruptionError';
+        this.file = file;
+        this.offsetBytes = offsetBytes;
+        this.reason = reason;
+        this.seq = seq;
+        this.path = dir;
+    }
+}
+/**
+ * An I/O failure (disk full, permission, short write), with the path it happened on and the errno
+ * name (`ENOSPC`, `EACCES`, ...) when the cause had one. The CLI maps it to exit 74.
+ */
+export class IoError extends TapedeckError {
+    path;
+    errno;
+    constructor(path, message, cause, code = 'IO') {
+        // Wrapping an IoError keeps the errno underneath (ENOSPC, not IO).
+        const errno = cause instanceof IoError ? cause.errno : cause instanceof Error ? cause.code : undefined;
+        const causeText = cause instanceof Error ? `: ${errno ?? cause.message}` : '';
+        super(code, `${path}: ${message}${causeText}`, { path, errno }, { cause });
+        this.name = 'IoError';
+        this.path = path;
+        this.errno = errno;
+    }
+}
+/** An event that failed validation: the field, the value, and where in its input it came from. */
+export class ValidationError extends TapedeckError {
+    field;
+    value;
+    position;
+    constructor(field, problem, value, position) {
+        const shown = describeValue(value);
+        super('VALIDATION', `${position ? `${position}: ` : ''}field "${field}" ${problem} (got ${shown})`, {
+            field,
+            value: shown,
+            position,
+        });
+        this.name = 'ValidationError';
+        this.field = field;
+        this.value = value;
+        this.position = position;
+    }
+    /** The same error, placed at a position in its input (a line number, an array index). */
+    at(position) {
+        const placed = new ValidationError(this.field, this.message.replace(/^.*?field "[^"]*" /, '').replace(/ \(got .*\)$/, ''), this.value, position);
+        return placed;
+    }
+}
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'bigint')
+        return `${value}n`;
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    try {
+        const s = JSON.stringify(value);
+        return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    }
+    catch {
+        return String(value);
+    }
+}
+//# sourceMappingURL=errors.js.map

@@ -1,0 +1,236 @@
+/**
+ * Canonical binary payloads (the bytes after a log frame's seq, ts and type tag). Layout, per
+ * docs/EVENTS.md: a MessagePack array [runId, cause, ...fields in declared order], absent optional
+ * fields as nil, trailing nils trimmed. Encoding assumes a validated event (validateEvent).
+ */
+import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
+import { TapedeckError } from '../errors.js';
+import { fastDecodePayload, fastDecodeRange } from './fast-decode.js';
+import { compareCodePoints, INT64_MAX, SPECS } from './schema.js';
+import { TAG_TYPE, TYPE_TAG } from './types.js';
+import { validateEvent } from './validate.js';
+/** A payload that cannot be decoded: unknown tag (code BAD_INPUT) or malformed bytes (CORRUPT_FRAME). */
+export class PayloadError extends TapedeckError {
+    tag;
+    seq;
+    reason;
+    constructor(code, tag, reason, seq, cause) {
+        super(code, `payload${seq === undefined ? '' : ` of seq ${seq}`} (tag ${tag}): ${reason}`, { tag, seq, reason }, { cause });
+        this.name = 'PayloadError';
+        this.tag = tag;
+        this.seq = seq;
+        this.reason = reason;
+    }
+}
+/**
+ * Every msgpackr option that could change the bytes, spelled out: plain MessagePack only (no
+ * records, shared structures, bundles or extensions), doubles never narrowed to float32, int64
+ * decoded as bigint so ts values stay exact. Changing any of these changes the stored format.
+ */
+export const PACKR_OPTIONS = Object.freeze({
+    useRecords: false,
+    sequential: false,
+    structuredClone: false,
+    moreTypes: false,
+    bundleStrings: false,
+    mapsAsObjects: true,
+    variableMapSize: true,
+    coercibleKeyAsNumber: false,
+    useFloat32: FLOAT32_OPTIONS.NEVER,
+    useTimestamp32: false,
+    largeBigIntToFloat: false,
+    largeBigIntToString: false,
+    useBigIntExtension: false,
+    encodeUndefinedAsNil: false,
+    int64AsType: 'bigint',
+    copyBuffers: false,
+    mapAsEmptyObject: false,
+    setAsEmptyObject: false,
+    allowArraysInMapKeys: false,
+    useToJSON: false,
+});
+export function isKnownTag(tag) {
+    return TAG_TYPE.has(tag);
+}
+/**
+ * Map keys in code point order. A validated map usually already iterates in that order and is
+ * packed as is (msgpackr writes Object.keys order); integer-like keys ("10" before "9") are
+ * reordered by JS objects, so those maps go through a Map, which keeps insertion order.
+ */
+function canonicalMap(m) {
+    const keys = Object.keys(m);
+    let sorted = true;
+    for (let i = 1; i < keys.length; i++) {
+        if (compareCodePoints(keys[i - 1], keys[i]) >= 0) {
+            sorted = false;
+            break;
+        }
+    }
+    if (sorted && Object.getPrototypeOf(m) === Object.prototype)
+        return m;
+    const out = new Map();
+    for (const k of keys.sort(compareCodePoints))
+        out.set(k, m[k]);
+    return out;
+}
+function validValue(kind, v, values) {
+    switch (kind) {
+        case 'id':
+            return typeof v === 'string' && v.length > 0;
+        case 'text':
+            return typeof v === 'string';
+        case 'enum':
+            return typeof v === 'string' && values.has(v);
+        case 'num':
+            return typeof v === 'number' && Number.isFinite(v);
+        case 'nonneg':
+            return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+        case 'pos':
+            return typeof v === 'number' && Number.isFinite(v) && v > 0;
+        case 'ns':
+            return typeof v === 'bigint' && v >= 0n && v <= INT64_MAX;
+        case 'map': {
+            if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype)
+                return false;
+            for (const k in v) {
+                const x = v[k];
+                if (typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)))
+                    return false;
+            }
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+/** A fresh codec with its own msgpackr instance: encoders built this way must agree byte for byte. */
+export function createCodec() {
+    return buildCodec().codec;
+}
+function buildCodec() {
+    const packr = new Packr({ ...PACKR_OPTIONS });
+    // One scratch array per codec: the positional payload is rebuilt in place on every encode.
+    const scratch = [];
+    function encodePayload(ev) {
+        const spec = SPECS[ev.type];
+        if (!spec)
+            throw new TapedeckError('BAD_INPUT', `cannot encode unknown event type ${String(ev.type)}`, { type: ev.type });
+        const rec = ev;
+        const fields = spec.fields;
+        scratch[0] = ev.runId;
+        scratch[1] = ev.cause ?? null;
+        let len = 2;
+        for (let i = 0; i < fields.length; i++) {
+            const fs = fields[i];
+            const v = rec[fs.name];
+            if (v === undefined) {
+                scratch[i + 2] = null;
+            }
+            else {
+                scratch[i + 2] = fs.kind === 'map' ? canonicalMap(v) : v;
+                len = i + 3; // trailing nils are trimmed
+            }
+        }
+        scratch.length = len;
+        try {
+            return packr.pack(scratch);
+        }
+        finally {
+            scratch.length = 0; // don't keep the event's strings alive
+        }
+    }
+    /**
+     * The hand-written decoder (fast-decode.ts) takes the payloads it can prove are plain in-subset
+     * ones and returns exactly what the msgpackr path below would; anything else (malformed bytes,
+     * non-canonical but decodable forms, unknown tags) goes through msgpackr, which decides.
+     */
+    function decodePayload(tag, payload, seq, ts) {
+        return fastDecodePayload(tag, payload, seq, ts) ?? decodeGeneric(tag, payload, seq, ts);
+    }
+    /** The msgpackr-based decoder: the reference behaviour (values, errors) of decodePayload. */
+    function decodeGeneric(tag, payload, seq, ts) {
+        const type = TAG_TYPE.get(tag);
+        if (type === undefined)
+            throw new PayloadError('BAD_INPUT', tag, 'unknown event type tag', seq);
+        const bad = (reason, cause) => new PayloadError('CORRUPT_FRAME', tag, reason, seq, cause);
+        if (typeof ts !== 'bigint' || ts < 0n || ts > INT64_MAX)
+            throw bad(`ts ${String(ts)} is outside 0..2^63-1`);
+        let arr;
+        try {
+            arr = packr.unpack(payload);
+        }
+        catch (e) {
+            throw bad(`not MessagePack: ${e instanceof Error ? e.message : String(e)}`, e);
+        }
+        const spec = SPECS[type];
+        if (!Array.isArray(arr))
+            throw bad('not a MessagePack array');
+        const n = arr.length;
+        if (n < spec.minLen || n > spec.maxLen)
+            throw bad(`array of ${n} items, expected ${spec.minLen}..${spec.maxLen}`);
+        if (n > spec.minLen && arr[n - 1] === null)
+            throw bad('trailing nil not trimmed');
+        const runId = arr[0];
+        if (typeof runId !== 'string' || runId.length === 0)
+            throw bad('runId is not a non-empty string');
+        const cause = arr[1];
+        const out = { type, ts, runId, seq };
+        if (cause !== null) {
+            if (typeof cause !== 'number' || !Number.isSafeInteger(cause) || cause < 0)
+                throw bad('cause is not a non-negative integer');
+            out.cause = cause;
+        }
+        const fields = spec.fields;
+        for (let i = 2; i < n; i++) {
+            const fs = fields[i - 2];
+            const v = arr[i];
+            if (v === null) {
+                if (!fs.optional)
+                    throw bad(`required field ${fs.name} is nil`);
+                continue;
+            }
+            if (!validValue(fs.kind, v, fs.values))
+                throw bad(`field ${fs.name} has an invalid value`);
+            out[fs.name] = v;
+        }
+        return out;
+    }
+    function encodeEvent(ev) {
+        return { type: TYPE_TAG[ev.type], tsNs: ev.ts, payload: encodePayload(ev) };
+    }
+    function isCanonicalPayload(tag, payload) {
+        let again;
+        try {
+            // Full validation catches what the fast decode path trusts: NFC, lone surrogates, "__proto__".
+            const ev = validateEvent(decodePayload(tag, payload, 0, 0n));
+            again = encodePayload(ev);
+        }
+        catch {
+            return false;
+        }
+        return Buffer.compare(again, payload) === 0;
+    }
+    return { codec: { encodePayload, decodePayload, encodeEvent, isCanonicalPayload }, decodeGeneric };
+}
+const built = buildCodec();
+const shared = built.codec;
+/** The payload bytes of a validated event. */
+export const encodePayload = shared.encodePayload;
+/** The event stored under a frame's tag, seq and ts. Throws PayloadError (typed, with code). */
+/**
+ * Decodes the payload at buf[start, stop) (a reader's chunk): the fast path reads it in place; only
+ * a payload outside the canonical subset gets a view, for the generic decoder.
+ */
+export function decodePayloadAt(tag, buf, start, stop, seq, ts) {
+    return fastDecodeRange(tag, buf, start, stop, seq, ts) ?? decodePayload(tag, buf.subarray(start, stop), seq, ts);
+}
+export const decodePayload = shared.decodePayload;
+/** Frame fields (type tag, ts) and payload of a validated event; seq is the log's to assign. */
+export const encodeEvent = shared.encodeEvent;
+export const isCanonicalPayload = shared.isCanonicalPayload;
+/**
+ * decodePayload without the hand-written fast path (msgpackr unpack, then per-field checks): same
+ * results and errors, slower. For tests and benchmarks; not re-exported from the package.
+ */
+export const decodePayloadGeneric = built.decodeGeneric;
+//# sourceMappingURL=codec.js.map

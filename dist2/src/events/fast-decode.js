@@ -1,0 +1,755 @@
+/**
+ * A hand-written decoder for exactly the payloads of docs/EVENTS.md §3 (docs/FORMAT.md §15): a
+ * fixarray `[runId, cause|nil, f1..fn]` of str / int / float64 / int64 (exchTs) / map values.
+ *
+ * It is an accelerator, not a second definition of the format: `fastDecodePayload` returns the
+ * very event the msgpackr-based `decodePayload` path would build (same keys, same insertion order,
+ * same values), or `undefined` whenever the bytes are anything but a payload that path accepts in
+ * the obvious way. Then the caller runs the msgpackr path, which either decodes it (non-canonical
+ * but decodable forms: str8 for a short string, float32, uint64 exchTs, …) or throws the
+ * PayloadError. So accept/reject behaviour and error codes/messages are those of the msgpackr
+ * path by construction; this file only has to never accept what that path rejects and never
+ * return a different value (test/events-fast-decode.test.ts checks both, also on mutated bytes).
+ *
+ * Like the msgpackr path it does not check NFC, lone surrogates or "__proto__" keys beyond what
+ * msgpackr does (isCanonicalPayload runs full validation); strings must be valid UTF-8 here (else
+ * fallback, so msgpackr's own handling of invalid UTF-8 decides), and a map key "__proto__" (which
+ * msgpackr renames) or a non-ASCII string starting with a BOM (which TextDecoder-based readers may
+ * strip) also falls back.
+ */
+import { INT64_MAX, SPECS } from './schema.js';
+import { TAG_TYPE } from './types.js';
+// Big-endian float64 / int64 through little-endian scratch arrays (much cheaper than a DataView
+// per payload). On a big-endian host the fast path is simply off.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+const I64 = new BigInt64Array(1);
+const I64B = new Uint8Array(I64.buffer);
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const fromCharCode = String.fromCharCode;
+// -- decoder state (one payload at a time; nothing here calls out to user code) ----------------
+const EMPTY = new Uint8Array(0);
+let src = EMPTY;
+let pos = 0;
+let end = 0;
+// -- short ASCII string cache --------------------------------------------------------------------
+// runId, venue, symbol, enum values and most ids repeat in every event: a hit returns the same
+// string object without allocating. The slot comes from the length and the first, middle and last
+// bytes (no pass over the bytes); a hit is verified byte for byte against the cached string, which
+// is ASCII, so a verified hit is ASCII too. A miss checks for ASCII, builds the string and
+// overwrites the slot.
+const CACHE_BITS = 12;
+const CACHE_MASK = (1 << CACHE_BITS) - 1;
+const CACHE_MAX_LEN = 48; // ≥ 31, the longest fixstr (readStr relies on it)
+const cache = new Array(1 << CACHE_BITS).fill('');
+/** The cache slot of the (1..CACHE_MAX_LEN) bytes at start: from the length, first, middle and last byte. */
+function slotOf(start, len) {
+    const s = src;
+    return (len * 0x9e5 + s[start] * 0x3b + s[start + (len >> 1)] * 0x107 + s[start + len - 1]) & CACHE_MASK;
+}
+/** The string of bytes src[start, start+len) if they are ASCII, else undefined. */
+function asciiString(start, len) {
+    if (len <= CACHE_MAX_LEN) {
+        if (len === 0)
+            return '';
+        const s = src;
+        const last = start + len - 1;
+        const slot = slotOf(start, len);
+        const hit = cache[slot];
+        if (hit.length === len) {
+            let i = 0;
+            while (i < len && hit.charCodeAt(i) === s[start + i])
+                i++;
+            if (i === len)
+                return hit;
+        }
+        for (let i = start; i <= last; i++)
+            if (s[i] >= 0x80)
+                return undefined;
+        const str = makeAscii(start, len);
+        cache[slot] = str;
+        return str;
+    }
+    const stop = start + len;
+    for (let i = start; i < stop; i++)
+        if (src[i] >= 0x80)
+            return undefined;
+    return makeAscii(start, len);
+}
+/** A fresh string from ASCII bytes. */
+function makeAscii(start, len) {
+    const s = src;
+    const p = start;
+    switch (len) {
+        case 0:
+            return '';
+        case 1:
+            return fromCharCode(s[p]);
+        case 2:
+            return fromCharCode(s[p], s[p + 1]);
+        case 3:
+            return fromCharCode(s[p], s[p + 1], s[p + 2]);
+        case 4:
+            return fromCharCode(s[p], s[p + 1], s[p + 2], s[p + 3]);
+        case 5:
+            return fromCharCode(s[p], s[p + 1], s[p + 2], s[p + 3], s[p + 4]);
+        case 6:
+            return fromCharCode(s[p], s[p + 1], s[p + 2], s[p + 3], s[p + 4], s[p + 5]);
+        case 7:
+            return fromCharCode(s[p], s[p + 1], s[p + 2], s[p + 3], s[p + 4], s[p + 5], s[p + 6]);
+        case 8:
+            return fromCharCode(s[p], s[p + 1], s[p + 2], s[p + 3], s[p + 4], s[p + 5], s[p + 6], s[p + 7]);
+        default:
+            // Chunked: fromCharCode.apply has an argument-count limit.
+            if (len <= 4096)
+                return fromCharCode.apply(null, s.subarray(p, p + len));
+            {
+                let out = '';
+                for (let i = 0; i < len; i += 4096) {
+                    out += fromCharCode.apply(null, s.subarray(p + i, p + Math.min(len, i + 4096)));
+                }
+                return out;
+            }
+    }
+}
+/**
+ * Reads a str value at pos (header included); undefined if it is not a valid-UTF-8 str. The common
+ * case (a fixstr already in the cache) is kept small enough to be inlined into the field readers.
+ */
+function readStr() {
+    const s = src;
+    const p = pos;
+    const b = p < end ? s[p] : 0;
+    if (b > 0xa0 && b < 0xc0) {
+        // fixstr of 1..31 bytes (≤ CACHE_MAX_LEN)
+        const len = b - 0xa0;
+        const start = p + 1;
+        if (start + len <= end) {
+            const hit = cache[slotOf(start, len)];
+            if (hit.length === len) {
+                let i = 0;
+                while (i < len && hit.charCodeAt(i) === s[start + i])
+                    i++;
+                if (i === len) {
+                    pos = start + len;
+                    return hit;
+                }
+            }
+        }
+    }
+    return readStrSlow();
+}
+/** readStr for everything but a cache hit. */
+function readStrSlow() {
+    if (pos >= end)
+        return undefined;
+    const b = src[pos];
+    let len;
+    let start;
+    if (b >= 0xa0 && b <= 0xbf) {
+        len = b - 0xa0;
+        start = pos + 1;
+    }
+    else if (b === 0xd9) {
+        if (pos + 2 > end)
+            return undefined;
+        len = src[pos + 1];
+        start = pos + 2;
+    }
+    else if (b === 0xda) {
+        if (pos + 3 > end)
+            return undefined;
+        len = (src[pos + 1] << 8) | src[pos + 2];
+        start = pos + 3;
+    }
+    else if (b === 0xdb) {
+        if (pos + 5 > end)
+            return undefined;
+        len = ((src[pos + 1] << 24) | (src[pos + 2] << 16) | (src[pos + 3] << 8) | src[pos + 4]) >>> 0;
+        start = pos + 5;
+    }
+    else {
+        return undefined;
+    }
+    if (start + len > end)
+        return undefined;
+    let s = asciiString(start, len);
+    if (s === undefined) {
+        // Non-ASCII: strict UTF-8 only (no overlongs, surrogates or > U+10FFFF); a leading BOM is
+        // left to the msgpackr path (TextDecoder-based readers strip it, others keep it).
+        if (len >= 3 && src[start] === 0xef && src[start + 1] === 0xbb && src[start + 2] === 0xbf)
+            return undefined;
+        try {
+            s = UTF8.decode(src.subarray(start, start + len));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    pos = start + len;
+    return s;
+}
+/**
+ * Reads a number value at pos: every int form but 64-bit, and float64. NaN (never a valid
+ * field value) for anything else, including a truncated value.
+ */
+function readNum() {
+    if (pos >= end)
+        return NaN;
+    const b = src[pos];
+    if (b < 0x80) {
+        pos++;
+        return b;
+    }
+    if (b >= 0xe0) {
+        pos++;
+        return b - 0x100;
+    }
+    const s = src;
+    const p = pos;
+    switch (b) {
+        case 0xcb:
+            if (p + 9 > end)
+                return NaN;
+            F64B[7] = s[p + 1];
+            F64B[6] = s[p + 2];
+            F64B[5] = s[p + 3];
+            F64B[4] = s[p + 4];
+            F64B[3] = s[p + 5];
+            F64B[2] = s[p + 6];
+            F64B[1] = s[p + 7];
+            F64B[0] = s[p + 8];
+            pos = p + 9;
+            return F64[0];
+        case 0xcc:
+            if (p + 2 > end)
+                return NaN;
+            pos = p + 2;
+            return s[p + 1];
+        case 0xcd:
+            if (p + 3 > end)
+                return NaN;
+            pos = p + 3;
+            return (s[p + 1] << 8) | s[p + 2];
+        case 0xce:
+            if (p + 5 > end)
+                return NaN;
+            pos = p + 5;
+            return ((s[p + 1] << 24) | (s[p + 2] << 16) | (s[p + 3] << 8) | s[p + 4]) >>> 0;
+        case 0xd0:
+            if (p + 2 > end)
+                return NaN;
+            pos = p + 2;
+            return (s[p + 1] << 24) >> 24;
+        case 0xd1:
+            if (p + 3 > end)
+                return NaN;
+            pos = p + 3;
+            return (((s[p + 1] << 8) | s[p + 2]) << 16) >> 16;
+        case 0xd2:
+            if (p + 5 > end)
+                return NaN;
+            pos = p + 5;
+            return (s[p + 1] << 24) | (s[p + 2] << 16) | (s[p + 3] << 8) | s[p + 4];
+        default:
+            return NaN;
+    }
+}
+/** Reads an int64 (0xd3) at pos as a bigint in 0..2^63-1; undefined for anything else. */
+function readNs() {
+    const s = src;
+    const p = pos;
+    if (s[p] !== 0xd3 || p + 9 > end || s[p + 1] >= 0x80)
+        return undefined;
+    I64B[7] = s[p + 1];
+    I64B[6] = s[p + 2];
+    I64B[5] = s[p + 3];
+    I64B[4] = s[p + 4];
+    I64B[3] = s[p + 5];
+    I64B[2] = s[p + 6];
+    I64B[1] = s[p + 7];
+    I64B[0] = s[p + 8];
+    pos = p + 9;
+    return I64[0];
+}
+/** Reads a flat map (str keys; str or finite number values) at pos; undefined otherwise. */
+function readMap() {
+    if (pos >= end)
+        return undefined;
+    const b = src[pos];
+    let n;
+    if (b >= 0x80 && b <= 0x8f) {
+        n = b - 0x80;
+        pos++;
+    }
+    else if (b === 0xde) {
+        if (pos + 3 > end)
+            return undefined;
+        n = (src[pos + 1] << 8) | src[pos + 2];
+        pos += 3;
+    }
+    else if (b === 0xdf) {
+        if (pos + 5 > end)
+            return undefined;
+        n = ((src[pos + 1] << 24) | (src[pos + 2] << 16) | (src[pos + 3] << 8) | src[pos + 4]) >>> 0;
+        pos += 5;
+    }
+    else {
+        return undefined;
+    }
+    // Every entry takes at least 2 bytes: a count the bytes cannot hold is msgpackr's to refuse.
+    if (n * 2 > end - pos)
+        return undefined;
+    const out = {};
+    for (let i = 0; i < n; i++) {
+        const k = readStr();
+        // msgpackr renames a "__proto__" key; leave that to it.
+        if (k === undefined || k === '__proto__' || pos >= end)
+            return undefined;
+        const vb = src[pos];
+        if ((vb >= 0xa0 && vb <= 0xbf) || vb === 0xd9 || vb === 0xda || vb === 0xdb) {
+            const v = readStr();
+            if (v === undefined)
+                return undefined;
+            out[k] = v;
+        }
+        else {
+            const v = readNum();
+            if (!Number.isFinite(v))
+                return undefined;
+            out[k] = v;
+        }
+    }
+    return out;
+}
+/** Consumes a nil at pos; false (nothing consumed) for any other byte or at the end. */
+function nil() {
+    if (pos < end && src[pos] === 0xc0) {
+        pos++;
+        return true;
+    }
+    return false;
+}
+function valuesOf(type, name) {
+    const fs = SPECS[type].fields.find((f) => f.name === name);
+    return fs?.values ?? new Set();
+}
+const E_TICK_AGGRESSOR = valuesOf('tick', 'aggressor');
+const E_ORDER_SIDE = valuesOf('order', 'side');
+const E_ORDER_KIND = valuesOf('order', 'kind');
+const E_ORDER_ACTION = valuesOf('order', 'action');
+const E_FILL_SIDE = valuesOf('fill', 'side');
+const E_FILL_LIQUIDITY = valuesOf('fill', 'liquidity');
+const E_RISK_SEVERITY = valuesOf('risk', 'severity');
+const E_SYSTEM_KIND = valuesOf('system', 'kind');
+/** tick: venue, symbol, bid?, ask?, bidSize?, askSize?, last?, lastSize?, aggressor?, volume?, exchTs?. */
+function tickFields(o, n) {
+    let s;
+    let x;
+    let b;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.venue = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.symbol = s;
+    if (n === 4)
+        return true;
+    if (nil()) {
+        if (n === 5)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.bid = x;
+    }
+    if (n === 5)
+        return true;
+    if (nil()) {
+        if (n === 6)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.ask = x;
+    }
+    if (n === 6)
+        return true;
+    if (nil()) {
+        if (n === 7)
+            return false; // trailing nil
+    }
+    else {
+        if (!((x = readNum()) >= 0 && x < Infinity))
+            return false;
+        o.bidSize = x;
+    }
+    if (n === 7)
+        return true;
+    if (nil()) {
+        if (n === 8)
+            return false; // trailing nil
+    }
+    else {
+        if (!((x = readNum()) >= 0 && x < Infinity))
+            return false;
+        o.askSize = x;
+    }
+    if (n === 8)
+        return true;
+    if (nil()) {
+        if (n === 9)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.last = x;
+    }
+    if (n === 9)
+        return true;
+    if (nil()) {
+        if (n === 10)
+            return false; // trailing nil
+    }
+    else {
+        if (!((x = readNum()) >= 0 && x < Infinity))
+            return false;
+        o.lastSize = x;
+    }
+    if (n === 10)
+        return true;
+    if (nil()) {
+        if (n === 11)
+            return false; // trailing nil
+    }
+    else {
+        if ((s = readStr()) === undefined || !E_TICK_AGGRESSOR.has(s))
+            return false;
+        o.aggressor = s;
+    }
+    if (n === 11)
+        return true;
+    if (nil()) {
+        if (n === 12)
+            return false; // trailing nil
+    }
+    else {
+        if (!((x = readNum()) >= 0 && x < Infinity))
+            return false;
+        o.volume = x;
+    }
+    if (n === 12)
+        return true;
+    if (nil()) {
+        if (n === 13)
+            return false; // trailing nil
+    }
+    else {
+        if ((b = readNs()) === undefined)
+            return false;
+        o.exchTs = b;
+    }
+    return true;
+}
+/** order: orderId, venue, symbol, side, kind, action, price?, qty, tif?, strategy?, reason?. */
+function orderFields(o, n) {
+    let s;
+    let x;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.orderId = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.venue = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.symbol = s;
+    if ((s = readStr()) === undefined || !E_ORDER_SIDE.has(s))
+        return false;
+    o.side = s;
+    if ((s = readStr()) === undefined || !E_ORDER_KIND.has(s))
+        return false;
+    o.kind = s;
+    if ((s = readStr()) === undefined || !E_ORDER_ACTION.has(s))
+        return false;
+    o.action = s;
+    if (nil()) {
+        // price absent
+    }
+    else {
+        if (!((x = readNum()) > 0 && x < Infinity))
+            return false;
+        o.price = x;
+    }
+    if (!((x = readNum()) > 0 && x < Infinity))
+        return false;
+    o.qty = x;
+    if (n === 10)
+        return true;
+    if (nil()) {
+        if (n === 11)
+            return false; // trailing nil
+    }
+    else {
+        if ((s = readStr()) === undefined || s.length === 0)
+            return false;
+        o.tif = s;
+    }
+    if (n === 11)
+        return true;
+    if (nil()) {
+        if (n === 12)
+            return false; // trailing nil
+    }
+    else {
+        if ((s = readStr()) === undefined || s.length === 0)
+            return false;
+        o.strategy = s;
+    }
+    if (n === 12)
+        return true;
+    if (nil()) {
+        if (n === 13)
+            return false; // trailing nil
+    }
+    else {
+        if ((s = readStr()) === undefined)
+            return false;
+        o.reason = s;
+    }
+    return true;
+}
+/** fill: fillId, orderId, venue, symbol, side, price, qty, fee?, liquidity?. */
+function fillFields(o, n) {
+    let s;
+    let x;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.fillId = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.orderId = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.venue = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.symbol = s;
+    if ((s = readStr()) === undefined || !E_FILL_SIDE.has(s))
+        return false;
+    o.side = s;
+    if (!((x = readNum()) > 0 && x < Infinity))
+        return false;
+    o.price = x;
+    if (!((x = readNum()) > 0 && x < Infinity))
+        return false;
+    o.qty = x;
+    if (n === 9)
+        return true;
+    if (nil()) {
+        if (n === 10)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.fee = x;
+    }
+    if (n === 10)
+        return true;
+    if (nil()) {
+        if (n === 11)
+            return false; // trailing nil
+    }
+    else {
+        if ((s = readStr()) === undefined || !E_FILL_LIQUIDITY.has(s))
+            return false;
+        o.liquidity = s;
+    }
+    return true;
+}
+/** signal: strategy, symbol, name, value, meta?. */
+function signalFields(o, n) {
+    let s;
+    let x;
+    let m;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.strategy = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.symbol = s;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.name = s;
+    if (!Number.isFinite((x = readNum())))
+        return false;
+    o.value = x;
+    if (n === 6)
+        return true;
+    if (nil()) {
+        if (n === 7)
+            return false; // trailing nil
+    }
+    else {
+        if ((m = readMap()) === undefined)
+            return false;
+        o.meta = m;
+    }
+    return true;
+}
+/** risk: rule, severity, symbol?, detail, value?, limit?. */
+function riskFields(o, n) {
+    let s;
+    let x;
+    if ((s = readStr()) === undefined || s.length === 0)
+        return false;
+    o.rule = s;
+    if ((s = readStr()) === undefined || !E_RISK_SEVERITY.has(s))
+        return false;
+    o.severity = s;
+    if (nil()) {
+        // symbol absent
+    }
+    else {
+        if ((s = readStr()) === undefined || s.length === 0)
+            return false;
+        o.symbol = s;
+    }
+    if ((s = readStr()) === undefined)
+        return false;
+    o.detail = s;
+    if (n === 6)
+        return true;
+    if (nil()) {
+        if (n === 7)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.value = x;
+    }
+    if (n === 7)
+        return true;
+    if (nil()) {
+        if (n === 8)
+            return false; // trailing nil
+    }
+    else {
+        if (!Number.isFinite((x = readNum())))
+            return false;
+        o.limit = x;
+    }
+    return true;
+}
+/** system: kind, message, data?. */
+function systemFields(o, n) {
+    let s;
+    let m;
+    if ((s = readStr()) === undefined || !E_SYSTEM_KIND.has(s))
+        return false;
+    o.kind = s;
+    if ((s = readStr()) === undefined)
+        return false;
+    o.message = s;
+    if (n === 4)
+        return true;
+    if (nil()) {
+        if (n === 5)
+            return false; // trailing nil
+    }
+    else {
+        if ((m = readMap()) === undefined)
+            return false;
+        o.data = m;
+    }
+    return true;
+}
+/** What the readers above implement, per type: name:kind, `?` when optional. */
+const FIELD_LAYOUT = {
+    tick: 'venue:id symbol:id bid:num? ask:num? bidSize:nonneg? askSize:nonneg? last:num? lastSize:nonneg? aggressor:enum? volume:nonneg? exchTs:ns?',
+    order: 'orderId:id venue:id symbol:id side:enum kind:enum action:enum price:pos? qty:pos tif:id? strategy:id? reason:text?',
+    fill: 'fillId:id orderId:id venue:id symbol:id side:enum price:pos qty:pos fee:num? liquidity:enum?',
+    signal: 'strategy:id symbol:id name:id value:num meta:map?',
+    risk: 'rule:id severity:enum symbol:id? detail:text value:num? limit:num?',
+    system: 'kind:enum message:text data:map?',
+};
+const READERS = {
+    tick: tickFields,
+    order: orderFields,
+    fill: fillFields,
+    signal: signalFields,
+    risk: riskFields,
+    system: systemFields,
+};
+/** The schema's layout of a type in FIELD_LAYOUT's notation. */
+export function schemaLayout(type) {
+    return SPECS[type].fields.map((f) => `${f.name}:${f.kind}${f.optional ? '?' : ''}`).join(' ');
+}
+/** Indexed by tag (a u8); undefined for unknown tags and for types left to the msgpackr path. */
+const BY_TAG = new Array(256).fill(undefined);
+for (const [tag, type] of TAG_TYPE) {
+    if (!LITTLE_ENDIAN || FIELD_LAYOUT[type] !== schemaLayout(type))
+        continue;
+    BY_TAG[tag] = { type, minLen: SPECS[type].minLen, maxLen: SPECS[type].maxLen, fields: READERS[type] };
+}
+/** The event types this module decodes (all of them unless the schema moved on without it). */
+export function fastDecodedTypes() {
+    return BY_TAG.filter((t) => t !== undefined).map((t) => t.type);
+}
+/**
+ * The event the msgpackr-based decodePayload would return for these arguments, or undefined when
+ * that path must decide (unknown tag, bad ts, any malformed or non-fast-path payload).
+ */
+export function fastDecodePayload(tag, payload, seq, ts) {
+    return fastDecodeRange(tag, payload, 0, payload.length, seq, ts);
+}
+/**
+ * The same, for a payload at buf[start, stop): a reader hands over its chunk and the payload's
+ * bounds, and no view is made per record.
+ */
+export function fastDecodeRange(tag, buf, start, stop, seq, ts) {
+    const ft = BY_TAG[tag & 0xff];
+    if (ft === undefined || tag !== (tag & 0xff))
+        return undefined;
+    if (typeof ts !== 'bigint' || ts < 0n || ts > INT64_MAX)
+        return undefined;
+    if (stop - start < 3)
+        return undefined;
+    const h = buf[start];
+    if (h < 0x90 || h > 0x9f)
+        return undefined;
+    const n = h - 0x90;
+    if (n < ft.minLen || n > ft.maxLen)
+        return undefined;
+    src = buf;
+    pos = start + 1;
+    end = stop;
+    try {
+        // runId, a non-empty str
+        const runId = readStr();
+        if (runId === undefined || runId.length === 0)
+            return undefined;
+        const o = { type: ft.type, ts, runId, seq };
+        // cause: nil or a non-negative safe integer (in any number form msgpackr reads as a number)
+        if (!nil()) {
+            const cause = readNum();
+            if (!Number.isSafeInteger(cause) || cause < 0)
+                return undefined;
+            o.cause = cause;
+        }
+        // the fields; then the payload must be exactly one value
+        if (!ft.fields(o, n) || pos !== end)
+            return undefined;
+        return o;
+    }
+    finally {
+        src = EMPTY; // don't keep the caller's buffer alive
+    }
+}
+//# sourceMappingURL=fast-decode.js.map

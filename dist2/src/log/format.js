@@ -1,0 +1,266 @@
+/**
+ * The on-disk byte layout of a tapedeck log, all integers little-endian. docs/FORMAT.md is the
+ * normative description; this module is its only implementation (pure encode/decode, no I/O).
+ *
+ * Segment file = header (64 bytes) | frames ... | [footer: index entries (24 bytes each) | trailer (72 bytes)]
+ *
+ * Header:  0 magic "TDSG" | 4 formatVersion u16 | 6 headerBytes u16 (64) | 8 userVersion u32
+ *         12 reserved u32 | 16 segmentNo u64 | 24 firstSeq u64 | 32 prevLastTs i64 | 40 prevChain u32
+ *         44 recordingId (16 bytes; zeros: none) | 60 headerCrc u32 (CRC-32 of bytes 0..59)
+ * Frame:   0 length u32 (bytes from type through payload = 18 + n) | 4 type u8 | 5 flags u8
+ *          6 seq u64 | 14 ts i64 | 22 payload (n bytes) | 22+n crc u32 (CRC-32 of bytes 4..22+n)
+ * Index entry: 0 seq u64 | 8 ts i64 | 16 offsetBytes u64 (frame start within the file)
+ * Trailer: 0 magic "TDFT" | 4 formatVersion u16 | 6 reserved u16 | 8 recordCount u64 | 16 firstSeq u64
+ *          24 lastSeq i64 | 32 firstTs i64 | 40 lastTs i64 | 48 dataEnd u64 | 56 indexCount u32
+ *          60 chain u32 | 64 reserved u32 | 68 footerCrc u32 (CRC-32 of the index entries and trailer bytes 0..67)
+ */
+import { endianness } from 'node:os';
+import { crc32, crc32Range } from './crc.js';
+/**
+ * int64 through a scratch BigInt64Array: ~4x cheaper than Buffer's read/writeBigInt64LE, which
+ * split the value with BigInt arithmetic (measured 62 ns vs 14 ns per write). The typed array
+ * uses the platform's byte order, so big-endian hosts keep Buffer's methods.
+ */
+const I64 = new BigInt64Array(1);
+const I64_BYTES = new Uint8Array(I64.buffer);
+const LITTLE_ENDIAN = endianness() === 'LE';
+export function writeI64(b, offset, v) {
+    if (!LITTLE_ENDIAN) {
+        b.writeBigInt64LE(v, offset);
+        return;
+    }
+    I64[0] = v;
+    for (let k = 0; k < 8; k++)
+        b[offset + k] = I64_BYTES[k];
+}
+export function readI64(b, offset) {
+    if (!LITTLE_ENDIAN)
+        return b.readBigInt64LE(offset);
+    for (let k = 0; k < 8; k++)
+        I64_BYTES[k] = b[offset + k];
+    return I64[0];
+}
+export const FORMAT_VERSION = 1;
+export const HEADER_BYTES = 64;
+export const FRAME_PREFIX_BYTES = 22; // length + type + flags + seq + ts
+export const FRAME_OVERHEAD_BYTES = 26; // prefix + crc
+export const FRAME_MIN_LENGTH = 18; // type + flags + seq + ts with an empty payload
+/** A length above this is never trusted, so a flipped length can never make a reader allocate gigabytes. */
+export const FRAME_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+export const INDEX_ENTRY_BYTES = 24;
+export const TRAILER_BYTES = 72;
+export const HEADER_MAGIC = 0x47534454; // "TDSG" read as u32 LE
+export const TRAILER_MAGIC = 0x54464454; // "TDFT" read as u32 LE
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+/** Frame flag: more frames of the same atomic batch follow this one. */
+export const FLAG_BATCH_CONT = 0x01;
+export function encodeHeader(h) {
+    const b = Buffer.alloc(HEADER_BYTES);
+    b.writeUInt32LE(HEADER_MAGIC, 0);
+    b.writeUInt16LE(FORMAT_VERSION, 4);
+    b.writeUInt16LE(HEADER_BYTES, 6);
+    b.writeUInt32LE(h.userVersion >>> 0, 8);
+    b.writeBigUInt64LE(BigInt(h.segmentNo), 16);
+    b.writeBigUInt64LE(BigInt(h.firstSeq), 24);
+    b.writeBigInt64LE(h.prevLastTs, 32);
+    b.writeUInt32LE(h.prevChain >>> 0, 40);
+    if (h.recordingId !== undefined)
+        Buffer.from(h.recordingId, 'hex').copy(b, 44, 0, 16);
+    b.writeUInt32LE(crc32(b.subarray(0, 60)), 60);
+    return b;
+}
+/** Returns the header, or a reason string when the bytes are not a valid header. */
+export function decodeHeader(b) {
+    if (b.length < HEADER_BYTES)
+        return `header is ${b.length} bytes, expected ${HEADER_BYTES}`;
+    if (b.readUInt32LE(0) !== HEADER_MAGIC)
+        return 'bad header magic';
+    if (b.readUInt32LE(60) !== crc32(b.subarray(0, 60)))
+        return 'header checksum mismatch';
+    const formatVersion = b.readUInt16LE(4);
+    if (formatVersion !== FORMAT_VERSION)
+        return `unsupported format version ${formatVersion}`;
+    return {
+        formatVersion,
+        userVersion: b.readUInt32LE(8),
+        segmentNo: Number(b.readBigUInt64LE(16)),
+        firstSeq: Number(b.readBigUInt64LE(24)),
+        prevLastTs: b.readBigInt64LE(32),
+        prevChain: b.readUInt32LE(40),
+        recordingId: b.toString('hex', 44, 60),
+    };
+}
+/** Writes one frame at `offset` in `target` (which must have room) and returns its CRC. */
+export function writeFrame(target, offset, type, flags, seq, tsNs, payload) {
+    const n = payload.length;
+    // Byte stores rather than Buffer's range-checked writers: this runs once per record.
+    putU32(target, offset, FRAME_MIN_LENGTH + n);
+    target[offset + 4] = type;
+    target[offset + 5] = flags;
+    // seq < 2^53: split into two u32 writes, cheaper than a BigInt conversion per record.
+    putU32(target, offset + 6, seq % 0x100000000);
+    putU32(target, offset + 10, Math.floor(seq / 0x100000000));
+    writeI64(target, offset + 14, tsNs);
+    target.set(payload, offset + FRAME_PREFIX_BYTES);
+    const end = offset + FRAME_PREFIX_BYTES + n;
+    const c = crc32Range(target, offset + 4, end);
+    putU32(target, end, c);
+    return c;
+}
+function putU32(b, o, v) {
+    b[o] = v & 0xff;
+    b[o + 1] = (v >>> 8) & 0xff;
+    b[o + 2] = (v >>> 16) & 0xff;
+    b[o + 3] = (v >>> 24) & 0xff;
+}
+export function frameBytes(payloadBytes) {
+    return FRAME_OVERHEAD_BYTES + payloadBytes;
+}
+export function readSeq(b, offset) {
+    return getU32(b, offset) + getU32(b, offset + 4) * 0x100000000;
+}
+/** A u32 from bytes the caller has bounds-checked (Buffer's readers check again, per call). */
+function getU32(b, o) {
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+}
+/**
+ * A frame's fields, filled in place by readFrameInto: the scan loop reads millions of frames, and
+ * one reused view instead of an object per frame is what keeps the garbage collector out of it.
+ */
+export class FrameView {
+    kind = 'end';
+    reason = '';
+    type = 0;
+    flags = 0;
+    seq = 0;
+    tsNs = 0n;
+    payloadStart = 0;
+    payloadEnd = 0;
+    crc = 0;
+    next = 0;
+}
+/** Decodes the frame at `pos` in `b` (valid bytes end at `end`) into `v`; returns its kind. */
+export function readFrameInto(v, b, pos, end) {
+    const avail = end - pos;
+    if (avail === 0)
+        return (v.kind = 'end');
+    if (avail < 4)
+        return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'incomplete', 'partial length field');
+    const length = getU32(b, pos);
+    if (length === 0)
+        return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'corrupt', 'zero frame length');
+    if (length < FRAME_MIN_LENGTH)
+        return bad(v, 'corrupt', `frame length ${length} below minimum ${FRAME_MIN_LENGTH}`);
+    if (length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES) {
+        return bad(v, 'corrupt', `frame length ${length} exceeds maximum ${FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES}`);
+    }
+    const total = 8 + length;
+    if (total > avail)
+        return bad(v, 'incomplete', `frame of ${total} bytes extends past the end of data (${avail} bytes left)`);
+    const crcAt = pos + 4 + length;
+    const crc = getU32(b, crcAt);
+    if (crc32Range(b, pos + 4, crcAt) !== crc)
+        return bad(v, 'corrupt', 'frame checksum mismatch');
+    const type = b[pos + 4];
+    if (type === 0)
+        return bad(v, 'corrupt', 'frame type 0 is invalid');
+    v.type = type;
+    v.flags = b[pos + 5];
+    v.seq = readSeq(b, pos + 6);
+    v.tsNs = readI64(b, pos + 14);
+    v.payloadStart = pos + FRAME_PREFIX_BYTES;
+    v.payloadEnd = crcAt;
+    v.crc = crc;
+    v.next = pos + total;
+    return (v.kind = 'frame');
+}
+function bad(v, kind, reason) {
+    v.reason = reason;
+    return (v.kind = kind);
+}
+/** Decodes the frame at `pos` in `b`, whose valid bytes end at `end`. Checks structure and CRC only. */
+export function readFrame(b, pos, end) {
+    const v = new FrameView();
+    switch (readFrameInto(v, b, pos, end)) {
+        case 'frame':
+            return { kind: 'frame', type: v.type, flags: v.flags, seq: v.seq, tsNs: v.tsNs, payloadStart: v.payloadStart, payloadEnd: v.payloadEnd, crc: v.crc, next: v.next };
+        case 'incomplete':
+            return { kind: 'incomplete', reason: v.reason };
+        case 'corrupt':
+            return { kind: 'corrupt', reason: v.reason };
+        case 'zeros':
+            return { kind: 'zeros' };
+        default:
+            return { kind: 'end' };
+    }
+}
+function allZero(b, from, to) {
+    for (let i = from; i < to; i++)
+        if (b[i] !== 0)
+            return false;
+    return true;
+}
+export function encodeFooter(t) {
+    const indexBytes = t.index.length * INDEX_ENTRY_BYTES;
+    const b = Buffer.alloc(indexBytes + TRAILER_BYTES);
+    let o = 0;
+    for (const e of t.index) {
+        b.writeBigUInt64LE(BigInt(e.seq), o);
+        b.writeBigInt64LE(e.tsNs, o + 8);
+        b.writeBigUInt64LE(BigInt(e.offsetBytes), o + 16);
+        o += INDEX_ENTRY_BYTES;
+    }
+    b.writeUInt32LE(TRAILER_MAGIC, o);
+    b.writeUInt16LE(FORMAT_VERSION, o + 4);
+    b.writeBigUInt64LE(BigInt(t.recordCount), o + 8);
+    b.writeBigUInt64LE(BigInt(t.firstSeq), o + 16);
+    b.writeBigInt64LE(BigInt(t.lastSeq), o + 24);
+    b.writeBigInt64LE(t.firstTs, o + 32);
+    b.writeBigInt64LE(t.lastTs, o + 40);
+    b.writeBigUInt64LE(BigInt(t.dataEnd), o + 48);
+    b.writeUInt32LE(t.index.length, o + 56);
+    b.writeUInt32LE(t.chain >>> 0, o + 60);
+    b.writeUInt32LE(crc32(b.subarray(0, o + 68)), o + 68);
+    return b;
+}
+/** Parses the trailer from the last TRAILER_BYTES of a file; null when there is no valid one. */
+export function decodeTrailerFixed(tail, fileBytes) {
+    if (tail.length !== TRAILER_BYTES || tail.readUInt32LE(0) !== TRAILER_MAGIC)
+        return null;
+    if (tail.readUInt16LE(4) !== FORMAT_VERSION)
+        return null;
+    const indexCount = tail.readUInt32LE(56);
+    const dataEnd = Number(tail.readBigUInt64LE(48));
+    if (dataEnd + indexCount * INDEX_ENTRY_BYTES + TRAILER_BYTES !== fileBytes)
+        return null;
+    return {
+        recordCount: Number(tail.readBigUInt64LE(8)),
+        firstSeq: Number(tail.readBigUInt64LE(16)),
+        lastSeq: Number(tail.readBigInt64LE(24)),
+        firstTs: tail.readBigInt64LE(32),
+        lastTs: tail.readBigInt64LE(40),
+        dataEnd,
+        indexCount,
+        chain: tail.readUInt32LE(60),
+    };
+}
+/** Parses and checks a whole footer (index + trailer); null when it is absent or its checksum fails. */
+export function decodeFooter(footer, fileBytes) {
+    if (footer.length < TRAILER_BYTES)
+        return null;
+    const fixed = decodeTrailerFixed(footer.subarray(footer.length - TRAILER_BYTES), fileBytes);
+    if (!fixed)
+        return null;
+    if (footer.length !== fixed.indexCount * INDEX_ENTRY_BYTES + TRAILER_BYTES)
+        return null;
+    if (footer.readUInt32LE(footer.length - 4) !== crc32(footer.subarray(0, footer.length - 4)))
+        return null;
+    const index = [];
+    for (let i = 0, o = 0; i < fixed.indexCount; i++, o += INDEX_ENTRY_BYTES) {
+        index.push({ seq: Number(footer.readBigUInt64LE(o)), tsNs: footer.readBigInt64LE(o + 8), offsetBytes: Number(footer.readBigUInt64LE(o + 16)) });
+    }
+    const { indexCount: _ignored, ...rest } = fixed;
+    return { ...rest, index };
+}
+//# sourceMappingURL=format.js.map

@@ -1,0 +1,828 @@
+/**
+ * The write-ahead log's writer: policy (open and recover, append, rotate, sync, seal, compact).
+ * Byte layouts live in format.ts; reading lives in reader.ts.
+ *
+ * Writes fail stop: a short write, a write error or a failed fsync is never retried (the kernel
+ * may already have dropped the dirty pages). The log truncates back to its last durable frame,
+ * rejects that append and every later one, and must be reopened.
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { IoError, TapedeckError } from '../errors.js';
+import { emptyManifest, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest } from './manifest.js';
+import { summarize } from '../util/metrics.js';
+import { compactHeld } from './compaction.js';
+import { chainUpdate } from './crc.js';
+import { realFileOps, syncDir, writeFully } from './file-ops.js';
+import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, TRAILER_BYTES, encodeFooter, encodeHeader, writeFrame, } from './format.js';
+import { acquireLock, realProcessProbe } from './lock.js';
+import { publishMetricsFile, writerMetrics } from './log-metrics.js';
+import { TMP_SUFFIX, segmentName } from './names.js';
+import { cutTail, inspectForWriter, refuse, scanTail, tailAction } from './recovery.js';
+import { RECOVERY_POLICIES } from './recovery-table.js';
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    // A rejected commit nobody awaits must not crash the process: the log's failure is re-raised
+    // by every later call anyway.
+    promise.catch(() => { });
+    return { promise, resolve, reject };
+}
+const DEFAULT_SEGMENT_BYTES = 128 * 1024 * 1024;
+const DEFAULT_INDEX_EVERY = 64 * 1024;
+const BUFFER_BYTES = 1 << 20;
+/** Append latency is timed on one call in this many (a power of two); batches are always timed. */
+const LATENCY_SAMPLE = 8;
+const openLogs = new Set();
+let exitHookInstalled = false;
+/** Exit paths make everything written durable (a sync write and fdatasync; no sealing). */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.on('exit', () => {
+        for (const log of openLogs)
+            log.flushOnExit();
+    });
+}
+export class Log {
+    dir;
+    metrics = writerMetrics();
+    /** What open() cut from a torn tail (empty after a clean close). */
+    recovered = [];
+    ops;
+    mode;
+    intervalMs;
+    batchSize;
+    segmentBytes;
+    indexEvery;
+    userVersion;
+    measure;
+    onStep;
+    lock;
+    sealed = [];
+    firstSeqOfLog = 0;
+    manifest;
+    firstTsOfLog = null;
+    seg;
+    buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    bufUsed = 0;
+    nextSeqValue = 0;
+    lastTsValue = INT64_MIN;
+    durableSeqValue = -1;
+    pendingRecords = 0;
+    commit = null;
+    flushing = null;
+    flushAgain = false;
+    timer = null;
+    immediate = null;
+    retiredFds = [];
+    failure = null;
+    closed = false;
+    metricsTimer = null;
+    constructor(dir, opts, lock) {
+        this.dir = dir;
+        this.ops = opts.fileOps ?? realFileOps;
+        const d = normalizeDurability(opts.durability ?? 'batched');
+        this.mode = d.mode;
+        this.intervalMs = d.intervalMs;
+        this.batchSize = d.batchSize;
+        this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+        this.indexEvery = opts.indexEveryBytes ?? DEFAULT_INDEX_EVERY;
+        this.userVersion = opts.userVersion ?? 0;
+        this.measure = opts.measureLatency ?? true;
+        this.onStep = opts.onStep;
+        this.lock = lock;
+    }
+    /** Opens (creating if needed) the log in `dir`, recovering a crashed tail. */
+    static async open(dir, opts = {}) {
+        const ops = opts.fileOps ?? realFileOps;
+        if (opts.policy && !RECOVERY_POLICIES.includes(opts.policy)) {
+            throw new TapedeckError('BAD_ARGUMENT', `unknown recovery policy "${opts.policy}" (expected ${RECOVERY_POLICIES.join(', ')})`);
+        }
+        if (opts.segmentBytes !== undefined && !(opts.segmentBytes >= HEADER_BYTES + TRAILER_BYTES + 64)) {
+            throw new TapedeckError('BAD_ARGUMENT', `segment size ${opts.segmentBytes} is too small (minimum ${HEADER_BYTES + TRAILER_BYTES + 64} bytes)`);
+        }
+        normalizeDurability(opts.durability ?? 'batched');
+        if (typeof dir !== 'string' || dir === '')
+            throw new TapedeckError('BAD_ARGUMENT', `the recording directory must be a non-empty path (got ${typeof dir})`);
+        if (opts.recordingId !== undefined && !/^[0-9a-f]{32}$/.test(opts.recordingId)) {
+            throw new TapedeckError('BAD_ARGUMENT', `recording id must be 32 lowercase hex digits (got ${JSON.stringify(opts.recordingId)})`);
+        }
+        const created = !ops.existsSync(dir);
+        try {
+            ops.mkdirSync(dir);
+            // A new recording's directory entry must survive a power loss too.
+            if (created)
+                syncDir(ops, path.dirname(path.resolve(dir)));
+        }
+        catch (err) {
+            throw new IoError(dir, 'cannot create the recording directory', err);
+        }
+        const lock = acquireLock(ops, dir, opts.processProbe ?? realProcessProbe);
+        const log = new Log(dir, opts, lock);
+        try {
+            log.recover(opts.policy ?? 'tolerate-tail', opts.recordingId);
+        }
+        catch (err) {
+            lock.release();
+            // Every failure of open names its path and errno: never a bare errno or a TypeError.
+            if (err instanceof TapedeckError)
+                throw err;
+            throw new IoError(dir, 'opening the recording failed', err);
+        }
+        openLogs.add(log);
+        installExitHook();
+        if (opts.publishMetricsMs) {
+            log.metricsTimer = setInterval(() => log.publishMetrics(), opts.publishMetricsMs);
+            log.metricsTimer.unref();
+        }
+        return log;
+    }
+    get nextSeq() {
+        return this.nextSeqValue;
+    }
+    /** The last timestamp appended (INT64_MIN when the log is empty). */
+    get lastTs() {
+        return this.lastTsValue;
+    }
+    /** Every record up to this seq is on disk. */
+    get durableSeq() {
+        return this.durableSeqValue;
+    }
+    get durability() {
+        return this.mode;
+    }
+    // -- appending ---------------------------------------------------------------------------------
+    /** Buffers one record and returns its seq; durability follows the mode (see append / sync). */
+    write(type, tsNs, payload) {
+        // Latency is sampled (1 in LATENCY_SAMPLE): timing every call costs ~30% of throughput.
+        const timed = this.measure && (this.nextSeqValue & (LATENCY_SAMPLE - 1)) === 0;
+        const t0 = timed ? performance.now() : 0;
+        this.checkWritable();
+        this.checkRecord(type, tsNs, payload, this.lastTsValue);
+        const size = 26 + payload.length;
+        this.makeRoom(size);
+        const seq = this.frame(type, 0, tsNs, payload);
+        this.pendingRecords++;
+        this.metrics.counters.records++;
+        this.afterWrite();
+        if (timed)
+            this.metrics.record('appendLatencyNs', (performance.now() - t0) * 1e6);
+        return seq;
+    }
+    /** Buffers an all-or-nothing batch; returns the first seq. Nobody ever sees part of it. */
+    writeBatch(records) {
+        const t0 = this.measure ? performance.now() : 0;
+        this.checkWritable();
+        if (!Array.isArray(records))
+            throw new TapedeckError('BAD_ARGUMENT', `appendBatch takes an array of records (got ${records === null ? 'null' : typeof records})`);
+        if (records.length === 0)
+            throw new TapedeckError('BAD_ARGUMENT', 'appendBatch needs at least one record');
+        let prevTs = this.lastTsValue;
+        let size = 0;
+        // Validate the whole batch before framing any of it, so a bad record leaves nothing behind.
+        for (let i = 0; i < records.length; i++) {
+            const r = records[i];
+            try {
+                if (r === null || typeof r !== 'object')
+                    throw new TapedeckError('BAD_ARGUMENT', `batch record ${i} is not an object (got ${r === null ? 'null' : typeof r})`);
+                this.checkRecord(r.type, r.tsNs, r.payload, prevTs);
+            }
+            catch (err) {
+                if (err instanceof TapedeckError)
+                    err.details.batchIndex = i;
+                throw err;
+            }
+            prevTs = r.tsNs;
+            size += 26 + r.payload.length;
+        }
+        this.makeRoom(size);
+        const first = this.nextSeqValue;
+        for (let i = 0; i < records.length; i++) {
+            const r = records[i];
+            this.frame(r.type, i < records.length - 1 ? FLAG_BATCH_CONT : 0, r.tsNs, r.payload);
+        }
+        this.pendingRecords += records.length;
+        this.metrics.counters.records += records.length;
+        this.metrics.counters.batches++;
+        this.afterWrite();
+        if (this.measure)
+            this.metrics.record('appendLatencyNs', (performance.now() - t0) * 1e6);
+        return first;
+    }
+    /** Appends one record; resolves with its seq once durable by the log's mode. */
+    append(type, tsNs, payload) {
+        let seq;
+        try {
+            seq = this.write(type, tsNs, payload);
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+        return this.waitDurable(seq);
+    }
+    appendBatch(records) {
+        let first;
+        try {
+            first = this.writeBatch(records);
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+        return this.waitDurable(first);
+    }
+    /** Writes out and fdatasyncs everything buffered so far. */
+    sync() {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        if (this.closed)
+            return Promise.resolve();
+        const c = (this.commit ??= deferred());
+        this.scheduleFlush(true);
+        return c.promise;
+    }
+    waitDurable(seq) {
+        if (this.mode === 'async')
+            return Promise.resolve(seq);
+        const c = (this.commit ??= deferred());
+        return c.promise.then(() => seq);
+    }
+    checkWritable() {
+        if (this.failure)
+            throw this.failure;
+        if (this.closed)
+            throw new TapedeckError('LOG_CLOSED', `${this.dir}: the log is closed`, { path: this.dir });
+    }
+    checkRecord(type, tsNs, payload, prevTs) {
+        // Checked first: a string would be stored as zero bytes, a number would fail inside the write
+        // and blame the disk, null would be a TypeError.
+        if (!(payload instanceof Uint8Array)) {
+            const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
+            throw new TapedeckError('BAD_ARGUMENT', `payload must be a Uint8Array or Buffer (got ${got})`, { got });
+        }
+        if (!Number.isInteger(type) || type < 1 || type > 255) {
+            throw new TapedeckError('BAD_ARGUMENT', `record type ${type} is not an integer from 1 to 255`, { type });
+        }
+        if (typeof tsNs !== 'bigint' || tsNs < INT64_MIN || tsNs > INT64_MAX) {
+            throw new TapedeckError('BAD_ARGUMENT', `timestamp ${String(tsNs)} is not an int64 of nanoseconds`, { tsNs: String(tsNs) });
+        }
+        if (tsNs < prevTs) {
+            throw new TapedeckError('TS_BACKWARDS', `${this.dir}: timestamp ${tsNs} is earlier than the previous record's ${prevTs}; the log's time axis never goes back`, {
+                tsNs: String(tsNs),
+                prevTsNs: String(prevTs),
+            });
+        }
+        if (payload.length > FRAME_MAX_PAYLOAD_BYTES) {
+            throw new TapedeckError('RECORD_TOO_LARGE', `payload of ${payload.length} bytes exceeds the maximum of ${FRAME_MAX_PAYLOAD_BYTES}`);
+        }
+    }
+    /** Rotates first if `size` more bytes would overflow the segment, and makes buffer room. */
+    makeRoom(size) {
+        const seg = this.seg;
+        const dataEnd = seg.fileEnd + this.bufUsed;
+        const footerBytes = (seg.index.length + 2) * INDEX_ENTRY_BYTES + TRAILER_BYTES;
+        if (seg.count > 0 && dataEnd + size + footerBytes > this.segmentBytes)
+            this.rotate();
+        if (this.bufUsed + size > this.buf.length) {
+            this.writeOut();
+            if (size > this.buf.length)
+                this.buf = Buffer.allocUnsafe(size);
+        }
+    }
+    /** Frames one record into the buffer and updates the segment's bookkeeping. */
+    frame(type, flags, tsNs, payload) {
+        const seg = this.seg;
+        const seq = this.nextSeqValue;
+        const fileOffset = seg.fileEnd + this.bufUsed;
+        const crc = writeFrame(this.buf, this.bufUsed, type, flags, seq, tsNs, payload);
+        this.bufUsed += 26 + payload.length;
+        // Index only where a reader may start: never inside a batch.
+        const startsUnit = this.pendingContinuation === false;
+        if (startsUnit && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery)) {
+            seg.index.push({ seq, tsNs, offsetBytes: fileOffset });
+            seg.lastIndexedOffset = fileOffset;
+        }
+        this.pendingContinuation = (flags & FLAG_BATCH_CONT) !== 0;
+        seg.chain = chainUpdate(seg.chain, crc);
+        if (seg.count === 0)
+            seg.firstTs = tsNs;
+        seg.count++;
+        seg.lastTs = tsNs;
+        if (this.firstTsOfLog === null)
+            this.firstTsOfLog = tsNs;
+        this.nextSeqValue = seq + 1;
+        this.lastTsValue = tsNs;
+        return seq;
+    }
+    pendingContinuation = false;
+    afterWrite() {
+        if (this.mode === 'strict') {
+            this.scheduleFlush(true);
+        }
+        else if (this.mode === 'batched' && this.pendingRecords >= this.batchSize) {
+            this.scheduleFlush(true);
+        }
+        else if (!this.timer && !this.immediate) {
+            this.timer = setTimeout(() => {
+                this.timer = null;
+                void this.runFlush();
+            }, this.intervalMs);
+            // An async log never holds the process open: the exit hook makes its tail durable.
+            if (this.mode === 'async')
+                this.timer.unref();
+        }
+    }
+    /** Schedules a flush after the current turn, so concurrent appends share one fdatasync. */
+    scheduleFlush(soon) {
+        if (!soon || this.immediate)
+            return;
+        if (this.flushing) {
+            this.flushAgain = true;
+            return;
+        }
+        this.immediate = setImmediate(() => {
+            this.immediate = null;
+            void this.runFlush();
+        });
+    }
+    runFlush() {
+        if (this.flushing) {
+            this.flushAgain = true;
+            return this.flushing;
+        }
+        if (this.timer) {
+            clearTimeout(this.timer);
+            this.timer = null;
+        }
+        this.flushing = this.flushLoop().finally(() => {
+            this.flushing = null;
+            for (const fd of this.retiredFds.splice(0))
+                this.closeQuietly(fd);
+            if (this.flushAgain || this.commit) {
+                this.flushAgain = false;
+                if (!this.failure && !this.closed)
+                    this.scheduleFlush(true);
+            }
+        });
+        return this.flushing;
+    }
+    async flushLoop() {
+        do {
+            this.flushAgain = false;
+            const commit = this.commit;
+            this.commit = null;
+            const upTo = this.nextSeqValue - 1;
+            this.pendingRecords = 0;
+            try {
+                this.checkWritable();
+                this.writeOut();
+                const seg = this.seg;
+                const end = seg.fileEnd;
+                const t0 = performance.now();
+                try {
+                    await this.ops.fdatasync(seg.fd);
+                }
+                catch (err) {
+                    throw this.failWith(err, 'fdatasync failed');
+                }
+                this.metrics.counters.fsyncs++;
+                this.metrics.record('fsyncLatencyNs', (performance.now() - t0) * 1e6);
+                if (this.seg === seg)
+                    seg.syncedEnd = Math.max(seg.syncedEnd, end);
+                if (upTo > this.durableSeqValue)
+                    this.durableSeqValue = upTo;
+                commit?.resolve();
+            }
+            catch (err) {
+                commit?.reject(err);
+                const later = this.commit;
+                later?.reject(err);
+                this.commit = null;
+                return;
+            }
+        } while (this.flushAgain);
+    }
+    /** Hands the buffered frames to the OS (no fsync). */
+    writeOut() {
+        if (this.bufUsed === 0)
+            return;
+        const seg = this.seg;
+        try {
+            writeFully(this.ops, seg.fd, this.buf, 0, this.bufUsed, seg.fileEnd);
+        }
+        catch (err) {
+            throw this.failWith(err, 'write failed');
+        }
+        seg.fileEnd += this.bufUsed;
+        this.metrics.counters.bytesWritten += this.bufUsed;
+        this.bufUsed = 0;
+    }
+    /** Enters the failed state: truncate back to the durable prefix, refuse everything after. */
+    failWith(cause, what) {
+        if (this.failure)
+            return this.failure;
+        const seg = this.seg;
+        // During open there is no active segment yet: the open fails with a plain I/O error.
+        if (!seg)
+            return new IoError(this.dir, what, cause);
+        const err = new IoError(seg.path, `${what}; the log stopped and must be reopened`, cause, 'LOG_FAILED');
+        this.failure = err;
+        this.metrics.inc('writeFailures');
+        this.bufUsed = 0;
+        try {
+            this.ops.ftruncateSync(seg.fd, seg.syncedEnd);
+        }
+        catch {
+            // Recovery at the next open cuts any torn tail the truncate could not.
+        }
+        if (this.timer)
+            clearTimeout(this.timer);
+        if (this.commit) {
+            this.commit.reject(err);
+            this.commit = null;
+        }
+        return err;
+    }
+    // -- segments ----------------------------------------------------------------------------------
+    /** Seal the active segment, then create its successor: write tmp, fsync, rename, fsync dir. */
+    rotate() {
+        this.writeOut();
+        const old = this.seg;
+        this.seal(old);
+        this.step('sealed');
+        this.retire(old.fd);
+        this.sealed.push(segStats(old, true));
+        this.metrics.counters.rotations++;
+        this.recordSealed(old);
+        this.seg = this.createSegment(old.no + 1, this.nextSeqValue, old.count > 0 ? old.lastTs : old.prevLastTs, old.chain);
+        if (this.nextSeqValue - 1 > this.durableSeqValue)
+            this.durableSeqValue = this.nextSeqValue - 1;
+    }
+    /** Lists a freshly sealed segment in the manifest (before its successor exists). */
+    recordSealed(seg) {
+        const st = segStats(seg, true);
+        this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+        try {
+            writeManifest(this.ops, this.dir, this.manifest);
+        }
+        catch (err) {
+            throw this.failWith(err, 'updating the manifest failed');
+        }
+    }
+    seal(seg) {
+        const footer = encodeFooter({
+            recordCount: seg.count,
+            firstSeq: seg.firstSeq,
+            lastSeq: seg.firstSeq + seg.count - 1,
+            firstTs: seg.firstTs ?? seg.prevLastTs,
+            lastTs: seg.count > 0 ? seg.lastTs : seg.prevLastTs,
+            dataEnd: seg.fileEnd,
+            chain: seg.chain,
+            index: seg.index,
+        });
+        try {
+            writeFully(this.ops, seg.fd, footer, 0, footer.length, seg.fileEnd);
+            this.ops.fdatasyncSync(seg.fd);
+        }
+        catch (err) {
+            throw this.failWith(err, 'sealing the segment failed');
+        }
+        this.metrics.counters.fsyncs++;
+        seg.syncedEnd = seg.fileEnd + footer.length;
+    }
+    createSegment(no, firstSeq, prevLastTs, prevChain) {
+        const name = segmentName(no, firstSeq);
+        const finalPath = path.join(this.dir, name);
+        const tmpPath = finalPath + TMP_SUFFIX;
+        const header = encodeHeader({ formatVersion: 1, userVersion: this.userVersion, segmentNo: no, firstSeq, prevLastTs, prevChain, recordingId: this.manifest.recordingId });
+        let fd;
+        try {
+            fd = this.ops.openSync(tmpPath, 'w+');
+            writeFully(this.ops, fd, header, 0, header.length, 0);
+            this.ops.fdatasyncSync(fd);
+        }
+        catch (err) {
+            throw this.failWith(err, `creating segment ${name} failed`);
+        }
+        this.step('tmp-created');
+        try {
+            this.ops.renameSync(tmpPath, finalPath);
+            this.step('renamed');
+            syncDir(this.ops, this.dir);
+            this.step('dir-synced');
+        }
+        catch (err) {
+            this.closeQuietly(fd);
+            throw this.failWith(err, `installing segment ${name} failed`);
+        }
+        return {
+            no,
+            name,
+            path: finalPath,
+            fd,
+            firstSeq,
+            count: 0,
+            firstTs: null,
+            lastTs: prevLastTs,
+            prevLastTs,
+            chain: prevChain,
+            index: [],
+            lastIndexedOffset: HEADER_BYTES,
+            fileEnd: HEADER_BYTES,
+            syncedEnd: HEADER_BYTES,
+        };
+    }
+    step(step) {
+        this.onStep?.(step);
+    }
+    retire(fd) {
+        // A flush may still be fdatasync-ing this fd on the thread pool: close it once that is done.
+        if (this.flushing)
+            this.retiredFds.push(fd);
+        else
+            this.closeQuietly(fd);
+    }
+    closeQuietly(fd) {
+        try {
+            this.ops.closeSync(fd);
+        }
+        catch {
+            // Closing is best effort once the data is durable.
+        }
+    }
+    // -- recovery ----------------------------------------------------------------------------------
+    /** Recovery (recovery.ts) finds the state; the writer decides what to append to next. */
+    recover(policy, recordingId) {
+        const ops = this.ops;
+        const found = readManifest(ops, this.dir);
+        const metas = inspectForWriter(ops, this.dir, found);
+        const nextNo = metas.length > 0 ? metas[metas.length - 1].segmentNo + (metas[metas.length - 1].footer ? 1 : 0) : 0;
+        this.manifest = found ?? { ...emptyManifest(NO_RECORDING_ID), horizonSegmentNo: metas[0]?.segmentNo ?? 0 };
+        if (recordingId !== undefined && recordingId !== this.manifest.recordingId) {
+            if (this.manifest.recordingId !== NO_RECORDING_ID) {
+                throw new TapedeckError('BAD_ARGUMENT', `${this.dir}: the recording's id is ${this.manifest.recordingId}, not ${recordingId}; an id never changes`, { path: this.dir });
+            }
+            // An older recording gets its id now; its existing segments keep none.
+            this.manifest.recordingId = recordingId;
+            this.manifest.idSinceSegmentNo = metas.length === 0 ? 0 : nextNo + (metas[metas.length - 1].footer ? 0 : 1);
+        }
+        // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
+        const listed = new Set(this.manifest.sealed.map((e) => e.no));
+        let changed = found === null || this.manifest.cleanClose || recordingId !== undefined;
+        for (const m of metas) {
+            const e = manifestEntry(m);
+            if (e && !listed.has(e.no)) {
+                this.manifest.sealed.push(e);
+                changed = true;
+            }
+        }
+        this.manifest.sealed.sort((a, b) => a.no - b.no);
+        this.manifest.cleanClose = false;
+        // Unchanged after a crash: not rewritten (a full disk must not stop the reopen that frees it).
+        if (changed)
+            writeManifest(ops, this.dir, this.manifest);
+        for (let i = 0; i < metas.length - 1; i++)
+            this.sealed.push(metaStats(metas[i]));
+        const first = metas[0];
+        const last = metas[metas.length - 1];
+        if (!first || !last) {
+            tailAction(null, 'none', policy);
+            this.seg = this.createSegment(0, 0, INT64_MIN, 0);
+            return;
+        }
+        this.firstSeqOfLog = first.firstSeq;
+        this.firstTsOfLog = first.footer && first.footer.recordCount > 0 ? first.footer.firstTs : null;
+        if (last.footer) {
+            tailAction(null, 'sealed', policy);
+            const f = last.footer;
+            this.sealed.push(metaStats(last));
+            this.nextSeqValue = f.lastSeq + 1;
+            this.lastTsValue = f.recordCount > 0 ? f.lastTs : last.header.prevLastTs;
+            this.durableSeqValue = f.lastSeq;
+            this.seg = this.createSegment(last.segmentNo + 1, this.nextSeqValue, this.lastTsValue, f.chain);
+            return;
+        }
+        let fd;
+        try {
+            fd = ops.openSync(last.path, 'r+');
+        }
+        catch (err) {
+            throw new IoError(last.path, 'cannot open the tail segment for recovery', err);
+        }
+        try {
+            const tail = scanTail(ops, fd, last, this.indexEvery);
+            const action = tailAction(tail, 'sealed', policy);
+            if (action === 'refuse-torn' || action === 'refuse-corrupt')
+                refuse(this.dir, tail, action);
+            if (action === 'cut-and-resume') {
+                this.recovered.push(cutTail(ops, this.dir, fd, tail));
+                this.metrics.inc('tornTailsRecovered');
+            }
+            this.resumeTail(fd, tail);
+        }
+        catch (err) {
+            this.closeQuietly(fd);
+            throw err;
+        }
+    }
+    resumeTail(fd, tail) {
+        const meta = tail.meta;
+        this.seg = {
+            no: meta.segmentNo,
+            name: meta.name,
+            path: meta.path,
+            fd,
+            firstSeq: meta.firstSeq,
+            count: tail.count,
+            firstTs: tail.firstTs,
+            lastTs: tail.lastTs,
+            prevLastTs: meta.header.prevLastTs,
+            chain: tail.chain,
+            index: tail.index,
+            lastIndexedOffset: tail.lastIndexedOffset,
+            fileEnd: tail.goodEnd,
+            syncedEnd: tail.goodEnd,
+        };
+        this.nextSeqValue = meta.firstSeq + tail.count;
+        this.lastTsValue = tail.count > 0 ? tail.lastTs : meta.header.prevLastTs;
+        this.durableSeqValue = this.nextSeqValue - 1;
+        if (this.firstTsOfLog === null && this.sealed.length === 0)
+            this.firstTsOfLog = tail.firstTs;
+    }
+    // -- closing, compaction, stats ----------------------------------------------------------------
+    /** Makes everything durable, seals the active segment and releases the lock. */
+    async close() {
+        if (this.closed)
+            return;
+        if (this.failure) {
+            if (this.flushing)
+                await this.flushing.catch(() => { });
+            this.closeQuietly(this.seg.fd);
+            for (const fd of this.retiredFds.splice(0))
+                this.closeQuietly(fd);
+            this.release();
+            throw this.failure;
+        }
+        await this.sync();
+        if (this.flushing)
+            await this.flushing;
+        if (this.immediate)
+            clearImmediate(this.immediate);
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.closed = true;
+        try {
+            this.writeOut();
+            const seg = this.seg;
+            if (seg.count === 0 && this.sealed.length > 0) {
+                // An empty trailing segment carries nothing a reader needs.
+                this.closeQuietly(seg.fd);
+                this.ops.unlinkSync(seg.path);
+                syncDir(this.ops, this.dir);
+            }
+            else {
+                this.seal(seg);
+                this.closeQuietly(seg.fd);
+                const st = segStats(seg, true);
+                this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+            }
+            this.manifest.cleanClose = true;
+            try {
+                writeManifest(this.ops, this.dir, this.manifest);
+            }
+            catch {
+                // Everything is sealed and durable; the manifest keeps saying "not closed cleanly", which is
+                // what a crash here would leave, and the next open brings it up to date. A full disk must not
+                // fail a close whose data is safe.
+                this.metrics.inc('writeFailures');
+            }
+        }
+        finally {
+            // Only a log asked to publish metrics leaves metrics.json: deterministic recordings must hold
+            // nothing that changes from run to run.
+            if (this.metricsTimer)
+                this.publishMetrics();
+            this.release();
+        }
+    }
+    release() {
+        this.closed = true;
+        openLogs.delete(this);
+        if (this.metricsTimer)
+            clearInterval(this.metricsTimer);
+        this.lock.release();
+    }
+    /**
+     * Simulation seam: drops this writer as a power loss or SIGKILL would — no write, no sync, no
+     * unlock; its lock is only forgotten by this process (the LOCK file stays, naming a dead holder).
+     */
+    abandon() {
+        if (this.immediate)
+            clearImmediate(this.immediate);
+        if (this.timer)
+            clearTimeout(this.timer);
+        if (this.metricsTimer)
+            clearInterval(this.metricsTimer);
+        this.immediate = null;
+        this.timer = null;
+        this.closed = true;
+        this.failure ??= new TapedeckError('LOG_CLOSED', `${this.dir}: the writer was abandoned (simulated crash)`, { path: this.dir });
+        if (this.commit) {
+            this.commit.reject(this.failure);
+            this.commit = null;
+        }
+        openLogs.delete(this);
+        this.lock.forget();
+    }
+    /** Called from the process exit hook: write out and fdatasync synchronously, do not seal. */
+    flushOnExit() {
+        if (this.closed || this.failure)
+            return;
+        try {
+            this.writeOut();
+            this.ops.fdatasyncSync(this.seg.fd);
+            this.durableSeqValue = this.nextSeqValue - 1;
+        }
+        catch {
+            // The process is exiting: recovery at the next open handles whatever did not make it.
+        }
+        this.lock.release();
+    }
+    /** Removes whole sealed segments that end before `beforeTs`; never the active one. */
+    compact(opts) {
+        this.checkWritable();
+        const result = compactHeld(this.dir, { ...opts, fileOps: this.ops, manifest: this.manifest });
+        const removed = new Set(result.removed.map((r) => r.name));
+        for (let i = this.sealed.length - 1; i >= 0; i--)
+            if (removed.has(this.sealed[i].name))
+                this.sealed.splice(i, 1);
+        if (this.sealed.length > 0)
+            this.firstSeqOfLog = this.sealed[0].firstSeq;
+        else
+            this.firstSeqOfLog = this.seg.firstSeq;
+        return result;
+    }
+    stats() {
+        const active = segStats(this.seg, false);
+        active.bytes += this.bufUsed;
+        const segments = [...this.sealed, active];
+        const records = segments.reduce((n, s) => n + s.records, 0);
+        return {
+            dir: this.dir,
+            segments,
+            records,
+            bytes: segments.reduce((n, s) => n + s.bytes, 0),
+            firstSeq: this.firstSeqOfLog,
+            lastSeq: this.nextSeqValue - 1,
+            firstTs: records > 0 ? this.firstTsOfLog : null,
+            lastTs: records > 0 ? this.lastTsValue : null,
+            durableSeq: this.durableSeqValue,
+            appendLatencyNs: summarize(this.metrics.histograms.appendLatencyNs),
+            fsyncLatencyNs: summarize(this.metrics.histograms.fsyncLatencyNs),
+        };
+    }
+    /** Writes metrics.json beside the segments (atomically), for a second process to read. */
+    publishMetrics() {
+        const s = this.stats();
+        publishMetricsFile(this.ops, this.dir, this.metrics, {
+            records: s.records,
+            bytes: s.bytes,
+            segments: s.segments.length,
+            lastSeq: s.lastSeq,
+            durableSeq: s.durableSeq,
+        });
+    }
+}
+function segStats(seg, sealed) {
+    return {
+        name: seg.name,
+        bytes: seg.fileEnd + (sealed ? (seg.index.length * INDEX_ENTRY_BYTES + TRAILER_BYTES) : 0),
+        sealed,
+        records: seg.count,
+        firstSeq: seg.firstSeq,
+        lastSeq: seg.firstSeq + seg.count - 1,
+    };
+}
+function metaStats(m) {
+    const f = m.footer;
+    return { name: m.name, bytes: m.sizeBytes, sealed: true, records: f.recordCount, firstSeq: f.firstSeq, lastSeq: f.lastSeq };
+}
+export function normalizeDurability(d) {
+    const o = typeof d === 'string' ? { mode: d } : d;
+    const mode = o.mode;
+    if (mode !== 'strict' && mode !== 'batched' && mode !== 'async') {
+        throw new TapedeckError('BAD_ARGUMENT', `unknown durability mode "${String(mode)}" (expected strict, batched or async)`);
+    }
+    const intervalMs = 'intervalMs' in o && o.intervalMs !== undefined ? o.intervalMs : 100;
+    const batchSize = 'batchSize' in o && o.batchSize !== undefined ? o.batchSize : 1000;
+    if (!(intervalMs > 0) || !(batchSize >= 1)) {
+        throw new TapedeckError('BAD_ARGUMENT', `durability interval (${intervalMs} ms) and batch size (${batchSize}) must be positive`);
+    }
+    return { mode, intervalMs, batchSize };
+}
+//# sourceMappingURL=log.js.map

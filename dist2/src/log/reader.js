@@ -1,0 +1,587 @@
+/**
+ * Reading a log: a synchronous pull cursor (the building block), a callback scan that can stop
+ * early, and async iterators that can follow a log another process is still appending to.
+ * Readers never modify a recording; only a writer's open repairs.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CorruptionError, TapedeckError } from '../errors.js';
+import { Metrics } from '../util/metrics.js';
+import { IoError } from '../errors.js';
+import { linkProblem } from './chain.js';
+import { realFileOps } from './file-ops.js';
+import { HEADER_BYTES, INT64_MIN } from './format.js';
+import { readLockHolder } from './lock.js';
+import { belowHorizon, manifestProblems, readManifest } from './manifest.js';
+import { decideReader, RECOVERY_POLICIES } from './recovery-table.js';
+import { FRAME, UnitScanner } from './scanner.js';
+import { inspectSegment, listSegmentNames } from './segment-file.js';
+import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
+export { RECOVERY_POLICIES } from './recovery-table.js';
+/**
+ * One record read back. The payload is a view into the reader's chunk, made only when asked for:
+ * a scan that looks at seq and ts, or a decoder that reads the chunk at payloadStart..payloadEnd
+ * directly, never pays for the view. The chunk is never reused, so views stay valid.
+ */
+export class LogRecord {
+    seq;
+    tsNs;
+    type;
+    chunk;
+    payloadStart;
+    payloadEnd;
+    view = null;
+    constructor(seq, tsNs, type, 
+    /** The chunk holding the payload bytes. */
+    chunk, payloadStart, payloadEnd) {
+        this.seq = seq;
+        this.tsNs = tsNs;
+        this.type = type;
+        this.chunk = chunk;
+        this.payloadStart = payloadStart;
+        this.payloadEnd = payloadEnd;
+    }
+    get payload() {
+        return (this.view ??= this.chunk.subarray(this.payloadStart, this.payloadEnd));
+    }
+}
+/** A cursor: reads units through the scanner and acts on each ending by the reader decision table. */
+export class LogCursor {
+    reader;
+    opts;
+    fds = new Map();
+    segs;
+    segIdx = 0;
+    scanner = null;
+    walkedWhole = false;
+    segCount = 0;
+    pending = [];
+    queue = [];
+    qi = 0;
+    finished = false;
+    closed = false;
+    types;
+    known;
+    /** Problems met so far: a torn tail, the corruptions a lenient policy stepped over, a follow whose writer died. */
+    problems = [];
+    unknownSkipped = 0;
+    recordsRead = 0;
+    bytesRead = 0;
+    constructor(reader, opts) {
+        this.reader = reader;
+        this.opts = opts;
+        this.types = opts.types ? new Set(opts.types) : null;
+        this.known = reader.knownTypes;
+        const checked = reader.checkedSegments();
+        this.segs = checked.segments;
+        const present = new Set(this.segs.map((s) => s.name));
+        // Loss the manifest proves: a missing segment stops the read up front; a truncated or foreign
+        // one is raised when the cursor reaches it, so every unit before it is delivered first.
+        for (const p of checked.problems) {
+            if (present.has(p.file))
+                this.manifestProblems.set(p.file, p);
+            else
+                this.manifestProblem(p);
+        }
+        this.checkChainOfNames(this.segs);
+        // Hold every segment open from the start, so a compaction that unlinks files mid-read does
+        // not take away what this cursor was going to read.
+        for (const s of this.segs)
+            this.fds.set(s.name, reader.openFile(s.path));
+        this.position();
+    }
+    get done() {
+        return this.finished && this.qi >= this.queue.length;
+    }
+    /** The next record, or null when none is available (check `done` to tell the end from a pause). */
+    next() {
+        for (;;) {
+            if (this.qi < this.queue.length) {
+                const r = this.queue[this.qi++];
+                if (this.qi === this.queue.length) {
+                    this.queue = [];
+                    this.qi = 0;
+                }
+                return r;
+            }
+            if (this.finished || this.closed)
+                return null;
+            if (!this.advance())
+                return null;
+        }
+    }
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        for (const fd of this.fds.values())
+            this.reader.ops.closeSync(fd);
+        this.fds.clear();
+        // Account this cursor's reading in its reader's metrics.
+        const m = this.reader.metrics;
+        m.inc('recordsRead', this.recordsRead);
+        m.inc('bytesRead', this.bytesRead);
+        m.inc('unknownSkipped', this.unknownSkipped);
+        for (const p of this.problems)
+            if (p.kind !== 'writer-gone' && !p.collateral)
+                m.inc(p.kind === 'torn' ? 'tornTails' : 'corruptions');
+    }
+    // -- positioning -------------------------------------------------------------------------------
+    position() {
+        const { fromSeq, fromTs } = this.opts;
+        if (this.segs.length === 0) {
+            if (!this.opts.follow)
+                this.finished = true;
+            return;
+        }
+        let idx = 0;
+        if (fromSeq !== undefined) {
+            for (let i = 0; i < this.segs.length; i++)
+                if (this.segs[i].firstSeq <= fromSeq)
+                    idx = i;
+        }
+        else if (fromTs !== undefined) {
+            idx = this.segs.length - 1;
+            let lo = 0;
+            let hi = this.segs.length - 1;
+            // First segment whose last ts reaches fromTs; an unsealed segment always might.
+            while (lo < hi) {
+                const mid = (lo + hi) >> 1;
+                const f = this.segs[mid].footer;
+                if (f && (f.recordCount === 0 || f.lastTs < fromTs))
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            idx = lo;
+        }
+        this.openSegment(idx, this.entryFor(this.segs[idx]));
+    }
+    entryFor(seg) {
+        const index = seg.footer?.index;
+        if (!index || index.length === 0)
+            return null;
+        const { fromSeq, fromTs } = this.opts;
+        let lo = 0;
+        let hi = index.length - 1;
+        let found = -1;
+        // Last entry strictly before the target, so records equal to it are never skipped.
+        while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            const e = index[mid];
+            const before = fromSeq !== undefined ? e.seq <= fromSeq : fromTs !== undefined ? e.tsNs < fromTs : false;
+            if (before) {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+                hi = mid - 1;
+        }
+        return found >= 0 ? index[found] : null;
+    }
+    openSegment(idx, entry) {
+        const seg = this.segs[idx];
+        const mp = this.manifestProblems.get(seg.name);
+        if (mp) {
+            this.manifestProblems.delete(seg.name);
+            this.manifestProblem(mp);
+        }
+        const prev = this.scanner;
+        this.segIdx = idx;
+        let fd = this.fds.get(seg.name);
+        if (fd === undefined) {
+            fd = this.reader.openFile(seg.path);
+            this.fds.set(seg.name, fd);
+        }
+        const start = entry ? entry.offsetBytes : HEADER_BYTES;
+        const walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes);
+        this.walkedWhole = entry === null;
+        this.segCount = 0;
+        let expectedSeq;
+        let lastTs;
+        if (entry) {
+            expectedSeq = entry.seq;
+            lastTs = entry.tsNs;
+        }
+        else {
+            const carried = prev ? prev.expectedSeq : null;
+            if (carried !== null && carried !== seg.firstSeq) {
+                const reason = `segment starts at seq ${seg.firstSeq}, expected ${carried}: a segment is missing or out of order`;
+                // The skip policy already reported the gap when it checked the chain of names.
+                if (this.reader.policy !== 'skip')
+                    this.fail(seg, HEADER_BYTES, reason, carried, 'MISSING_SEGMENT');
+            }
+            expectedSeq = seg.firstSeq;
+            lastTs = prev?.lastTs ?? (seg.header.prevLastTs === INT64_MIN ? null : seg.header.prevLastTs);
+        }
+        const isLast = idx === this.segs.length - 1;
+        this.scanner = new UnitScanner(walker, {
+            startOffset: start,
+            expectedSeq,
+            lastTs,
+            chain: seg.header.prevChain,
+            tail: !seg.footer && isLast,
+            follow: !seg.footer && isLast && !!this.opts.follow,
+        });
+    }
+    manifestProblems = new Map();
+    manifestProblem(p) {
+        if (this.reader.policy === 'skip' || this.reader.policy === 'point-in-time') {
+            this.problems.push({ kind: this.reader.policy === 'skip' ? 'skipped' : 'corrupt', file: p.file, offsetBytes: p.offsetBytes, reason: p.reason });
+            if (this.reader.policy === 'point-in-time')
+                this.finish();
+            return;
+        }
+        throw new CorruptionError(p.file, p.offsetBytes, p.reason, undefined, p.code, this.reader.dir);
+    }
+    checkChainOfNames(segs) {
+        for (let i = 1; i < segs.length; i++) {
+            const reason = linkProblem(segs[i - 1], segs[i]);
+            if (reason) {
+                const b = segs[i];
+                if (this.reader.policy === 'skip') {
+                    this.problems.push({ kind: 'skipped', file: b.name, offsetBytes: 0, reason });
+                }
+                else if (this.reader.policy === 'point-in-time') {
+                    this.problems.push({ kind: 'corrupt', file: b.name, offsetBytes: 0, reason });
+                    segs.length = i;
+                    return;
+                }
+                else {
+                    throw new CorruptionError(b.name, 0, reason, undefined, 'MISSING_SEGMENT', this.reader.dir);
+                }
+            }
+        }
+    }
+    // -- reading -----------------------------------------------------------------------------------
+    /** Reads at least one frame or reaches a stopping point; false when nothing more is available now. */
+    advance() {
+        const sc = this.scanner;
+        const seg = this.segs[this.segIdx];
+        const r = sc.next();
+        if (r === FRAME) {
+            const out = sc.view;
+            this.recordsRead++;
+            this.segCount++;
+            this.bytesRead += out.next - out.payloadStart + 26 - 4;
+            const rec = new LogRecord(out.seq, out.tsNs, out.type, sc.walker.buf, out.payloadStart, out.payloadEnd);
+            if (!sc.unitDone) {
+                this.pending.push(rec);
+                return true;
+            }
+            if (sc.partialUnit) {
+                // The rest of a batch whose first frames were lost: skipped whole, and said so.
+                const first = this.pending.length > 0 ? this.pending[0].seq : rec.seq;
+                this.problems.push({
+                    kind: 'skipped',
+                    file: seg.name,
+                    offsetBytes: sc.unitStart,
+                    seq: first,
+                    reason: `seq ${first}..${rec.seq}: read right after damage, it may be the rest of a damaged atomic batch, so it is skipped whole`,
+                    records: this.pending.length + 1,
+                    collateral: true,
+                });
+                this.pending.length = 0;
+                return true;
+            }
+            if (this.pending.length > 0) {
+                for (const p of this.pending)
+                    this.accept(p);
+                this.pending.length = 0;
+            }
+            this.accept(rec);
+            return true;
+        }
+        // A writer may have sealed the tail since we listed it: the bytes we stopped at are its footer.
+        if (!seg.footer && this.sealedSince(seg))
+            return this.endOfSealed(this.segs[this.segIdx]);
+        if (r.kind === 'end') {
+            if (seg.footer)
+                return this.endOfSealed(seg);
+            if (this.segIdx < this.segs.length - 1) {
+                return this.bad(seg, sc.walker.offset, `segment is not sealed but ${this.segs[this.segIdx + 1].name} follows it`, sc.expectedSeq ?? undefined);
+            }
+            this.finish();
+            return false;
+        }
+        if (r.kind === 'pause')
+            return this.paused(seg);
+        const action = decideReader({ ending: r.kind, policy: this.reader.policy });
+        if (r.kind === 'torn') {
+            const dropped = this.pending.length;
+            this.pending.length = 0;
+            if (action === 'throw-torn') {
+                throw new CorruptionError(seg.name, r.offsetBytes, `torn tail (${r.bytes} bytes): ${r.reason}`, r.seq, 'TORN_TAIL', this.reader.dir);
+            }
+            this.problems.push({ kind: 'torn', file: seg.name, offsetBytes: r.offsetBytes, seq: r.seq, reason: r.reason, bytes: r.bytes, records: dropped });
+            this.finish();
+            return false;
+        }
+        const note = seg.footer && r.what === 'frame' && /extends past the end/.test(r.reason) ? ' (a frame runs into the footer)' : '';
+        return this.bad(seg, r.offsetBytes, r.reason + note, r.seq);
+    }
+    accept(rec) {
+        const o = this.opts;
+        if (o.toSeq !== undefined && rec.seq > o.toSeq)
+            return this.finish();
+        if (o.toTs !== undefined && rec.tsNs > o.toTs)
+            return this.finish();
+        if (o.fromSeq !== undefined && rec.seq < o.fromSeq)
+            return;
+        if (o.fromTs !== undefined && rec.tsNs < o.fromTs)
+            return;
+        if (this.known && !this.known.has(rec.type)) {
+            this.unknownSkipped++;
+            return;
+        }
+        if (this.types && !this.types.has(rec.type))
+            return;
+        this.queue.push(rec);
+    }
+    finish() {
+        this.finished = true;
+    }
+    endOfSealed(seg) {
+        const f = seg.footer;
+        const sc = this.scanner;
+        if (this.walkedWhole) {
+            if (this.segCount !== f.recordCount)
+                return this.bad(seg, f.dataEnd, `footer says ${f.recordCount} records, the segment holds ${this.segCount}`, undefined, true);
+            if (sc.chain !== f.chain)
+                return this.bad(seg, f.dataEnd, 'footer chain checksum does not match the frames', undefined, true);
+        }
+        if (sc.expectedSeq !== null && sc.expectedSeq !== f.lastSeq + 1) {
+            return this.bad(seg, f.dataEnd, `footer says last seq ${f.lastSeq}, the frames end at ${sc.expectedSeq - 1}`, undefined, true);
+        }
+        return this.nextSegment(seg);
+    }
+    nextSegment(seg) {
+        if (this.segIdx + 1 < this.segs.length) {
+            this.openSegment(this.segIdx + 1, null);
+            return true;
+        }
+        if (!this.opts.follow) {
+            this.finish();
+            return false;
+        }
+        // Following: the writer creates the next segment right after sealing this one.
+        const names = listSegmentNames(this.reader.ops, this.reader.dir);
+        const nextName = names.find((n) => n > seg.name);
+        if (!nextName)
+            return this.paused(seg);
+        const meta = this.reader.inspect(nextName);
+        const reason = linkProblem(seg, meta);
+        if (reason)
+            this.fail(meta, 0, reason, this.scanner.expectedSeq ?? undefined, 'MISSING_SEGMENT');
+        this.segs.push(meta);
+        this.openSegment(this.segIdx + 1, null);
+        return true;
+    }
+    /**
+     * Nothing more to read now while following. If the writer is gone (its LOCK names a dead
+     * process, or an unsealed tail has no LOCK at all), the follow ends with a `writer-gone` problem
+     * instead of waiting forever; what the dead writer left is then read like any tail.
+     */
+    paused(seg) {
+        const holder = readLockHolder(this.reader.ops, this.reader.dir);
+        const gone = holder.state === 'stale' ? `the writer (pid ${holder.pid}) died without closing the recording` : holder.state === 'none' && !seg.footer ? 'the writer is gone: the recording is not locked and its last segment is not sealed' : null;
+        if (gone === null)
+            return false;
+        this.problems.push({ kind: 'writer-gone', file: seg.name, offsetBytes: this.scanner.walker.offset, reason: gone });
+        // Read what is there as a plain (non-following) reader would: a torn tail is reported as such.
+        this.opts = { ...this.opts, follow: false };
+        this.scanner.follow = false;
+        return true;
+    }
+    /**
+     * Did a writer seal this segment since we listed it? Then its footer now follows exactly the data
+     * we read, and the bytes we just met are the footer, not a frame.
+     */
+    sealedSince(seg) {
+        const sc = this.scanner;
+        if (this.pending.length > 0)
+            return false;
+        let fresh;
+        try {
+            fresh = this.reader.inspect(seg.name);
+        }
+        catch {
+            return false;
+        }
+        if (!fresh.footer || fresh.footer.dataEnd !== sc.walker.offset)
+            return false;
+        this.segs[this.segIdx] = fresh;
+        sc.walker.setLimit(fresh.footer.dataEnd);
+        sc.tail = false;
+        sc.follow = false;
+        return true;
+    }
+    /** Corruption: what happens depends on the policy (reader decision table). */
+    bad(seg, offsetBytes, reason, seq, atFooter = false) {
+        const action = decideReader({ ending: 'corrupt', policy: this.reader.policy });
+        const sc = this.scanner;
+        if (action === 'skip') {
+            const dropped = this.pending.length;
+            const first = dropped > 0 ? this.pending[0].seq : seq;
+            this.pending.length = 0;
+            this.problems.push({ kind: 'skipped', file: seg.name, offsetBytes, seq: first, reason, records: dropped });
+            // The footer's totals cannot be compared once frames were skipped.
+            this.walkedWhole = false;
+            if (!atFooter && sc.resync(offsetBytes) >= 0)
+                return true;
+            return this.nextSegmentAfterSkip();
+        }
+        if (action === 'end-corrupt') {
+            this.problems.push({ kind: 'corrupt', file: seg.name, offsetBytes, seq, reason });
+            this.pending.length = 0;
+            this.finish();
+            return false;
+        }
+        this.fail(seg, offsetBytes, reason, seq);
+    }
+    nextSegmentAfterSkip() {
+        if (this.segIdx + 1 < this.segs.length) {
+            this.openSegment(this.segIdx + 1, null);
+            this.scanner.expectedSeq = null;
+            return true;
+        }
+        this.finish();
+        return false;
+    }
+    fail(seg, offsetBytes, reason, seq, code = 'CORRUPT_FRAME') {
+        throw new CorruptionError(seg.name, offsetBytes, reason, seq, code, this.reader.dir);
+    }
+}
+export class LogReader {
+    dir;
+    ops;
+    policy;
+    knownTypes;
+    chunkBytes;
+    /** What this reader's cursors read (counted when each cursor closes). */
+    metrics = new Metrics(['recordsRead', 'bytesRead', 'corruptions', 'tornTails', 'unknownSkipped']);
+    constructor(dir, opts) {
+        this.dir = dir;
+        this.ops = opts.fileOps ?? realFileOps;
+        this.policy = opts.policy ?? 'tolerate-tail';
+        this.knownTypes = opts.knownTypes ? new Set(opts.knownTypes) : null;
+        this.chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    }
+    static open(dir, opts = {}) {
+        const r = new LogReader(dir, opts);
+        if (!r.ops.existsSync(dir))
+            throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
+        if (opts.policy && !RECOVERY_POLICIES.includes(opts.policy)) {
+            throw new TapedeckError('BAD_ARGUMENT', `unknown recovery policy "${opts.policy}" (expected ${RECOVERY_POLICIES.join(', ')})`);
+        }
+        return r;
+    }
+    /**
+     * Sealed segments never change, so their header, footer and index are read once per reader:
+     * a seek then costs a directory listing and two binary searches, not a footer read per segment.
+     */
+    sealedCache = new Map();
+    /** The segments as they are on disk now, in log order. */
+    segments() {
+        const names = listSegmentNames(this.ops, this.dir);
+        const live = new Set(names);
+        for (const name of this.sealedCache.keys())
+            if (!live.has(name))
+                this.sealedCache.delete(name);
+        return names.map((n) => {
+            const cached = this.sealedCache.get(n);
+            if (cached)
+                return cached;
+            const meta = this.inspect(n);
+            if (meta.footer)
+                this.sealedCache.set(n, meta);
+            return meta;
+        });
+    }
+    /**
+     * The segments, checked against the MANIFEST when there is one (segments a compaction left
+     * below its horizon are dropped). A writer may rotate, compact or reopen between reading the
+     * manifest and listing the directory, so a disagreement is looked at again before it counts.
+     */
+    checkedSegments() {
+        for (let attempt = 0;; attempt++) {
+            const m = readManifest(this.ops, this.dir);
+            let segments = this.segments();
+            if (!m)
+                return { segments, problems: [] };
+            const below = belowHorizon(m, segments);
+            if (below.length > 0)
+                segments = segments.filter((s) => !below.includes(s));
+            const problems = manifestProblems(m, segments);
+            if (problems.length === 0 || attempt >= 2)
+                return { segments, problems };
+        }
+    }
+    /** One segment's header and footer, as on disk now. */
+    inspect(name) {
+        return inspectSegment(this.ops, this.dir, name);
+    }
+    /** Opens a segment file for reading; a failure is an IoError naming the file and errno. */
+    openFile(p) {
+        try {
+            return this.ops.openSync(p, 'r');
+        }
+        catch (err) {
+            throw new IoError(p, 'cannot open the segment for reading', err);
+        }
+    }
+    cursor(opts = {}) {
+        return new LogCursor(this, opts);
+    }
+    /** Synchronous scan; the callback returns false to stop early. */
+    scan(opts, onRecord) {
+        const c = this.cursor({ ...opts, follow: false });
+        let records = 0;
+        let stoppedEarly = false;
+        try {
+            for (let r = c.next(); r !== null; r = c.next()) {
+                records++;
+                if (onRecord(r) === false) {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+            return { records, stoppedEarly, problems: c.problems, unknownSkipped: c.unknownSkipped };
+        }
+        finally {
+            c.close();
+        }
+    }
+    /** Records in batches (one chunk's worth at a time): the fast way to consume a log asynchronously. */
+    async *batches(opts = {}) {
+        const c = this.cursor(opts);
+        const max = opts.batchMax ?? 4096;
+        try {
+            for (;;) {
+                if (opts.signal?.aborted)
+                    return;
+                const batch = [];
+                for (let r = c.next(); r !== null; r = batch.length < max ? c.next() : null)
+                    batch.push(r);
+                if (batch.length > 0)
+                    yield batch;
+                else if (c.done || !opts.follow)
+                    return;
+                else
+                    await sleep(opts.pollMs ?? 50);
+            }
+        }
+        finally {
+            c.close();
+        }
+    }
+    /** Records one at a time, as an async iterator. */
+    async *stream(opts = {}) {
+        for await (const batch of this.batches(opts))
+            for (const r of batch)
+                yield r;
+    }
+}
+export function openReader(dir, opts = {}) {
+    return LogReader.open(dir, opts);
+}
+//# sourceMappingURL=reader.js.map

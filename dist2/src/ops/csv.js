@@ -1,0 +1,71 @@
+/**
+ * Events as CSV, in the layout `tapedeck import` reads (src/record/csv.ts): a header row of the
+ * canonical fields of one event type (type, ts, runId, seq, cause, then the type's fields in
+ * schema order), one event per row. An absent field is an empty cell; numbers in their shortest
+ * round-trip form; ts/exchTs as decimal ns (or ISO with `iso`); meta/data maps as canonical JSON in
+ * one cell. Quoting per RFC 4180: a cell holding a comma, quote, CR or LF (or edge whitespace) is
+ * quoted, quotes doubled; an empty string is written as "" to tell it from an absent field.
+ * Rows end with LF.
+ */
+import { BASE_KEYS, SPECS, sortedKeys } from '../events/schema.js';
+import { formatTsIso } from '../events/ts.js';
+/** The CSV columns of an event type, in canonical order. */
+export function csvColumns(type) {
+    return [...BASE_KEYS, ...SPECS[type].fields.map((f) => f.name)];
+}
+/** One cell, quoted when RFC 4180 (or a trimming reader) needs it. */
+export function csvCell(text) {
+    if (text === '')
+        return '""';
+    if (/[",\r\n]/.test(text) || text.trim() !== text)
+        return `"${text.replace(/"/g, '""')}"`;
+    return text;
+}
+function num(n) {
+    if (!Number.isFinite(n))
+        throw new RangeError(`cannot write non-finite number ${n}`);
+    return JSON.stringify(n);
+}
+/** A flat map as canonical JSON (keys in code point order), as eventToJson writes it. */
+export function canonicalMapJson(m) {
+    return `{${sortedKeys(m)
+        .map((k) => {
+        const v = m[k];
+        return `${JSON.stringify(k)}:${typeof v === 'number' ? num(v) : JSON.stringify(v)}`;
+    })
+        .join(',')}}`;
+}
+/** The header line of a type's CSV (with LF). */
+export function csvHeader(type) {
+    return csvColumns(type).join(',') + '\n';
+}
+/** One event as a CSV row of its type's columns (with LF). */
+export function eventToCsvRow(ev, opts = {}) {
+    const ts = (n) => (opts.iso ? formatTsIso(n) : n.toString());
+    const rec = ev;
+    const cells = [ev.type, ts(ev.ts), csvCell(ev.runId), ev.seq === undefined ? '' : String(ev.seq), ev.cause === undefined ? '' : String(ev.cause)];
+    for (const f of SPECS[ev.type].fields) {
+        const v = rec[f.name];
+        if (v === undefined) {
+            cells.push('');
+            continue;
+        }
+        switch (f.kind) {
+            case 'ns':
+                cells.push(ts(v));
+                break;
+            case 'map':
+                cells.push(csvCell(canonicalMapJson(v)));
+                break;
+            case 'num':
+            case 'nonneg':
+            case 'pos':
+                cells.push(num(v));
+                break;
+            default:
+                cells.push(csvCell(String(v)));
+        }
+    }
+    return cells.join(',') + '\n';
+}
+//# sourceMappingURL=csv.js.map

@@ -1,0 +1,1 @@
+export declare function parseSize(input: string | number): number;

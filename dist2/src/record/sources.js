@@ -1,0 +1,138 @@
+/**
+ * Line-based sources feeding a Recorder: canonical JSONL, CSV, and venue capture files. Each loop
+ * writes a whole batch of lines synchronously (the log buffers; no await per event) and yields to
+ * the event loop between batches so the log's flush timers and signals get their turn.
+ */
+import { ValidationError } from '../errors.js';
+import { parseCaptureLine } from './capture.js';
+import { CsvEvents, splitCsvRecord } from './csv.js';
+import { mapperFor } from './venues.js';
+function positionOf(no) {
+    return `line ${no}`;
+}
+/** Canonical JSON lines; blank lines are skipped. */
+export async function recordJsonl(rec, input, opts = {}) {
+    for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
+        for (const l of batch) {
+            if (l.text.length === 0 || l.text.trim() === '')
+                continue;
+            rec.writeLine(l.text, positionOf(l.no));
+        }
+        opts.onBatch?.();
+        if (opts.signal?.aborted)
+            return;
+    }
+}
+/** CSV with a header row of canonical field names. */
+export async function recordCsv(rec, input, opts = {}) {
+    let csv = null;
+    for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
+        for (const l of batch) {
+            const pos = positionOf(l.no);
+            if (csv === null) {
+                if (l.text.trim() === '')
+                    continue;
+                const header = splitCsvRecord(l.text);
+                if (header === null)
+                    throw new ValidationError('(header)', 'has an unclosed quote', l.text, pos);
+                csv = new CsvEvents(header, pos);
+                continue;
+            }
+            let ev;
+            try {
+                ev = csv.push(l.text, pos);
+            }
+            catch (err) {
+                if (err instanceof ValidationError) {
+                    rec.badInput(err, l.text, err.position ?? pos);
+                    continue;
+                }
+                throw err;
+            }
+            if (ev === null || ev === 'more')
+                continue;
+            rec.write(ev, { position: pos, raw: l.text });
+        }
+        opts.onBatch?.();
+        if (opts.signal?.aborted)
+            return;
+    }
+    const open = csv?.unfinished();
+    if (open)
+        rec.badInput(new ValidationError('(row)', 'ends inside a quoted cell', open.text, open.position), open.text, open.position);
+}
+/**
+ * A venue capture: each received message is mapped with the receive time as ts (the caller opens
+ * the recorder with the source clock). Connect and sent lines are counted, not recorded. A receive
+ * time that goes back is bad input, whatever kind of message the line holds.
+ */
+export async function recordCapture(rec, input, format, opts = {}) {
+    const map = mapperFor(format);
+    let lastRecv = -1n;
+    for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
+        for (const l of batch) {
+            if (l.text.trim() === '')
+                continue;
+            const pos = positionOf(l.no);
+            try {
+                const c = parseCaptureLine(l.text, pos);
+                if (c.kind !== 'message') {
+                    rec.countControl(c.kind, Buffer.byteLength(l.text) + 1);
+                    continue;
+                }
+                if (c.ts < lastRecv) {
+                    throw new ValidationError('(receive time)', `goes back in time (the previous line was received at ${lastRecv})`, c.ts.toString(), pos);
+                }
+                lastRecv = c.ts;
+                let msg;
+                try {
+                    msg = JSON.parse(c.message);
+                }
+                catch (e) {
+                    throw new ValidationError('(json)', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, c.message, pos);
+                }
+                rec.writeMapped(map(msg, pos), c.ts, { position: pos, raw: l.text });
+            }
+            catch (err) {
+                if (err instanceof ValidationError)
+                    rec.badInput(err, l.text, pos);
+                else
+                    throw err;
+            }
+        }
+        opts.onBatch?.();
+        if (opts.signal?.aborted)
+            return;
+    }
+}
+/** Raw venue messages, one JSON per line (no capture prefix), stamped by the recorder's clock. */
+export async function recordVenueLines(rec, input, format, opts = {}) {
+    const map = mapperFor(format);
+    for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
+        for (const l of batch) {
+            if (l.text.trim() === '')
+                continue;
+            const pos = positionOf(l.no);
+            try {
+                let msg;
+                try {
+                    msg = JSON.parse(l.text);
+                }
+                catch (e) {
+                    throw new ValidationError('(json)', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, l.text, pos);
+                }
+                rec.writeMapped(map(msg, pos), undefined, { position: pos, raw: l.text });
+            }
+            catch (err) {
+                if (err instanceof ValidationError)
+                    rec.badInput(err, l.text, pos);
+                else
+                    throw err;
+            }
+        }
+        opts.onBatch?.();
+        if (opts.signal?.aborted)
+            return;
+    }
+}
+//# sourceMappingURL=sources.js.map

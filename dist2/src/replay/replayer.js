@@ -1,0 +1,561 @@
+/**
+ * The replayer: reads one or more recordings, merged by ts, and publishes their events onto an
+ * EventBus, paced as they originally happened (scaled by a speed factor) or as fast as possible.
+ *
+ * All timing goes through an RxJS SchedulerLike (`scheduler.now()` in ms is the wall clock,
+ * `scheduler.schedule(work, delay)` the only way to wait), so under a VirtualTimeScheduler or
+ * TestScheduler a replay is fully deterministic: each event is published at exactly its scaled
+ * time. Nothing here reads Date.now().
+ *
+ * Pacing: event i is due at anchorWall + (ts_i − anchorTs) / speed. start, resume, seek and
+ * speed changes re-anchor at the current replay time, so the timeline is continuous (a pause
+ * freezes the replay clock; resuming continues from where it stood). Each pass publishes every
+ * event already due, then schedules itself for the next due time. A pass publishes at most
+ * `sliceMax` events (or runs at most `sliceMs` of scheduler time) before yielding with
+ * schedule(…, 0), so controls and other I/O stay responsive even at max speed.
+ *
+ * Follow mode (`start({ follow: true })`): tails recordings still being written. When every
+ * source has nothing new, the replayer polls again after `pollMs` through the scheduler. A
+ * source ends at its `system` event of kind 'session-end' (published if it passes the filters,
+ * nothing after it is read), or at `to`. The replay ends when every source has ended, or at
+ * stop(). Across several followed sources, an event that arrives late is published when it
+ * arrives (a live tail cannot wait for a source that may never write again), so the strict
+ * ts merge holds only for what was on disk at each poll.
+ */
+import { AsyncSubject, BehaviorSubject, Observable } from 'rxjs';
+import { TapedeckError } from '../errors.js';
+import { openRecording } from '../events/recording.js';
+import { Metrics } from '../util/metrics.js';
+import { EventMerge } from './merge.js';
+import { realtimeScheduler } from './scheduler.js';
+import { recordingsSpan } from './span.js';
+/** A read-only BehaviorSubject: subscribe for changes, `value` for the current one. */
+export class ValueObservable extends Observable {
+    subject;
+    constructor(subject) {
+        super((subscriber) => subject.subscribe(subscriber));
+        this.subject = subject;
+    }
+    get value() {
+        return this.subject.getValue();
+    }
+    getValue() {
+        return this.subject.getValue();
+    }
+}
+/** Scheduler time below this (1 ns, in ms) counts as "now": float rounding of due times. */
+const EPS_MS = 1e-6;
+/** The default read size of the recordings a Replayer opens itself (see ReplayerOptions.chunkBytes). */
+export const REPLAY_CHUNK_BYTES = 256 * 1024;
+/** Largest value the lag histogram holds (one hour in ns; see newHistogram). */
+const LAG_MAX_NS = 3_600_000_000_000;
+export class Replayer {
+    bus;
+    metrics = new Metrics(['events', 'passes', 'seeks', 'polls'], ['lagNs']);
+    state$;
+    progress$;
+    /** The recordings, in the order given (the tie-break order). */
+    recordings;
+    sched;
+    sliceMax;
+    sliceMs;
+    pollMs;
+    progressMs;
+    stateSubject = new BehaviorSubject('idle');
+    progressSubject;
+    done$ = new AsyncSubject();
+    lagHist;
+    merge = null;
+    opts = {};
+    speedValue = 1;
+    follow = false;
+    task = null;
+    /** Bumped by every control; a pass that sees it change stops (the control rescheduled). */
+    epoch = 0;
+    // The anchor of pacing: anchorTs is due at anchorWall (null until the first event is known).
+    anchorTs = null;
+    anchorWall = 0;
+    /** The replay clock frozen at pause (the anchor to resume from). */
+    pausedClock = 0n;
+    posTs = 0n;
+    posSeq = null;
+    posSource = null;
+    emitted = 0;
+    rangeStart = 0n;
+    rangeEnd = 0n;
+    playingMs = 0;
+    playingSince = 0;
+    lastProgressWall = -Infinity;
+    /** The range was played to its end (not stopped early). */
+    completed = false;
+    constructor(source, bus, options = {}) {
+        this.bus = bus;
+        const list = Array.isArray(source) ? source : [source];
+        if (list.length === 0)
+            throw new TapedeckError('BAD_ARGUMENT', 'replay needs at least one recording');
+        const chunkBytes = positiveInt(options.chunkBytes ?? REPLAY_CHUNK_BYTES, 'chunkBytes');
+        this.recordings = list.map((s) => (typeof s === 'string' ? openRecording(s, { chunkBytes }) : s));
+        this.sched = options.scheduler ?? realtimeScheduler;
+        this.lagHist = this.metrics.histograms.lagNs;
+        this.sliceMax = positiveInt(options.sliceMax ?? 4096, 'sliceMax');
+        this.sliceMs = positive(options.sliceMs ?? 8, 'sliceMs');
+        this.pollMs = positive(options.pollMs ?? 50, 'pollMs');
+        this.progressMs = options.progressMs ?? 100;
+        this.state$ = new ValueObservable(this.stateSubject);
+        this.progressSubject = new BehaviorSubject(this.snapshot());
+        this.progress$ = new ValueObservable(this.progressSubject);
+    }
+    get state() {
+        return this.stateSubject.getValue();
+    }
+    /** The current speed: a multiplier, Infinity when fast-forwarding. */
+    get currentSpeed() {
+        return this.speedValue;
+    }
+    /**
+     * The replay clock, in ns: the ts of the current position, i.e. of the last event published
+     * (during a subscriber's handling of an event, exactly that event's ts), or the target of the
+     * last seek, or the start of the range before the first event. Never the wall clock.
+     */
+    now() {
+        return this.posTs;
+    }
+    /**
+     * Starts the replay. Returns an Observable that emits once (undefined) and completes when the
+     * range is exhausted (or at stop()), and errors if reading fails (a corrupt recording, say);
+     * `await lastValueFrom(replayer.start())` waits for the end. The replay runs whether or not
+     * the Observable is subscribed; subscribe late and it still reports the end. The bus is never
+     * completed by the replayer (others may publish to it).
+     */
+    start(opts = {}) {
+        if (this.state !== 'idle')
+            throw new TapedeckError('BAD_ARGUMENT', 'this replayer was already started');
+        if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) {
+            throw new TapedeckError('BAD_ARGUMENT', `--from (${opts.from}) is after --to (${opts.to})`, { from: opts.from, to: opts.to });
+        }
+        this.opts = opts;
+        if (opts.speed !== undefined)
+            this.speedValue = normalizeSpeed(opts.speed);
+        this.follow = opts.follow === true;
+        this.merge = new EventMerge(this.recordings, this.follow ? followFilter(opts) : null);
+        let span;
+        try {
+            span = recordingsSpan(this.recordings);
+            this.merge.open(this.readOptions(opts.from));
+        }
+        catch (e) {
+            // A recording that cannot be read (corrupt, say) is reported through the Observable.
+            this.fail(e);
+            return this.done$.asObservable();
+        }
+        const first = this.merge.peek()?.head?.ts;
+        this.rangeStart = opts.from ?? first ?? span?.firstTs ?? 0n;
+        const end = span?.lastTs ?? this.rangeStart;
+        this.rangeEnd = opts.to !== undefined && opts.to < end ? opts.to : end;
+        this.posTs = this.rangeStart;
+        this.pausedClock = this.rangeStart;
+        const now = this.sched.now();
+        // With `from`, the silence before the first event is part of the timeline; without, the
+        // first event is due at once (the anchor is set when it is known: following, it may not be).
+        if (opts.from !== undefined) {
+            this.anchorTs = opts.from;
+            this.anchorWall = now;
+        }
+        if (opts.paused) {
+            this.setState('paused', now);
+        }
+        else {
+            this.setState('playing', now);
+            this.reschedule(0);
+        }
+        return this.done$.asObservable();
+    }
+    pause() {
+        if (this.state !== 'playing')
+            return;
+        const now = this.sched.now();
+        this.pausedClock = this.clockAt(now);
+        this.cancel();
+        this.setState('paused', now);
+    }
+    resume() {
+        if (this.state !== 'paused')
+            return;
+        const now = this.sched.now();
+        this.anchorTs = this.pausedClock;
+        this.anchorWall = now;
+        this.setState('playing', now);
+        this.reschedule(0);
+    }
+    /**
+     * Moves the position to `ts` (clamped to `from`): the next event published is the first at or
+     * after it. Works forward, backward and while paused (the replay stays paused). Past the end
+     * (or past `to`) nothing is left: a playing replay is then done; a paused one is done once
+     * resumed. Pacing re-anchors at `ts`.
+     */
+    seek(ts) {
+        const was = this.state;
+        if (was === 'done')
+            return;
+        if (was === 'idle')
+            throw new TapedeckError('BAD_ARGUMENT', 'seek before start');
+        const now = this.sched.now();
+        this.cancel();
+        this.setState('seeking', now);
+        const target = this.opts.from !== undefined && ts < this.opts.from ? this.opts.from : ts;
+        this.metrics.inc('seeks');
+        try {
+            this.merge.open(this.readOptions(target));
+        }
+        catch (e) {
+            this.fail(e);
+            return;
+        }
+        this.posTs = target;
+        this.posSeq = null;
+        this.posSource = null;
+        this.pausedClock = target;
+        this.anchorTs = target;
+        this.anchorWall = now;
+        if (was === 'playing') {
+            this.setState('playing', now);
+            this.reschedule(0);
+        }
+        else {
+            this.setState('paused', now);
+        }
+    }
+    /** Changes the speed (a multiplier > 0, or Infinity / 'max'); the timeline stays continuous. */
+    speed(multiplier) {
+        const next = normalizeSpeed(multiplier);
+        if (this.state === 'playing') {
+            const now = this.sched.now();
+            this.anchorTs = this.clockAt(now);
+            this.anchorWall = now;
+            this.speedValue = next;
+            this.reschedule(0);
+            this.emitProgress(now);
+        }
+        else {
+            this.speedValue = next;
+            if (this.state !== 'idle' && this.state !== 'done')
+                this.emitProgress(this.sched.now());
+        }
+    }
+    /**
+     * While paused: publishes the next `n` events at once (synchronously, no pacing, no lag
+     * measured) and stays paused; resuming continues from the last of them. Returns how many
+     * were published (fewer at the end of the range, or following with nothing new on disk).
+     */
+    step(n = 1) {
+        if (this.state !== 'paused')
+            throw new TapedeckError('BAD_ARGUMENT', `step while ${this.state}: pause first`, { state: this.state });
+        if (!Number.isInteger(n) || n < 0)
+            throw new TapedeckError('BAD_ARGUMENT', `step count must be a whole number ≥ 0, got ${n}`);
+        const merge = this.merge;
+        const epoch = ++this.epoch;
+        let k = 0;
+        try {
+            if (this.follow)
+                merge.refill();
+            while (k < n) {
+                const src = merge.peek();
+                if (src === null)
+                    break;
+                const ev = merge.take(src);
+                this.publish(ev, src.index);
+                k++;
+                this.pausedClock = ev.ts;
+                // A subscriber resumed, seeked or stopped: that wins.
+                if (this.epoch !== epoch)
+                    break;
+            }
+        }
+        catch (e) {
+            this.fail(e);
+        }
+        this.metrics.counters.events = this.emitted;
+        this.emitProgress(this.sched.now());
+        return k;
+    }
+    /** Ends the replay now: state 'done', the start() Observable completes, cursors close. */
+    stop() {
+        this.finish();
+    }
+    /** The progress now (progress$ emits it throttled; this computes it on demand). */
+    progress() {
+        return this.snapshot();
+    }
+    // -- the pass ----------------------------------------------------------------------------------
+    pass() {
+        this.task = null;
+        if (this.state !== 'playing')
+            return;
+        this.metrics.counters.passes++;
+        try {
+            if (this.follow)
+                this.merge.refill();
+            if (this.speedValue === Infinity)
+                this.passMax();
+            else
+                this.passPaced();
+        }
+        catch (e) {
+            this.fail(e);
+        }
+        finally {
+            // Counted here, not per event: the hot loop only bumps `emitted`.
+            this.metrics.counters.events = this.emitted;
+        }
+    }
+    /**
+     * Fast-forward: publish until the slice is used up. Per event: pick the source (no comparison
+     * with a single source), take its event (which pulls the next), publish.
+     */
+    passMax() {
+        const merge = this.merge;
+        const sched = this.sched;
+        const bus = this.bus;
+        const epoch = this.epoch;
+        const sliceMax = this.sliceMax;
+        const sliceMs = this.sliceMs;
+        const single = merge.sources.length === 1 ? merge.sources[0] : null;
+        const sliceStart = sched.now();
+        let now = sliceStart;
+        let n = 0;
+        for (;;) {
+            const src = single !== null ? (single.head !== null ? single : null) : merge.peek();
+            if (src === null)
+                return this.noneHeld(now);
+            if (n >= sliceMax)
+                return this.later(0, now);
+            // Only a scheduler whose clock moves during a pass (the real one) can hit the time budget.
+            if ((n & 255) === 255) {
+                now = sched.now();
+                if (now - sliceStart >= sliceMs)
+                    return this.later(0, now);
+            }
+            const ev = merge.take(src);
+            this.posTs = ev.ts;
+            this.posSeq = ev.seq ?? null;
+            this.posSource = src.index;
+            this.emitted++;
+            bus.publish(ev);
+            n++;
+            if (this.epoch !== epoch)
+                return;
+        }
+    }
+    /**
+     * Paced: publish every event already due, then wait for the next one. The clock is read every
+     * 16 events (and always before deciding to wait), so each event's lag is measured against a
+     * reading at most 15 events old, and a pass never sleeps on a stale clock.
+     */
+    passPaced() {
+        const merge = this.merge;
+        const sched = this.sched;
+        const epoch = this.epoch;
+        const speed = this.speedValue;
+        const lag = this.lagHist;
+        const sliceStart = sched.now();
+        let now = sliceStart;
+        let n = 0;
+        for (;;) {
+            const src = merge.peek();
+            if (src === null)
+                return this.noneHeld(now);
+            if (n >= this.sliceMax)
+                return this.later(0, now);
+            if ((n & 15) === 15) {
+                now = sched.now();
+                if (now - sliceStart >= this.sliceMs)
+                    return this.later(0, now);
+            }
+            const ev = src.head;
+            if (this.anchorTs === null) {
+                this.anchorTs = ev.ts;
+                this.anchorWall = now;
+            }
+            const due = this.anchorWall + Number(ev.ts - this.anchorTs) / 1e6 / speed;
+            if (due - now > EPS_MS) {
+                now = sched.now();
+                const wait = due - now;
+                if (wait > EPS_MS)
+                    return this.later(wait, now);
+            }
+            lag.recordValue(Math.min(Math.max(1, Math.round((now - due) * 1e6)), LAG_MAX_NS));
+            merge.take(src);
+            this.publish(ev, src.index);
+            n++;
+            if (this.epoch !== epoch)
+                return;
+        }
+    }
+    /** No source holds an event: the range is exhausted, or (following) nothing new is on disk yet. */
+    noneHeld(now) {
+        if (this.merge.exhausted) {
+            this.completed = true;
+            return this.finish();
+        }
+        this.metrics.inc('polls');
+        return this.later(this.pollMs, now);
+    }
+    publish(ev, source) {
+        this.posTs = ev.ts;
+        this.posSeq = ev.seq ?? null;
+        this.posSource = source;
+        this.emitted++;
+        this.bus.publish(ev);
+    }
+    /** Schedules the next pass and reports progress (throttled). */
+    later(delay, now) {
+        this.task = this.sched.schedule(() => this.pass(), delay);
+        if (now - this.lastProgressWall >= this.progressMs)
+            this.emitProgress(now);
+    }
+    reschedule(delay) {
+        this.cancel();
+        this.task = this.sched.schedule(() => this.pass(), delay);
+    }
+    cancel() {
+        this.epoch++;
+        this.task?.unsubscribe();
+        this.task = null;
+    }
+    /** The replay time at wall time `now`: between the position and the next held event. */
+    clockAt(now) {
+        if (this.state !== 'playing')
+            return this.state === 'paused' ? this.pausedClock : this.posTs;
+        if (this.anchorTs === null || this.speedValue === Infinity)
+            return this.posTs;
+        let t = this.anchorTs + BigInt(Math.round((now - this.anchorWall) * this.speedValue * 1e6));
+        if (t < this.posTs)
+            t = this.posTs;
+        const next = this.merge?.peek()?.head;
+        if (next && t > next.ts)
+            t = next.ts;
+        return t;
+    }
+    readOptions(fromTs) {
+        const o = this.opts;
+        if (this.follow) {
+            // Filters run in the replayer when following (followFilter): the cursor must still see
+            // the session-end event, whatever the filters say.
+            return { fromTs, toTs: o.to, follow: true, types: o.types && o.types.length > 0 ? [...new Set([...o.types, 'system'])] : undefined };
+        }
+        return {
+            fromTs,
+            toTs: o.to,
+            types: o.types && o.types.length > 0 ? o.types : undefined,
+            runId: o.runId,
+            symbols: o.symbols,
+            venues: o.venues,
+        };
+    }
+    finish() {
+        if (this.state === 'done')
+            return;
+        this.cancel();
+        this.merge?.close();
+        this.setState('done', this.sched.now());
+        this.done$.next();
+        this.done$.complete();
+    }
+    fail(e) {
+        this.cancel();
+        this.merge?.close();
+        if (this.state !== 'done')
+            this.setState('done', this.sched.now());
+        this.done$.error(e);
+    }
+    setState(s, now) {
+        const prev = this.state;
+        if (prev === 'playing' && s !== 'playing')
+            this.playingMs += now - this.playingSince;
+        if (s === 'playing' && prev !== 'playing')
+            this.playingSince = now;
+        this.stateSubject.next(s);
+        // 'seeking' is a passing state: progress is reported once the seek has landed.
+        if (s !== 'seeking')
+            this.emitProgress(now);
+    }
+    emitProgress(now) {
+        this.lastProgressWall = now;
+        this.progressSubject?.next(this.snapshot(now));
+    }
+    snapshot(now = this.sched.now()) {
+        const state = this.state;
+        let end = this.rangeEnd;
+        if (this.follow && this.posTs > end)
+            end = this.posTs; // a followed recording grows
+        const width = end - this.rangeStart;
+        let percent;
+        if (this.completed)
+            percent = 100;
+        else if (width <= 0n)
+            percent = this.emitted > 0 ? 100 : 0;
+        else
+            percent = Math.min(100, Math.max(0, (Number(this.posTs - this.rangeStart) / Number(width)) * 100));
+        const ms = this.playingMs + (state === 'playing' ? now - this.playingSince : 0);
+        const lag = lagSummary(this.lagHist);
+        return {
+            state,
+            seq: this.posSeq,
+            source: this.posSource,
+            ts: this.posTs,
+            percent,
+            emitted: this.emitted,
+            eventsPerSec: ms > 0 ? (this.emitted * 1000) / ms : 0,
+            lag,
+            speed: this.speedValue,
+        };
+    }
+}
+/**
+ * The lag percentiles, read straight from the histogram. Not `summarize`: its mean walks every
+ * recorded value (~10 ms for a histogram of a million lags), and progress is computed every
+ * `progressMs` during a replay, inside the pass, where that pause would be lag itself.
+ */
+function lagSummary(h) {
+    if (h.totalCount === 0)
+        return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+    return { count: h.totalCount, p50Ms: h.getValueAtPercentile(50) / 1e6, p99Ms: h.getValueAtPercentile(99) / 1e6, maxMs: h.maxValue / 1e6 };
+}
+function normalizeSpeed(s) {
+    if (s === 'max' || s === Infinity)
+        return Infinity;
+    if (typeof s !== 'number' || !(s > 0) || Number.isNaN(s)) {
+        throw new TapedeckError('BAD_ARGUMENT', `speed must be a number > 0, Infinity or 'max', got ${String(s)}`, { speed: String(s) });
+    }
+    return s;
+}
+function positive(n, name) {
+    if (!(n > 0))
+        throw new TapedeckError('BAD_ARGUMENT', `${name} must be > 0, got ${n}`);
+    return n;
+}
+function positiveInt(n, name) {
+    if (!Number.isInteger(n) || n < 1)
+        throw new TapedeckError('BAD_ARGUMENT', `${name} must be a whole number ≥ 1, got ${n}`);
+    return n;
+}
+/** The filters applied in the replayer when following (the cursor only filters by type and ts). */
+function followFilter(o) {
+    const types = o.types && o.types.length > 0 ? new Set(o.types) : null;
+    const symbols = o.symbols && o.symbols.length > 0 ? new Set(o.symbols) : null;
+    const venues = o.venues && o.venues.length > 0 ? new Set(o.venues) : null;
+    if (!types && !symbols && !venues && o.runId === undefined)
+        return null;
+    return (ev) => {
+        if (types && !types.has(ev.type))
+            return false;
+        if (o.runId !== undefined && ev.runId !== o.runId)
+            return false;
+        if (symbols && !('symbol' in ev && ev.symbol !== undefined && symbols.has(ev.symbol)))
+            return false;
+        if (venues && !('venue' in ev && venues.has(ev.venue)))
+            return false;
+        return true;
+    };
+}
+//# sourceMappingURL=replayer.js.map

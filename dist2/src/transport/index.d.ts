@@ -1,0 +1,2 @@
+export * from './nats-url.js';
+export * from './nats-connect.js';

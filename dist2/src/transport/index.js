@@ -1,0 +1,3 @@
+export * from './nats-url.js';
+export * from './nats-connect.js';
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,99 @@
+/**
+ * `main(argv, io)`: the CLI as a function. Everything goes through io (nothing on the process's own
+ * streams), exit codes are returned, and start-up loads only the named command.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { COMMANDS } from '../src/cli/commands/index.js';
+import { IMPORT_FORMAT_CHOICES } from '../src/cli/commands/import.js';
+import { EXPORT_FORMAT_CHOICES } from '../src/cli/commands/export.js';
+import { EXPORT_FORMATS } from '../src/ops/export.js';
+import { IMPORT_FORMATS } from '../src/record/importer.js';
+import { runCli, runChild } from './helpers/cli.js';
+import { repoRoot, rm, tmpDir } from './helpers/tmp.js';
+test('main - --help and --version go to io.stdout, exit 0', async () => {
+    const h = await runCli(['--help']);
+    assert.is(h.code, 0);
+    assert.match(h.stdout, /tapedeck <command> \[options\]/);
+    for (const c of COMMANDS)
+        assert.ok(h.stdout.includes(`tapedeck ${c.command}`), c.command);
+    assert.is(h.stderr, '');
+    const v = await runCli(['--version']);
+    assert.is(v.code, 0);
+    assert.is(v.stdout, `${JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version}\n`);
+});
+test('main - every command has its own --help with examples', async () => {
+    for (const c of COMMANDS) {
+        const r = await runCli([c.name, '--help']);
+        assert.is(r.code, 0, `${c.name}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`tapedeck ${c.command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), c.name);
+        assert.match(r.stdout, /Examples:/, c.name);
+    }
+});
+test('main - usage errors exit 2 on io.stderr; a missing recording exits 74', async () => {
+    const none = await runCli([]);
+    assert.is(none.code, 2);
+    assert.match(none.stderr, /Name a command/);
+    const bogus = await runCli(['bogus']);
+    assert.is(bogus.code, 2);
+    assert.match(bogus.stderr, /Unknown argument: bogus/);
+    const dir = tmpDir();
+    try {
+        const r = await runCli(['info', 'no-such-recording'], { cwd: dir });
+        assert.is(r.code, 74);
+        assert.match(r.stderr, /no-such-recording: no such recording/);
+        assert.is(r.stdout, '');
+    }
+    finally {
+        rm(dir);
+    }
+});
+test('main - relative paths resolve against io.cwd', async () => {
+    const dir = tmpDir();
+    try {
+        const rec = await runCli(['record', 'rec', '--deterministic', '--metrics-interval', '0'], {
+            cwd: dir,
+            input: '{"type":"tick","ts":"1700000000000000000","venue":"X","symbol":"A","bid":1}\n',
+        });
+        assert.is(rec.code, 0, rec.stderr);
+        assert.ok(fs.existsSync(path.join(dir, 'rec')), 'recorded under io.cwd');
+        const info = await runCli(['info', 'rec', '--json'], { cwd: dir });
+        assert.is(info.code, 0, info.stderr);
+        assert.is(JSON.parse(info.stdout).byType.tick, 1);
+    }
+    finally {
+        rm(dir);
+    }
+});
+test('main - the format choices of import and export are the library lists', () => {
+    assert.equal([...IMPORT_FORMAT_CHOICES], [...IMPORT_FORMATS]);
+    assert.equal([...EXPORT_FORMAT_CHOICES], [...EXPORT_FORMATS]);
+});
+/** Value imports a command module may make at load time: nothing that pulls in the library. */
+const LIGHT = new Set(['../../errors.js', '../../events/types.js', '../../events/ts.js', '../../scenario/time.js', '../io.js', '../exit.js', '../progress.js', './diff.js', './record.js', './backtest.js']);
+test('main - command modules load no library code until they run (cheap --help)', () => {
+    const dir = path.join(repoRoot, 'src', 'cli', 'commands');
+    const bad = [];
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+        const src = fs.readFileSync(path.join(dir, f), 'utf8');
+        for (const m of src.matchAll(/^import (?!type )[^;]*? from '([^']+)';/gm)) {
+            const spec = m[1];
+            if (spec.startsWith('node:') || LIGHT.has(spec))
+                continue;
+            // Files loaded only from a handler (dynamic import) may import anything.
+            if (f === 'diff-text.ts')
+                continue;
+            bad.push(`${f}: ${spec}`);
+        }
+    }
+    assert.equal(bad, []);
+});
+test('main - the real binary: exit code and stderr of a usage error (child process)', async () => {
+    const r = await runChild(['replay']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /Not enough non-option arguments/);
+});
+test.run();
+//# sourceMappingURL=cli-main.test.js.map

@@ -1,0 +1,1 @@
+export declare function recordPayload(seq: number, batchStart: number, batchSize: number): Buffer;

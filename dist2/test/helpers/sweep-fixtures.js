@@ -1,0 +1,45 @@
+/**
+ * Small inputs and strategies for sweep tests: a short scenario file (generated per seed), a
+ * recording, the bundled ma-crossover (compiled JS: no tsx cost per job) and a strategy that
+ * fails on purpose (throws, or eats memory) for one option value.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runScenario } from '../../src/scenario/run.js';
+import { repoRoot } from './tmp.js';
+export const MA_JS = path.join(repoRoot, 'dist', 'scenarios', 'strategies', 'ma-crossover.js');
+export const MA_TS = path.join(repoRoot, 'scenarios', 'strategies', 'ma-crossover.ts');
+const distUrl = (rel) => JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist', 'src', rel)).href);
+/** A 20-second one-symbol scenario file named `name` (about 800 ticks). */
+export function writeScenarioFile(dir, name, symbol = 'AAA') {
+    const file = path.join(dir, `${name}.mjs`);
+    fs.writeFileSync(file, `import { defineScenario } from ${distUrl('scenario/index.js')};\n` +
+        `export default defineScenario({ name: ${JSON.stringify(name)}, description: 'short market for sweep tests', seed: 1,\n` +
+        `  start: '2024-01-02T10:00:00Z', duration: '20s', symbols: [{ symbol: ${JSON.stringify(symbol)}, venue: 'SIM', price: 100, tickSize: 0.01 }],\n` +
+        `  build(ctx) { ctx.ticks(${JSON.stringify(symbol)}, { model: 'random-walk', volatility: 0.05, spreadBps: 2, ratePerSec: 40 }); } });\n`);
+    return file;
+}
+/** A recording of the short scenario with another symbol and seed. */
+export async function writeRecording(dir, name) {
+    const file = writeScenarioFile(dir, `${name}-src`, 'BBB');
+    return (await runScenario(file, { seed: 5, out: path.join(dir, name) })).dir;
+}
+/**
+ * ma-crossover with two switches: `boom` throws from onTick at the 50th tick; `hog` allocates
+ * until the thread runs out of memory.
+ */
+export function writeFaultyStrategy(dir) {
+    const file = path.join(dir, 'faulty.mjs');
+    fs.writeFileSync(file, `import { defineStrategy } from ${distUrl('backtest/strategy.js')};\n` +
+        `export default defineStrategy({ name: 'faulty', defaults: { boom: false, hog: false, qty: 1 }, create(o) {\n` +
+        `  let n = 0; const keep = [];\n` +
+        `  return { onTick(t, ctx) {\n` +
+        `    n++;\n` +
+        `    if (o.boom && n === 50) throw new Error('boom at tick 50');\n` +
+        `    if (o.hog) for (;;) keep.push(new Array(1e5).fill(n));\n` +
+        `    if (n % 100 === 0) ctx.submit({ symbol: t.symbol, side: n % 200 === 0 ? 'sell' : 'buy', qty: o.qty, kind: 'market' });\n` +
+        `  } }; } });\n`);
+    return file;
+}
+//# sourceMappingURL=sweep-fixtures.js.map
