@@ -8,3 +8,8 @@ export { localExecutor, type JobExecutor, type ExecuteContext } from './executor
 export { SweepStore, PLAN_FILE, TABLE_CSV, TABLE_JSON } from './store.js';
 export { sweepRow, tableCsv, tableJson, tableText, type SweepRow } from './table.js';
 export { runSweep, classifyInput, resolveStrategy, type SweepOptions, type SweepResult, type SweepProgress } from './sweep.js';
+export { natsExecutor, type NatsExecutorOptions } from './nats-executor.js';
+export { runSweepWorker, type SweepWorkerOptions, type SweepWorkerStats } from './nats-worker.js';
+export { putRecording, getRecording, hasRecording } from './nats-objects.js';
+export { openSweepNats, type SweepNats } from './nats-streams.js';
+export { sweepId, JOBS_STREAM, RESULTS_STREAM, WORKERS_CONSUMER, OBJECT_BUCKET, type JobMessage, type ResultMessage } from './nats-wire.js';

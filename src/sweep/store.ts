@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
+import { fromTaggedJson, toTaggedJson } from './json.js';
 import type { JobOutcome } from './run-job.js';
 import type { SweepPlan } from './plan.js';
 import type { Seed } from './spec.js';
@@ -38,7 +39,7 @@ export function planToJson(plan: SweepPlan): string {
     strategy: { name: plan.strategy.name, file: path.basename(plan.strategy.path), sha256: plan.strategy.sha256 },
     jobs: plan.jobs.map(({ input, ...job }) => ({ ...job, input: { digest: input.digest, records: input.records } })),
   };
-  return JSON.stringify(hostFree, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v), 1) + '\n';
+  return toTaggedJson(hostFree, 1) + '\n';
 }
 
 /** A stored plan (host-free: see planToJson); resume compares its job ids. */
@@ -48,11 +49,7 @@ export interface StoredPlan {
 
 export function planFromJson(text: string, where: string): StoredPlan {
   try {
-    const plan = JSON.parse(text, (_k, v: unknown) =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { $bigint?: unknown }).$bigint === 'string'
-        ? BigInt((v as { $bigint: string }).$bigint)
-        : v,
-    ) as StoredPlan;
+    const plan = fromTaggedJson(text) as StoredPlan;
     if (!Array.isArray(plan.jobs) || plan.jobs.some((j) => typeof j?.id !== 'string')) throw new Error('no job list');
     return plan;
   } catch (e) {

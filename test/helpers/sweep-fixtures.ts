@@ -53,3 +53,19 @@ export function writeFaultyStrategy(dir: string): string {
   );
   return file;
 }
+
+/** A strategy that trades every 100th tick and busy-waits `spinMs` at its first tick (a job that surely runs a while; the output does not depend on it). */
+export function writeSpinStrategy(dir: string): string {
+  const file = path.join(dir, 'spin.mjs');
+  fs.writeFileSync(
+    file,
+    `import { defineStrategy } from ${distUrl('backtest/strategy.js')};\n` +
+      `export default defineStrategy({ name: 'spin', defaults: { spinMs: 0, qty: 1 }, create(o) {\n` +
+      `  let n = 0;\n` +
+      `  return { onTick(t, ctx) {\n` +
+      `    if (n++ === 0) { const end = performance.now() + o.spinMs; while (performance.now() < end) {} }\n` +
+      `    if (n % 100 === 0) ctx.submit({ symbol: t.symbol, side: n % 200 === 0 ? 'sell' : 'buy', qty: o.qty, kind: 'market' });\n` +
+      `  } }; } });\n`,
+  );
+  return file;
+}

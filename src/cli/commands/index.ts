@@ -39,5 +39,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
   entry('ui [dirs..]', 'Browse recordings in a local web UI: segments and integrity, a live dashboard, a replay deck, backtest reports', () => import('./ui.js')),
   entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
+  entry('worker', 'Run sweep jobs from a NATS JetStream work queue (for `tapedeck sweep --nats`) until stopped', () => import('./worker.js')),
   entry('sweep [inputs..]', 'Backtest a strategy over a grid of options × recordings or scenarios × seeds, on every core', () => import('./sweep.js')),
 ];

@@ -29,6 +29,8 @@ interface SweepArgs {
   resume: boolean;
   force: boolean;
   json: boolean;
+  nats?: string;
+  creds?: string;
 }
 
 /** An input argument: a path (resolved against io.cwd) when one exists there, else a scenario name. */
@@ -101,9 +103,12 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
       .option('resume', { type: 'boolean', default: false, describe: 'Continue a sweep in --out: jobs already finished (output digest intact) are skipped' })
       .option('force', { type: 'boolean', default: false, describe: 'Start over in an --out that holds a sweep (removes only the sweep\'s own files)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print results.json instead of the table' })
+      .option('nats', { type: 'string', group: 'Distributed:', describe: 'Run the jobs on `tapedeck worker`s through NATS JetStream: nats://host:port (credentials from the URL, --creds or NATS_* variables)' })
+      .option('creds', { type: 'string', group: 'Distributed:', describe: 'A NATS creds file (or NATS_CREDS)' })
       .example("$0 sweep random-walk trend --strategy scenarios/strategies/ma-crossover.ts --grid 'fast=5,10,20' --grid 'slow=50,100' --seeds 1..4 --out sw", '2 scenarios × 4 seeds × 6 points = 48 backtests')
       .example('$0 sweep rec/btc --strategy s.ts --grid qty=1,2 --workers 2 --out sw', 'Two worker threads over one recording')
-      .example('$0 sweep --file my-sweep.json --out sw --resume', 'Finish an interrupted sweep') as Argv<SweepArgs>,
+      .example('$0 sweep --file my-sweep.json --out sw --resume', 'Finish an interrupted sweep')
+      .example('$0 sweep random-walk --strategy s.ts --seeds 1..100 --nats nats://10.0.0.5:4222 --out sw', 'The jobs to workers on other hosts (`tapedeck worker --nats ...` there)') as Argv<SweepArgs>,
   handler: async (args) => {
     const { runSweep } = await import('../../sweep/sweep.js');
     const { tableText } = await import('../../sweep/table.js');
@@ -117,8 +122,20 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
     const t0 = performance.now();
     let firstDone = -1;
     let drawn = false;
+    let executor;
+    if (args.nats !== undefined) {
+      const { natsExecutor } = await import('../../sweep/nats-executor.js');
+      executor = natsExecutor({
+        url: args.nats,
+        connect: { env: io.env, ...(args.creds !== undefined ? { credsFile: resolvePath(io, args.creds) } : {}) },
+        log: (line) => {
+          if (!args.json) io.stderr.write(`sweep: ${line}\n`);
+        },
+      });
+    }
     const result = await runSweep(spec, {
       out,
+      ...(executor !== undefined ? { executor } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
       ...(args['worker-memory-mb'] !== undefined ? { memoryMbMax: args['worker-memory-mb'] } : {}),
       resume: args.resume,

@@ -1,0 +1,193 @@
+/**
+ * Sweeps through NATS JetStream against a real `nats-server -js` on a random loopback port, with
+ * real `tapedeck worker` processes: two workers give the table and output recordings of one
+ * local worker, byte for byte; a worker SIGKILLed mid-job has its job redelivered and the table
+ * is still identical; a corrupted input copy in a worker's cache is refused by digest and fetched
+ * again from the object store.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { completeSpec, parseGridArg, type SweepSpec } from '../src/sweep/spec.js';
+import { runSweep } from '../src/sweep/sweep.js';
+import { digestRecording } from '../src/verify/digest.js';
+import { runCli, spawnCli } from './helpers/cli.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { MA_JS, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
+import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
+
+const root = tmpDir('tapedeck-sweepnats-');
+let server: NatsServer;
+let scenarioFile = '';
+let recording = '';
+const children: ChildProcess[] = [];
+
+test.before(async () => {
+  server = await startNatsServer();
+  scenarioFile = writeScenarioFile(root, 'mini');
+  recording = await writeRecording(root, 'rec');
+});
+test.after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await server.stop();
+  rm(root);
+});
+
+interface Worker {
+  child: ChildProcess;
+  log(): string;
+  /** Resolves when the worker's log matches. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  exited: Promise<number | null>;
+}
+
+function startWorker(name: string, ...extra: string[]): Worker {
+  const child = spawnCli(['worker', '--nats', server.url, '--concurrency', '1', '--cache', path.join(root, `cache-${name}`), '--ack-wait', '1500ms', ...extra]);
+  children.push(child);
+  let text = '';
+  const waiters: (() => void)[] = [];
+  child.stdout!.resume();
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    text += d;
+    for (const w of waiters.splice(0)) w();
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    child,
+    log: () => text,
+    exited,
+    waitFor(re, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`worker ${name}: no ${re} within ${timeoutMs} ms; its log:\n${text}`)), timeoutMs);
+        const check = () => {
+          const m = re.exec(text);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m);
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+async function stop(w: Worker): Promise<void> {
+  w.child.kill('SIGTERM');
+  assert.is(await w.exited, 0, w.log());
+}
+
+function filesOf(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function assertSameSweep(a: string, b: string): void {
+  const fa = filesOf(a);
+  const fb = filesOf(b);
+  assert.equal([...fb.keys()].sort(), [...fa.keys()].sort());
+  for (const [name, bytes] of fa) assert.ok(bytes.equals(fb.get(name)!), `${name} differs`);
+}
+
+const cliArgs = (spec: { strategy: string; inputs: string[]; grid: string[]; seeds: string }, out: string) => [
+  'sweep',
+  ...spec.inputs,
+  '--strategy',
+  spec.strategy,
+  ...spec.grid.flatMap((g) => ['--grid', g]),
+  '--option',
+  'slow=12',
+  '--seeds',
+  spec.seeds,
+  '--out',
+  out,
+];
+
+function specOf(s: { strategy: string; inputs: string[]; grid: string[]; seeds: string }): SweepSpec {
+  return completeSpec({ strategy: s.strategy, inputs: s.inputs, grid: s.grid.map(parseGridArg), options: { slow: 12 }, seeds: s.seeds.split(',').map(Number) });
+}
+
+test('2 NATS workers: the same table and output recordings as 1 local worker, byte for byte', async () => {
+  const s = { strategy: MA_JS, inputs: [scenarioFile, recording], grid: ['fast=3,5'], seeds: '1,2' };
+  const local = path.join(root, 'local');
+  await runSweep(specOf(s), { out: local, workers: 1 });
+  const a = startWorker('a', '--no-shared');
+  const b = startWorker('b', '--no-shared');
+  await Promise.all([a.waitFor(/at a time/), b.waitFor(/at a time/)]);
+  const dist = path.join(root, 'nats');
+  const r = await runCli([...cliArgs(s, dist), '--nats', server.url]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /sweep: published 8 jobs of sweep [0-9a-f]{16}/);
+  assertSameSweep(local, dist);
+  const doneA = (a.log().match(/ done in /g) ?? []).length;
+  const doneB = (b.log().match(/ done in /g) ?? []).length;
+  assert.is(doneA + doneB, 8, a.log() + b.log());
+  assert.ok(doneA > 0 && doneB > 0, `both workers took jobs (a ${doneA}, b ${doneB})`);
+  assert.match(a.log() + b.log(), /fetched input [0-9a-f]{12} \(\d+ records\) from the object store/);
+  // The same sweep again with --resume: every job is already done, nothing is published.
+  const again = await runCli([...cliArgs(s, dist), '--nats', server.url, '--resume']);
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stdout, /8 already done \(--resume\); ran 0/);
+  await Promise.all([stop(a), stop(b)]);
+});
+
+test('a worker SIGKILLed mid-job: its job is redelivered to another worker; the table is identical', async () => {
+  const spin = writeSpinStrategy(root);
+  const s = { strategy: spin, inputs: [recording], grid: ['qty=1,2'], seeds: '1' };
+  const spec = completeSpec({ strategy: spin, inputs: [recording], grid: [parseGridArg('qty=1,2')], options: { spinMs: 1500 }, seeds: [1] });
+  const local = path.join(root, 'kill-local');
+  await runSweep(spec, { out: local, workers: 1 });
+  const doomed = startWorker('doomed');
+  await doomed.waitFor(/at a time/);
+  const out = path.join(root, 'kill-nats');
+  const args = ['sweep', recording, '--strategy', s.strategy, '--grid', 'qty=1,2', '--option', 'spinMs=1500', '--seeds', '1', '--out', out, '--nats', server.url];
+  const sweep = runCli(args);
+  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started/);
+  doomed.child.kill('SIGKILL');
+  assert.is(await doomed.exited, null);
+  assert.not.match(doomed.log(), / done in /, 'killed before it finished anything');
+  const rescuer = startWorker('rescuer');
+  const r = await sweep;
+  assert.is(r.code, 0, r.stderr + rescuer.log());
+  assert.match(rescuer.log(), new RegExp(`job ${jobId} started \\(.*delivery [2-9]\\)`), 'the killed job came back as a redelivery');
+  assertSameSweep(local, out);
+  await stop(rescuer);
+});
+
+test('a corrupted input copy in a worker cache is refused by digest and fetched again', async () => {
+  const digest = digestRecording(recording);
+  const cache = path.join(root, 'cache-careful');
+  const bad = path.join(cache, 'inputs', digest);
+  fs.mkdirSync(path.dirname(bad), { recursive: true });
+  fs.cpSync(recording, bad, { recursive: true });
+  const seg = path.join(bad, segmentFiles(bad)[0]!);
+  const bytes = fs.readFileSync(seg);
+  // A payload byte in the middle of the file: the frame's CRC no longer matches.
+  bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+  fs.writeFileSync(seg, bytes);
+  const s = { strategy: MA_JS, inputs: [recording], grid: ['fast=4'], seeds: '3' };
+  const local = path.join(root, 'careful-local');
+  await runSweep(specOf(s), { out: local, workers: 1 });
+  const w = startWorker('careful', '--no-shared');
+  await w.waitFor(/at a time/);
+  const out = path.join(root, 'careful-nats');
+  const r = await runCli([...cliArgs(s, out), '--nats', server.url]);
+  assert.is(r.code, 0, r.stderr + w.log());
+  assert.match(w.log(), new RegExp(`refused cached copy ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*expected ${digest}`));
+  assert.match(w.log(), /fetched input [0-9a-f]{12} .* from the object store/);
+  assert.is(digestRecording(bad), digest, 'the cache now holds a good copy');
+  assertSameSweep(local, out);
+  await stop(w);
+});
+
+test.run();
