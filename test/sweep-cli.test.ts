@@ -57,8 +57,14 @@ test('flags, a JSON sweep file and a TS sweep module: the same table; a .ts stra
 
 test('exit 1 when a job fails (named), exit 2 for usage errors', async () => {
   const faulty = writeFaultyStrategy(root);
-  const r = await runCli(['sweep', recording, '--strategy', faulty, '--grid', 'boom=false,true', '--out', path.join(root, 'faulty'), '--workers', '1']);
+  const r = await runCli(['sweep', recording, '--strategy', faulty, '--grid', 'boom=false,true', '--out', path.join(root, 'faulty'), '--workers', '1'], {
+    tty: { stderr: true },
+    columns: 100,
+  });
   assert.is(r.code, 1, r.stderr);
+  // On a terminal: the progress line, redrawn in place, up to 2 of 2 jobs, then cleared.
+  assert.match(r.stderr, /\rsweep\s+\[#+\]\s+100%\s+2\/2 jobs\s+1 failed\s+[\d.]+ jobs\/s\s+ETA 0s\x1b\[K/);
+  assert.match(r.stderr, /\r\x1b\[K/);
   assert.match(r.stdout, /FAILED BAD_INPUT: strategy faulty failed in onTick/);
   assert.match(r.stderr, /1 of 2 jobs failed \(first: #1 BAD_INPUT: strategy faulty failed in onTick/);
   for (const [args, re] of [

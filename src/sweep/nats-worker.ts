@@ -144,7 +144,8 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<Sweep
           throw new TapedeckError('DIGEST_MISMATCH', `strategy ${strategyPath} is missing or differs from the sweep's (sha256 ${job.strategy.sha256})`, { path: strategyPath });
         }
         const inputDir = await ensureInput(job.input);
-        const out = path.join(options.cacheDir, 'out', job.jobId);
+        // Per process and delivery: a redelivery, or another worker sharing this cache, never writes into this run's output.
+        const out = path.join(options.cacheDir, 'out', `${job.jobId}-${process.pid}-${m.info.deliveryCount}`);
         const task: JobTask = {
           jobId: job.jobId,
           runId: job.runId,
