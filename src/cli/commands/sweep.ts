@@ -13,10 +13,11 @@ import type { SweepSpec } from '../../sweep/spec.js';
 import type { SweepProgress, SweepResult } from '../../sweep/sweep.js';
 import { EXIT, ExitError } from '../exit.js';
 import { resolvePath, type CliIo } from '../io.js';
+import { natsConnectOptions, natsOptions, type NatsArgs } from '../nats-options.js';
 import { formatCount, formatDuration } from '../progress.js';
 import { parseOptionArgs } from './backtest.js';
 
-interface SweepArgs {
+interface SweepArgs extends NatsArgs {
   inputs?: string[];
   strategy?: string;
   grid?: string[];
@@ -30,7 +31,6 @@ interface SweepArgs {
   force: boolean;
   json: boolean;
   nats?: string;
-  creds?: string;
 }
 
 /** An input argument: a path (resolved against io.cwd) when one exists there, else a scenario name. */
@@ -90,7 +90,7 @@ function summaryLine(r: SweepResult): string {
 export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs> {
   return {
   builder: (y) =>
-    y
+    natsOptions(y)
       .positional('inputs', { type: 'string', array: true, describe: 'Recording directories, or scenarios (a bundled name or a scenario file: generated once per seed)' })
       .option('strategy', { type: 'string', describe: 'Strategy module (.js, or .ts loaded through tsx)' })
       .option('grid', { type: 'string', array: true, describe: "An option and its values, e.g. --grid 'fast=5,10,20' (repeatable: the cross product)" })
@@ -103,8 +103,7 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
       .option('resume', { type: 'boolean', default: false, describe: 'Continue a sweep in --out: jobs already finished (output digest intact) are skipped' })
       .option('force', { type: 'boolean', default: false, describe: 'Start over in an --out that holds a sweep (removes only the sweep\'s own files)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print results.json instead of the table' })
-      .option('nats', { type: 'string', group: 'Distributed:', describe: 'Run the jobs on `tapedeck worker`s through NATS JetStream: nats://host:port (credentials from the URL, --creds or NATS_* variables)' })
-      .option('creds', { type: 'string', group: 'Distributed:', describe: 'A NATS creds file (or NATS_CREDS)' })
+      .option('nats', { type: 'string', group: 'Distributed:', describe: 'Run the jobs on `tapedeck worker`s through NATS JetStream: nats://host:port (see --creds and the TLS options)' })
       .example("$0 sweep random-walk trend --strategy scenarios/strategies/ma-crossover.ts --grid 'fast=5,10,20' --grid 'slow=50,100' --seeds 1..4 --out sw", '2 scenarios × 4 seeds × 6 points = 48 backtests')
       .example('$0 sweep rec/btc --strategy s.ts --grid qty=1,2 --workers 2 --out sw', 'Two worker threads over one recording')
       .example('$0 sweep --file my-sweep.json --out sw --resume', 'Finish an interrupted sweep')
@@ -127,7 +126,7 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
       const { natsExecutor } = await import('../../sweep/nats-executor.js');
       executor = natsExecutor({
         url: args.nats,
-        connect: { env: io.env, ...(args.creds !== undefined ? { credsFile: resolvePath(io, args.creds) } : {}) },
+        connect: natsConnectOptions(args, io, 'tapedeck sweep'),
         log: (line) => {
           if (!args.json) io.stderr.write(`sweep: ${line}\n`);
         },

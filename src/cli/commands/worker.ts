@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { resolvePath, type CliIo } from '../io.js';
+import { natsConnectOptions, natsOptions, type NatsArgs } from '../nats-options.js';
 import { onStopSignals } from './record.js';
 
-interface WorkerArgs {
+interface WorkerArgs extends NatsArgs {
   nats: string;
-  creds?: string;
   concurrency?: number;
   cache?: string;
   root?: string;
@@ -23,9 +23,8 @@ interface WorkerArgs {
 export default function workerCommand(io: CliIo): CommandModule<object, WorkerArgs> {
   return {
     builder: (y) =>
-      y
-        .option('nats', { type: 'string', demandOption: true, describe: 'nats://host:port of the JetStream server the sweep publishes to (credentials from the URL, --creds or NATS_* variables)' })
-        .option('creds', { type: 'string', describe: 'A NATS creds file (or NATS_CREDS)' })
+      natsOptions(y)
+        .option('nats', { type: 'string', demandOption: true, describe: 'nats://host:port of the JetStream server the sweep publishes to (credentials: the URL, --creds or NATS_* variables)' })
         .option('concurrency', { type: 'number', describe: 'Jobs at once, one worker thread each (default: the number of cores)' })
         .option('cache', { type: 'string', describe: 'Where fetched inputs and outputs in progress live (default .tapedeck-worker)' })
         .option('root', { type: 'string', describe: "Relative strategy and input paths of a job resolve against this (default: the working directory; the coordinator's checkout layout)" })
@@ -43,7 +42,7 @@ export default function workerCommand(io: CliIo): CommandModule<object, WorkerAr
       try {
         const stats = await runSweepWorker({
           url: args.nats,
-          connect: { env: io.env, ...(args.creds !== undefined ? { credsFile: resolvePath(io, args.creds) } : {}) },
+          connect: natsConnectOptions(args, io, 'tapedeck worker'),
           ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
           ...(args['worker-memory-mb'] !== undefined ? { memoryMbMax: args['worker-memory-mb'] } : {}),
           cacheDir: resolvePath(io, args.cache ?? '.tapedeck-worker'),
