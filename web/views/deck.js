@@ -110,8 +110,15 @@ export async function deckView({ id }) {
   show();
   // Draw the chart once the view is in the page (it needs its width).
   requestAnimationFrame(() => { draw(); show(); root.dataset.ready = '1'; });
+  // Poll the server's replay; re-render only when something changed (a paused deck costs nothing).
+  let shown = '';
   every(150, async () => {
-    try { st = await api(`recordings/${id}/deck`); show(); } catch { /* next poll */ }
+    try {
+      const next = await api(`recordings/${id}/deck`);
+      const key = JSON.stringify(next);
+      st = next;
+      if (key !== shown) { shown = key; show(); }
+    } catch { /* next poll */ }
   }, root);
   return root;
 }
