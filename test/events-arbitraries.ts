@@ -110,6 +110,7 @@ export const arbTick = (): fc.Arbitrary<TickEvent> =>
         volume: arbPxNonNeg(),
         exchTs: arbNs(),
         tradeId: arbId(),
+        venueSeq: arbCount(),
       },
       { requiredKeys: ['ts', 'runId', 'venue', 'symbol'] },
     ),

@@ -145,7 +145,7 @@ test('decimal - binary: [mantissa, exponent], int64 for large mantissas; decode 
 test('decimal - CSV: a decimal is a quoted cell, a double an unquoted one; export → import → export is byte-identical', () => {
   const ev = tick({ bid: '61837.63000000', ask: 61837.64, bidSize: '0.50', tradeId: '42' });
   const row = eventToCsvRow(ev);
-  assert.is(row, 'tick,1700000000000000000,r,,,binance-spot,BTCUSDT,"61837.63000000",61837.64,"0.50",,,,,,,42\n');
+  assert.is(row, 'tick,1700000000000000000,r,,,binance-spot,BTCUSDT,"61837.63000000",61837.64,"0.50",,,,,,,42,\n');
   const reader = new CsvEvents(splitCsvRecord(csvHeader('tick').trimEnd())!);
   const raw = reader.push(row.trimEnd()) as Record<string, unknown>;
   const back = validateEvent({ ...raw, ts: BigInt(raw.ts as string) });

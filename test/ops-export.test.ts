@@ -78,7 +78,7 @@ test('csv: cells quoted per RFC 4180; header of the canonical fields', async () 
   assert.is(csvCell(' edge'), '" edge"');
   assert.is(csvCell(''), '""');
   assert.equal(csvColumns('system'), ['type', 'ts', 'runId', 'seq', 'cause', 'kind', 'message', 'data']);
-  assert.equal(csvColumns('tick').slice(5), ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId']);
+  assert.equal(csvColumns('tick').slice(5), ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId', 'venueSeq']);
   const reject = all().find((e) => e.type === 'system' && e.kind === 'reject')!;
   const row = eventToCsvRow(reject);
   assert.is(row, `system,${reject.ts},r1,${reject.seq},,reject,"line 7: field ""bid"", bad\nsecond line","{""raw"":""{\\""bid\\"": \\""x\\""}""}"\n`);
@@ -94,7 +94,7 @@ test('export --format csv: one type to stdout; several need --out DIR', async ()
   const rows = r.stdout.trimEnd().split('\n');
   assert.is(rows[0], csvColumns('tick').join(','));
   assert.is(rows.length, 61);
-  assert.is(rows[1], `tick,${T0 + MS},r1,1,,XNAS,MSFT,100,100.5,100,,,,,,${T0 + MS - 5n},`);
+  assert.is(rows[1], `tick,${T0 + MS},r1,1,,XNAS,MSFT,100,100.5,100,,,,,,${T0 + MS - 5n},,`);
   const many = await cli(['export', dir, '--format', 'csv']);
   assert.is(many.code, 2);
   assert.is(many.stdout, '');
@@ -102,7 +102,7 @@ test('export --format csv: one type to stdout; several need --out DIR', async ()
   assert.match(many.stderr, /exactly one type with --types/);
   assert.is((await cli(['export', dir, '--format', 'csv', '--types', 'tick,order'])).code, 2);
   const iso = await cli(['export', dir, '--format', 'csv', '--types', 'tick', '--iso', '--to', '+1ms']);
-  assert.is(iso.stdout.split('\n')[1], 'tick,2023-11-14T22:13:20.001000000Z,r1,1,,XNAS,MSFT,100,100.5,100,,,,,,2023-11-14T22:13:20.000999995Z,');
+  assert.is(iso.stdout.split('\n')[1], 'tick,2023-11-14T22:13:20.001000000Z,r1,1,,XNAS,MSFT,100,100.5,100,,,,,,2023-11-14T22:13:20.000999995Z,,');
 });
 
 test('export --format csv --out DIR: <type>.csv each, importable by tapedeck import', async () => {

@@ -242,12 +242,15 @@ test('import the committed Binance excerpt (gzip detected by magic bytes, format
   try {
     assert.is(summary.format, 'binance');
     assert.is(summary.gzip, true);
-    assert.is(summary.events, 289);
-    assert.equal(summary.unmapped, { depthUpdate: 10, snapshot: 1 });
+    // 233 bookTicker + 56 trade ticks; 10 depth updates and the snapshot as 2,651 book events.
+    assert.is(summary.events, 2940);
+    assert.is(summary.byType.tick, 289);
+    assert.is(summary.byType.book, 2651);
+    assert.equal(summary.unmapped, {});
     assert.is(summary.rejects, 0);
     const ticks = assertReceiveTsOrdered(dir);
     assert.is(ticks[0]!.ts, 1723161254087891268n);
-    assert.is(ticks[0]!.bid, 61837.63);
+    assert.is(String(ticks[0]!.bid), '61837.63000000');
     // The venue's clock runs ahead of the receive clock: exchTs > ts is kept as is.
     assert.ok(ticks.some((t) => t.exchTs !== undefined && t.exchTs > t.ts));
   } finally {
@@ -259,9 +262,11 @@ test('import the committed Coinbase excerpt (connect/sent lines counted, not eve
   const { summary, root } = await importCounts(fixture('coinbase-pro-20210417.head300.ws.txt'));
   try {
     assert.is(summary.format, 'coinbase');
-    assert.is(summary.events, 30);
-    assert.is(summary.byType.tick, 30);
-    assert.equal(summary.unmapped, { subscriptions: 3, snapshot: 10, last_match: 10, l2update: 243 });
+    // Each trade once: 20 tickers + 8 matches whose trade no ticker reported first.
+    assert.is(summary.events, 8643);
+    assert.is(summary.byType.tick, 28);
+    assert.is(summary.byType.book, 8615);
+    assert.equal(summary.unmapped, { subscriptions: 3, 'last_match (trade already recorded from its ticker)': 10, 'match (trade already recorded from its ticker)': 2 });
     assert.equal(summary.control, { connect: 1, sent: 3 });
   } finally {
     rm(root);
@@ -274,7 +279,7 @@ test('import from stdin (-) with the format given', async () => {
     const gz = fs.readFileSync(fixture('binance-spot-btcusdt-20240808.head300.capture.gz'));
     const r = await runCli(['import', '-', path.join(root, 'rec'), '--format', 'binance', '--json'], gz);
     assert.is(r.code, 0, r.stderr);
-    assert.is(JSON.parse(r.stdout).events, 289);
+    assert.is(JSON.parse(r.stdout).events, 2940);
   } finally {
     rm(root);
   }
@@ -309,11 +314,15 @@ test('a capture whose receive time goes back: reject (default) or exit 65 (--str
 
 test('the real Binance sample imports with the counts SOURCES.md gives', async () => {
   const file = path.join(SHARED_DATA, 'binance-spot-btcusdt-20240808.capture.gz');
-  if (!fs.existsSync(file)) return; // the shared data folder is optional: the excerpt test above always runs
+  if (!fs.existsSync(file)) {
+    console.log('\n  SKIPPED: the real Binance sample (no ../shared/data)');
+    return;
+  }
   const { summary, dir, root } = await importCounts(file);
   try {
-    assert.is(summary.events, 28_040 + 9_757);
-    assert.equal(summary.unmapped, { depthUpdate: 3_451, snapshot: 1 });
+    assert.is(summary.events, 28_040 + 9_757 + 126_107);
+    assert.is(summary.byType.book, 126_107);
+    assert.equal(summary.unmapped, {});
     assert.is(summary.rejects, 0);
     const ticks = assertReceiveTsOrdered(dir);
     assert.is(ticks.filter((t) => t.bid !== undefined).length, 28_040);
@@ -325,11 +334,15 @@ test('the real Binance sample imports with the counts SOURCES.md gives', async (
 
 test('the real Coinbase sample imports with the counts SOURCES.md gives', async () => {
   const file = path.join(SHARED_DATA, 'coinbase-pro-20210417.ws.txt');
-  if (!fs.existsSync(file)) return;
+  if (!fs.existsSync(file)) {
+    console.log('\n  SKIPPED: the real Coinbase sample (no ../shared/data)');
+    return;
+  }
   const { summary, dir, root } = await importCounts(file);
   try {
-    assert.is(summary.events, 107 + 97);
-    assert.equal(summary.unmapped, { subscriptions: 3, snapshot: 10, last_match: 10, l2update: 9_719 });
+    // 107 tickers + 80 matches (17 matches and 10 last_matches repeat a ticker's trade); 18,091 book events.
+    assert.is(summary.events, 107 + 80 + 18_091);
+    assert.equal(summary.unmapped, { subscriptions: 3, 'last_match (trade already recorded from its ticker)': 10, 'match (trade already recorded from its ticker)': 17 });
     assert.equal(summary.control, { connect: 1, sent: 3 });
     assert.is(summary.rejects, 0);
     assertReceiveTsOrdered(dir);

@@ -111,8 +111,8 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     await waitFor(() => {
       try {
         const m = JSON.parse(fs.readFileSync(path.join(rec, 'metrics.json'), 'utf8'));
-        // 289 ticks + session-start + gap + reconnect
-        return m.records >= 292;
+        // 289 ticks + 2,651 book events + session-start + gap + reconnect
+        return m.records >= 2943;
       } catch {
         return false;
       }
@@ -121,8 +121,8 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     const r = await live.done;
     assert.is(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
-    assert.is(summary.events, 289);
-    assert.equal(summary.unmapped, { depthUpdate: 10, snapshot: 1 });
+    assert.is(summary.events, 2940);
+    assert.equal(summary.unmapped, {});
     assert.is(summary.gaps, 1);
     assert.is(summary.reconnects, 1);
     assert.is(summary.stopped, 'signal');
@@ -130,7 +130,7 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     assert.is((evs.at(-1) as SystemEvent).kind, 'session-end');
     const ticks = evs.filter((e): e is TickEvent => e.type === 'tick');
     assert.is(ticks.length, 289);
-    assert.ok(ticks.every((t) => t.venue === 'binance' && t.symbol === 'BTCUSDT'));
+    assert.ok(ticks.every((t) => t.venue === 'binance-spot' && t.symbol === 'BTCUSDT'));
     const trades = ticks.filter((t) => t.last !== undefined);
     assert.is(trades.length, 56);
     assert.ok(trades.every((t) => t.exchTs !== undefined && (t.aggressor === 'buy' || t.aggressor === 'sell')));

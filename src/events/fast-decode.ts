@@ -392,7 +392,7 @@ const E_SYSTEM_KIND = valuesOf('system', 'kind');
 const E_BOOK_ACTION = valuesOf('book', 'action');
 const E_BOOK_SIDE = valuesOf('book', 'side');
 
-/** tick: venue, symbol, bid?, ask?, bidSize?, askSize?, last?, lastSize?, aggressor?, volume?, exchTs?, tradeId?. */
+/** tick: venue, symbol, bid?, ask?, bidSize?, askSize?, last?, lastSize?, aggressor?, volume?, exchTs?, tradeId?, venueSeq?. */
 function tickFields(o: Ev, n: number): boolean {
   let s: string | undefined;
   let x: number | Decimal | undefined;
@@ -470,6 +470,14 @@ function tickFields(o: Ev, n: number): boolean {
   } else {
     if ((s = readStr()) === undefined || s.length === 0) return false;
     o.tradeId = s;
+  }
+  if (n === 14) return true;
+  if (nil()) {
+    if (n === 15) return false; // trailing nil
+  } else {
+    const u = readUint();
+    if (u < 0) return false;
+    o.venueSeq = u;
   }
   return true;
 }
@@ -761,7 +769,7 @@ function instrumentFields(o: Ev, n: number): boolean {
 
 /** What the readers above implement, per type: name:kind, `?` when optional. */
 const FIELD_LAYOUT: Readonly<Record<EventType, string>> = {
-  tick: 'venue:id symbol:id bid:num*? ask:num*? bidSize:nonneg*? askSize:nonneg*? last:num*? lastSize:nonneg*? aggressor:enum? volume:nonneg*? exchTs:ns? tradeId:id?',
+  tick: 'venue:id symbol:id bid:num*? ask:num*? bidSize:nonneg*? askSize:nonneg*? last:num*? lastSize:nonneg*? aggressor:enum? volume:nonneg*? exchTs:ns? tradeId:id? venueSeq:uint?',
   order: 'orderId:id venue:id symbol:id side:enum kind:enum action:enum price:pos? qty:pos tif:id? strategy:id? reason:text?',
   fill: 'fillId:id orderId:id venue:id symbol:id side:enum price:pos qty:pos fee:num? liquidity:enum?',
   signal: 'strategy:id symbol:id name:id value:num meta:map?',

@@ -64,6 +64,7 @@ const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
     f('tick', 'exchTs', 'ns', true),
     // schema v2
     f('tick', 'tradeId', 'id', true),
+    f('tick', 'venueSeq', 'uint', true),
   ],
   order: [
     f('order', 'orderId', 'id'),

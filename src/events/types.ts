@@ -38,6 +38,8 @@ export interface TickEvent extends EventBase {
   exchTs?: bigint;
   /** The venue's id of the trade in last/lastSize (schema v2). */
   tradeId?: string;
+  /** The venue's update id of the quote (Binance bookTicker `u`; schema v2). */
+  venueSeq?: number;
 }
 
 export type OrderKind = 'market' | 'limit' | 'stop';

@@ -9,8 +9,8 @@ import { openInput, type InputSource } from './input.js';
 import { Recorder, type RecorderOptions, type RecordSummary } from './recorder.js';
 import { recordCapture, recordCsv, recordJsonl } from './sources.js';
 
-export type ImportFormat = 'jsonl' | 'csv' | 'binance' | 'coinbase';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'coinbase'];
+export type ImportFormat = 'jsonl' | 'csv' | 'binance' | 'binance-futures' | 'coinbase' | 'kraken';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken'];
 
 export interface ImportProgress {
   /** Bytes of the input file read (compressed bytes for gzip). */
@@ -55,6 +55,8 @@ export function formatFromContent(lines: readonly string[]): ImportFormat | null
   if (capture) {
     const text = lines.join('\n');
     if (/coinbase/i.test(text) || /"product_id"/.test(text)) return 'coinbase';
+    if (/ws\.kraken\.com/.test(text) || /"channelName":"(book|trade|spread)/.test(text)) return 'kraken';
+    if (/fstream\.binance/.test(text)) return 'binance-futures';
     if (/"stream":"[a-z0-9]+@/.test(text) || /"lastUpdateId"/.test(text) || /"e":"/.test(text)) return 'binance';
     return null;
   }
@@ -103,7 +105,9 @@ function runFormat(rec: Recorder, src: InputSource, format: ImportFormat, o: { s
     case 'csv':
       return recordCsv(rec, src, o);
     case 'binance':
+    case 'binance-futures':
     case 'coinbase':
+    case 'kraken':
       return recordCapture(rec, src, format, o);
   }
 }

@@ -426,8 +426,9 @@ export class Recorder {
   }
 
   /**
-   * The outcome of a venue mapping: ticks are written (with `ts` under the source clock),
-   * unmapped kinds counted. Returns the number of events written.
+   * The outcome of a venue mapping: the message's events are written as one atomic batch (with
+   * `ts` under the source clock; a gap event among them is counted as a gap), unmapped kinds
+   * counted. Returns the number of events written.
    */
   writeMapped(outcome: MapOutcome, ts: bigint | undefined, ctx: WriteContext = {}): number {
     if ('unmapped' in outcome) {
@@ -435,16 +436,16 @@ export class Recorder {
       this.countUnmapped(outcome.unmapped);
       return 0;
     }
-    let n = 0;
-    for (let i = 0; i < outcome.ticks.length; i++) {
-      const t = outcome.ticks[i]!;
-      // Only the first event of a message accounts for its bytes.
-      const c: WriteContext = i === 0 ? ctx : { position: ctx.position };
-      // Under the source clock without a receive time, the venue's own time is the only ts there is.
-      const at = ts ?? (this.clockMode === 'source' ? t.exchTs : undefined);
-      if (this.write(at === undefined ? t : { ...t, ts: at }, c) !== null) n++;
+    // Under the source clock without a receive time, the venue's own time is the only ts there is:
+    // the message's first exchTs, for every event of it (a batch never goes back in time).
+    let at = ts;
+    if (at === undefined && this.clockMode === 'source') {
+      for (const e of outcome.events) if ('exchTs' in e && e.exchTs !== undefined) at = at ?? e.exchTs;
     }
-    return n;
+    const evs = outcome.events.map((e) => (at === undefined ? e : { ...e, ts: at }));
+    for (const e of outcome.events) if (e.type === 'system' && e.kind === 'gap') this.metrics.inc('gaps');
+    if (evs.length === 1) return this.write(evs[0], ctx) !== null ? 1 : 0;
+    return this.writeBatch(evs, ctx);
   }
 
   /** Like write(), resolving once the event is durable by the log's mode. Strict mode: bad input

@@ -1,143 +1,42 @@
 /**
- * Venue message mappings: Binance (bookTicker, trade) and Coinbase (ticker, match) public
- * market-data messages → tick drafts (no ts: the recorder stamps it). Every other kind is reported
- * as unmapped by name, so a summary can count it. Prices and sizes arrive as decimal strings
- * (often with trailing zeros); venue times become exchTs in exact integer ns.
+ * Venue message mappings: raw public market-data messages → event drafts (no ts: the recorder
+ * stamps it). One message becomes the events of one atomic batch, or a counted non-event. The
+ * mappings are stateful (sequence checks, checksummed books, trade ids seen), so each feed gets its
+ * own from `mapperFor`. What each message kind becomes is listed in docs/VENUES.md.
  */
-import { ValidationError } from '../errors.js';
-import { parseTs } from '../events/ts.js';
-import type { Side, TickEvent } from '../events/types.js';
+import { binanceMapper } from './venue-binance.js';
+import { coinbaseMapper } from './venue-coinbase.js';
+import type { Mapper } from './venue-common.js';
+import { krakenMapper } from './venue-kraken.js';
 
-export type VenueFormat = 'binance' | 'coinbase';
-export const VENUE_FORMATS: readonly VenueFormat[] = ['binance', 'coinbase'];
+export { msToNs, parseDecimal, parseExact } from './venue-common.js';
+export type { BookDraft, EventDraft, InstrumentDraft, MapOutcome, Mapper, SystemDraft, TickDraft } from './venue-common.js';
 
-/** A tick without ts and runId (the recorder stamps both). */
-export type TickDraft = Omit<TickEvent, 'ts' | 'runId' | 'seq' | 'cause' | 'volume'>;
+export type VenueFormat = 'binance' | 'binance-futures' | 'coinbase' | 'kraken';
+export const VENUE_FORMATS: readonly VenueFormat[] = ['binance', 'binance-futures', 'coinbase', 'kraken'];
 
-export type MapOutcome = { ticks: TickDraft[]; kind: string } | { unmapped: string };
-
-export type Mapper = (msg: unknown, position?: string) => MapOutcome;
-
-type Obj = Record<string, unknown>;
-
-const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-
-/** "61837.63000000" → 61837.63. Refuses anything that is not a plain decimal (or a finite number). */
-export function parseDecimal(v: unknown, field: string, position?: string): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v !== 'string' || !DECIMAL.test(v)) throw new ValidationError(field, 'must be a decimal string', v, position);
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ValidationError(field, 'is out of range', v, position);
-  return n;
+export interface MapperOptions {
+  /** The venue name to record instead of the mapping's default (binance-spot, binance-futures, coinbase, kraken). */
+  venue?: string;
+  /** Binance: the symbol of REST depth snapshots (they carry none). */
+  symbol?: string;
 }
 
-/** Epoch milliseconds (an integer) → ns, exactly. */
-export function msToNs(v: unknown, field: string, position?: string): bigint {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v) * 1_000_000n;
-  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) return BigInt(v) * 1_000_000n;
-  throw new ValidationError(field, 'must be epoch milliseconds (a non-negative integer)', v, position);
-}
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function symbolOf(v: unknown, field: string, position?: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw new ValidationError(field, 'must be a non-empty symbol', v, position);
-  return v;
-}
-
-function setDecimal(t: TickDraft, key: 'bid' | 'ask' | 'bidSize' | 'askSize' | 'last' | 'lastSize', v: unknown, field: string, position?: string): void {
-  if (v === undefined || v === null) return;
-  t[key] = parseDecimal(v, field, position);
-}
-
-// -- Binance ------------------------------------------------------------------------------------
-
-/**
- * Binance spot/futures public streams, raw or in the combined-stream wrapper {stream, data}.
- * bookTicker {u,s,b,B,a,A[,E,T]}; trade {e:"trade",E,s,t,p,q,T,m}: m = buyer is the maker, so
- * the aggressor (taker) sold.
- */
-export const mapBinance: Mapper = (msg, position) => {
-  if (!isObj(msg)) throw new ValidationError('(message)', 'must be a JSON object', msg, position);
-  let d: Obj = msg;
-  let prefix = '';
-  if (typeof msg.stream === 'string' && isObj(msg.data)) {
-    d = msg.data;
-    prefix = 'data.';
+/** A fresh mapping for one feed. `binance` recognises futures from the messages; `binance-futures` forces it. */
+export function mapperFor(format: VenueFormat, opts: MapperOptions = {}): Mapper {
+  switch (format) {
+    case 'binance':
+      return binanceMapper(opts);
+    case 'binance-futures':
+      return binanceMapper({ ...opts, futures: true });
+    case 'coinbase':
+      return coinbaseMapper(opts);
+    case 'kraken':
+      return krakenMapper(opts);
   }
-  const e = d.e;
-  if (e === 'trade') {
-    const t: TickDraft = { type: 'tick', venue: 'binance', symbol: symbolOf(d.s, `${prefix}s`, position) };
-    setDecimal(t, 'last', d.p, `${prefix}p`, position);
-    setDecimal(t, 'lastSize', d.q, `${prefix}q`, position);
-    if (t.last === undefined || t.lastSize === undefined) throw new ValidationError(`${prefix}p`, 'a trade needs p and q', d.p, position);
-    if (typeof d.m !== 'boolean') throw new ValidationError(`${prefix}m`, 'must be a boolean', d.m, position);
-    t.aggressor = d.m ? 'sell' : 'buy';
-    if (d.T !== undefined) t.exchTs = msToNs(d.T, `${prefix}T`, position);
-    else if (d.E !== undefined) t.exchTs = msToNs(d.E, `${prefix}E`, position);
-    return { ticks: [t], kind: 'trade' };
-  }
-  const isBookTicker = e === 'bookTicker' || (e === undefined && 'b' in d && 'a' in d && 'B' in d && 'A' in d && 's' in d);
-  if (isBookTicker) {
-    const t: TickDraft = { type: 'tick', venue: 'binance', symbol: symbolOf(d.s, `${prefix}s`, position) };
-    setDecimal(t, 'bid', d.b, `${prefix}b`, position);
-    setDecimal(t, 'bidSize', d.B, `${prefix}B`, position);
-    setDecimal(t, 'ask', d.a, `${prefix}a`, position);
-    setDecimal(t, 'askSize', d.A, `${prefix}A`, position);
-    // Spot bookTicker carries no time; the futures one has T (transaction) and E (event).
-    if (d.T !== undefined) t.exchTs = msToNs(d.T, `${prefix}T`, position);
-    else if (d.E !== undefined) t.exchTs = msToNs(d.E, `${prefix}E`, position);
-    return { ticks: [t], kind: 'bookTicker' };
-  }
-  if (typeof e === 'string' && e.length > 0) return { unmapped: e };
-  if ('lastUpdateId' in d) return { unmapped: 'snapshot' };
-  if ('result' in d && 'id' in d) return { unmapped: 'subscription' };
-  if ('error' in d) return { unmapped: 'error' };
-  return { unmapped: 'unknown' };
-};
-
-// -- Coinbase -----------------------------------------------------------------------------------
-
-function coinbaseSide(v: unknown, field: string, position?: string): Side {
-  if (v !== 'buy' && v !== 'sell') throw new ValidationError(field, 'must be buy or sell', v, position);
-  return v;
 }
 
-/**
- * Coinbase Exchange (Pro) ws-feed. ticker {product_id, price, best_bid, best_ask, last_size,
- * side, time}: its side is the taker's. match {product_id, price, size, side, time}: its side is
- * the maker's, so the aggressor is the opposite (the sample's ticker and last_match for the same
- * trade_id show exactly that).
- */
-export const mapCoinbase: Mapper = (msg, position) => {
-  if (!isObj(msg)) throw new ValidationError('(message)', 'must be a JSON object', msg, position);
-  const type = msg.type;
-  if (type === 'ticker') {
-    const t: TickDraft = { type: 'tick', venue: 'coinbase', symbol: symbolOf(msg.product_id, 'product_id', position) };
-    setDecimal(t, 'bid', msg.best_bid, 'best_bid', position);
-    setDecimal(t, 'ask', msg.best_ask, 'best_ask', position);
-    setDecimal(t, 'bidSize', msg.best_bid_size, 'best_bid_size', position);
-    setDecimal(t, 'askSize', msg.best_ask_size, 'best_ask_size', position);
-    setDecimal(t, 'last', msg.price, 'price', position);
-    setDecimal(t, 'lastSize', msg.last_size, 'last_size', position);
-    if (msg.side !== undefined) t.aggressor = coinbaseSide(msg.side, 'side', position);
-    if (msg.time !== undefined) t.exchTs = parseTs(msg.time, 'time', position);
-    return { ticks: [t], kind: 'ticker' };
-  }
-  if (type === 'match') {
-    const t: TickDraft = { type: 'tick', venue: 'coinbase', symbol: symbolOf(msg.product_id, 'product_id', position) };
-    t.last = parseDecimal(msg.price, 'price', position);
-    t.lastSize = parseDecimal(msg.size, 'size', position);
-    t.aggressor = coinbaseSide(msg.side, 'side', position) === 'buy' ? 'sell' : 'buy';
-    if (msg.time !== undefined) t.exchTs = parseTs(msg.time, 'time', position);
-    return { ticks: [t], kind: 'match' };
-  }
-  if (typeof type === 'string' && type.length > 0) return { unmapped: type };
-  return { unmapped: 'unknown' };
-};
-
-export function mapperFor(format: VenueFormat): Mapper {
-  return format === 'binance' ? mapBinance : mapCoinbase;
-}
+/** A fresh Binance mapping (spot unless the messages say futures). */
+export const mapBinance: Mapper = (msg, position) => binanceMapper()(msg, position);
+/** A fresh Coinbase mapping: for single messages (a feed needs one mapping for all its messages). */
+export const mapCoinbase: Mapper = (msg, position) => coinbaseMapper()(msg, position);

@@ -271,7 +271,7 @@ export function foreignRead(dir: string, opts: { absolute?: boolean } = {}): For
  * the positional array; a reader for a later schema version may find more trailing items.
  */
 export const FIELD_ORDER: Record<number, { type: string; fields: string[] }> = {
-  1: { type: 'tick', fields: ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId'] },
+  1: { type: 'tick', fields: ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId', 'venueSeq'] },
   2: { type: 'order', fields: ['orderId', 'venue', 'symbol', 'side', 'kind', 'action', 'price', 'qty', 'tif', 'strategy', 'reason'] },
   3: { type: 'fill', fields: ['fillId', 'orderId', 'venue', 'symbol', 'side', 'price', 'qty', 'fee', 'liquidity'] },
   4: { type: 'signal', fields: ['strategy', 'symbol', 'name', 'value', 'meta'] },

@@ -8,7 +8,7 @@ import { resolvePath, type CliIo } from '../io.js';
 import { commonOptions, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
 /** The formats `import` reads (the importer's IMPORT_FORMATS; tested equal). */
-export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'coinbase'];
+export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken'];
 
 interface ImportArgs extends CommonArgs {
   file: string;

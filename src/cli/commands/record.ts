@@ -135,7 +135,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           .option('input', { alias: 'i', type: 'string', nargs: 1, describe: "Read this file instead of stdin ('-': stdin)" })
           .option('ws', { type: 'string', describe: 'Record this WebSocket feed (ws:// or wss://)' })
           .option('format', {
-            choices: ['canonical', 'binance', 'coinbase'] as const,
+            choices: ['canonical', 'binance', 'binance-futures', 'coinbase', 'kraken'] as const,
             default: 'canonical' as WsFormat,
             describe: 'Messages: canonical tapedeck events, or Binance / Coinbase public market data mapped to ticks',
           })

@@ -1,0 +1,263 @@
+/**
+ * Binance spot and USD-M futures public streams (raw or in the combined-stream wrapper
+ * {stream, data}) and the REST depth snapshot {lastUpdateId, bids, asks}, kept in sync by Binance's
+ * documented procedure ("How to manage a local order book correctly"):
+ * - updates whose `u` ≤ the snapshot's lastUpdateId are stale: counted, not recorded;
+ * - the first update applied after a snapshot must straddle it (spot: U ≤ lastUpdateId+1 ≤ u;
+ *   futures: U ≤ lastUpdateId ≤ u);
+ * - then each update continues the previous one (spot: U = previous u + 1; futures: pu = previous u).
+ * A break writes a `system` gap event (expected vs received) and flags the symbol's book events
+ * BOOK_FLAG_BAD_BOOK until the next snapshot. Updates received before any snapshot are recorded
+ * when they arrive, flagged bad (the book is not known yet), and kept: Binance's procedure applies
+ * the buffered updates with u > lastUpdateId on top of the snapshot, so the snapshot's batch ends
+ * with their levels again (with their own update ids and exchTs), and continuity goes on from them.
+ *
+ * Spot and futures are distinct venues (`binance-spot`, `binance-futures`): futures is recognised
+ * from `pu` in depth updates and `e:"bookTicker"` in book tickers, or chosen with the format.
+ */
+import { ValidationError } from '../errors.js';
+import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT } from '../events/types.js';
+import {
+  BookTrust,
+  isObj,
+  levelsOf,
+  msToNs,
+  parseExact,
+  seqOf,
+  symbolOf,
+  type BookDraft,
+  type EventDraft,
+  type Mapper,
+  type Obj,
+  type TickDraft,
+} from './venue-common.js';
+
+export interface BinanceOptions {
+  /** Force USD-M futures rules and venue name (else recognised from the messages). */
+  futures?: boolean;
+  /** The venue name to record (default binance-spot / binance-futures). */
+  venue?: string;
+  /** The symbol of REST snapshots (they carry none); default: the one symbol the depth stream named. */
+  symbol?: string;
+}
+
+interface DepthMessage {
+  U: number;
+  u: number;
+  pu: number | undefined;
+  exchTs: bigint | undefined;
+  bids: [string, string][];
+  asks: [string, string][];
+}
+
+interface DepthState {
+  /** The last update id applied (or the snapshot's). */
+  lastU: number | null;
+  snapshotId: number | null;
+  /** A snapshot was applied and the straddling update found. */
+  synced: boolean;
+  /** Depth messages received before the first snapshot (the newest BUFFER_MAX). */
+  buffer: DepthMessage[];
+}
+
+/** Depth messages kept before a snapshot (Binance: buffer the stream while the snapshot is fetched). */
+const BUFFER_MAX = 1000;
+
+export function binanceMapper(opts: BinanceOptions = {}): Mapper {
+  let futures = opts.futures === true;
+  const depth = new Map<string, DepthState>();
+  const tradeStream = new Set<string>();
+  const trust = new BookTrust();
+  const venue = () => opts.venue ?? (futures ? 'binance-futures' : 'binance-spot');
+  const stateOf = (s: string): DepthState => {
+    let st = depth.get(s);
+    if (!st) depth.set(s, (st = { lastU: null, snapshotId: null, synced: false, buffer: [] }));
+    return st;
+  };
+
+  function gap(symbol: string, what: string, expected: number, received: number): EventDraft {
+    trust.mark(symbol);
+    return {
+      type: 'system',
+      kind: 'gap',
+      message: `${venue()} ${symbol} depth: expected ${what} ${expected}, received ${received}; book untrusted until the next snapshot`,
+      data: { venue: venue(), symbol, expected, received },
+    };
+  }
+
+  function levels(out: EventDraft[], symbol: string, side: 'bid' | 'ask', raw: [string, string][], base: Partial<BookDraft>, field: string, position?: string): void {
+    raw.forEach(([p, q], i) => {
+      out.push({
+        type: 'book',
+        venue: venue(),
+        symbol,
+        action: 'set',
+        side,
+        price: parseExact(p, `${field}[${i}][0]`, position),
+        size: parseExact(q, `${field}[${i}][1]`, position),
+        ...base,
+      } as BookDraft);
+    });
+  }
+
+  /** Sets LAST on the last book event of a message. */
+  function finish(out: EventDraft[]): void {
+    for (let i = out.length - 1; i >= 0; i--) {
+      const e = out[i]!;
+      if (e.type === 'book') {
+        e.flags = (e.flags ?? 0) | BOOK_FLAG_LAST;
+        return;
+      }
+    }
+  }
+
+  function depthUpdate(d: Obj, prefix: string, position?: string): ReturnType<Mapper> {
+    const symbol = symbolOf(d.s, `${prefix}s`, position);
+    const U = seqOf(d.U, `${prefix}U`, position);
+    const u = seqOf(d.u, `${prefix}u`, position);
+    const pu = d.pu === undefined ? undefined : seqOf(d.pu, `${prefix}pu`, position);
+    if (pu !== undefined) futures = true;
+    const st = stateOf(symbol);
+    const exchTs = d.T !== undefined ? msToNs(d.T, `${prefix}T`, position) : d.E !== undefined ? msToNs(d.E, `${prefix}E`, position) : undefined;
+    const m: DepthMessage = { U, u, pu, exchTs, bids: levelsOf(d.b ?? [], `${prefix}b`, position), asks: levelsOf(d.a ?? [], `${prefix}a`, position) };
+    const out: EventDraft[] = [];
+    if (st.snapshotId === null) {
+      trust.mark(symbol); // no snapshot yet: the book is not known
+      st.buffer.push(m);
+      if (st.buffer.length > BUFFER_MAX) st.buffer.shift();
+    } else if (!st.synced) {
+      if (u <= st.snapshotId) return { unmapped: 'depthUpdate (older than the snapshot)' };
+      const first = futures ? st.snapshotId : st.snapshotId + 1;
+      if (U > first) out.push(gap(symbol, 'a first update id ≤', first, U));
+      st.synced = true;
+    } else {
+      continuity(out, symbol, st, m);
+    }
+    st.lastU = u;
+    apply(out, symbol, m, position);
+    if (out.length === 0) return { unmapped: 'depthUpdate (no levels)' };
+    finish(out);
+    return { events: out, kind: 'depthUpdate' };
+  }
+
+  /** Checks that m continues the last applied update (a gap event into out if not). */
+  function continuity(out: EventDraft[], symbol: string, st: DepthState, m: DepthMessage): void {
+    if (st.lastU === null) return;
+    if (futures && m.pu !== undefined) {
+      if (m.pu !== st.lastU) out.push(gap(symbol, 'pu', st.lastU, m.pu));
+    } else if (m.U !== st.lastU + 1) {
+      out.push(gap(symbol, 'first update id', st.lastU + 1, m.U));
+    }
+  }
+
+  /** The set events of one depth message. */
+  function apply(out: EventDraft[], symbol: string, m: DepthMessage, position?: string): void {
+    const base: Partial<BookDraft> = {
+      flags: trust.isBad(symbol) ? BOOK_FLAG_BAD_BOOK : 0,
+      ...(m.exchTs !== undefined ? { exchTs: m.exchTs } : {}),
+      venueSeq: m.u,
+      venueSeqFirst: m.U,
+      ...(m.pu !== undefined ? { venueSeqPrev: m.pu } : {}),
+    };
+    levels(out, symbol, 'bid', m.bids, base, 'b', position);
+    levels(out, symbol, 'ask', m.asks, base, 'a', position);
+  }
+
+  function snapshot(d: Obj, position?: string): ReturnType<Mapper> {
+    let symbol = opts.symbol;
+    if (symbol === undefined) {
+      const named = [...depth.keys()];
+      if (named.length !== 1) {
+        throw new ValidationError(
+          'lastUpdateId',
+          `a REST depth snapshot names no symbol and the depth stream has named ${named.length === 0 ? 'none yet' : named.join(', ')}: pass the symbol`,
+          d.lastUpdateId,
+          position,
+        );
+      }
+      symbol = named[0]!;
+    }
+    const id = seqOf(d.lastUpdateId, 'lastUpdateId', position);
+    const st = stateOf(symbol);
+    st.snapshotId = id;
+    st.lastU = id;
+    st.synced = false;
+    trust.clear(symbol);
+    const base: Partial<BookDraft> = { flags: BOOK_FLAG_SNAPSHOT, venueSeq: id };
+    const out: EventDraft[] = [{ type: 'book', venue: venue(), symbol, action: 'clear', ...base } as BookDraft];
+    levels(out, symbol, 'bid', levelsOf(d.bids, 'bids', position), base, 'bids', position);
+    levels(out, symbol, 'ask', levelsOf(d.asks, 'asks', position), base, 'asks', position);
+    // The buffered updates newer than the snapshot, applied on top of it (Binance's procedure).
+    const newer = st.buffer.filter((m) => m.u > id);
+    st.buffer = [];
+    for (const m of newer) {
+      if (!st.synced) {
+        const first = futures ? id : id + 1;
+        if (m.U > first) out.push(gap(symbol, 'a first update id ≤', first, m.U));
+        st.synced = true;
+      } else {
+        continuity(out, symbol, st, m);
+      }
+      st.lastU = m.u;
+      apply(out, symbol, m, position);
+    }
+    finish(out);
+    return { events: out, kind: 'snapshot' };
+  }
+
+  return (msg, position) => {
+    if (!isObj(msg)) throw new ValidationError('(message)', 'must be a JSON object', msg, position);
+    let d: Obj = msg;
+    let prefix = '';
+    if (typeof msg.stream === 'string' && isObj(msg.data)) {
+      d = msg.data;
+      prefix = 'data.';
+    }
+    const e = d.e;
+    if (e === 'trade' || e === 'aggTrade') {
+      const symbol = symbolOf(d.s, `${prefix}s`, position);
+      if (e === 'trade') tradeStream.add(symbol);
+      else if (tradeStream.has(symbol)) return { unmapped: 'aggTrade (trades recorded from the trade stream)' };
+      if (typeof d.m !== 'boolean') throw new ValidationError(`${prefix}m`, 'must be a boolean', d.m, position);
+      const id = e === 'trade' ? d.t : d.a;
+      if (typeof id !== 'number' && typeof id !== 'string') throw new ValidationError(`${prefix}${e === 'trade' ? 't' : 'a'}`, 'must be a trade id', id, position);
+      const t: TickDraft = {
+        type: 'tick',
+        venue: venue(),
+        symbol,
+        last: parseExact(d.p, `${prefix}p`, position),
+        lastSize: parseExact(d.q, `${prefix}q`, position),
+        // m: the buyer is the maker, so the taker (aggressor) sold.
+        aggressor: d.m ? 'sell' : 'buy',
+        // aggTrade ids are their own sequence: prefixed so they never collide with trade ids.
+        tradeId: e === 'trade' ? String(id) : `a${id}`,
+      };
+      if (d.T !== undefined) t.exchTs = msToNs(d.T, `${prefix}T`, position);
+      else if (d.E !== undefined) t.exchTs = msToNs(d.E, `${prefix}E`, position);
+      return { events: [t], kind: e };
+    }
+    if (e === 'depthUpdate') return depthUpdate(d, prefix, position);
+    const isBookTicker = e === 'bookTicker' || (e === undefined && 'b' in d && 'a' in d && 'B' in d && 'A' in d && 's' in d);
+    if (isBookTicker) {
+      if (e === 'bookTicker') futures = true; // spot book tickers carry no event type
+      const t: TickDraft = {
+        type: 'tick',
+        venue: venue(),
+        symbol: symbolOf(d.s, `${prefix}s`, position),
+        bid: parseExact(d.b, `${prefix}b`, position),
+        bidSize: parseExact(d.B, `${prefix}B`, position),
+        ask: parseExact(d.a, `${prefix}a`, position),
+        askSize: parseExact(d.A, `${prefix}A`, position),
+      };
+      if (d.T !== undefined) t.exchTs = msToNs(d.T, `${prefix}T`, position);
+      else if (d.E !== undefined) t.exchTs = msToNs(d.E, `${prefix}E`, position);
+      if (d.u !== undefined) t.venueSeq = seqOf(d.u, `${prefix}u`, position);
+      return { events: [t], kind: 'bookTicker' };
+    }
+    if ('lastUpdateId' in d && 'bids' in d && 'asks' in d) return snapshot(d, position);
+    if (typeof e === 'string' && e.length > 0) return { unmapped: e };
+    if ('result' in d && 'id' in d) return { unmapped: 'subscription' };
+    if ('error' in d || 'code' in d) return { unmapped: 'error' };
+    return { unmapped: 'unknown' };
+  };
+}
