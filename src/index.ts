@@ -5,6 +5,7 @@ export * from './events/index.js';
 export * from './record/index.js';
 export * from './bus/index.js';
 export * from './replay/index.js';
+export * from './book/index.js';
 export * from './verify/index.js';
 export * from './scenario/index.js';
 export * from './backtest/index.js';

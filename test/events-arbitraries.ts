@@ -225,6 +225,7 @@ export const arbBook = (): fc.Arbitrary<BookEvent> =>
         venueSeqFirst: arbCount(),
         venueSeqPrev: arbCount(),
         orderId: arbId(),
+        checksum: arbCount(),
       },
       { requiredKeys: ['ts', 'runId', 'venue', 'symbol', 'action'] },
     ),

@@ -23,6 +23,7 @@ const RANK: Record<string, number> = {
   record: 3,
   bus: 3,
   replay: 4,
+  book: 4,
   verify: 5,
   nats: 5,
   backtest: 6,

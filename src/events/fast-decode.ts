@@ -639,7 +639,7 @@ function systemFields(o: Ev, n: number): boolean {
   return true;
 }
 
-/** book: venue, symbol, action, side?, price?, size?, flags?, exchTs?, venueSeq?, venueSeqFirst?, venueSeqPrev?, orderId?. */
+/** book: venue, symbol, action, side?, price?, size?, flags?, exchTs?, venueSeq?, venueSeqFirst?, venueSeqPrev?, orderId?, checksum?. */
 function bookFields(o: Ev, n: number): boolean {
   let s: string | undefined;
   let x: number | Decimal | undefined;
@@ -714,6 +714,13 @@ function bookFields(o: Ev, n: number): boolean {
     if ((s = readStr()) === undefined || s.length === 0) return false;
     o.orderId = s;
   }
+  if (n === 14) return true;
+  if (nil()) {
+    if (n === 15) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.checksum = u;
+  }
   return true;
 }
 
@@ -775,7 +782,7 @@ const FIELD_LAYOUT: Readonly<Record<EventType, string>> = {
   signal: 'strategy:id symbol:id name:id value:num meta:map?',
   risk: 'rule:id severity:enum symbol:id? detail:text value:num? limit:num?',
   system: 'kind:enum message:text data:map?',
-  book: 'venue:id symbol:id action:enum side:enum? price:num*? size:nonneg*? flags:uint? exchTs:ns? venueSeq:uint? venueSeqFirst:uint? venueSeqPrev:uint? orderId:id?',
+  book: 'venue:id symbol:id action:enum side:enum? price:num*? size:nonneg*? flags:uint? exchTs:ns? venueSeq:uint? venueSeqFirst:uint? venueSeqPrev:uint? orderId:id? checksum:uint?',
   instrument: 'venue:id symbol:id kind:id? base:id? quote:id? tickSize:pos*? lotSize:pos*? minSize:nonneg*? priceScale:uint? sizeScale:uint?',
 };
 

@@ -133,6 +133,7 @@ const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
     f('book', 'venueSeqFirst', 'uint', true),
     f('book', 'venueSeqPrev', 'uint', true),
     f('book', 'orderId', 'id', true),
+    f('book', 'checksum', 'uint', true),
   ],
   instrument: [
     f('instrument', 'venue', 'id'),

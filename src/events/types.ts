@@ -145,6 +145,8 @@ export interface BookEvent extends EventBase {
   venueSeqPrev?: number;
   /** L3: the venue's order id. */
   orderId?: string;
+  /** The checksum the venue sent for the book after this message (Kraken CRC32), on its LAST event. */
+  checksum?: number;
 }
 
 /** What a venue says about a symbol: scales, tick and lot sizes (schema v2). */

@@ -7,6 +7,18 @@
  */
 import { crc32 } from '../log/crc.js';
 
+/**
+ * Kraken's book checksum over levels given best first, as the venue's decimal strings: CRC32 of the
+ * top 10 asks then the top 10 bids, price then volume, point removed, leading zeros stripped.
+ */
+export function krakenChecksum(asks: readonly { price: string; volume: string }[], bids: readonly { price: string; volume: string }[]): number {
+  const strip = (s: string) => s.replace('.', '').replace(/^0+/, '');
+  let text = '';
+  for (let i = 0; i < asks.length && i < 10; i++) text += strip(asks[i]!.price) + strip(asks[i]!.volume);
+  for (let i = 0; i < bids.length && i < 10; i++) text += strip(bids[i]!.price) + strip(bids[i]!.volume);
+  return crc32(Buffer.from(text, 'ascii')) >>> 0;
+}
+
 interface Level {
   /** The price as a double, for ordering only (distinct venue prices stay distinct and ordered). */
   px: number;
@@ -58,11 +70,7 @@ export class KrakenBook {
 
   /** The checksum of the current book, as an unsigned 32-bit integer. */
   checksum(): number {
-    const strip = (s: string) => s.replace('.', '').replace(/^0+/, '');
-    let text = '';
-    for (const l of this.asks.slice(0, 10)) text += strip(l.price) + strip(l.volume);
-    for (const l of this.bids.slice(0, 10)) text += strip(l.price) + strip(l.volume);
-    return crc32(Buffer.from(text, 'ascii')) >>> 0;
+    return krakenChecksum(this.asks, this.bids);
   }
 
   levels(side: 'bid' | 'ask'): readonly { price: string; volume: string }[] {

@@ -116,6 +116,7 @@ export function krakenMapper(opts: KrakenOptions = {}): Mapper {
       last = e;
     }
     last!.flags! |= BOOK_FLAG_LAST;
+    if (checksum !== undefined) last!.checksum = Number(checksum);
     return { events: out, kind: 'book update' };
   }
 

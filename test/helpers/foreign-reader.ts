@@ -279,7 +279,7 @@ export const FIELD_ORDER: Record<number, { type: string; fields: string[] }> = {
   6: { type: 'system', fields: ['kind', 'message', 'data'] },
   7: {
     type: 'book',
-    fields: ['venue', 'symbol', 'action', 'side', 'price', 'size', 'flags', 'exchTs', 'venueSeq', 'venueSeqFirst', 'venueSeqPrev', 'orderId'],
+    fields: ['venue', 'symbol', 'action', 'side', 'price', 'size', 'flags', 'exchTs', 'venueSeq', 'venueSeqFirst', 'venueSeqPrev', 'orderId', 'checksum'],
   },
   8: { type: 'instrument', fields: ['venue', 'symbol', 'kind', 'base', 'quote', 'tickSize', 'lotSize', 'minSize', 'priceScale', 'sizeScale'] },
 };

@@ -16,6 +16,7 @@ interface VerifyArgs extends FilterArgs {
   digest?: string;
   against?: string;
   json?: boolean;
+  book?: boolean;
 }
 
 /** A one-line progress bar on stderr, redrawn at most every 100 ms. */
@@ -95,13 +96,19 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
           .option('all', { type: 'boolean', default: false, describe: 'Report every problem instead of stopping at the first' })
           .option('digest', { type: 'string', describe: 'Expected digest (64 hex digits): exit 1 when the recording digests differently' })
           .option('against', { type: 'string', describe: 'Another recording that must hold the same events (verified too)' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
+          .option('book', {
+            type: 'boolean',
+            default: false,
+            describe: 'Also replay the venue checks per symbol: update-id continuity, venue checksums, rebuilt top of book against the venue quotes',
+          }),
         'With --against:',
       )
         .example('$0 verify rec/2024-06-01', 'Check a recording and print its digest')
         .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
         .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
-        .example('$0 verify rec/x --all --json', 'Every problem, for tools') as Argv<VerifyArgs>,
+        .example('$0 verify rec/x --all --json', 'Every problem, for tools')
+        .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again') as Argv<VerifyArgs>,
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
       const { normalizeDigest } = await import('../../verify/digest.js');
@@ -164,6 +171,22 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
           if (unfiltered && !digestsEqual) failed = true;
         }
         out.against = against;
+      }
+
+      if (r.ok && args.book === true) {
+        const { checkBooks } = await import('../../book/verify-book.js');
+        const { openRecording } = await import('../../events/recording.js');
+        const reports = checkBooks(openRecording(dir).events({ types: ['book', 'system', 'tick'] }));
+        const bad = reports.filter((b) => b.checks.continuity.failed + b.checks.checksum.failed + b.checks['top-of-book'].failed > 0);
+        if (bad.length > 0) failed = true;
+        out.book = reports.map((b) => ({ ...b, firstFailure: b.firstFailure && { ...b.firstFailure, ts: b.firstFailure.ts.toString() } }));
+        text += `\nbook checks: ${reports.length} book${reports.length === 1 ? '' : 's'}, ${bad.length === 0 ? 'all passed' : `${bad.length} with failures`}\n`;
+        for (const b of reports) {
+          const c = b.checks;
+          const part = (name: string, k: keyof typeof c) => (c[k].checked === 0 ? `${name} -` : `${name} ${c[k].passed}/${c[k].checked}${c[k].failed > 0 ? ` (${c[k].failed} FAILED)` : ''}`);
+          text += `  ${b.venue} ${b.symbol}  ${b.messages} messages  ${part('continuity', 'continuity')}  ${part('checksum', 'checksum')}  ${part('top-of-book', 'top-of-book')}\n`;
+          if (b.firstFailure) text += `    first failure: ${b.firstFailure.check} at seq ${b.firstFailure.seq} ts ${tsText(b.firstFailure.ts)}: ${b.firstFailure.detail}\n`;
+        }
       }
 
       io.stdout.write(json ? JSON.stringify(out) + '\n' : text);

@@ -1,0 +1,37 @@
+/** `tapedeck book <dir> --at <time>`: the order books of a recording as of an instant. */
+import type { Argv, CommandModule } from 'yargs';
+import { resolvePath, type CliIo } from '../io.js';
+
+interface BookArgs {
+  dir: string;
+  at: string;
+  venue?: string;
+  symbol?: string;
+  depth: number;
+  json: boolean;
+}
+
+export default function bookCommand(io: CliIo): CommandModule<object, BookArgs> {
+  return {
+    builder: (y) =>
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
+        .option('at', { type: 'string', demandOption: true, describe: 'The instant: ns, ISO-8601, or an offset from the first event (+5m)' })
+        .option('venue', { type: 'string', describe: 'Only this venue (e.g. binance-spot)' })
+        .option('symbol', { type: 'string', describe: 'Only this symbol' })
+        .option('depth', { type: 'number', default: 10, describe: 'Levels per side' })
+        .option('json', { type: 'boolean', default: false, describe: 'One JSON object per book, levels as exact decimal strings' })
+        .example('$0 book rec/btc --at +2m --depth 5', 'The top 5 levels two minutes into the recording')
+        .example('$0 book rec/kraken --at 2021-04-17T16:49:00Z --symbol XBT/CHF --json', 'One book, machine-readable') as unknown as Argv<BookArgs>,
+    handler: async (argv) => {
+      const { booksAt, formatBooks } = await import('../../book/book-at.js');
+      const { resolveTimeRange } = await import('../../ops/export.js');
+      const dir = resolvePath(io, argv.dir);
+      const at = resolveTimeRange(dir, undefined, argv.at).to!;
+      const views = booksAt(dir, { at, venue: argv.venue, symbol: argv.symbol, depth: argv.depth });
+      if (argv.json) {
+        for (const v of views) io.stdout.write(JSON.stringify({ ...v, at: at.toString(), ts: v.ts.toString() }) + '\n');
+      } else io.stdout.write(formatBooks(views, at));
+    },
+  };
+}
