@@ -38,9 +38,9 @@ test('main - usage errors exit 2 on io.stderr; a missing recording exits 74', as
   const none = await runCli([]);
   assert.is(none.code, 2);
   assert.match(none.stderr, /Name a command/);
-  const bogus = await runCli(['bogus']);
+  const bogus = await runCli(['xyzzy']);
   assert.is(bogus.code, 2);
-  assert.match(bogus.stderr, /Unknown argument: bogus/);
+  assert.match(bogus.stderr, /Unknown argument: xyzzy/);
   const dir = tmpDir();
   try {
     const r = await runCli(['info', 'no-such-recording'], { cwd: dir });
