@@ -221,7 +221,7 @@ test('defect 11 - payloads of the wrong type are refused at the API with BAD_ARG
 
 // -- defects 1 and 2: the lock ------------------------------------------------------------------------
 
-test('defect 1 - LOCK never exists without its owner record (link from a synced temporary file)', () => {
+test('defect 1 - LOCK never exists without its owner record (linked from a temporary file)', () => {
   const dir = tmpDir();
   const lockPath = path.join(dir, 'LOCK');
   const seen: string[] = [];

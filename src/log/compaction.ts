@@ -55,6 +55,7 @@ export function compactHeld(dir: string, opts: CompactOptions): CompactResult {
       const lastNo = parseSegmentName(removed[removed.length - 1]!.name)!.segmentNo;
       m.horizonSegmentNo = Math.max(m.horizonSegmentNo, lastNo + 1);
       m.sealed = m.sealed.filter((e) => !gone.has(e.name) && e.no >= m.horizonSegmentNo);
+      m.cleanClose = false;
       writeManifest(ops, dir, m);
     }
     for (const r of removed) {

@@ -1,8 +1,8 @@
 /**
  * One writer per recording: the LOCK file (docs/FORMAT.md §11.5).
  *
- * The lock never exists without its owner's identity: the owner record is written and fsynced to
- * a temporary file first, then hard-linked to `LOCK`, which fails with EEXIST while a LOCK exists
+ * The lock never exists without its owner's identity: the owner record is written to a temporary
+ * file first, then hard-linked to `LOCK`, which fails with EEXIST while a LOCK exists
  * (link is atomic and never replaces). The record is three lines:
  *
  *     <pid>\n  start <process start time, or ->\n  owner <16 hex digits, unique per acquisition>\n
@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IoError, TapedeckError } from '../errors.js';
-import { syncDir, writeFully, type FileOps } from './file-ops.js';
+import { writeFully, type FileOps } from './file-ops.js';
 import { LOCK_NAME, TMP_SUFFIX } from './names.js';
 
 const heldInThisProcess = new Set<string>();
@@ -109,7 +109,8 @@ export function acquireLock(ops: FileOps, dir: string, probe: ProcessProbe = rea
     try {
       const b = Buffer.from(record);
       writeFully(ops, fd, b, 0, b.length, 0);
-      ops.fsyncSync(fd);
+      // No fsync: the lock guards live processes, and none survives a power loss; a LOCK emptied by
+      // one is unreadable, hence stale, and is taken over.
     } finally {
       ops.closeSync(fd);
     }
@@ -144,12 +145,6 @@ export function acquireLock(ops: FileOps, dir: string, probe: ProcessProbe = rea
         }
         breakStale(ops, lockPath, text, nonce);
         continue;
-      }
-      try {
-        syncDir(ops, realDir);
-      } catch (err) {
-        unlinkIfOurs(ops, lockPath, record);
-        throw new IoError(realDir, 'cannot make the lock durable', err);
       }
       heldInThisProcess.add(realDir);
       noncesHeld.add(nonce);

@@ -566,6 +566,7 @@ export class Log {
   private recordSealed(seg: ActiveSegment): void {
     const st = segStats(seg, true);
     this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+    this.manifest.cleanClose = false;
     try {
       writeManifest(this.ops, this.dir, this.manifest);
     } catch (err) {
@@ -672,7 +673,7 @@ export class Log {
     }
     // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
     const listed = new Set(this.manifest.sealed.map((e) => e.no));
-    let changed = found === null || this.manifest.cleanClose || recordingId !== undefined;
+    let changed = found === null || (recordingId !== undefined && found.recordingId !== recordingId);
     for (const m of metas) {
       const e = manifestEntry(m);
       if (e && !listed.has(e.no)) {
@@ -681,9 +682,12 @@ export class Log {
       }
     }
     this.manifest.sealed.sort((a, b) => a.no - b.no);
-    this.manifest.cleanClose = false;
-    // Unchanged after a crash: not rewritten (a full disk must not stop the reopen that frees it).
-    if (changed) writeManifest(ops, this.dir, this.manifest);
+    // Unchanged: not rewritten. An open costs no extra fsync, and a full disk does not stop the
+    // reopen that frees it. The clean-close mark stays until the next rotation or compaction.
+    if (changed) {
+      this.manifest.cleanClose = false;
+      writeManifest(ops, this.dir, this.manifest);
+    }
     for (let i = 0; i < metas.length - 1; i++) this.sealed.push(metaStats(metas[i]!));
     const first = metas[0];
     const last = metas[metas.length - 1];

@@ -37,7 +37,12 @@ export interface Manifest {
   horizonSegmentNo: number;
   /** Sealed segments at or above the horizon, in order. */
   sealed: ManifestSegment[];
-  /** True after a clean close: then every segment is sealed and listed. */
+  /**
+   * True when the last manifest write was a clean close (every segment up to the last listed one
+   * sealed and listed). A writer's open does not clear it (that would cost an fsync per open);
+   * its first rotation or compaction does. Segments after the last listed one belong to a later
+   * writer; the chain (§9.3) and the id check them.
+   */
   cleanClose: boolean;
   /** Segments numbered below this predate the manifest (or the id): their headers carry no id. */
   idSinceSegmentNo: number;
@@ -141,11 +146,6 @@ export function manifestProblems(m: Manifest, metas: readonly SegmentMeta[]): Ma
         code: 'FOREIGN_SEGMENT',
       });
     }
-  }
-  const last = metas[metas.length - 1];
-  const lastListed = m.sealed[m.sealed.length - 1];
-  if (m.cleanClose && last && (!lastListed || last.segmentNo > lastListed.no)) {
-    out.push({ file: last.name, offsetBytes: 0, reason: 'the recording was closed cleanly, but this segment is not in its manifest', code: 'FOREIGN_SEGMENT' });
   }
   if (m.recordingId !== NO_RECORDING_ID) {
     for (const s of metas) {
