@@ -537,6 +537,16 @@ test('agreement - damage verify reports makes export, replay and info exit 1, na
   rm(dir);
 });
 
+test('follow - replay --follow on a recording whose writer died ends with a message (it used to wait forever)', async () => {
+  const dir = await makeRecording(Array.from({ length: 10 }, (_, i) => tick(i)));
+  fs.writeFileSync(path.join(dir, 'LOCK'), '999999999\nstart 1\nowner 00000000000000cc\n');
+  const r = await runCli(['replay', dir, '--follow', '--max']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout.trim().split('\n').length, 10);
+  assert.match(r.stderr, /pid 999999999\) died.*follow ended/);
+  rm(dir);
+});
+
 test('repair - the CLI: cuts a torn tail (exit 0), refuses while a writer is live (LOCKED, exit 74)', async () => {
   const dir = await crashImage(5);
   fs.appendFileSync(path.join(dir, segmentFiles(dir)[0]!), Buffer.from('half a frame'));

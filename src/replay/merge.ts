@@ -6,6 +6,7 @@
  */
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { TapeEvent } from '../events/types.js';
+import type { ReadProblem } from '../log/index.js';
 
 /** One recording in the merge: its cursor and the one event pulled ahead. */
 export class MergeSource {
@@ -97,7 +98,11 @@ export class MergeSource {
     this.close();
   }
 
+  /** What the log reported while this source read (a torn tail, a follow whose writer died). */
+  readonly problems: ReadProblem[] = [];
+
   close(): void {
+    if (this.cursor) this.problems.push(...this.cursor.problems);
     this.cursor?.close();
     this.cursor = null;
   }

@@ -22,6 +22,7 @@
  * arrives (a live tail cannot wait for a source that may never write again), so the strict
  * ts merge holds only for what was on disk at each poll.
  */
+import type { ReadProblem } from '../log/index.js';
 import { AsyncSubject, BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { EventBus } from '../bus/index.js';
 import { TapedeckError } from '../errors.js';
@@ -140,6 +141,11 @@ export class Replayer {
   private readonly lagHist: Histogram;
 
   private merge: EventMerge | null = null;
+
+  /** Problems the log reported per source (index as given): a torn tail, a follow whose writer died. */
+  readProblems(): { source: number; problem: ReadProblem }[] {
+    return (this.merge?.sources ?? []).flatMap((s) => s.problems.map((problem) => ({ source: s.index, problem })));
+  }
   /** Open hold() calls: while > 0, no pass publishes. */
   private holds = 0;
   private opts: ReplayStartOptions = {};

@@ -286,6 +286,10 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
         );
       }
     } else await sink.settle();
+    // Say why a follow ended without a session-end: its writer died.
+    for (const { source, problem } of r.readProblems()) {
+      if (problem.kind === 'writer-gone') io.stderr.write(`tapedeck: ${argv.dirs[source]}: ${problem.reason}; follow ended\n`);
+    }
   } finally {
     for (const c of cleanups) c();
     if (fileOut) {

@@ -1,2 +1,0 @@
-import { type SectionResult } from './table.js';
-export declare function benchBacktest(): Promise<SectionResult>;

@@ -1,1 +1,0 @@
-export { EventBus, type BusError, type BusFilter, type EventBusOptions } from './bus.js';

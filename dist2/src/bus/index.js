@@ -1,2 +1,0 @@
-export { EventBus } from './bus.js';
-//# sourceMappingURL=index.js.map

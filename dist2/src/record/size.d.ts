@@ -1,1 +1,0 @@
-export declare function parseSize(input: string | number): number;

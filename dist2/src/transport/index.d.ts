@@ -1,2 +1,0 @@
-export * from './nats-url.js';
-export * from './nats-connect.js';

@@ -1,1 +1,0 @@
-export declare const TAPEDECK_VERSION: string;

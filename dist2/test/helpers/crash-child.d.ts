@@ -1,1 +1,0 @@
-export declare function recordPayload(seq: number, batchStart: number, batchSize: number): Buffer;
