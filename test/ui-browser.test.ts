@@ -21,6 +21,7 @@ import { makeUiFixtures, type UiFixtures } from './ui-fixtures.js';
 let base = '';
 let fx: UiFixtures;
 let live = '';
+let depth = '';
 let server: UiServer;
 let browser: Browser;
 let page: Page;
@@ -60,7 +61,11 @@ test.before(async () => {
   fx = await makeUiFixtures(base);
   live = path.join(base, 'live');
   fs.mkdirSync(live);
-  server = await startUiServer([fx.ticks, fx.mixed, fx.bt1, fx.bt2, live]);
+  // A recording with depth: the Kraken book excerpt (test/fixtures/SOURCES.md).
+  depth = path.join(base, 'depth');
+  const imp = await cli(['import', path.join(repoRoot, 'test', 'fixtures', 'kraken-20210417.head300.ws.txt.gz'), depth, '--format', 'kraken']);
+  assert.is(imp.code, 0, imp.stderr);
+  server = await startUiServer([fx.ticks, fx.mixed, fx.bt1, fx.bt2, live, depth]);
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const errors: string[] = [];
@@ -169,6 +174,67 @@ test('browser - replay deck: play, pause, seek with the scrubber, step, max spee
   await page.waitForFunction((ts) => document.querySelector('[data-testid=deck-cursor]')?.getAttribute('data-ts') === ts, info.lastTs);
   // The quotes at the cursor are the recording's last quotes.
   assert.ok((await page.locator('[data-testid=deck-quotes] tr[data-symbol]').count()) === 2);
+});
+
+/** The ladder on the page: per venue block, bids and asks as [price, size] strings. */
+async function ladder(): Promise<{ venue: string; bids: string[][]; asks: string[][] }[]> {
+  return page.locator('[data-testid=deck-book] [data-venue]').evaluateAll((blocks) =>
+    blocks.map((b) => {
+      const rows = Array.from(b.querySelectorAll('tr[data-level]')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? ''));
+      return {
+        venue: b.getAttribute('data-venue') ?? '',
+        bids: rows.filter((r) => r[1] !== '').map((r) => [r[1]!, r[0]!]),
+        asks: rows.filter((r) => r[2] !== '').map((r) => [r[2]!, r[3]!]),
+      };
+    }),
+  );
+}
+
+/** What `tapedeck book --at` says, in the ladder's shape. */
+async function bookAt(ts: string, symbol: string): Promise<{ venue: string; bids: string[][]; asks: string[][] }[]> {
+  const r = await cli(['book', depth, '--at', ts, '--symbol', symbol, '--json']);
+  assert.is(r.code, 0, r.stderr);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { venue: string; bids: { price: string; size: string }[]; asks: { price: string; size: string }[] })
+    .map((v) => ({ venue: v.venue, bids: v.bids.map((x) => [x.price, x.size]), asks: v.asks.map((x) => [x.price, x.size]) }));
+}
+
+test('browser - replay deck: the L2 ladder at the cursor is `tapedeck book --at` (seek, step, seek back)', async () => {
+  const info = JSON.parse((await cli(['info', depth, '--json'])).stdout) as { firstTs: string; lastTs: string; byType: Record<string, number> };
+  assert.ok(info.byType.book! > 0, 'the fixture has depth');
+  const first = BigInt(info.firstTs);
+  const last = BigInt(info.lastTs);
+  await view('#/deck/r5', '[data-testid=view-deck][data-ready]');
+  const symbol = await page.locator('[data-testid=deck-symbol]').inputValue();
+  assert.ok(symbol.length > 0);
+  const check = async (label: string) => {
+    const ts = await page.locator('[data-testid=deck-cursor]').getAttribute('data-ts');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=deck-book] tr[data-level]').length > 0, undefined, { timeout: 10_000 });
+    // The next poll after the cursor settled carries the book of exactly that instant.
+    await page.waitForTimeout(400);
+    assert.is(await page.locator('[data-testid=deck-cursor]').getAttribute('data-ts'), ts, `${label}: the cursor stood still`);
+    const want = await bookAt(ts!, symbol);
+    assert.ok(want.length > 0 && want[0]!.bids.length > 0, `${label}: a book to compare`);
+    assert.equal(await ladder(), want, label);
+  };
+  const scrubTo = async (v: number) => {
+    await page.locator('[data-testid=deck-scrubber]').evaluate((e: HTMLInputElement, x) => {
+      e.value = String(x);
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    }, v);
+    const target = first + ((last - first) * BigInt(v)) / 10000n;
+    await page.waitForFunction((t) => document.querySelector('[data-testid=deck-cursor]')?.getAttribute('data-ts') === t, target.toString());
+  };
+  await scrubTo(6000);
+  await check('after a seek');
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=deck-step]');
+  await check('after five steps (applied incrementally)');
+  await shot('deck-book');
+  await scrubTo(2000);
+  await check('after seeking back (rebuilt)');
 });
 
 test('browser - live view: the graph moves while `tapedeck record` appends', async () => {

@@ -13,7 +13,7 @@ import { statsJson } from '../ops/stats.js';
 import { diffRecordings } from '../verify/diff.js';
 import { toJsonValue } from '../verify/diff.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
-import type { DeckControl } from './deck.js';
+import type { DeckControl, DeckStateOptions } from './deck.js';
 
 export interface ApiRequest {
   method: string;
@@ -122,7 +122,7 @@ async function chart(entry: CatalogEntry, q: URLSearchParams): Promise<unknown> 
   if (!Number.isInteger(width) || width < 1 || width > BUCKETS_MAX) badArg(`width must be a whole number of pixels 1..${BUCKETS_MAX}, got ${JSON.stringify(q.get('width'))}`);
   const symbols = [...tl.symbols.keys()];
   const symbol = q.get('symbol') ?? symbols[0] ?? null;
-  if (symbol !== null && !tl.symbols.has(symbol) && symbols.length > 0) badArg(`no symbol ${JSON.stringify(symbol.slice(0, 40))} in this recording (${symbols.join(', ')})`);
+  if (symbol !== null && !tl.symbols.has(symbol) && !tl.bookSymbols.includes(symbol) && symbols.length > 0) badArg(`no symbol ${JSON.stringify(symbol.slice(0, 40))} in this recording (${symbols.join(', ')})`);
   const fromOff = tl.offsetOf(from);
   const toOff = tl.offsetOf(to);
   const s = symbol !== null ? tl.series(symbol, fromOff, toOff, width) : null;
@@ -131,6 +131,7 @@ async function chart(entry: CatalogEntry, q: URLSearchParams): Promise<unknown> 
   const m = tl.markersIn(fromOff, toOff, width, MARKERS_MAX);
   return {
     symbols,
+    bookSymbols: tl.bookSymbols,
     symbol,
     originNs: tl.originNs.toString(),
     from: from.toString(),
@@ -168,6 +169,13 @@ async function compare(catalog: Catalog, q: URLSearchParams): Promise<unknown> {
   };
 }
 
+/** ?symbol= (whose books to show) and ?depth= of a deck request. */
+function deckOptions(q: URLSearchParams): DeckStateOptions {
+  const symbol = q.get('symbol');
+  const depth = q.get('depth');
+  return { ...(symbol ? { symbol } : {}), ...(depth !== null ? { depth: Number(depth) } : {}) };
+}
+
 /** Answers one API request with a JSON-able value (errors are thrown as TapedeckErrors). */
 export async function handleApi(catalog: Catalog, req: ApiRequest): Promise<unknown> {
   const [head, id, what, ...rest] = req.parts;
@@ -187,7 +195,7 @@ export async function handleApi(catalog: Catalog, req: ApiRequest): Promise<unkn
         case 'verify':
           return entry.verify.get();
         case 'deck':
-          return entry.deck().state();
+          return entry.deck().state(deckOptions(req.query));
         case 'backtest': {
           const r = await catalog.report(entry.id);
           if (!r) throw new TapedeckError('NOT_FOUND', `${entry.name} is not a backtest output (no manifest)`, {});
@@ -200,7 +208,7 @@ export async function handleApi(catalog: Catalog, req: ApiRequest): Promise<unkn
       if (what === 'verify') return entry.verify.start();
       if (what === 'deck') {
         if (typeof req.body !== 'object' || req.body === null) badArg('a deck control is a JSON object {action, …}');
-        return entry.deck().control(req.body as DeckControl);
+        return entry.deck().control(req.body as DeckControl, deckOptions(req.query));
       }
     }
   }

@@ -14,6 +14,8 @@ import { TapedeckError } from '../errors.js';
 import { eventToJson } from '../events/json.js';
 import { openRecording, type Recording } from '../events/recording.js';
 import { formatTsIso } from '../events/ts.js';
+import { BookBuilder } from '../book/book-builder.js';
+import { viewOf } from '../book/book-at.js';
 import { Replayer, type ReplayState } from '../replay/index.js';
 import { lowerBound } from './downsample.js';
 import type { Quote, Timeline } from './timeline.js';
@@ -41,6 +43,18 @@ export interface AroundEvent {
   current: boolean;
 }
 
+/** One book at the cursor (as `tapedeck book --at` shows it: levels as exact decimal strings). */
+export interface DeckBook {
+  venue: string;
+  symbol: string;
+  trusted: boolean;
+  /** ts of the last message applied (ns, decimal string). */
+  ts: string;
+  messages: number;
+  bids: { price: string; size: string }[];
+  asks: { price: string; size: string }[];
+}
+
 export interface DeckState {
   state: ReplayState;
   /** The replay clock (ns, decimal string) and as ISO-8601. */
@@ -54,6 +68,15 @@ export interface DeckState {
   lastTs: string;
   quotes: Quote[];
   around: AroundEvent[];
+  /** The books of the asked symbol at the cursor, when the recording has depth (book events); else null. */
+  books: DeckBook[] | null;
+}
+
+export interface DeckStateOptions {
+  /** Whose books to show (none when absent). */
+  symbol?: string;
+  /** Levels per side (default 10). */
+  depth?: number;
 }
 
 /** How many events of the log to show before and after the cursor. */
@@ -64,6 +87,8 @@ export class Deck {
   private replayer: Replayer;
   private bus = new EventBus();
   private speedValue: number | 'max' = 1;
+  /** The books as of `atTs` (every book message with ts ≤ atTs applied). */
+  private books: { builder: BookBuilder; atTs: bigint | null } | null = null;
 
   constructor(
     readonly dir: string,
@@ -90,7 +115,7 @@ export class Deck {
     return this.replayer;
   }
 
-  async control(c: DeckControl): Promise<DeckState> {
+  async control(c: DeckControl, opts: DeckStateOptions = {}): Promise<DeckState> {
     switch (c.action) {
       case 'play':
         this.live().resume();
@@ -125,10 +150,10 @@ export class Deck {
       default:
         throw new TapedeckError('BAD_ARGUMENT', `unknown deck action ${JSON.stringify((c as { action?: unknown }).action)} (play, pause, step, speed, seek)`);
     }
-    return this.state();
+    return this.state(opts);
   }
 
-  async state(): Promise<DeckState> {
+  async state(opts: DeckStateOptions = {}): Promise<DeckState> {
     const tl = await this.timeline();
     const p = this.replayer.progress();
     const ts = p.ts;
@@ -145,7 +170,31 @@ export class Deck {
       lastTs: tl.lastNs.toString(),
       quotes: tl.quotesAt(off),
       around: this.around(tl, p.seq, off),
+      books: tl.bookEvents > 0 && opts.symbol !== undefined ? this.booksAt(ts, opts.symbol, opts.depth ?? 10) : null,
     };
+  }
+
+  /**
+   * The books of `symbol` as of `at`, built the way `tapedeck book --at` builds them (every book
+   * message with ts ≤ at, through the same BookBuilder). Moving forward applies only the events
+   * since the last call, so playing and stepping cost what they add; moving back rebuilds from the
+   * start of the recording.
+   */
+  private booksAt(at: bigint, symbol: string, depth: number): DeckBook[] {
+    if (!Number.isSafeInteger(depth) || depth < 1 || depth > 1000) throw new TapedeckError('BAD_ARGUMENT', `depth must be a whole number 1..1000, got ${String(depth)}`);
+    if (this.books === null || (this.books.atTs !== null && at < this.books.atTs)) this.books = { builder: new BookBuilder(), atTs: null };
+    const b = this.books;
+    if (b.atTs === null || at > b.atTs) {
+      for (const ev of this.recording.events({ ...(b.atTs === null ? {} : { fromTs: b.atTs + 1n }), toTs: at, types: ['book', 'system'] })) b.builder.push(ev);
+      b.atTs = at;
+    }
+    return b.builder
+      .all()
+      .filter((x) => x.symbol === symbol && x.messages > 0)
+      .map((x) => {
+        const v = viewOf(x, depth);
+        return { venue: v.venue, symbol: v.symbol, trusted: v.trusted, ts: v.ts.toString(), messages: v.messages, bids: v.bids, asks: v.asks };
+      });
   }
 
   /** The events of the log around the cursor: up to AROUND before it, the current one, AROUND after. */

@@ -68,6 +68,8 @@ export interface TimelineParts {
   seqs: Float64Array;
   symbols: Map<string, SymbolSeries>;
   markers: Marker[];
+  bookEvents: number;
+  bookSymbols: string[];
 }
 
 export class Timeline {
@@ -81,6 +83,10 @@ export class Timeline {
     readonly seqs: Float64Array,
     readonly symbols: ReadonlyMap<string, SymbolSeries>,
     readonly markers: readonly Marker[],
+    /** How many book (depth) events the recording holds: the deck shows a ladder when any. */
+    readonly bookEvents: number,
+    /** Symbols with book events, in order of first appearance. */
+    readonly bookSymbols: readonly string[],
   ) {}
 
   get events(): number {
@@ -99,6 +105,8 @@ export class Timeline {
     const seqs = new Column();
     const cols = new Map<string, { venue: string; x: Column; bid: Column; ask: Column; last: Column; lb: number; la: number }>();
     const markers: Marker[] = [];
+    let bookEvents = 0;
+    const bookSymbols = new Set<string>();
     let origin: bigint | null = null;
     for (const ev of rec.events()) {
       origin ??= ev.ts;
@@ -117,14 +125,17 @@ export class Timeline {
         c.bid.push(c.lb);
         c.ask.push(c.la);
         c.last.push(toNumber(ev.last) ?? NaN);
-      } else if (ev.type !== 'book') {
+      } else if (ev.type === 'book') {
+        bookEvents++;
+        bookSymbols.add(ev.symbol);
+      } else {
         // Book events are level changes (thousands per second on a busy symbol), not markers.
         markers.push(marker(ev, off));
       }
     }
     const symbols = new Map<string, SymbolSeries>();
     for (const [symbol, c] of cols) symbols.set(symbol, { symbol, venue: c.venue, x: c.x.done(), bid: c.bid.done(), ask: c.ask.done(), last: c.last.done() });
-    return new Timeline(dir, origin ?? 0n, offs.done(), seqs.done(), symbols, markers);
+    return new Timeline(dir, origin ?? 0n, offs.done(), seqs.done(), symbols, markers, bookEvents, [...bookSymbols]);
   }
 
   /** ns offset of an absolute ts (may be negative or past the end). */
@@ -185,11 +196,11 @@ export class Timeline {
 
   /** The columns as plain data (what a worker thread posts back; see restore). */
   parts(): TimelineParts {
-    return { dir: this.dir, originNs: this.originNs, offs: this.offs, seqs: this.seqs, symbols: new Map(this.symbols), markers: [...this.markers] };
+    return { dir: this.dir, originNs: this.originNs, offs: this.offs, seqs: this.seqs, symbols: new Map(this.symbols), markers: [...this.markers], bookEvents: this.bookEvents, bookSymbols: [...this.bookSymbols] };
   }
 
   static restore(p: TimelineParts): Timeline {
-    return new Timeline(p.dir, p.originNs, p.offs, p.seqs, p.symbols, p.markers);
+    return new Timeline(p.dir, p.originNs, p.offs, p.seqs, p.symbols, p.markers, p.bookEvents, p.bookSymbols);
   }
 
   /** Position (index in log order) of the first event at or after an offset. */

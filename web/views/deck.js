@@ -20,10 +20,12 @@ export async function deckView({ id }) {
   const last = BigInt(st.lastTs);
   const span = last > first ? last - first : 1n;
   let chartData = await api(`recordings/${id}/chart?width=1200`);
-  let symbol = chartData.symbol;
+  // Symbols with ticks (charted) and with depth (a ladder): a book-only recording shows its books.
+  const allSymbols = [...new Set([...chartData.symbols, ...chartData.bookSymbols])];
+  let symbol = chartData.symbol ?? allSymbols[0] ?? null;
 
   const control = async (body) => {
-    st = await api(`recordings/${id}/deck`, body);
+    st = await api(`recordings/${id}/deck?symbol=${encodeURIComponent(symbol ?? '')}`, body);
     show();
   };
   const playBtn = h('button', { 'data-testid': 'deck-play', onclick: () => control({ action: st.state === 'playing' ? 'pause' : 'play' }) }, 'Play');
@@ -48,7 +50,7 @@ export async function deckView({ id }) {
   const ladder = h('div', { 'data-testid': 'deck-book' });
   const chartBox = h('div', {});
   const symSel = h('select', { 'data-testid': 'deck-symbol', onchange: () => { symbol = symSel.value; void refetch(); } },
-    chartData.symbols.map((s) => h('option', { value: s }, s)));
+    allSymbols.map((s) => h('option', { value: s }, s)));
   const resetBtn = h('button', { onclick: () => void refetch(null, null) }, 'Whole range');
   const info = h('span', { class: 'muted', 'data-testid': 'deck-chart-info' });
 
@@ -87,13 +89,16 @@ export async function deckView({ id }) {
     quotes.replaceChildren(h('table', {}, h('tr', {}, h('th', {}, 'symbol'), h('th', {}, 'bid'), h('th', {}, 'ask'), h('th', {}, 'last')),
       st.quotes.map((q) => h('tr', { 'data-symbol': q.symbol }, h('td', {}, q.symbol), h('td', { class: 'num' }, q.bid ?? '-'), h('td', { class: 'num' }, q.ask ?? '-'), h('td', { class: 'num' }, q.last ?? '-')))));
     log.replaceChildren(...st.around.map((e) => h('div', { class: e.current ? 'cur' : null, 'data-seq': e.seq }, `#${e.seq}  ${e.tsIso}  ${e.type.padEnd(6)}  ${fields(e.json)}`)));
-    if (st.book) {
-      ladder.replaceChildren(h('h3', {}, `book ${st.book.symbol} at the cursor`), h('table', { class: 'ladder' },
-        h('tr', {}, h('th', {}, 'bid size'), h('th', {}, 'bid'), h('th', {}, 'ask'), h('th', {}, 'ask size')),
-        Array.from({ length: Math.max(st.book.bids.length, st.book.asks.length) }, (_, i) => {
-          const b = st.book.bids[i]; const a = st.book.asks[i];
-          return h('tr', { 'data-level': i }, h('td', { class: 'num b' }, b ? b[1] : ''), h('td', { class: 'num b' }, b ? b[0] : ''), h('td', { class: 'num a' }, a ? a[0] : ''), h('td', { class: 'num a' }, a ? a[1] : ''));
-        })));
+    if (st.books && st.books.length > 0) {
+      ladder.replaceChildren(...st.books.map((b) => h('div', { 'data-venue': b.venue },
+        h('h3', {}, `book ${b.venue} ${b.symbol}${b.trusted ? '' : ' (UNTRUSTED since a gap)'}`),
+        h('table', { class: 'ladder' },
+          h('tr', {}, h('th', {}, 'bid size'), h('th', {}, 'bid'), h('th', {}, 'ask'), h('th', {}, 'ask size')),
+          Array.from({ length: Math.max(b.bids.length, b.asks.length) }, (_, i) => {
+            const bid = b.bids[i];
+            const ask = b.asks[i];
+            return h('tr', { 'data-level': i }, h('td', { class: 'num b' }, bid ? bid.size : ''), h('td', { class: 'num b' }, bid ? bid.price : ''), h('td', { class: 'num a' }, ask ? ask.price : ''), h('td', { class: 'num a' }, ask ? ask.size : ''));
+          })))));
     } else ladder.replaceChildren();
     if (chart) chart.redraw();
   };
@@ -114,7 +119,7 @@ export async function deckView({ id }) {
   let shown = '';
   every(150, async () => {
     try {
-      const next = await api(`recordings/${id}/deck`);
+      const next = await api(`recordings/${id}/deck?symbol=${encodeURIComponent(symbol ?? '')}`);
       const key = JSON.stringify(next);
       st = next;
       if (key !== shown) { shown = key; show(); }
