@@ -11,6 +11,7 @@ import { openRecording } from '../src/events/index.js';
 import { recordingSpan } from '../src/replay/index.js';
 import { runScenario } from '../src/scenario/index.js';
 import { connectNats } from '../src/transport/index.js';
+import { replayFrom } from '../src/nats/client.js';
 import { digestRecordingDetailed } from '../src/verify/index.js';
 import { collect, runChild, runCli, spawnCli } from './helpers/cli.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
@@ -106,6 +107,31 @@ test('cli - usage errors exit 2; an unreachable server exits 74 with the passwor
   r = await runCli(['record', path.join(root, 'y'), '--from', `nats://u:p4ss-down@127.0.0.1:${port}`, '--subject', 'a.>']);
   assert.is(r.code, 74, r.stderr);
   assert.not.match(r.stderr, 'p4ss-down');
+});
+
+test('cli - serve in its own process answers replayFrom; SIGTERM ends it with exit 0', async () => {
+  const child = spawnCli(['serve', `src=${source}`, '--nats', `nats://td:sekret-pw-42@${hostPort()}/svc`]);
+  const done = collect(child);
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('Ctrl-C stops')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`serve exited early: ${err}`)));
+  });
+  const nc = await connectNats(server.url, { env: { NATS_USER: 'td', NATS_PASSWORD: 'sekret-pw-42' } });
+  const s = await replayFrom(nc, { recording: 'src', prefix: 'svc', fromSeq: 10, toSeq: 19 });
+  const seqs: number[] = [];
+  for await (const ev of s) seqs.push(ev.seq!);
+  await nc.close();
+  assert.equal(seqs, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  child.kill('SIGTERM');
+  const r = await done;
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, 'serving src on nats://***@127.0.0.1');
+  assert.match(r.stderr, 'stopped: 1 replay(s) served');
+  assert.not.match(r.stderr, 'sekret-pw-42');
 });
 
 test.run();

@@ -3,3 +3,8 @@ export * from './wire.js';
 export { ContinuityTracker, type Continuity } from './continuity.js';
 export { FlowPublisher, type FlowPublisherOptions, type OutMessage, type PublisherStats } from './publisher.js';
 export { NatsFanout, newOrigin, replayToNats, type FanoutSummary, type NatsFanoutOptions, type ReplayToNatsOptions } from './fanout.js';
+export { recordFromJetStream, defaultConsumerName, type JetStreamRecordOptions, type JetStreamRecordSummary } from './jetstream-recorder.js';
+export { CURSOR_NAME, readCursor, type NatsCursor } from './cursor.js';
+export { ReplayService, servedRecordings, type ReplayServiceOptions, type ReplaySessionSummary, type ServedRecording } from './service.js';
+export { replayFrom, listServed, toObservable, type ReplayFromOptions, type ReplayStream } from './client.js';
+export { parseReplayRequest, serviceSubjects, type ReplayRequest, type EndReason } from './service-protocol.js';

@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('repair <dir>', "Cut a crash's torn tail (under the writer lock; the cut bytes are kept beside the segment)", () => import('./repair.js')),
   entry('stats <dir>', 'Events/s, bytes/s, append latency p50/p99, fsyncs, segments and disk use of a recording being written', () => import('./stats.js')),
   entry('scenario <command>', 'Seeded market scenarios: list the bundled ones, run one into a recording', () => import('./scenario.js')),
+  entry('serve <recordings..>', 'Serve recordings over NATS: clients ask for replays (a range, filters, a speed) with replayFrom()', () => import('./serve.js')),
   entry('ui [dirs..]', 'Browse recordings in a local web UI: segments and integrity, a live dashboard, a replay deck, backtest reports', () => import('./ui.js')),
   entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
   entry('worker', 'Run sweep jobs from a NATS JetStream work queue (for `tapedeck sweep --nats`) until stopped', () => import('./worker.js')),
