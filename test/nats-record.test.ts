@@ -217,6 +217,47 @@ test('record - canonical JSON messages, a reject for bad input, the stream time 
   assert.is(readCursor(strictDir)!.committed.streamSeq, 2);
 });
 
+test('record - live (not a copy): a server restart between batches leaves a reconnect event', async () => {
+  await createStream('LIVE2', 'live2.>');
+  const pub = await connectNats(server.url);
+  const line = (i: number): string => `{"type":"tick","ts":"${1_700_000_000_000_000_000n + BigInt(i)}","runId":"feed","venue":"V","symbol":"S","bid":${i}}`;
+  for (let i = 0; i < 5; i++) pub.publish('live2.V.S.tick', line(i));
+  await pub.flush();
+  await pub.close();
+  const dir = path.join(root, 'live2');
+  const ac = new AbortController();
+  let restarted = false;
+  let events = 0;
+  const s = await recordFromJetStream(dir, server.url, {
+    subject: 'live2.>',
+    signal: ac.signal,
+    reconnectWaitMs: 50,
+    onPhase: (phase) => {
+      if (phase !== 'acked') return;
+      events = [...openRecording(dir).events()].filter((e) => e.type === 'tick').length;
+      if (!restarted) {
+        restarted = true;
+        void server
+          .kill('SIGTERM')
+          .then(() => server.restart())
+          .then(async () => {
+            // A fresh connection: the old one drops what it buffered while reconnecting.
+            const p2 = await connectNats(server.url);
+            for (let i = 5; i < 10; i++) p2.publish('live2.V.S.tick', line(i));
+            await p2.flush();
+            await p2.close();
+          })
+          .catch((err: unknown) => console.error('publishing after the restart failed:', err));
+      } else if (events >= 10) ac.abort();
+    },
+  });
+  assert.ok(s.reconnects >= 1);
+  const evs = [...openRecording(dir).events()];
+  assert.is(evs.filter((e) => e.type === 'tick').length, 10);
+  assert.ok(evs.some((e) => e.type === 'system' && e.kind === 'reconnect'), 'a live recording notes the reconnect');
+  assert.is(s.notes, 1);
+});
+
 test('record - a gap in an origin sequence becomes a gap event; a resent duplicate is dropped', async () => {
   await createStream('GAP', 'gap.>');
   const nc = await connectNats(server.url);
