@@ -23,6 +23,17 @@ const done = conns.map(
       });
     }),
 );
+// A subscriber the server dropped (slow consumer) would wait for the end marker forever: fail loudly.
+for (const nc of conns) {
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'slowConsumer') {
+        process.stderr.write(`subscriber: ${s.type} after ${messages} messages\n`);
+        process.exit(1);
+      }
+    }
+  })();
+}
 await Promise.all(conns.map((c) => c.flush()));
 process.stdout.write('ready\n');
 await Promise.all(done);

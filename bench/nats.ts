@@ -56,7 +56,9 @@ async function subscribers(url: string, prefix: string, k: number): Promise<{ do
 export async function benchNats(): Promise<SectionResult> {
   const N = Math.round(Number(process.env.BENCH_NATS_EVENTS ?? 200_000));
   const RUNS = CONFIG.runs;
-  const server = await startNatsServer();
+  // A loaded 2-core machine can starve the subscriber process for seconds: a longer write deadline
+  // and a larger pending limit keep the server from dropping it as a slow consumer mid-run.
+  const server = await startNatsServer({ config: 'write_deadline: "60s"\nmax_pending: 536870912' });
   const work = scratch('nats');
   try {
     const src = path.join(work, 'source');

@@ -37,7 +37,7 @@ test.before(async () => {
   await runScenario('flash-crash', { out: crash, seed: 7, backtest: false });
   rwEvents = [...openRecording(rw).events()];
   nc = await connectNats(server.url, { reconnectWaitMs: 50 });
-  service = new ReplayService(nc, servedRecordings([rw, `fc=${crash}`]), { prefix: 'svc', concurrentMax: 6, idleTimeoutMs: 400, onLog: (l) => logs.push(l) });
+  service = new ReplayService(nc, servedRecordings([rw, `fc=${crash}`]), { prefix: 'svc', concurrentMax: 6, idleTimeoutMs: 20_000, onLog: (l) => logs.push(l) });
   await service.ready();
 });
 
@@ -118,10 +118,13 @@ test('service - concurrent requests each get their own complete replay', async (
 });
 
 test('service - a client that never acknowledges gets exactly one window, then the replay times out', async () => {
+  // Its own service with a short idle timeout (the shared one is generous: a loaded machine can starve a client).
+  const quick = new ReplayService(nc, servedRecordings([rw]), { prefix: 'svcq', idleTimeoutMs: 300 });
+  await quick.ready();
   const c = await client();
   const inbox = createInbox();
   const sub = c.subscribe(inbox);
-  const reply = await c.request(serviceSubjects('svc').replay, JSON.stringify({ recording: 'rw', deliverTo: inbox, windowEvents: 37 }));
+  const reply = await c.request(serviceSubjects('svcq').replay, JSON.stringify({ recording: 'rw', deliverTo: inbox, windowEvents: 37 }));
   const { id } = JSON.parse(reply.string());
   let events = 0;
   let end = '';
@@ -136,8 +139,9 @@ test('service - a client that never acknowledges gets exactly one window, then t
   await c.close();
   assert.is(events, 37, 'the service sent the credit window and no more');
   assert.is(end, 'timeout');
-  await until(() => service.history.some((h) => h.id === id));
-  assert.ok(service.history.some((h) => h.id === id && h.reason === 'timeout' && h.events === 37));
+  await until(() => quick.history.some((h) => h.id === id));
+  await quick.close();
+  assert.ok(quick.history.some((h) => h.id === id && h.reason === 'timeout' && h.events === 37));
 });
 
 test('service - cancel: the replay stops and the iterator ends; breaking out of the loop cancels too', async () => {
