@@ -71,7 +71,7 @@ test('main - relative paths resolve against io.cwd', async () => {
 
 test('main - the format choices of import and export are the library lists', () => {
   assert.equal([...IMPORT_FORMAT_CHOICES], [...IMPORT_FORMATS]);
-  assert.equal([...EXPORT_FORMAT_CHOICES], [...EXPORT_FORMATS]);
+  assert.equal([...EXPORT_FORMAT_CHOICES], [...EXPORT_FORMATS, 'dbn']); // dbn: a binary file, by ops/dbn-export.ts
 });
 
 /** Value imports a command module may make at load time: nothing that pulls in the library. */

@@ -7,6 +7,7 @@ import { Decimal } from '../src/events/decimal.js';
 import type {
   BookEvent,
   InstrumentEvent,
+  BarEvent,
   EventType,
   FillEvent,
   FlatMap,
@@ -226,6 +227,10 @@ export const arbBook = (): fc.Arbitrary<BookEvent> =>
         venueSeqPrev: arbCount(),
         orderId: arbId(),
         checksum: arbCount(),
+        tsInDelta: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        channel: fc.integer({ min: 0, max: 255 }),
+        depth: fc.integer({ min: 0, max: 255 }),
+        tsOut: arbNs(),
       },
       { requiredKeys: ['ts', 'runId', 'venue', 'symbol', 'action'] },
     ),
@@ -247,8 +252,30 @@ export const arbInstrument = (): fc.Arbitrary<InstrumentEvent> =>
         minSize: arbPxNonNeg(),
         priceScale: arbCount(),
         sizeScale: arbCount(),
+        instrumentId: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        publisherId: fc.integer({ min: 0, max: 65535 }),
       },
       { requiredKeys: ['ts', 'runId', 'venue', 'symbol'] },
+    ),
+  );
+
+export const arbBar = (): fc.Arbitrary<BarEvent> =>
+  withType(
+    'bar',
+    fc.record(
+      {
+        ...base,
+        venue: arbId(),
+        symbol: arbId(),
+        interval: fc.constantFrom('1s', '1m', '1h', '1d', 'eod', '5m'),
+        open: arbPx(),
+        high: arbPx(),
+        low: arbPx(),
+        close: arbPx(),
+        volume: arbPxNonNeg(),
+        start: arbNs(),
+      },
+      { requiredKeys: ['ts', 'runId', 'venue', 'symbol', 'interval', 'open', 'high', 'low', 'close', 'volume', 'start'] },
     ),
   );
 
@@ -261,8 +288,9 @@ const BY_TYPE: { [T in EventType]: () => fc.Arbitrary<TapeEvent> } = {
   system: arbSystem,
   book: arbBook,
   instrument: arbInstrument,
+  bar: arbBar,
 };
 
 export const arbEventOf = (type: EventType): fc.Arbitrary<TapeEvent> => BY_TYPE[type]();
 export const arbEvent = (): fc.Arbitrary<TapeEvent> =>
-  fc.oneof(arbTick(), arbOrder(), arbFill(), arbSignal(), arbRisk(), arbSystem(), arbBook(), arbInstrument());
+  fc.oneof(arbTick(), arbOrder(), arbFill(), arbSignal(), arbRisk(), arbSystem(), arbBook(), arbInstrument(), arbBar());

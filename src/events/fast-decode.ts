@@ -639,7 +639,7 @@ function systemFields(o: Ev, n: number): boolean {
   return true;
 }
 
-/** book: venue, symbol, action, side?, price?, size?, flags?, exchTs?, venueSeq?, venueSeqFirst?, venueSeqPrev?, orderId?, checksum?. */
+/** book: venue, symbol, action, side?, price?, size?, flags?, exchTs?, venueSeq?, venueSeqFirst?, venueSeqPrev?, orderId?, checksum?, tsInDelta?, channel?, depth?, tsOut?. */
 function bookFields(o: Ev, n: number): boolean {
   let s: string | undefined;
   let x: number | Decimal | undefined;
@@ -721,10 +721,59 @@ function bookFields(o: Ev, n: number): boolean {
     if ((u = readUint()) < 0) return false;
     o.checksum = u;
   }
+  if (n === 15) return true;
+  if (nil()) {
+    if (n === 16) return false;
+  } else {
+    const d = readNum();
+    if (!(d < Infinity && d > -Infinity)) return false;
+    o.tsInDelta = d;
+  }
+  if (n === 16) return true;
+  if (nil()) {
+    if (n === 17) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.channel = u;
+  }
+  if (n === 17) return true;
+  if (nil()) {
+    if (n === 18) return false;
+  } else {
+    if ((u = readUint()) < 0) return false;
+    o.depth = u;
+  }
+  if (n === 18) return true;
+  if (nil()) {
+    if (n === 19) return false;
+  } else {
+    if ((b = readNs()) === undefined) return false;
+    o.tsOut = b;
+  }
   return true;
 }
 
-/** instrument: venue, symbol, kind?, base?, quote?, tickSize?, lotSize?, minSize?, priceScale?, sizeScale?. */
+/** bar: venue, symbol, interval, open, high, low, close, volume, start (all required). */
+function barFields(o: Ev, _n: number): boolean {
+  let s: string | undefined;
+  let x: number | Decimal | undefined;
+  let b: bigint | undefined;
+  for (const k of ['venue', 'symbol', 'interval'] as const) {
+    if ((s = readStr()) === undefined || s.length === 0) return false;
+    o[k] = s;
+  }
+  for (const k of ['open', 'high', 'low', 'close'] as const) {
+    if ((x = readPx(-1)) === undefined) return false;
+    o[k] = x;
+  }
+  if ((x = readPx(0)) === undefined) return false;
+  o.volume = x;
+  if ((b = readNs()) === undefined) return false;
+  o.start = b;
+  return true;
+}
+
+/** instrument: venue, symbol, kind?, base?, quote?, tickSize?, lotSize?, minSize?, priceScale?, sizeScale?, instrumentId?, publisherId?. */
 function instrumentFields(o: Ev, n: number): boolean {
   let s: string | undefined;
   let x: number | Decimal | undefined;
@@ -739,7 +788,7 @@ function instrumentFields(o: Ev, n: number): boolean {
     ['lotSize', 1],
     ['minSize', 0],
   ] as const;
-  const uints = ['priceScale', 'sizeScale'] as const;
+  const uints = ['priceScale', 'sizeScale', 'instrumentId', 'publisherId'] as const;
   let i = 4;
   for (const k of ids) {
     if (n === i) return true;
@@ -782,8 +831,9 @@ const FIELD_LAYOUT: Readonly<Record<EventType, string>> = {
   signal: 'strategy:id symbol:id name:id value:num meta:map?',
   risk: 'rule:id severity:enum symbol:id? detail:text value:num? limit:num?',
   system: 'kind:enum message:text data:map?',
-  book: 'venue:id symbol:id action:enum side:enum? price:num*? size:nonneg*? flags:uint? exchTs:ns? venueSeq:uint? venueSeqFirst:uint? venueSeqPrev:uint? orderId:id? checksum:uint?',
-  instrument: 'venue:id symbol:id kind:id? base:id? quote:id? tickSize:pos*? lotSize:pos*? minSize:nonneg*? priceScale:uint? sizeScale:uint?',
+  book: 'venue:id symbol:id action:enum side:enum? price:num*? size:nonneg*? flags:uint? exchTs:ns? venueSeq:uint? venueSeqFirst:uint? venueSeqPrev:uint? orderId:id? checksum:uint? tsInDelta:num? channel:uint? depth:uint? tsOut:ns?',
+  instrument: 'venue:id symbol:id kind:id? base:id? quote:id? tickSize:pos*? lotSize:pos*? minSize:nonneg*? priceScale:uint? sizeScale:uint? instrumentId:uint? publisherId:uint?',
+  bar: 'venue:id symbol:id interval:id open:num* high:num* low:num* close:num* volume:nonneg* start:ns',
 };
 
 const READERS: Readonly<Record<EventType, (o: Ev, n: number) => boolean>> = {
@@ -795,6 +845,7 @@ const READERS: Readonly<Record<EventType, (o: Ev, n: number) => boolean>> = {
   system: systemFields,
   book: bookFields,
   instrument: instrumentFields,
+  bar: barFields,
 };
 
 /** The schema's layout of a type in FIELD_LAYOUT's notation. */
@@ -839,11 +890,20 @@ export function fastDecodeRange(tag: number, buf: Uint8Array, start: number, sto
   if (typeof ts !== 'bigint' || ts < 0n || ts > INT64_MAX) return undefined;
   if (stop - start < 3) return undefined;
   const h = buf[start]!;
-  if (h < 0x90 || h > 0x9f) return undefined;
-  const n = h - 0x90;
+  let n: number;
+  let first: number;
+  if (h >= 0x90 && h <= 0x9f) {
+    n = h - 0x90;
+    first = start + 1;
+  } else if (h === 0xdc && buf[start + 1] === 0) {
+    // array16 (16+ items: a full book event), in its smallest form only (count ≥ 16).
+    n = buf[start + 2]!;
+    if (n < 16) return undefined;
+    first = start + 3;
+  } else return undefined;
   if (n < ft.minLen || n > ft.maxLen) return undefined;
   src = buf;
-  pos = start + 1;
+  pos = first;
   end = stop;
   try {
     // runId, a non-empty str

@@ -85,10 +85,10 @@ export function parseJsonEvent(line: string, position?: string): TapeEvent {
   const obj = raw as Record<string, unknown>;
   const withTs: Record<string, unknown> = { ...obj };
   if (obj.ts !== undefined) withTs.ts = parseTs(obj.ts, 'ts', position);
-  // exchTs only where the type has it; on others validateEvent reports it as an unknown field.
-  if (obj.exchTs !== undefined && typeof obj.type === 'string' && specOf(obj.type)?.allowed.has('exchTs')) {
-    withTs.exchTs = parseTs(obj.exchTs, 'exchTs', position);
-  }
+  // Time fields (exchTs, tsOut, start) only where the type has them; on others validateEvent
+  // reports them as unknown fields.
+  const spec = typeof obj.type === 'string' ? specOf(obj.type) : undefined;
+  if (spec) for (const f of spec.fields) if (f.kind === 'ns' && obj[f.name] !== undefined) withTs[f.name] = parseTs(obj[f.name], f.name, position);
   return validateEvent(withTs, position);
 }
 

@@ -134,6 +134,10 @@ const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
     f('book', 'venueSeqPrev', 'uint', true),
     f('book', 'orderId', 'id', true),
     f('book', 'checksum', 'uint', true),
+    f('book', 'tsInDelta', 'num', true),
+    f('book', 'channel', 'uint', true),
+    f('book', 'depth', 'uint', true),
+    f('book', 'tsOut', 'ns', true),
   ],
   instrument: [
     f('instrument', 'venue', 'id'),
@@ -146,6 +150,19 @@ const FIELD_LISTS: { readonly [T in EventType]: readonly FieldSpec[] } = {
     d('instrument', 'minSize', 'nonneg', true),
     f('instrument', 'priceScale', 'uint', true),
     f('instrument', 'sizeScale', 'uint', true),
+    f('instrument', 'instrumentId', 'uint', true),
+    f('instrument', 'publisherId', 'uint', true),
+  ],
+  bar: [
+    f('bar', 'venue', 'id'),
+    f('bar', 'symbol', 'id'),
+    f('bar', 'interval', 'id'),
+    d('bar', 'open', 'num'),
+    d('bar', 'high', 'num'),
+    d('bar', 'low', 'num'),
+    d('bar', 'close', 'num'),
+    d('bar', 'volume', 'nonneg'),
+    f('bar', 'start', 'ns'),
   ],
 };
 
@@ -174,6 +191,7 @@ export const SPECS: { readonly [T in EventType]: TypeSpec } = {
   system: build(FIELD_LISTS.system),
   book: build(FIELD_LISTS.book),
   instrument: build(FIELD_LISTS.instrument),
+  bar: build(FIELD_LISTS.bar),
 };
 
 export function specOf(type: string): TypeSpec | undefined {

@@ -147,6 +147,14 @@ export interface BookEvent extends EventBase {
   orderId?: string;
   /** The checksum the venue sent for the book after this message (Kraken CRC32), on its LAST event. */
   checksum?: number;
+  /** ns from the venue's send time to the capture server's receive time (DBN `ts_in_delta`). */
+  tsInDelta?: number;
+  /** The venue's channel of the message (DBN `channel_id`). */
+  channel?: number;
+  /** The book level (0 = top) where the update happened (DBN `depth`). */
+  depth?: number;
+  /** When the data vendor's gateway sent it, ns since epoch (DBN `ts_out`). */
+  tsOut?: bigint;
 }
 
 /** What a venue says about a symbol: scales, tick and lot sizes (schema v2). */
@@ -164,13 +172,36 @@ export interface InstrumentEvent extends EventBase {
   /** Decimal places of prices / sizes as the venue sends them. */
   priceScale?: number;
   sizeScale?: number;
+  /** The data vendor's numeric id of the instrument (DBN `instrument_id`). */
+  instrumentId?: number;
+  /** The data vendor's id of the feed it came from (DBN `publisher_id`). */
+  publisherId?: number;
 }
 
-export type TapeEvent = TickEvent | OrderEvent | FillEvent | SignalEvent | RiskEvent | SystemEvent | BookEvent | InstrumentEvent;
+/**
+ * An OHLCV bar (schema v2): the prices and volume of one interval. `ts` is when the bar is
+ * complete (its end: replaying it earlier would see the future); `start` is when it opened.
+ */
+export interface BarEvent extends EventBase {
+  type: 'bar';
+  venue: string;
+  symbol: string;
+  /** 1s, 1m, 1h, 1d, eod, or any other name the source uses. */
+  interval: string;
+  open: Num;
+  high: Num;
+  low: Num;
+  close: Num;
+  volume: Num;
+  /** The bar's open time, ns since epoch. */
+  start: bigint;
+}
+
+export type TapeEvent = TickEvent | OrderEvent | FillEvent | SignalEvent | RiskEvent | SystemEvent | BookEvent | InstrumentEvent | BarEvent;
 export type EventType = TapeEvent['type'];
 export type EventOf<T extends EventType> = Extract<TapeEvent, { type: T }>;
 
-export const EVENT_TYPES: readonly EventType[] = ['tick', 'order', 'fill', 'signal', 'risk', 'system', 'book', 'instrument'];
+export const EVENT_TYPES: readonly EventType[] = ['tick', 'order', 'fill', 'signal', 'risk', 'system', 'book', 'instrument', 'bar'];
 
 /** The log record type tag of each event type (u8 in the frame). 0 is never used. */
 export const TYPE_TAG: Readonly<Record<EventType, number>> = {
@@ -182,6 +213,7 @@ export const TYPE_TAG: Readonly<Record<EventType, number>> = {
   system: 6,
   book: 7,
   instrument: 8,
+  bar: 9,
 };
 
 export const TAG_TYPE: ReadonlyMap<number, EventType> = new Map(

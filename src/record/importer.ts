@@ -1,16 +1,23 @@
 /**
- * `import`: a file (or stdin) of canonical JSONL, CSV, or a venue capture into a recording, with
- * the source clock. The format comes from the caller, else the file name, else the content.
+ * `import`: a file (or stdin) of canonical JSONL, CSV, a venue capture, a Databento DBN file
+ * (plain or zstd), a Tardis.dev CSV dataset, or quote/trade data under a column mapping into a
+ * recording, with the source clock. The format comes from the caller, else the file name, else
+ * the content (DBN by its magic, also inside zstd; Tardis by its header).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { TapedeckError } from '../errors.js';
-import { openInput, type InputSource } from './input.js';
+import { openBytes, type ByteInput } from '../vendor/bytes.js';
+import { isZstd, ZstdDecompressor } from '../vendor/zstd.js';
+import { openInput, openInputStream, type InputSource } from './input.js';
+import type { ColumnMapping } from './mapping.js';
 import { Recorder, type RecorderOptions, type RecordSummary } from './recorder.js';
 import { recordCapture, recordCsv, recordJsonl } from './sources.js';
+import { recordDbn, recordMappedCsv, recordMappedJson, recordTardis, type DbnImportReport } from './vendor-sources.js';
 
-export type ImportFormat = 'jsonl' | 'csv' | 'binance' | 'binance-futures' | 'coinbase' | 'kraken';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken'];
+export type ImportFormat = 'jsonl' | 'csv' | 'binance' | 'binance-futures' | 'coinbase' | 'kraken' | 'dbn' | 'tardis';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken', 'dbn', 'tardis'];
 
 export interface ImportProgress {
   /** Bytes of the input file read (compressed bytes for gzip). */
@@ -26,12 +33,22 @@ export interface ImportOptions extends Omit<RecorderOptions, 'clock'> {
   onProgress?: (p: ImportProgress) => void;
   /** Input for '-' (default process.stdin). */
   stdin?: Readable;
+  /** Quote/trade rows under this column mapping (CSV or JSON); the format is then 'mapped'. */
+  map?: ColumnMapping;
+  /** DBN: the venue of every event (default: the dataset's, GLBX.MDP3 → GLBX). */
+  venue?: string;
 }
 
 export interface ImportSummary extends RecordSummary {
-  format: ImportFormat;
+  format: ImportFormat | 'mapped';
   gzip: boolean;
+  /** zstd-compressed input (DBN). */
+  zstd?: boolean;
   input: string;
+  /** DBN: the file's version, dataset, schema and record counts. */
+  dbn?: DbnImportReport;
+  /** Tardis: the dataset the header names. */
+  tardis?: string;
 }
 
 const CAPTURE_NS = /^\d{10,19} [{[]/;
@@ -40,6 +57,7 @@ const CAPTURE_CONTROL = /^\S+ <-?>? \d/;
 
 /** The format a file name says (.jsonl, .csv, possibly .gz), if any. */
 export function formatFromName(name: string): ImportFormat | null {
+  if (/\.dbn(\.zst)?$/i.test(name)) return 'dbn';
   const base = path.basename(name).toLowerCase().replace(/\.gz$/, '');
   if (/\.(jsonl|ndjson|json)$/.test(base)) return 'jsonl';
   if (base.endsWith('.csv')) return 'csv';
@@ -51,6 +69,7 @@ export function formatFromContent(lines: readonly string[]): ImportFormat | null
   const first = lines[0];
   if (first === undefined) return null;
   if (first.startsWith('{')) return 'jsonl';
+  if (first.startsWith('exchange,symbol,timestamp,local_timestamp,')) return 'tardis';
   const capture = lines.some((l) => CAPTURE_NS.test(l) || CAPTURE_SECS.test(l) || CAPTURE_CONTROL.test(l));
   if (capture) {
     const text = lines.join('\n');
@@ -64,9 +83,39 @@ export function formatFromContent(lines: readonly string[]): ImportFormat | null
   return null;
 }
 
+/** DBN by its magic, plain or inside zstd (the first bytes of a regular file). */
+export function isDbnFile(file: string): boolean {
+  if (file === '-') return false;
+  let head: Buffer;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      head = Buffer.alloc(64 * 1024);
+      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  const isDbn = (b: Uint8Array) => b.length >= 4 && b[0] === 0x44 && b[1] === 0x42 && b[2] === 0x4e && b[3]! >= 1 && b[3]! <= 3;
+  if (isDbn(head)) return true;
+  if (!isZstd(head)) return false;
+  try {
+    const out = new ZstdDecompressor().push(head);
+    return out.length > 0 && isDbn(out[0]!);
+  } catch {
+    return false;
+  }
+}
+
 export async function importFile(input: string, dir: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+  if (opts.map !== undefined) return importMapped(input, dir, opts.map, opts);
+  if (opts.format === 'dbn' || (opts.format === undefined && (formatFromName(input) === 'dbn' || isDbnFile(input)))) return importDbn(input, dir, opts);
   const src = openInput(input, opts.stdin);
   let format = opts.format ?? formatFromName(input);
+  // A .csv may be a Tardis.dev dataset: its header says so.
+  if (opts.format === undefined && format === 'csv' && formatFromContent(await src.peek(1)) === 'tardis') format = 'tardis';
   if (!format) {
     format = formatFromContent(await src.peek(20));
     if (!format) {
@@ -85,8 +134,9 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
   }
   const report = () =>
     opts.onProgress?.({ bytes: src.bytesRead, totalBytes: src.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
+  let ran: unknown;
   try {
-    await runFormat(rec, src, format, { signal: opts.signal, onBatch: report });
+    ran = await runFormat(rec, src, format, { signal: opts.signal, onBatch: report });
   } catch (err) {
     src.close();
     await rec.close({ error: err }).catch(() => {});
@@ -95,11 +145,88 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
   src.close();
   const summary = await rec.close();
   report();
-  return { ...summary, format, gzip: src.gzip, input };
+  return { ...summary, format, gzip: src.gzip, input, ...(format === 'tardis' ? { tardis: ran as string } : {}) };
 }
 
-function runFormat(rec: Recorder, src: InputSource, format: ImportFormat, o: { signal?: AbortSignal; onBatch?: () => void }): Promise<void> {
+async function openRecorder(dir: string, source: string, opts: ImportOptions, close: () => void): Promise<Recorder> {
+  try {
+    return await Recorder.open(dir, { durability: 'batched', source, ...opts, clock: 'source' });
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+async function importDbn(input: string, dir: string, opts: ImportOptions): Promise<ImportSummary> {
+  const bytes = openBytes(input, opts.stdin);
+  const rec = await openRecorder(dir, `import:dbn:${input}`, opts, () => bytes.close());
+  const report = () =>
+    opts.onProgress?.({ bytes: bytes.bytesRead, totalBytes: bytes.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
+  let dbn: DbnImportReport;
+  try {
+    dbn = await recordDbn(rec, bytes, { signal: opts.signal, onBatch: report, venue: opts.venue });
+  } catch (err) {
+    bytes.close();
+    await rec.close({ error: err }).catch(() => {});
+    throw err;
+  }
+  bytes.close();
+  const summary = await rec.close();
+  report();
+  return { ...summary, format: 'dbn', gzip: bytes.compression === 'gzip', zstd: bytes.compression === 'zstd', input, dbn };
+}
+
+async function importMapped(input: string, dir: string, map: ColumnMapping, opts: ImportOptions): Promise<ImportSummary> {
+  // JSON (an array or lines of objects) or CSV, told by the first non-blank character.
+  const bytes = openBytes(input, opts.stdin);
+  const it = bytes.chunks();
+  let first: Uint8Array | null = null;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    first = first === null ? r.value : Buffer.concat([first, r.value]);
+    if (/\S/.test(Buffer.from(first).toString('latin1'))) break;
+  }
+  const lead = first === null ? '' : (/\S/.exec(Buffer.from(first).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, ''))?.[0] ?? '');
+  const json = lead === '[' || lead === '{';
+  // Replay what was read ahead, then the rest.
+  const replay = { name: bytes.name, totalBytes: bytes.totalBytes, get bytesRead() { return bytes.bytesRead; }, get compression() { return bytes.compression; }, close: () => bytes.close(),
+    async *chunks() {
+      if (first !== null) yield first;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } };
+  const rec = await openRecorder(dir, `import:mapped:${input}`, opts, () => bytes.close());
+  const report = () =>
+    opts.onProgress?.({ bytes: bytes.bytesRead, totalBytes: bytes.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
+  try {
+    if (json) await recordMappedJson(rec, replay, map, { signal: opts.signal, onBatch: report });
+    else await recordMappedCsv(rec, linesOf(replay), map, { signal: opts.signal, onBatch: report });
+  } catch (err) {
+    bytes.close();
+    await rec.close({ error: err }).catch(() => {});
+    throw err;
+  }
+  bytes.close();
+  const summary = await rec.close();
+  report();
+  return { ...summary, format: 'mapped', gzip: bytes.compression === 'gzip', zstd: bytes.compression === 'zstd', input };
+}
+
+/** The lines of a binary input (already decompressed). */
+function linesOf(b: ByteInput): InputSource {
+  return openInputStream(b.name, Readable.from(b.chunks(), { objectMode: false }), b.totalBytes);
+}
+
+function runFormat(rec: Recorder, src: InputSource, format: ImportFormat, o: { signal?: AbortSignal; onBatch?: () => void }): Promise<unknown> {
   switch (format) {
+    case 'tardis':
+      return recordTardis(rec, src, o);
+    case 'dbn':
+      throw new TapedeckError('BAD_ARGUMENT', 'DBN is binary: it is read through importDbn');
     case 'jsonl':
       return recordJsonl(rec, src, o);
     case 'csv':

@@ -15,6 +15,7 @@ import { TapedeckError, ValidationError } from '../errors.js';
 import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
+import { specOf } from '../events/schema.js';
 import { validateEvent } from '../events/validate.js';
 import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
@@ -620,7 +621,13 @@ export class Recorder {
     const obj: Obj = { ...input };
     if (obj.runId === undefined) obj.runId = this.runId;
     const unit = this.opts.tsUnit;
-    if (obj.exchTs !== undefined && typeof obj.exchTs !== 'bigint') obj.exchTs = parseTs(obj.exchTs, 'exchTs', position, unit);
+    const spec = typeof obj.type === 'string' ? specOf(obj.type) : undefined;
+    if (spec) {
+      for (const f of spec.fields) {
+        const v = obj[f.name];
+        if (f.kind === 'ns' && v !== undefined && typeof v !== 'bigint') obj[f.name] = parseTs(v, f.name, position, unit);
+      }
+    }
     if (this.clockMode === 'source') {
       if (obj.ts === undefined) throw new ValidationError('ts', 'is required with the source clock', undefined, position);
       const ts = typeof obj.ts === 'bigint' ? obj.ts : parseTs(obj.ts, 'ts', position, unit);

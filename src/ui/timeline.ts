@@ -239,5 +239,7 @@ function marker(ev: Exclude<TapeEvent, { type: 'tick' | 'book' }>, off: number):
       return { off, seq, type: 'system', text: `${ev.kind}: ${ev.message}` };
     case 'instrument':
       return { off, seq, type: 'instrument', symbol: ev.symbol, text: `instrument ${ev.venue} ${ev.symbol}` };
+    case 'bar':
+      return { off, seq, type: 'bar', symbol: ev.symbol, text: `bar ${ev.interval} ${ev.symbol} O ${String(ev.open)} H ${String(ev.high)} L ${String(ev.low)} C ${String(ev.close)} V ${String(ev.volume)}` };
   }
 }

@@ -61,7 +61,7 @@ const MAX_FRAME_LENGTH = 18 + 64 * 1024 * 1024;
 const BATCH_CONTINUES = 0x01;
 const INT64_MIN = -(2n ** 63n);
 // §9.1 the type tags this reader knows
-const KNOWN_TAGS = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+const KNOWN_TAGS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
 /** §5: CRC-32/IEEE (the `crc-32` package returns a signed int32: make it unsigned). */
 const crc = (b: Uint8Array, seed?: number): number => (seed === undefined ? CRC32.buf(b) : CRC32.buf(b, seed)) >>> 0;
@@ -279,9 +279,31 @@ export const FIELD_ORDER: Record<number, { type: string; fields: string[] }> = {
   6: { type: 'system', fields: ['kind', 'message', 'data'] },
   7: {
     type: 'book',
-    fields: ['venue', 'symbol', 'action', 'side', 'price', 'size', 'flags', 'exchTs', 'venueSeq', 'venueSeqFirst', 'venueSeqPrev', 'orderId', 'checksum'],
+    fields: [
+      'venue',
+      'symbol',
+      'action',
+      'side',
+      'price',
+      'size',
+      'flags',
+      'exchTs',
+      'venueSeq',
+      'venueSeqFirst',
+      'venueSeqPrev',
+      'orderId',
+      'checksum',
+      'tsInDelta',
+      'channel',
+      'depth',
+      'tsOut',
+    ],
   },
-  8: { type: 'instrument', fields: ['venue', 'symbol', 'kind', 'base', 'quote', 'tickSize', 'lotSize', 'minSize', 'priceScale', 'sizeScale'] },
+  8: {
+    type: 'instrument',
+    fields: ['venue', 'symbol', 'kind', 'base', 'quote', 'tickSize', 'lotSize', 'minSize', 'priceScale', 'sizeScale', 'instrumentId', 'publisherId'],
+  },
+  9: { type: 'bar', fields: ['venue', 'symbol', 'interval', 'open', 'high', 'low', 'close', 'volume', 'start'] },
 };
 
 /** §15.3: a decimal is an array [mantissa, exponent]: value = mantissa × 10^exponent. */

@@ -13,11 +13,13 @@ import type { ExportFormat, ExportStream } from '../../ops/export.js';
 import { resolvePath, type CliIo } from '../io.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
-export const EXPORT_FORMAT_CHOICES: readonly ExportFormat[] = ['jsonl', 'csv', 'json'];
+export const EXPORT_FORMAT_CHOICES: readonly (ExportFormat | 'dbn')[] = ['jsonl', 'csv', 'json', 'dbn'];
 
 interface ExportArgs {
   dir: string;
-  format: ExportFormat;
+  format: ExportFormat | 'dbn';
+  zstd: boolean;
+  dataset?: string;
   types?: string | string[];
   from?: string;
   to?: string;
@@ -99,7 +101,9 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
     builder: (y) =>
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
-        .option('format', { alias: 'f', choices: EXPORT_FORMAT_CHOICES, default: 'jsonl' as ExportFormat, describe: 'jsonl: one event per line | csv: one file per type | json: an array' })
+        .option('format', { alias: 'f', choices: EXPORT_FORMAT_CHOICES, default: 'jsonl' as ExportFormat, describe: 'jsonl: one event per line | csv: one file per type | json: an array | dbn: Databento DBN v3 of the book, tick and bar events (needs --out)' })
+        .option('zstd', { type: 'boolean', default: false, describe: 'With --format dbn: zstd-compress the file (as Databento ships .dbn.zst)' })
+        .option('dataset', { type: 'string', describe: 'With --format dbn: the dataset named in the metadata (default TAPEDECK)' })
         .option('types', { type: 'string', describe: 'Only these event types, comma-separated (tick,order,fill,signal,risk,system)' })
         .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset from the first event (+5m)' })
         .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
@@ -115,14 +119,40 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through canonical JSONL')
         .example("$0 export rec/a | jq -c 'select(.type==\"tick\")' | $0 import - rec/ticks", 'Filter with jq on the way')
         .example('$0 export rec/a --format csv --out csv/', 'One CSV per event type: csv/tick.csv, csv/order.csv, …')
+        .example('$0 export rec/es --format dbn --zstd --out es.mbo.dbn.zst', 'DBN for Databento\'s tools (an imported DBN file comes back record for record)')
         .example('$0 export rec/a --format csv --types tick --symbols AAPL --from +5m --to +10m --iso', 'AAPL ticks of minutes 5 to 10 as CSV on stdout') as unknown as Argv<ExportArgs>,
     handler: async (argv) => {
       const { exportChunks, parseEventTypes } = await import('../../ops/export.js');
       const { formatCount, toJson } = await import('../../ops/util.js');
+      if (argv.format !== 'dbn' && (argv.zstd || argv.dataset !== undefined)) {
+        throw new TapedeckError('BAD_ARGUMENT', `--zstd and --dataset go with --format dbn (not ${argv.format})`);
+      }
+      if (argv.format === 'dbn') {
+        if (argv.out === undefined || argv.out === '-') throw new TapedeckError('BAD_ARGUMENT', '--format dbn writes a binary file: pass --out FILE (e.g. --out data.dbn.zst)');
+        if (argv.types !== undefined) throw new TapedeckError('BAD_ARGUMENT', '--format dbn exports the book, tick and bar events; --types does not apply');
+        if (argv.iso) throw new TapedeckError('BAD_ARGUMENT', '--iso does not apply to --format dbn (DBN times are ns)');
+        const { exportDbn } = await import('../../ops/dbn-export.js');
+        const out = resolvePath(io, argv.out);
+        const r = await exportDbn(resolvePath(io, argv.dir), out, {
+          zstd: argv.zstd,
+          dataset: argv.dataset,
+          from: argv.from,
+          to: argv.to,
+          runId: argv.run,
+          symbols: list(argv.symbols),
+        });
+        if (argv.json) io.stdout.write(`${toJson({ ...r, files: [out] })}\n`);
+        else {
+          const recs = Object.entries(r.records).map(([k, n]) => `${k} ${formatCount(n)}`).join(', ') || 'none';
+          const skipped = Object.entries(r.skipped).map(([k, n]) => `${k} ${formatCount(n)}`).join(', ');
+          io.stderr.write(`exported DBN v3${r.zstd ? ' (zstd)' : ''} ${r.schema ?? 'mixed'} records: ${recs} to ${argv.out} (${formatCount(r.bytes)} bytes)${skipped ? `; not DBN records: ${skipped}` : ''}\n`);
+        }
+        return;
+      }
       const outPath = argv.out === undefined || argv.out === '-' ? argv.out : resolvePath(io, argv.out);
       const types = list(argv.types);
       const selected = types ? parseEventTypes(types) : undefined;
-      const format = argv.format;
+      const format = argv.format as ExportFormat;
       const toStdout = argv.out === undefined || argv.out === '-';
       if (argv.json && toStdout) throw new TapedeckError('BAD_ARGUMENT', '--json prints a summary on stdout, so it needs --out (the export itself goes to stdout otherwise)');
       // CSV: one file per type; stdout (or a single .csv file) only when exactly one type is selected.

@@ -8,13 +8,16 @@ import { resolvePath, type CliIo } from '../io.js';
 import { commonOptions, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
 /** The formats `import` reads (the importer's IMPORT_FORMATS; tested equal). */
-export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken'];
+export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken', 'dbn', 'tardis'];
 
 interface ImportArgs extends CommonArgs {
   file: string;
   format?: ImportFormat;
   'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   'reorder-window'?: string;
+  map?: string;
+  venue?: string;
+  symbol?: string;
 }
 
 export default function importCommand(io: CliIo, rawArgs: readonly string[]): CommandModule<object, ImportArgs> {
@@ -26,8 +29,15 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           .positional('dir', { type: 'string', demandOption: true, describe: 'The recording directory (created if needed)' })
           .option('format', {
             choices: IMPORT_FORMAT_CHOICES,
-            describe: 'jsonl | csv (canonical fields) | binance | coinbase (capture files); default: from the name or content',
+            describe:
+              'jsonl | csv (canonical fields) | binance | coinbase (capture files) | dbn (Databento DBN v1-v3, plain or zstd) | tardis (Tardis.dev CSV); default: from the name or content',
           })
+          .option('map', {
+            type: 'string',
+            describe: 'Quote/trade CSV or JSON in your own columns: target=column pairs (ts=timestamp,bid=bidPrice,ask=askPrice) or a JSON mapping file',
+          })
+          .option('venue', { type: 'string', describe: 'With --map: the venue of every row; with DBN: instead of the dataset (GLBX.MDP3 → GLBX)' })
+          .option('symbol', { type: 'string', describe: 'With --map: the symbol of every row' })
           .option('ts-unit', {
             choices: ['s', 'ms', 'us', 'ns'] as const,
             describe: 'The unit of bare integer times in the input (default ns; an integer that reads as s/ms/us of a recent date is refused)',
@@ -38,6 +48,9 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           })
           .example('$0 import events.jsonl rec/a', 'Canonical JSONL, with its own timestamps')
           .example('$0 import ticks.jsonl rec/a --ts-unit ms', 'Times in epoch milliseconds')
+          .example('$0 import glbx-mdp3-20240508.mbo.dbn.zst rec/es', 'A Databento DBN file (MBO → L3 book events)')
+          .example('$0 import deribit_incremental_book_L2.csv.gz rec/d', 'A Tardis.dev CSV dataset')
+          .example('$0 import eurusd.json rec/fx --map ts=timestamp,bid=bidPrice,ask=askPrice --venue DUKAS --symbol EURUSD --ts-unit ms', 'Dukascopy tick JSON')
           .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through a pipe')
           .example('$0 import capture.txt.gz rec/btc --format binance --strict', 'A venue capture; stop at the first bad line (exit 65)'),
       ) as unknown as Argv<ImportArgs>,
@@ -48,6 +61,16 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { createProgress } = await import('../progress.js');
       const { parseDurationNs } = await import('../../events/ts.js');
       const { ExitError, EXIT } = await import('../exit.js');
+      const { parseColumnMapping } = await import('../../record/mapping.js');
+      if (argv.map !== undefined && argv.format !== undefined) {
+        const { TapedeckError } = await import('../../errors.js');
+        throw new TapedeckError('BAD_ARGUMENT', `--map reads your own columns; it does not go with --format ${argv.format}`);
+      }
+      if (argv.map === undefined && argv.symbol !== undefined) {
+        const { TapedeckError } = await import('../../errors.js');
+        throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map (DBN and Tardis files name their symbols)');
+      }
+      const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationNs(argv['reorder-window'], '--reorder-window') : undefined;
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
@@ -67,6 +90,8 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           sessionEvents: sessionEventsOption(argv['session-events']),
           tsUnit: argv['ts-unit'],
           reorderWindowNs,
+          map,
+          venue: argv.venue,
           args: [...rawArgs],
           onWarning: warningPrinter(io.stderr),
           signal: ac.signal,
@@ -75,7 +100,17 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         });
         progress.done();
         if (argv.json) io.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
-        else io.stderr.write(describeSummary(`imported (${summary.format}${summary.gzip ? ', gzip' : ''})`, summary));
+        else {
+          const what = summary.dbn
+            ? `dbn v${summary.dbn.version} ${summary.dbn.schema ?? 'mixed'} ${summary.dbn.dataset}${summary.zstd ? ', zstd' : ''}`
+            : summary.tardis
+              ? `tardis ${summary.tardis}${summary.gzip ? ', gzip' : ''}`
+              : `${summary.format}${summary.gzip ? ', gzip' : ''}${summary.zstd ? ', zstd' : ''}`;
+          io.stderr.write(describeSummary(`imported (${what})`, summary));
+          if (summary.dbn && Object.keys(summary.dbn.skippedRtypes).length > 0) {
+            io.stderr.write(`  DBN records without a mapping, skipped by their length: ${Object.entries(summary.dbn.skippedRtypes).map(([k, n]) => `rtype ${k} ${n}`).join(', ')}\n`);
+          }
+        }
         // Nothing but rejects is a failed import, not a success with a count of 0.
         if (summary.events === 0 && summary.rejects > 0) {
           throw new ExitError(

@@ -1,0 +1,368 @@
+/**
+ * Vendor files end to end: every DBN test file imports with the event counts of its schema and
+ * exact field values; MBO, trades and OHLCV come back from `export --format dbn` record for record,
+ * byte for byte (plain and zstd); the MBO sample rebuilt into an L3 book matches a naive reference
+ * built from the raw DBN records; Tardis datasets and column-mapped files import with their counts.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Decimal } from '../src/events/decimal.js';
+import type { BarEvent, BookEvent, InstrumentEvent, TapeEvent, TickEvent } from '../src/events/types.js';
+import { exportDbn } from '../src/ops/dbn-export.js';
+import { importFile } from '../src/record/importer.js';
+import { openBytes } from '../src/vendor/bytes.js';
+import { DbnDecoder } from '../src/vendor/dbn/decoder.js';
+import type { DbnRecord } from '../src/vendor/dbn/record.js';
+import { runCli } from './helpers/cli.js';
+import { rm, tmpDir } from './helpers/tmp.js';
+import { fixture, readEvents, SHARED_DATA } from './record-helpers.js';
+
+const FIX = fixture('dbn');
+const SHARED_DBN = path.join(SHARED_DATA, 'dbn');
+const GLBX_FULL = path.join(SHARED_DBN, 'glbx-esm4-mbo-20240508T000000-2s.dbn.zst');
+const GLBX_EXCERPT = path.join(FIX, 'glbx-esm4-mbo-20240508.excerpt595.dbn.zst');
+
+async function readAll(file: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of openBytes(file).chunks()) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}
+const recordBytes = (b: Buffer) => b.subarray(8 + b.readUInt32LE(4));
+
+async function dbnRecords(file: string): Promise<DbnRecord[]> {
+  const d = new DbnDecoder(file);
+  const out: DbnRecord[] = [];
+  for await (const c of openBytes(file).chunks()) out.push(...d.push(c));
+  d.end();
+  return out;
+}
+
+const quiet = { deterministic: true, onWarning: () => {} };
+const count = (evs: TapeEvent[]) => {
+  const c: Record<string, number> = {};
+  for (const e of evs) if (e.type !== 'system' || (e.kind !== 'session-start' && e.kind !== 'session-end')) c[e.type] = (c[e.type] ?? 0) + 1;
+  return c;
+};
+
+/** Events per schema: one instrument event announces the DBN ids before the first record. */
+const EVENTS: Record<string, Record<string, number>> = {
+  mbo: { instrument: 1, book: 2 },
+  'mbp-1': { instrument: 1, tick: 2 },
+  'mbp-10': { instrument: 1, book: 22 },
+  tbbo: { instrument: 1, tick: 2 },
+  trades: { instrument: 1, book: 2 },
+  'ohlcv-1s': { instrument: 1, bar: 2 },
+  status: { instrument: 1, system: 4 },
+  definition: { instrument: 2 },
+  imbalance: { instrument: 1, system: 2 },
+  statistics: { instrument: 1, system: 2 },
+};
+/** Schemas whose records map one to one: DBN → tapedeck → DBN gives the same bytes. */
+const ROUND_TRIP = new Set(['mbo', 'trades', 'ohlcv-1s']);
+
+test('every DBN test file (v1, v2, v3, plain and zstd): event counts per schema; MBO, trades, OHLCV round-trip byte for byte', async () => {
+  const root = tmpDir();
+  try {
+    const files = fs.readdirSync(FIX).filter((f) => f.startsWith('test_data.'));
+    assert.is(files.length, 40);
+    let roundTrips = 0;
+    for (const [i, f] of files.entries()) {
+      const schema = /^test_data\.([a-z0-9-]+?)(?:\.v\d)?\.dbn/.exec(f)![1]!;
+      const dir = path.join(root, `r${i}`);
+      const s = await importFile(path.join(FIX, f), dir, quiet);
+      assert.is(s.format, 'dbn', f);
+      assert.is(s.rejects, 0, f);
+      assert.equal(count(readEvents(dir)), EVENTS[schema], f);
+      if (ROUND_TRIP.has(schema)) {
+        for (const zstd of [false, true]) {
+          const out = path.join(root, `r${i}.${zstd ? 'dbn.zst' : 'dbn'}`);
+          await exportDbn(dir, out, { zstd });
+          assert.ok(recordBytes(await readAll(out)).equals(recordBytes(await readAll(path.join(FIX, f)))), `${f}: records differ after the round trip (zstd ${zstd})`);
+          roundTrips++;
+        }
+      }
+    }
+    assert.is(roundTrips, 2 * 13);
+  } finally {
+    rm(root);
+  }
+});
+
+test('the shared DBN folder holds the same test files as the fixtures (so every one of them is covered above)', () => {
+  if (!fs.existsSync(SHARED_DBN)) {
+    console.log(`\n  SKIPPED: comparing ../shared/data/dbn with the fixtures (no ${SHARED_DBN}: no /work/shared/data)`);
+    return;
+  }
+  const shared = fs.readdirSync(SHARED_DBN).filter((f) => f.startsWith('test_data.'));
+  assert.is(shared.length, 40);
+  for (const f of shared) assert.ok(fs.readFileSync(path.join(SHARED_DBN, f)).equals(fs.readFileSync(path.join(FIX, f))), f);
+});
+
+test('exact field values: MBO → book (L3), trades → book trade, MBP-1 → tick, OHLCV → bar, definition → instrument', async () => {
+  const root = tmpDir();
+  try {
+    const ev = async (f: string) => {
+      const dir = path.join(root, f);
+      await importFile(path.join(FIX, f), dir, quiet);
+      return readEvents(dir).filter((e) => e.type !== 'system' || e.kind === 'note');
+    };
+    const mbo = await ev('test_data.mbo.v3.dbn');
+    const inst = mbo[0] as InstrumentEvent;
+    assert.equal([inst.type, inst.venue, inst.symbol, inst.instrumentId, inst.publisherId], ['instrument', 'GLBX', 'ESH1', 5482, 1]);
+    const b = mbo[1] as BookEvent;
+    assert.is(b.ts, 1609160400000704060n);
+    assert.is(b.exchTs, 1609160400000429831n);
+    assert.is(b.action, 'cancel');
+    assert.is(b.side, 'ask');
+    assert.is(String(b.price), '3722.75');
+    assert.ok(b.price instanceof Decimal);
+    assert.is(String(b.size), '1', 'a cancel of an order not seen: DBN\'s canceled amount');
+    assert.is(b.flags, 128);
+    assert.is(b.venueSeq, 1170352);
+    assert.is(b.orderId, '647784973705');
+    assert.is(b.tsInDelta, 22993);
+
+    const trades = await ev('test_data.trades.v2.dbn.zst');
+    const t = trades[1] as BookEvent;
+    assert.equal([t.action, t.symbol, String(t.price), String(t.size), t.orderId], ['trade', 'ESH1', '3720.25', '5', undefined]);
+
+    const mbp1 = await ev('test_data.mbp-1.v3.dbn.zst');
+    const q = mbp1[1] as TickEvent;
+    assert.equal([String(q.bid), String(q.ask), String(q.bidSize), String(q.askSize)], ['3720.25', '3720.5', '24', '11']);
+
+    const bars = await ev('test_data.ohlcv-1s.v3.dbn.zst');
+    const bar = bars[1] as BarEvent;
+    assert.equal([bar.interval, String(bar.open), String(bar.high), String(bar.low), String(bar.close), String(bar.volume)], ['1s', '372025', '372050', '372025', '372050', '57']);
+    assert.is(bar.ts - bar.start, 1_000_000_000n, 'a bar is stamped at its close');
+
+    const defs = await ev('test_data.definition.v1.dbn.zst');
+    const d = defs[0] as InstrumentEvent;
+    assert.equal([d.symbol, d.venue, d.kind, String(d.lotSize), d.instrumentId], ['MSFT', 'XNAS', 'stock', '100', 6819]);
+  } finally {
+    rm(root);
+  }
+});
+
+/** A naive L3 book from raw DBN records (Databento's semantics: a cancel removes what it cancels; fills and trades leave the book alone). */
+function naiveDbnBook(recs: DbnRecord[]): Map<string, { side: string; price: bigint; size: number }> {
+  const orders = new Map<string, { side: string; price: bigint; size: number }>();
+  for (const r of recs) {
+    const id = String(r.order_id);
+    if (r.action === 'R') orders.clear();
+    else if (r.action === 'A' || r.action === 'M') orders.set(id, { side: r.side as string, price: r.price as bigint, size: r.size as number });
+    else if (r.action === 'C') {
+      const o = orders.get(id);
+      if (!o) continue;
+      o.size -= r.size as number;
+      if (o.size <= 0) orders.delete(id);
+    }
+  }
+  return orders;
+}
+
+/** The book from the recording's events, applied at message boundaries (tapedeck's semantics: cancel carries what remains, fill reduces). */
+function bookFromEvents(evs: TapeEvent[]): Map<string, { side: string; price: bigint; size: number }> {
+  const orders = new Map<string, { side: string; price: bigint; size: number }>();
+  const px = (d: BookEvent['price']) => BigInt((d as Decimal).mantissa) * 10n ** BigInt(9 + (d as Decimal).exponent);
+  for (const e of evs) {
+    if (e.type !== 'book' || e.orderId === undefined) continue;
+    const side = e.side === 'bid' ? 'B' : 'A';
+    if (e.action === 'clear') orders.clear();
+    else if (e.action === 'add' || e.action === 'modify') orders.set(e.orderId, { side, price: px(e.price), size: Number(String(e.size)) });
+    else if (e.action === 'cancel') {
+      const o = orders.get(e.orderId);
+      if (!o) continue;
+      const left = Number(String(e.size));
+      if (left === 0) orders.delete(e.orderId);
+      else o.size = left;
+    } else if (e.action === 'fill') {
+      const o = orders.get(e.orderId);
+      if (o) o.size -= Number(String(e.size));
+    }
+  }
+  return orders;
+}
+
+function topLevels(orders: Map<string, { side: string; price: bigint; size: number }>, side: string, n: number): string[] {
+  const levels = new Map<bigint, number>();
+  for (const o of orders.values()) if (o.side === side) levels.set(o.price, (levels.get(o.price) ?? 0) + o.size);
+  return [...levels.entries()]
+    .sort(([a], [b]) => (side === 'B' ? (a > b ? -1 : 1) : a < b ? -1 : 1))
+    .slice(0, n)
+    .map(([p, s]) => `${p}x${s}`);
+}
+
+test('the MBO sample rebuilt from the recording matches a naive book from the raw records (resting orders, ten levels a side)', async () => {
+  const file = fs.existsSync(GLBX_FULL) ? GLBX_FULL : GLBX_EXCERPT;
+  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: the full glbx MBO sample (no ${GLBX_FULL}: no /work/shared/data); checking the excerpt`);
+  const root = tmpDir();
+  try {
+    const s = await importFile(file, path.join(root, 'es'), quiet);
+    const evs = readEvents(path.join(root, 'es'));
+    const raw = await dbnRecords(file);
+    assert.is(s.byType.book, raw.length);
+    const snapshot = evs.filter((e) => e.type === 'book' && ((e.flags ?? 0) & 32) !== 0);
+    assert.is(snapshot.length, file === GLBX_FULL ? 13_601 : 400, 'the clear and the snapshot adds stay marked as snapshot');
+    const want = naiveDbnBook(raw);
+    const got = bookFromEvents(evs);
+    assert.is(got.size, want.size);
+    for (const [id, o] of want) assert.equal(got.get(id), o, `order ${id}`);
+    for (const side of ['B', 'A']) assert.equal(topLevels(got, side, 10), topLevels(want, side, 10), side);
+    if (file === GLBX_FULL) {
+      assert.is(topLevels(want, 'B', 1)[0], '5214000000000x28');
+      assert.ok(want.size > 13_000);
+    }
+    // Every message ends with LAST: the last book event of each batch carries flag 128.
+    assert.is(((evs.filter((e) => e.type === 'book').at(-1) as BookEvent).flags ?? 0) & 128, 128);
+  } finally {
+    rm(root);
+  }
+});
+
+test('CLI: import a DBN file (detected by its magic inside zstd), verify, info, replay; export --format dbn --zstd gives the records back', async () => {
+  const root = tmpDir();
+  try {
+    const src = path.join(root, 'mbo.bin');
+    fs.copyFileSync(path.join(FIX, 'test_data.mbo.v3.dbn.zst'), src); // no telling name: the content says DBN
+    let r = await runCli(['import', src, path.join(root, 'a')]);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stderr, /imported \(dbn v3 mbo GLBX\.MDP3, zstd\) 3 events \(book 2, instrument 1\)/);
+    r = await runCli(['verify', path.join(root, 'a')]);
+    assert.is(r.code, 0, r.stderr + r.stdout);
+    r = await runCli(['info', path.join(root, 'a')]);
+    assert.match(r.stdout, /ESH1/);
+    r = await runCli(['replay', path.join(root, 'a'), '--max', '--types', 'book']);
+    assert.is(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.is(lines.length, 2);
+    assert.match(lines[0]!, /"type":"book".*"action":"cancel".*"price":"3722.75"/);
+    r = await runCli(['export', path.join(root, 'a'), '--format', 'dbn', '--zstd', '--out', path.join(root, 'out.dbn.zst')]);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stderr, /exported DBN v3 \(zstd\) mbo records: mbo 2/);
+    assert.ok(recordBytes(await readAll(path.join(root, 'out.dbn.zst'))).equals(recordBytes(await readAll(src))));
+    r = await runCli(['export', path.join(root, 'a'), '--format', 'dbn']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /needs|pass --out/);
+  } finally {
+    rm(root);
+  }
+});
+
+test('CLI: a truncated or corrupt DBN file fails with exit 65 naming the byte offset', async () => {
+  const root = tmpDir();
+  try {
+    const whole = fs.readFileSync(path.join(FIX, 'test_data.mbo.v3.dbn'));
+    const cut = path.join(root, 'cut.dbn');
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 10));
+    let r = await runCli(['import', cut, path.join(root, 'a')]);
+    assert.is(r.code, 65);
+    assert.match(r.stderr, /cut\.dbn: DBN at byte \d+: the input ends inside a record/);
+    const bad = Buffer.from(whole);
+    bad[3] = 7;
+    fs.writeFileSync(path.join(root, 'v7.dbn'), bad);
+    r = await runCli(['import', path.join(root, 'v7.dbn'), path.join(root, 'b'), '--format', 'dbn']);
+    assert.is(r.code, 65);
+    assert.match(r.stderr, /byte 3: version 7 is newer/);
+  } finally {
+    rm(root);
+  }
+});
+
+test('Tardis: every dataset imports from the CLI with its counts; µs → ns; snapshot runs and batches kept', async () => {
+  const root = tmpDir();
+  try {
+    const T = (f: string) => path.join(fixture('tardis'), f);
+    const want: [string, string, Record<string, number>][] = [
+      ['bitmex_trades_XBTUSD.csv', 'trades', { tick: 10 }],
+      ['huobi-dm-swap_quotes_BTC-USD.csv', 'quotes', { tick: 10 }],
+      ['binance-futures_book_snapshot_5_BTCUSDT.csv', 'book_snapshot_5', { book: 10 * 11 }],
+      ['binance-futures_book_snapshot_25_BTCUSDT.csv', 'book_snapshot_25', { book: 10 * 51 }],
+      ['deribit_incremental_book_L2_BTC-PERPETUAL.csv', 'incremental_book_L2', { book: 16 }],
+    ];
+    for (const [f, dataset, counts] of want) {
+      const dir = path.join(root, dataset);
+      const r = await runCli(['import', T(f), dir, '--json']);
+      assert.is(r.code, 0, `${f}: ${r.stderr}`);
+      assert.is(JSON.parse(r.stdout).tardis, dataset);
+      assert.equal(count(readEvents(dir)), counts, f);
+    }
+    const trades = readEvents(path.join(root, 'trades')).filter((e) => e.type === 'tick') as TickEvent[];
+    assert.is(trades[0]!.ts, 1583020803307160000n);
+    assert.is(trades[0]!.exchTs, 1583020803145000000n);
+    assert.is(trades[0]!.tradeId, 'ccc3c1fa-212c-e8b0-1706-9b9c4f3d5ecf');
+    const l2 = readEvents(path.join(root, 'incremental_book_L2')).filter((e) => e.type === 'book') as BookEvent[];
+    assert.is(l2[0]!.action, 'clear');
+    // The gzip form imports the same.
+    const gz = path.join(root, 'trades.csv.gz');
+    fs.writeFileSync(gz, (await import('node:zlib')).gzipSync(fs.readFileSync(T('bitmex_trades_XBTUSD.csv'))));
+    const r = await runCli(['import', gz, path.join(root, 'gz')]);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stderr, /imported \(tardis trades, gzip\) 10 events/);
+  } finally {
+    rm(root);
+  }
+});
+
+test('the full Tardis folder imports with the same counts', async () => {
+  const dir = path.join(SHARED_DATA, 'tardis');
+  if (!fs.existsSync(dir)) {
+    console.log(`\n  SKIPPED: ../shared/data/tardis (no ${dir}: no /work/shared/data)`);
+    return;
+  }
+  const root = tmpDir();
+  try {
+    for (const f of fs.readdirSync(dir)) {
+      const s = await importFile(path.join(dir, f), path.join(root, f), quiet);
+      assert.is(s.rejects, 0, f);
+      assert.ok(s.events >= 10, f);
+    }
+  } finally {
+    rm(root);
+  }
+});
+
+test('--map: a Dukascopy-style JSON array in ms and a TrueFX-style headerless CSV import without jq or sed', async () => {
+  const root = tmpDir();
+  try {
+    const json = path.join(root, 'eurusd.json');
+    fs.writeFileSync(json, JSON.stringify([
+      { timestamp: 1709303400000, askPrice: 1.08013, bidPrice: 1.0801, askVolume: 1.5, bidVolume: 2.25 },
+      { timestamp: 1709303400150, askPrice: 1.08014, bidPrice: 1.08011, askVolume: 1.2, bidVolume: 0.9 },
+    ]));
+    const map = 'ts=timestamp,bid=bidPrice,ask=askPrice,bidSize=bidVolume,askSize=askVolume';
+    let r = await runCli(['import', json, path.join(root, 'a'), '--map', map, '--venue', 'DUKAS', '--symbol', 'EURUSD']);
+    assert.is(r.code, 65, 'ms without --ts-unit: every row refused');
+    assert.match(r.stderr, /looks like milliseconds since the epoch \(2024-03-01T14:30:00Z\).*--ts-unit ms/);
+    assert.match(r.stderr, /nothing imported: all 2 records were rejected/);
+    r = await runCli(['import', json, path.join(root, 'b'), '--map', map, '--venue', 'DUKAS', '--symbol', 'EURUSD', '--ts-unit', 'ms']);
+    assert.is(r.code, 0, r.stderr);
+    const ticks = readEvents(path.join(root, 'b')).filter((e) => e.type === 'tick') as TickEvent[];
+    assert.equal(ticks.map((t) => [t.ts, t.venue, t.symbol, String(t.bid), String(t.ask), String(t.bidSize)]), [
+      [1709303400000000000n, 'DUKAS', 'EURUSD', '1.0801', '1.08013', '2.25'],
+      [1709303400150000000n, 'DUKAS', 'EURUSD', '1.08011', '1.08014', '0.9'],
+    ]);
+    const csv = path.join(root, 'truefx.csv');
+    fs.writeFileSync(csv, 'EUR/USD,2024-03-01T14:30:00.123Z,1.0801,1.0802\nEUR/USD,2024-03-01T14:30:00.456Z,1.0803,1.0804\n');
+    const mapFile = path.join(root, 'map.json');
+    fs.writeFileSync(mapFile, JSON.stringify({ map: { symbol: '1', ts: '2', bid: '3', ask: '4' }, venue: 'TRUEFX' }));
+    r = await runCli(['import', csv, path.join(root, 'c'), '--map', mapFile]);
+    assert.is(r.code, 0, r.stderr);
+    const fx = readEvents(path.join(root, 'c')).filter((e) => e.type === 'tick') as TickEvent[];
+    assert.equal(fx.map((t) => [t.ts, t.symbol, String(t.ask)]), [
+      [1709303400123000000n, 'EUR/USD', '1.0802'],
+      [1709303400456000000n, 'EUR/USD', '1.0804'],
+    ]);
+    r = await runCli(['import', csv, path.join(root, 'd'), '--map', 'bid=3']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /no column for ts/);
+    r = await runCli(['import', json, path.join(root, 'e'), '--map', 'ts=time,bid=bidPrice', '--venue', 'X', '--symbol', 'Y', '--ts-unit', 'ms']);
+    assert.is(r.code, 65, 'a mapped column missing from every row');
+    assert.match(r.stderr, /ts \(column time\)" is missing/);
+  } finally {
+    rm(root);
+  }
+});
+
+test.run();
