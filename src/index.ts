@@ -2,6 +2,7 @@
 export * from './errors.js';
 export * from './log/index.js';
 export * from './events/index.js';
+export * from './vendor/index.js';
 export * from './record/index.js';
 export * from './bus/index.js';
 export * from './replay/index.js';

@@ -265,7 +265,7 @@ const DURATION = /^(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h|d)$/;
  * A duration with its unit: `500ms`, `1.5s`, `2m`, `100us`, `10ns`, `1h`, `1d` → ns. A bare number
  * is refused (which unit would it be?), as is a fraction finer than a nanosecond.
  */
-export function parseDurationNs(s: string, flag = 'duration'): bigint {
+export function parseDurationArg(s: string, flag = 'duration'): bigint {
   const m = DURATION.exec(s.trim());
   if (!m) throw new TapedeckError('BAD_ARGUMENT', `${flag} "${s}" is not a duration with a unit (e.g. 500ms, 1.5s, 2m, 100us, 10ns, 1h, 1d)`, { arg: s });
   const frac = m[2] ?? '';

@@ -71,18 +71,29 @@ export function firstTsOf(dir: string): bigint | undefined {
   return first;
 }
 
-/** Resolves --from/--to style values (offsets count from the recording's first record). */
+/** The last record's ts, or undefined for an empty recording (a scan of the frames, no payload decoding). */
+export function lastTsOf(dir: string): bigint | undefined {
+  const rec = openRecording(dir);
+  let last: bigint | undefined;
+  rec.reader.scan({}, (r) => {
+    last = r.tsNs;
+  });
+  return last;
+}
+
+/** Resolves --from/--to style values (`+5m` counts from the first record, `-5s` back from the last). */
 export function resolveTimeRange(dir: string, from?: bigint | string, to?: bigint | string): { from?: bigint; to?: bigint } {
   let start: bigint | undefined;
-  let looked = false;
+  let end: bigint | undefined;
   const one = (v: bigint | string | undefined): bigint | undefined => {
     if (v === undefined || typeof v === 'bigint') return v;
-    if (v.startsWith('+') && !looked) {
-      start = firstTsOf(dir);
-      looked = true;
-      if (start === undefined) throw new TapedeckError('BAD_ARGUMENT', `time "${v}" is an offset, but ${dir} holds no records to count it from`, { arg: v });
+    if (/^[+-]\d/.test(v)) {
+      const fromEnd = v.startsWith('-');
+      if (fromEnd) end ??= lastTsOf(dir);
+      else start ??= firstTsOf(dir);
+      if ((fromEnd ? end : start) === undefined) throw new TapedeckError('BAD_ARGUMENT', `time "${v}" is relative, but ${dir} holds no records to count it from`, { arg: v });
     }
-    return parseTimeArg(v, start);
+    return parseTimeArg(v, { startNs: start, endNs: end });
   };
   const f = one(from);
   const t = one(to);

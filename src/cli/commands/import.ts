@@ -59,7 +59,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { importFile } = await import('../../record/importer.js');
       const { parseSize } = await import('../../record/size.js');
       const { createProgress } = await import('../progress.js');
-      const { parseDurationNs } = await import('../../events/ts.js');
+      const { parseDurationArg } = await import('../../events/ts.js');
       const { ExitError, EXIT } = await import('../exit.js');
       const { parseColumnMapping } = await import('../../record/mapping.js');
       if (argv.map !== undefined && argv.format !== undefined) {
@@ -71,7 +71,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map (DBN and Tardis files name their symbols)');
       }
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
-      const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationNs(argv['reorder-window'], '--reorder-window') : undefined;
+      const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationArg(argv['reorder-window'], '--reorder-window') : undefined;
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
