@@ -7,7 +7,7 @@
  *   BENCH_GIB=1            size of the seek / open / RSS logs (0.25 for a quick run)
  *   BENCH_RUNS=3           repetitions of each measurement
  *   BENCH_FULL=1           the long real-time fidelity runs (1-hour session at 10x = 6 minutes)
- *   BENCH_ONLY=log,codec   a subset of: log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, profile
+ *   BENCH_ONLY=log,codec   a subset of: log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, profile
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
  */
 import fs from 'node:fs';
@@ -50,6 +50,7 @@ const SECTIONS: SectionDef[] = [
   { id: 'ui', title: 'Browser UI (issue 17)', module: 'ui.js', fn: 'benchUi' },
   { id: 'sweep', title: 'Backtest sweeps (issue 19)', module: 'sweep.js', fn: 'benchSweep' },
   { id: 'nats', title: 'NATS: fan-out, latency, JetStream recording (issue 18)', module: 'nats.js', fn: 'benchNats' },
+  { id: 'vendor', title: 'Vendor files: DBN import and export (issue 14)', module: 'vendor.js', fn: 'benchVendor' },
   { id: 'profile', title: 'Profile: where the log spends its time', module: 'profile.js', fn: 'benchProfile' },
 ];
 
