@@ -365,4 +365,49 @@ test('--map: a Dukascopy-style JSON array in ms and a TrueFX-style headerless CS
   }
 });
 
+test('DBN with ts_out: the send time is kept as tsOut and written back', async () => {
+  const root = tmpDir();
+  try {
+    const V = await import('../src/vendor/index.js');
+    const md = { version: 3 as const, dataset: 'XNAS.ITCH', schema: 'trades' as const, start: 1n, end: null, limit: null, stypeIn: 'raw_symbol', stypeOut: 'instrument_id', tsOut: true, symbolCstrLen: 71, symbols: ['AAPL'], partial: [], notFound: [], mappings: [{ rawSymbol: 'AAPL', intervals: [{ startDate: 20240301, endDate: 20240302, symbol: '32' }] }] };
+    const rec = { kind: 'trade' as const, rtype: 0, publisher_id: 2, instrument_id: 32, ts_event: 1709303400000000000n, price: 180_250_000_000n, size: 100, action: 'T', side: 'B', flags: 130, depth: 0, ts_recv: 1709303400000001000n, ts_in_delta: -5, sequence: 77, ts_out: 1709303400000002000n };
+    const body = Buffer.alloc(V.encodedBytes('trade', 3, true));
+    V.encodeRecord(rec, 3, true, body, 0);
+    const file = path.join(root, 't.dbn');
+    fs.writeFileSync(file, Buffer.concat([V.encodeMetadata(md), body]));
+    await importFile(file, path.join(root, 'a'), quiet);
+    const t = readEvents(path.join(root, 'a')).find((e) => e.type === 'book') as BookEvent;
+    assert.equal([t.symbol, t.venue, String(t.price), t.tsOut, t.tsInDelta, t.flags, t.venueSeq], ['AAPL', 'XNAS', '180.25', 1709303400000002000n, -5, 130, 77]);
+    await exportDbn(path.join(root, 'a'), path.join(root, 'b.dbn'));
+    const back = fs.readFileSync(path.join(root, 'b.dbn'));
+    assert.ok(recordBytes(back).equals(body));
+    assert.is(back[8 + 16 + 2 + 24 + 2], 1, 'ts_out in the metadata');
+  } finally {
+    rm(root);
+  }
+});
+
+test('time arguments: --from=-1ms counts back from the end, --ts-unit s says what a bare integer is', async () => {
+  const root = tmpDir();
+  try {
+    await importFile(GLBX_EXCERPT, path.join(root, 'es'), quiet);
+    let r = await runCli(['replay', path.join(root, 'es'), '--max', '--types', 'book', '--from', '1715126401']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /looks like seconds since the epoch \(2024-05-08T00:00:01Z\).*--ts-unit s/);
+    r = await runCli(['replay', path.join(root, 'es'), '--max', '--types', 'book', '--from', '1715126401', '--ts-unit', 's']);
+    assert.is(r.code, 0, r.stderr);
+    const after1s = r.stdout.trim().split('\n').length;
+    assert.ok(after1s > 0 && after1s < 195);
+    r = await runCli(['export', path.join(root, 'es'), '--types', 'book', '--from', '2024-05-08T02:00:01+02:00']);
+    assert.is(r.stdout.trim().split('\n').length, after1s, 'an ISO time with an offset names the same instant');
+    r = await runCli(['replay', path.join(root, 'es'), '--max', '--types', 'book', '--from=-1ms']);
+    assert.is(r.code, 0, r.stderr);
+    const lastMs = r.stdout.trim().split('\n').map((l) => BigInt(JSON.parse(l).ts));
+    const end = lastMs.at(-1)!;
+    assert.ok(lastMs.every((t) => t >= end - 1_000_000n));
+  } finally {
+    rm(root);
+  }
+});
+
 test.run();

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { IoError, TapedeckError } from '../errors.js';
 import { openRecording } from '../events/recording.js';
+import type { TsUnit } from '../events/ts.js';
 import type { EventType } from '../events/types.js';
 import { DbnEventEncoder, type DbnExportSummary } from '../vendor/dbn/encode-events.js';
 import { encodeMetadata } from '../vendor/dbn/metadata.js';
@@ -22,6 +23,7 @@ export interface DbnExportOptions {
   dataset?: string;
   from?: bigint | string;
   to?: bigint | string;
+  tsUnit?: TsUnit;
   runId?: string;
   symbols?: readonly string[];
 }
@@ -39,7 +41,7 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
   requireDir(dir);
   const dataset = opts.dataset ?? 'TAPEDECK';
   if (!/^[\x20-\x7e]{1,15}$/.test(dataset)) throw new TapedeckError('BAD_ARGUMENT', `--dataset "${dataset}" must be 1..15 ASCII characters`);
-  const { from, to } = resolveTimeRange(dir, opts.from, opts.to);
+  const { from, to } = resolveTimeRange(dir, opts.from, opts.to, opts.tsUnit);
   const rec = openRecording(dir);
   const filter = { fromTs: from, toTs: to, types: DBN_TYPES as EventType[], runId: opts.runId, symbols: opts.symbols };
 

@@ -8,7 +8,7 @@
  * which is how a caller applies backpressure.
  */
 import { TapedeckError } from '../errors.js';
-import { eventToJson, parseTimeArg } from '../events/index.js';
+import { eventToJson, parseTimeArg, type TsUnit } from '../events/index.js';
 import { openRecording } from '../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
@@ -27,6 +27,8 @@ export interface ExportOptions {
   from?: bigint | string;
   /** Inclusive; same forms as `from`. */
   to?: bigint | string;
+  /** The unit of a bare integer from/to (default ns; see parseTimeArg). */
+  tsUnit?: TsUnit;
   runId?: string;
   symbols?: readonly string[];
   /** ts and exchTs as ISO-8601 UTC instead of decimal ns. */
@@ -82,7 +84,7 @@ export function lastTsOf(dir: string): bigint | undefined {
 }
 
 /** Resolves --from/--to style values (`+5m` counts from the first record, `-5s` back from the last). */
-export function resolveTimeRange(dir: string, from?: bigint | string, to?: bigint | string): { from?: bigint; to?: bigint } {
+export function resolveTimeRange(dir: string, from?: bigint | string, to?: bigint | string, unit?: TsUnit): { from?: bigint; to?: bigint } {
   let start: bigint | undefined;
   let end: bigint | undefined;
   const one = (v: bigint | string | undefined): bigint | undefined => {
@@ -93,7 +95,7 @@ export function resolveTimeRange(dir: string, from?: bigint | string, to?: bigin
       else start ??= firstTsOf(dir);
       if ((fromEnd ? end : start) === undefined) throw new TapedeckError('BAD_ARGUMENT', `time "${v}" is relative, but ${dir} holds no records to count it from`, { arg: v });
     }
-    return parseTimeArg(v, { startNs: start, endNs: end });
+    return parseTimeArg(v, { startNs: start, endNs: end, unit });
   };
   const f = one(from);
   const t = one(to);
@@ -124,7 +126,7 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
     throw new TapedeckError('BAD_ARGUMENT', `unknown export format "${String(format)}" (expected ${EXPORT_FORMATS.join(', ')})`);
   }
   const types = opts.types ? parseEventTypes(opts.types) : undefined;
-  const { from, to } = resolveTimeRange(dir, opts.from, opts.to);
+  const { from, to } = resolveTimeRange(dir, opts.from, opts.to, opts.tsUnit);
   const rec = openRecording(dir);
   const chunkBytes = opts.chunkBytes ?? 64 * 1024;
   const iso = opts.iso === true;

@@ -20,6 +20,7 @@ interface ExportArgs {
   format: ExportFormat | 'dbn';
   zstd: boolean;
   dataset?: string;
+  'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   types?: string | string[];
   from?: string;
   to?: string;
@@ -106,7 +107,8 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         .option('dataset', { type: 'string', describe: 'With --format dbn: the dataset named in the metadata (default TAPEDECK)' })
         .option('types', { type: 'string', describe: 'Only these event types, comma-separated (tick,order,fill,signal,risk,system)' })
         .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset from the first event (+5m)' })
-        .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
+        .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from, or --to=-5s before the last event' })
+        .option('ts-unit', { choices: ['s', 'ms', 'us', 'ns'] as const, describe: 'The unit of a bare integer --from/--to (default ns; s/ms/us-looking values are refused)' })
         .option('run', { type: 'string', describe: 'Only events of this runId' })
         .option('symbols', { type: 'string', describe: 'Only events of these symbols, comma-separated' })
         .option('iso', { type: 'boolean', default: false, describe: 'Timestamps as ISO-8601 UTC (9 digits) instead of decimal ns' })
@@ -138,6 +140,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
           dataset: argv.dataset,
           from: argv.from,
           to: argv.to,
+          tsUnit: argv['ts-unit'],
           runId: argv.run,
           symbols: list(argv.symbols),
         });
@@ -168,6 +171,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         types: selected,
         from: argv.from,
         to: argv.to,
+        tsUnit: argv['ts-unit'],
         runId: argv.run,
         symbols: list(argv.symbols),
         iso: argv.iso,

@@ -27,6 +27,7 @@ import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArg
 
 interface ReplayArgs extends NatsArgs {
   dirs: string[];
+  'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   speed: number;
   max: boolean;
   from?: string;
@@ -138,10 +139,12 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const symbols = list(argv.symbols);
   // Offsets such as +5m count from the earliest start among the recordings.
   const split = splitTo(argv.to);
-  const needStart = [argv.from, split.to].some((s) => s !== undefined && s.startsWith('+'));
-  const start = needStart ? recordingsSpan(recordings)?.firstTs : undefined;
-  const from = argv.from !== undefined ? parseTimeArg(argv.from, start) : undefined;
-  const to = split.to !== undefined ? parseTimeArg(split.to, start) : undefined;
+  // ... and -5s back from the latest end.
+  const relative = [argv.from, split.to].some((s) => s !== undefined && /^[+-]\d/.test(s));
+  const span = relative ? recordingsSpan(recordings) : null;
+  const timeOpts = { startNs: span?.firstTs, endNs: span?.lastTs, unit: argv['ts-unit'] };
+  const from = argv.from !== undefined ? parseTimeArg(argv.from, timeOpts) : undefined;
+  const to = split.to !== undefined ? parseTimeArg(split.to, timeOpts) : undefined;
   if (from !== undefined && to !== undefined && from > to) {
     throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${split.to})`);
   }
@@ -315,7 +318,8 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
         .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
         .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
-        .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 UTC, or an offset from the recording start (+5m, +1.5s)' })
+        .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 (any UTC offset, or a date), +5m after the start, or --from=-5s before the end' })
+        .option('ts-unit', { choices: ['s', 'ms', 'us', 'ns'] as const, describe: 'The unit of a bare integer --from/--to (default ns; s/ms/us-looking values are refused)' })
         .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m); or a NATS target nats://host:port[/prefix] to publish to (both: give --to twice)' })
         .option('run', { type: 'string', describe: 'Only events of this run id' })
         .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
