@@ -23,7 +23,7 @@ test('recordingInfo: counts, time range, runs, symbols, rejects, gaps, digest, r
   const evs = fixtureEvents();
   assert.is(info.records, evs.length);
   assert.is(info.events, evs.length);
-  assert.equal(info.byType, { tick: 60, order: 1, fill: 1, signal: 1, risk: 1, system: 3, book: 0, instrument: 0 });
+  assert.equal(info.byType, { tick: 60, order: 1, fill: 1, signal: 1, risk: 1, system: 3, book: 0, instrument: 0, bar: 0 });
   assert.equal(
     info.byRun.map((r) => [r.runId, r.events]),
     [
