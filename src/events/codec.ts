@@ -107,7 +107,8 @@ function decimalOf(v: unknown): Decimal | undefined {
   if (!Array.isArray(v) || v.length !== 2) return undefined;
   const [m, e] = v as [unknown, unknown];
   if (typeof e !== 'number' || !Number.isInteger(e) || e < DECIMAL_EXPONENT_MIN || e > DECIMAL_EXPONENT_MAX) return undefined;
-  if (typeof m === 'bigint') return new Decimal(m, e);
+  // A uint64 item above int64 (a corrupt payload) is not a decimal: refused here as bad payload, not thrown as a RangeError.
+  if (typeof m === 'bigint') return m >= -INT64_MAX - 1n && m <= INT64_MAX ? new Decimal(m, e) : undefined;
   if (typeof m === 'number' && Number.isSafeInteger(m)) return new Decimal(m, e);
   return undefined;
 }
