@@ -211,11 +211,18 @@ test('browser - replay deck: the L2 ladder at the cursor is `tapedeck book --at`
   const symbol = await page.locator('[data-testid=deck-symbol]').inputValue();
   assert.ok(symbol.length > 0);
   const check = async (label: string) => {
-    const ts = await page.locator('[data-testid=deck-cursor]').getAttribute('data-ts');
+    const cursorTs = () => page.locator('[data-testid=deck-cursor]').getAttribute('data-ts');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=deck-book] tr[data-level]').length > 0, undefined, { timeout: 10_000 });
-    // The next poll after the cursor settled carries the book of exactly that instant.
-    await page.waitForTimeout(400);
-    assert.is(await page.locator('[data-testid=deck-cursor]').getAttribute('data-ts'), ts, `${label}: the cursor stood still`);
+    // Clicks are applied by the server one poll at a time: wait until the cursor stands still for
+    // a whole poll interval, so the next poll carries the book of exactly that instant.
+    let ts = await cursorTs();
+    for (let tries = 0; ; tries++) {
+      await page.waitForTimeout(400);
+      const now = await cursorTs();
+      if (now === ts) break;
+      assert.ok(tries < 25, `${label}: the cursor never stood still (last ${now})`);
+      ts = now;
+    }
     const want = await bookAt(ts!, symbol);
     assert.ok(want.length > 0 && want[0]!.bids.length > 0, `${label}: a book to compare`);
     assert.equal(await ladder(), want, label);
