@@ -143,7 +143,7 @@ test('info: errors and help', async () => {
   assert.match(help.stdout, /Examples:/);
 });
 
-test('info: an empty directory is an empty recording', async () => {
+test('info: an empty directory is an empty recording to the library, not a recording to the CLI (exit 74)', async () => {
   const d = path.join(base, 'empty');
   fs.mkdirSync(d);
   const info = recordingInfo(d);
@@ -151,7 +151,8 @@ test('info: an empty directory is an empty recording', async () => {
   assert.is(info.firstTs, null);
   assert.is(info.compressionRatio, null);
   const r = await cli(['info', d]);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 74, r.stderr);
+  assert.match(r.stderr, /not a recording \(an empty directory\)/);
 });
 
 test.run();

@@ -81,7 +81,7 @@ test('stats on a closed recording: once, no writer', async () => {
 
 test('stats of a recording being written by `tapedeck record` while it runs', async () => {
   const d = path.join(base, 'live');
-  const rec = cliAsync(['record', d, '--metrics-interval', '100', '--run-id', 'live']);
+  const rec = cliAsync(['record', d, '--metrics-interval', '100ms', '--run-id', 'live']);
   const stdin = rec.live.stdin;
   let i = 0;
   let feeding = true;
@@ -97,7 +97,7 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
   try {
     // Wait for the first publication.
     for (let t = 0; t < 100 && !fs.existsSync(path.join(d, 'metrics.json')); t++) await sleep(50);
-    const r = await cliAsync(['stats', d, '--json', '--interval', '400']).done;
+    const r = await cliAsync(['stats', d, '--json', '--interval', '400ms']).done;
     assert.is(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.is(j.writer.alive, true, r.stdout);
@@ -111,7 +111,7 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
     assert.ok(j.diskBytes >= j.segmentBytes);
 
     // --watch, piped: a line per interval until SIGINT, then exit 0.
-    const w = cliAsync(['stats', d, '--watch', '--interval', '200']);
+    const w = cliAsync(['stats', d, '--watch', '--interval', '200ms']);
     let ended = false;
     void w.done.then(() => (ended = true));
     const seen = () => w.live.stdout().split('\n').length - 1;

@@ -93,7 +93,7 @@ test('SIGINT mid-stream: exit 0, session-end written, log sealed and clean', asy
   const dir = tmpDir();
   const rec = path.join(dir, 'rec');
   try {
-    const child = spawnCli(['record', rec, '--metrics-interval', '20']);
+    const child = spawnCli(['record', rec, '--metrics-interval', '20ms']);
     const done = collect(child);
     for (let i = 0; i < 50; i++) child.stdin!.write(tickLine(i) + '\n');
     await waitFor(() => ((readJsonFile(path.join(rec, 'metrics.json'))?.records as number) ?? 0) >= 51, 'the child to record 50 lines');
@@ -117,7 +117,7 @@ test('SIGKILL under --durability strict: reopen recovers a clean prefix holding 
   const dir = tmpDir();
   const rec = path.join(dir, 'rec');
   try {
-    const child = spawnCli(['record', rec, '--clock', 'source', '--durability', 'strict', '--metrics-interval', '10']);
+    const child = spawnCli(['record', rec, '--clock', 'source', '--durability', 'strict', '--metrics-interval', '10ms']);
     const done = collect(child);
     const lines: string[] = [];
     let acked = -1;

@@ -107,7 +107,7 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     }
   });
   try {
-    const live = startCli(['record', rec, '--ws', server.url, '--format', 'binance', '--json', '--metrics-interval', '20']);
+    const live = startCli(['record', rec, '--ws', server.url, '--format', 'binance', '--json', '--metrics-interval', '20ms']);
     await waitFor(() => {
       try {
         const m = JSON.parse(fs.readFileSync(path.join(rec, 'metrics.json'), 'utf8'));

@@ -122,6 +122,21 @@ export function defineStrategy<O extends object>(def: StrategyDefinition<O>): St
           known: Object.keys(def.defaults),
         });
       }
+      // An option takes the type of its default: `qty=abc` for a number option is refused here,
+      // not discovered as every order being rejected.
+      const want = typeof (def.defaults as Record<string, unknown>)[key];
+      const value = (options as Record<string, unknown>)[key];
+      const got = typeof value;
+      if (value !== undefined && want !== 'undefined' && want !== 'object' && got !== want && !(want === 'number' && got === 'bigint')) {
+        throw new TapedeckError('BAD_ARGUMENT', `strategy ${def.name}: option "${key}" must be a ${want} (its default is ${JSON.stringify((def.defaults as Record<string, unknown>)[key])}), got ${got} ${JSON.stringify(value)}`, {
+          strategy: def.name,
+          option: key,
+          expected: want,
+        });
+      }
+      if (got === 'number' && !Number.isFinite(value as number)) {
+        throw new TapedeckError('BAD_ARGUMENT', `strategy ${def.name}: option "${key}" must be a finite number, got ${String(value)}`, { strategy: def.name, option: key });
+      }
     }
     const merged = { ...def.defaults, ...options } as O;
     return { name: def.name, ...def.create(merged) };

@@ -9,9 +9,8 @@ import type { BacktestRecordingsResult, RecordableLatency, StrategyOptionValue }
 import type { BacktestSummary } from '../../backtest/engine.js';
 import type { RiskOptions } from '../../backtest/risk.js';
 import type { FeeSchedule } from '../../backtest/venue.js';
-import { TapedeckError } from '../../errors.js';
 import { formatTsIso } from '../../events/ts.js';
-import { parseDurationNs } from '../../scenario/time.js';
+import { durationOrRangeArg, numberArg, optionPairsArg, positiveNumberArg, recordingArg, seedArg } from '../args.js';
 import { displayPath, resolvePath, type CliIo } from '../io.js';
 
 interface BacktestArgs {
@@ -26,54 +25,34 @@ interface BacktestArgs {
   option?: string[];
   'run-id'?: string;
   latency?: string;
-  'taker-bps'?: number;
-  'maker-bps'?: number;
-  'max-position'?: number;
-  'max-notional'?: number;
-  'max-orders-per-sec'?: number;
-  'max-loss'?: number;
-  'max-drawdown'?: number;
+  'taker-bps'?: string;
+  'maker-bps'?: string;
+  'max-position'?: string;
+  'max-notional'?: string;
+  'max-orders-per-sec'?: string;
+  'max-loss'?: string;
+  'max-drawdown'?: string;
   json: boolean;
 }
 
-/** --seed: an integer stays a number (as in scenario scripts), anything else is a string seed. */
+/** --seed (the argument layer's rule, shared with `scenario run`). */
 export function parseSeedArg(s: string | undefined): number | string | undefined {
-  if (s === undefined) return undefined;
-  if (/^-?\d+$/.test(s) && Number.isSafeInteger(Number(s))) return Number(s);
-  if (s.length === 0) throw new TapedeckError('BAD_ARGUMENT', '--seed must not be empty', {});
-  return s;
+  return seedArg('--seed', s);
 }
 
 function parseSpeed(s: string): 'max' | number {
   if (s === 'max') return 'max';
-  const n = Number(s);
-  if (!(n > 0) || !Number.isFinite(n)) throw new TapedeckError('BAD_ARGUMENT', `--speed must be 'max' or a number > 0 (got ${s})`, { speed: s });
-  return n;
+  return positiveNumberArg("--speed ('max' or)", s);
 }
 
-/** k=v pairs; numbers and true/false are typed, the rest stays a string. */
+/** --option k=v pairs (numbers and true/false typed; the strategy checks names and types). */
 export function parseOptionArgs(pairs: readonly string[] | undefined): Record<string, StrategyOptionValue> {
-  const out: Record<string, StrategyOptionValue> = {};
-  for (const p of pairs ?? []) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new TapedeckError('BAD_ARGUMENT', `--option "${p}": expected key=value`, { option: p });
-    const k = p.slice(0, i);
-    const v = p.slice(i + 1);
-    out[k] = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v;
-  }
-  return out;
+  return optionPairsArg('--option', pairs);
 }
 
-function latencyNs(s: string): bigint {
-  if (/^\d+$/.test(s)) return BigInt(s);
-  return BigInt(parseDurationNs(s, '--latency'));
-}
-
-/** --latency: ns (bare integer) or a duration (2ms, 500us), or a uniform range MIN-MAX. */
+/** --latency: a duration with its unit (2ms, 500us), or a uniform range MIN-MAX (1ms-5ms). */
 export function parseLatencyArg(s: string): RecordableLatency {
-  const m = /^([^-]+)-([^-]+)$/.exec(s.trim());
-  if (m) return { minNs: latencyNs(m[1]!), maxNs: latencyNs(m[2]!) };
-  return latencyNs(s.trim());
+  return durationOrRangeArg('--latency', s);
 }
 
 const r6 = (x: number) => Number(x.toFixed(6));
@@ -137,14 +116,14 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
         .option('option', { type: 'string', array: true, describe: 'A strategy option key=value (repeatable), e.g. --option fast=10 --option qty=0.5' })
         .option('run-id', { type: 'string', describe: 'runId of the output (default bt-<strategy>-<seed>-<input digest prefix>)' })
-        .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: ns, a duration (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
-        .option('taker-bps', { type: 'number', group: 'Venue:', describe: 'Taker fee, basis points of notional' })
-        .option('maker-bps', { type: 'number', group: 'Venue:', describe: 'Maker fee (negative: rebate), basis points of notional' })
-        .option('max-position', { type: 'number', group: 'Risk:', describe: 'Max absolute position per symbol' })
-        .option('max-notional', { type: 'number', group: 'Risk:', describe: 'Max notional of one order' })
-        .option('max-orders-per-sec', { type: 'number', group: 'Risk:', describe: 'Max orders per second of replay time' })
-        .option('max-loss', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls to -N' })
-        .option('max-drawdown', { type: 'number', group: 'Risk:', describe: 'Kill when net PnL falls N below its peak' })
+        .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: a duration with its unit (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
+        .option('taker-bps', { type: 'string', group: 'Venue:', describe: 'Taker fee, basis points of notional' })
+        .option('maker-bps', { type: 'string', group: 'Venue:', describe: 'Maker fee (negative: rebate), basis points of notional' })
+        .option('max-position', { type: 'string', group: 'Risk:', describe: 'Max absolute position per symbol' })
+        .option('max-notional', { type: 'string', group: 'Risk:', describe: 'Max notional of one order' })
+        .option('max-orders-per-sec', { type: 'string', group: 'Risk:', describe: 'Max orders per second of replay time' })
+        .option('max-loss', { type: 'string', group: 'Risk:', describe: 'Kill when net PnL falls to -N' })
+        .option('max-drawdown', { type: 'string', group: 'Risk:', describe: 'Kill when net PnL falls N below its peak' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
         .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
         .example('$0 backtest rec/a rec/b --strategy my.ts --seed 7 --latency 1ms-5ms --out bt/7', 'Two recordings merged, random latency drawn from seed 7')
@@ -155,31 +134,44 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
       const { openRecording } = await import('../../events/recording.js');
       const { parseTimeArg } = await import('../../events/ts.js');
       const { recordingsSpan } = await import('../../replay/span.js');
-      const recordings = args.recordings.map((d) => resolvePath(io, d));
       let start: bigint | undefined;
       const time = (s: string) => {
         if (s.startsWith('+') && start === undefined) start = recordingsSpan(recordings.map((d) => openRecording(d)))?.firstTs;
         return parseTimeArg(s, start);
       };
+      // Every value is checked before anything runs: a typo is exit 2, never a silent default.
+      const num = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : numberArg(`--${flag}`, args[flag]));
+      const pos = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : positiveNumberArg(`--${flag}`, args[flag]));
+      const seed = parseSeedArg(args.seed);
+      const speed = parseSpeed(args.speed);
+      const strategyOptions = parseOptionArgs(args.option);
+      const latency = args.latency !== undefined ? parseLatencyArg(args.latency) : undefined;
       const fees: FeeSchedule = {};
-      if (args['taker-bps'] !== undefined) fees.takerBps = args['taker-bps'];
-      if (args['maker-bps'] !== undefined) fees.makerBps = args['maker-bps'];
+      const takerBps = num('taker-bps');
+      const makerBps = num('maker-bps');
+      if (takerBps !== undefined) fees.takerBps = takerBps;
+      if (makerBps !== undefined) fees.makerBps = makerBps;
       const venue = {
-        ...(args.latency !== undefined ? { latency: parseLatencyArg(args.latency) } : {}),
+        ...(latency !== undefined ? { latency } : {}),
         ...(Object.keys(fees).length > 0 ? { fees } : {}),
       };
+      const recordings = args.recordings.map((d) => recordingArg(io, d));
       const risk: RiskOptions = {};
-      if (args['max-position'] !== undefined) risk.maxPosition = args['max-position'];
-      if (args['max-notional'] !== undefined) risk.maxNotional = args['max-notional'];
-      if (args['max-orders-per-sec'] !== undefined) risk.maxOrdersPerSecond = args['max-orders-per-sec'];
-      if (args['max-loss'] !== undefined) risk.maxLoss = args['max-loss'];
-      if (args['max-drawdown'] !== undefined) risk.maxDrawdown = args['max-drawdown'];
-      const seed = parseSeedArg(args.seed);
+      const maxPosition = pos('max-position');
+      const maxNotional = pos('max-notional');
+      const maxOrdersPerSecond = pos('max-orders-per-sec');
+      const maxLoss = pos('max-loss');
+      const maxDrawdown = pos('max-drawdown');
+      if (maxPosition !== undefined) risk.maxPosition = maxPosition;
+      if (maxNotional !== undefined) risk.maxNotional = maxNotional;
+      if (maxOrdersPerSecond !== undefined) risk.maxOrdersPerSecond = maxOrdersPerSecond;
+      if (maxLoss !== undefined) risk.maxLoss = maxLoss;
+      if (maxDrawdown !== undefined) risk.maxDrawdown = maxDrawdown;
       const result = await backtestRecordings(recordings, {
         strategyPath: resolvePath(io, args.strategy),
-        strategyOptions: parseOptionArgs(args.option),
+        strategyOptions,
         ...(seed !== undefined ? { seed } : {}),
-        speed: parseSpeed(args.speed),
+        speed,
         ...(args.from !== undefined ? { from: time(args.from) } : {}),
         ...(args.to !== undefined ? { to: time(args.to) } : {}),
         ...(args.out !== undefined ? { out: resolvePath(io, args.out) } : {}),

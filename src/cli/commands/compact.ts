@@ -3,7 +3,8 @@
  * time and prints what went and the space reclaimed; --dry-run only reports.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { resolvePath, type CliIo } from '../io.js';
+import { recordingArg } from '../args.js';
+import type { CliIo } from '../io.js';
 
 interface CompactArgs {
   dir: string;
@@ -30,7 +31,7 @@ export default function compactCommand(io: CliIo): CommandModule<object, Compact
     handler: async (argv) => {
       const { compactRecording, formatCompact } = await import('../../ops/compact.js');
       const { toJson } = await import('../../ops/util.js');
-      const r = compactRecording(resolvePath(io, argv.dir), { before: argv.before, dryRun: argv['dry-run'] });
+      const r = compactRecording(recordingArg(io, argv.dir), { before: argv.before, dryRun: argv['dry-run'] });
       io.stdout.write(argv.json ? `${toJson(r)}\n` : formatCompact(r));
     },
   };

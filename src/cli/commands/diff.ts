@@ -5,7 +5,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { EVENT_TYPES } from '../../events/types.js';
 import { EXIT, ExitError } from '../exit.js';
-import { resolvePath, type CliIo } from '../io.js';
+import { recordingArg } from '../args.js';
+import type { CliIo } from '../io.js';
 export interface FilterArgs {
   run?: string;
   types?: string;
@@ -49,8 +50,8 @@ export default function diffCommand(io: CliIo): CommandModule<object, DiffArgs> 
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
       const { diffJson, diffOptionsFrom, formatDiff } = await import('./diff-text.js');
-      const a = resolvePath(io, args.a);
-      const b = resolvePath(io, args.b);
+      const a = recordingArg(io, args.a);
+      const b = recordingArg(io, args.b);
       const result = diffRecordings(a, b, diffOptionsFrom(args, a));
       io.stdout.write(args.json ? JSON.stringify(diffJson(result, args.a, args.b)) + '\n' : formatDiff(result, args.a, args.b));
       if (!result.identical) throw new ExitError(EXIT.CHECK_FAILED);

@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
+import { recordingArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
@@ -126,6 +127,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
     handler: async (argv) => {
       const { exportChunks, parseEventTypes } = await import('../../ops/export.js');
       const { formatCount, toJson } = await import('../../ops/util.js');
+      const dir = recordingArg(io, argv.dir);
       if (argv.format !== 'dbn' && (argv.zstd || argv.dataset !== undefined)) {
         throw new TapedeckError('BAD_ARGUMENT', `--zstd and --dataset go with --format dbn (not ${argv.format})`);
       }
@@ -135,7 +137,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         if (argv.iso) throw new TapedeckError('BAD_ARGUMENT', '--iso does not apply to --format dbn (DBN times are ns)');
         const { exportDbn } = await import('../../ops/dbn-export.js');
         const out = resolvePath(io, argv.out);
-        const r = await exportDbn(resolvePath(io, argv.dir), out, {
+        const r = await exportDbn(dir, out, {
           zstd: argv.zstd,
           dataset: argv.dataset,
           from: argv.from,
@@ -166,7 +168,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
           'CSV has one header per event type, so it writes one file per type: pass --out DIR (writes DIR/<type>.csv), or select exactly one type with --types to write it to stdout',
         );
       }
-      const { chunks, summary } = exportChunks(resolvePath(io, argv.dir), {
+      const { chunks, summary } = exportChunks(dir, {
         format,
         types: selected,
         from: argv.from,

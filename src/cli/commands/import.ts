@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { ImportFormat } from '../../record/importer.js';
+import { sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { commonOptions, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
@@ -57,7 +58,6 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
     handler: async (argv) => {
       const { normalizeDurability } = await import('../../log/index.js');
       const { importFile } = await import('../../record/importer.js');
-      const { parseSize } = await import('../../record/size.js');
       const { createProgress } = await import('../progress.js');
       const { parseDurationArg } = await import('../../events/ts.js');
       const { ExitError, EXIT } = await import('../exit.js');
@@ -73,7 +73,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationArg(argv['reorder-window'], '--reorder-window') : undefined;
       normalizeDurability(argv.durability);
-      const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
+      const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
       const ac = new AbortController();
       const uninstall = onStopSignals(io, ac);

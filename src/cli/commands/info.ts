@@ -3,7 +3,8 @@
  * type, run and symbol, the durable position, the compression ratio, the digest, rejects and gaps.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { resolvePath, type CliIo } from '../io.js';
+import { recordingArg } from '../args.js';
+import type { CliIo } from '../io.js';
 
 interface InfoArgs {
   dir: string;
@@ -21,7 +22,7 @@ export default function infoCommand(io: CliIo): CommandModule<object, InfoArgs> 
     handler: async (argv) => {
       const { formatInfo, recordingInfo } = await import('../../ops/info.js');
       const { toJson } = await import('../../ops/util.js');
-      const info = recordingInfo(resolvePath(io, argv.dir));
+      const info = recordingInfo(recordingArg(io, argv.dir));
       io.stdout.write(argv.json ? `${toJson(info)}\n` : formatInfo(info));
     },
   };

@@ -12,6 +12,7 @@ import { TapedeckError } from '../../errors.js';
 import type { DurabilityMode } from '../../log/index.js';
 import type { ClockMode, Recorder, RecordSummary, RecordWarning } from '../../record/recorder.js';
 import type { WsFormat } from '../../record/ws.js';
+import { countArg, durationArg, sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { formatCount } from '../progress.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
@@ -122,8 +123,8 @@ interface RecordArgs extends CommonArgs, NatsArgs {
   format: WsFormat;
   send?: string[];
   clock: ClockMode;
-  'max-attempts'?: number;
-  'metrics-interval'?: number;
+  'max-attempts'?: string;
+  'metrics-interval'?: string;
 }
 
 export default function recordCommand(io: CliIo, rawArgs: readonly string[]): CommandModule<object, RecordArgs> {
@@ -145,8 +146,8 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             default: 'receive' as ClockMode,
             describe: "ts: when the recorder received the event, or the event's own ts",
           })
-          .option('max-attempts', { type: 'number', describe: 'With --ws: give up after this many failed connection attempts in a row' })
-          .option('metrics-interval', { type: 'number', hidden: true, describe: 'ms between metrics.json updates (0: never; default 250 so the live dashboard updates 4 times a second; 0 with --deterministic)' })
+          .option('max-attempts', { type: 'string', describe: 'With --ws: give up after this many failed connection attempts in a row' })
+          .option('metrics-interval', { type: 'string', hidden: true, describe: 'Time between metrics.json updates, with its unit (0: never; default 250ms so the live dashboard updates 4 times a second; 0 with --deterministic)' })
           .option('from', { type: 'string', describe: 'Record from a NATS JetStream stream: nats://host:port (or tls://), with --subject' })
           .option('subject', { type: 'string', describe: 'With --from: the subjects to record (a NATS pattern, e.g. md.>)' })
           .option('stream', { type: 'string', describe: 'With --from: the stream (default: the one holding --subject, else a new stream TAPEDECK)' })
@@ -176,11 +177,12 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { normalizeDurability } = await import('../../log/index.js');
       const { openInput } = await import('../../record/input.js');
       const { Recorder } = await import('../../record/recorder.js');
-      const { parseSize } = await import('../../record/size.js');
       const { recordJsonl, recordVenueLines } = await import('../../record/sources.js');
       const { recordWebSocket } = await import('../../record/ws.js');
       normalizeDurability(argv.durability);
-      const segmentSize = argv['segment-size'] !== undefined ? parseSize(argv['segment-size']) : undefined;
+      const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
+      const maxAttempts = argv['max-attempts'] !== undefined ? countArg('--max-attempts', argv['max-attempts'], 1) : undefined;
+      const metricsMs = argv['metrics-interval'] !== undefined ? Number(durationArg('--metrics-interval', argv['metrics-interval']) / 1_000_000n) : undefined;
       // yargs hands a lone '-' over as ''.
       const inputName = argv.input === undefined || argv.input === '' ? '-' : argv.input;
       // Open a named input before creating anything, so a missing file is a plain I/O error.
@@ -202,7 +204,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           args: [...rawArgs],
           onWarning: warningPrinter(io.stderr),
           // A deterministic recording holds nothing that changes run to run (metrics.json would).
-          publishMetricsMs: argv['metrics-interval'] ?? (argv.deterministic ? 0 : 250),
+          publishMetricsMs: metricsMs ?? (argv.deterministic ? 0 : 250),
         });
         const stopInput = () => input?.close();
         ac.signal.addEventListener('abort', stopInput, { once: true });
@@ -212,7 +214,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             format: argv.format,
             send: argv.send,
             signal: ac.signal,
-            maxAttempts: argv['max-attempts'],
+            maxAttempts,
             onStatus: argv.json ? undefined : (m) => io.stderr.write(`tapedeck: ${m}\n`),
           });
         } else if (argv.format === 'canonical') {

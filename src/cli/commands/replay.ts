@@ -22,13 +22,14 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
+import { positiveNumberArg, recordingArg, refuseTogether } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
 interface ReplayArgs extends NatsArgs {
   dirs: string[];
   'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
-  speed: number;
+  speed?: string;
   max: boolean;
   from?: string;
   to?: string | string[];
@@ -131,10 +132,9 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const { eventToJson, formatTsIso, parseTimeArg } = await import('../../events/index.js');
   const { Replayer, recordingsSpan } = await import('../../replay/index.js');
   const { fmtNs } = await import('../../util/metrics.js');
-  if (argv.max !== true && !(argv.speed > 0 && Number.isFinite(argv.speed))) {
-    throw new TapedeckError('BAD_ARGUMENT', `--speed must be a number > 0, got ${argv.speed}`);
-  }
-  const recordings: Recording[] = argv.dirs.map((d) => openRecording(resolvePath(io, d)));
+  refuseTogether(argv as unknown as Record<string, unknown>, [['max', 'speed', '--max replays as fast as possible, --speed paces it; give one']]);
+  const speed = argv.speed === undefined ? 1 : positiveNumberArg('--speed', argv.speed);
+  const recordings: Recording[] = argv.dirs.map((d) => openRecording(recordingArg(io, d)));
   const types = parseTypes(argv.types);
   const symbols = list(argv.symbols);
   // Offsets such as +5m count from the earliest start among the recordings.
@@ -273,7 +273,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     runId: argv.run,
     types,
     symbols,
-    speed: argv.max ? 'max' : argv.speed,
+    speed: argv.max ? 'max' : speed,
     follow: argv.follow === true,
   };
   try {
@@ -316,8 +316,8 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
     builder: (y: Argv<object>) =>
       natsOptions(y)
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Recording directories (merged by ts)' })
-        .option('speed', { type: 'number', default: 1, describe: 'Speed multiplier (10 = ten times faster than recorded)' })
-        .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays' })
+        .option('speed', { type: 'string', describe: 'Speed multiplier (10 = ten times faster than recorded; default 1)' })
+        .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays (not with --speed)' })
         .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 (any UTC offset, or a date), +5m after the start, or --from=-5s before the end' })
         .option('ts-unit', { choices: ['s', 'ms', 'us', 'ns'] as const, describe: 'The unit of a bare integer --from/--to (default ns; s/ms/us-looking values are refused)' })
         .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m); or a NATS target nats://host:port[/prefix] to publish to (both: give --to twice)' })

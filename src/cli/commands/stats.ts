@@ -5,12 +5,13 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
-import { resolvePath, type CliIo } from '../io.js';
+import { durationArg, recordingArg } from '../args.js';
+import type { CliIo } from '../io.js';
 
 interface StatsArgs {
   dir: string;
   watch: boolean;
-  interval: number;
+  interval: string;
   json: boolean;
 }
 
@@ -20,31 +21,31 @@ export default function statsCommand(io: CliIo): CommandModule<object, StatsArgs
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
         .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep refreshing until Ctrl-C (a line per interval when not a TTY)' })
-        .option('interval', { type: 'number', default: 1000, describe: 'ms between samples (rates are measured over it)' })
+        .option('interval', { type: 'string', default: '1s', describe: 'Time between samples, with its unit (500ms, 5s); rates are measured over it' })
         .option('json', { type: 'boolean', default: false, describe: 'One JSON object (per interval with --watch: JSON lines)' })
         .example('$0 record rec/live --ws wss://… & $0 stats rec/live --watch', 'Watch a live recording')
         .example('$0 stats rec/live --json', 'One sample, machine-readable')
-        .example('$0 stats rec/live --watch --interval 5000 --json >> stats.jsonl', 'A JSON line every 5 s') as unknown as Argv<StatsArgs>,
+        .example('$0 stats rec/live --watch --interval 5s --json >> stats.jsonl', 'A JSON line every 5 s') as unknown as Argv<StatsArgs>,
     handler: async (argv) => {
-      if (!(argv.interval >= 10 && Number.isFinite(argv.interval))) {
-        throw new TapedeckError('BAD_ARGUMENT', `--interval must be a number of ms ≥ 10, got ${argv.interval}`);
-      }
+      const intervalNs = durationArg('--interval', argv.interval);
+      if (intervalNs < 10_000_000n) throw new TapedeckError('BAD_ARGUMENT', `--interval: ${argv.interval} is too short (at least 10ms)`, { flag: '--interval' });
+      const intervalMs = Number(intervalNs / 1_000_000n);
       const { formatStats, formatStatsLine, sampleStats, statsJson, watchStats } = await import('../../ops/stats.js');
       const { toJson } = await import('../../ops/util.js');
-      const dir = resolvePath(io, argv.dir);
+      const dir = recordingArg(io, argv.dir);
       const ac = new AbortController();
       const stop = () => ac.abort();
       io.signals.on('SIGINT', stop);
       io.signals.on('SIGTERM', stop);
       try {
         if (!argv.watch) {
-          const v = await sampleStats(dir, { intervalMs: argv.interval, signal: ac.signal });
+          const v = await sampleStats(dir, { intervalMs, signal: ac.signal });
           io.stdout.write(argv.json ? `${toJson(statsJson(v))}\n` : formatStats(v));
           return;
         }
         const tty = io.isTTY.stdout && !argv.json;
         let drawnLines = 0;
-        await watchStats(dir, { intervalMs: argv.interval, signal: ac.signal }, (v) => {
+        await watchStats(dir, { intervalMs, signal: ac.signal }, (v) => {
           if (argv.json) {
             io.stdout.write(`${toJson(statsJson(v))}\n`);
           } else if (tty) {

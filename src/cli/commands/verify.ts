@@ -7,7 +7,8 @@ import { TapedeckError } from '../../errors.js';
 import { formatTsIso } from '../../events/ts.js';
 import type { VerifyProblem, VerifyProgress, VerifyResult } from '../../verify/integrity.js';
 import { EXIT, ExitError } from '../exit.js';
-import { resolvePath, type CliIo, type CliOutput } from '../io.js';
+import { recordingArg } from '../args.js';
+import type { CliIo, CliOutput } from '../io.js';
 import { FILTER_OPTION_NAMES, withFilterOptions, type FilterArgs } from './diff.js';
 
 interface VerifyArgs extends FilterArgs {
@@ -111,11 +112,11 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again') as Argv<VerifyArgs>,
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
-      const { normalizeDigest } = await import('../../verify/digest.js');
+      const { digestRecording, normalizeDigest } = await import('../../verify/digest.js');
       const { verifyRecording } = await import('../../verify/integrity.js');
       const { diffJson, diffOptionsFrom, formatDiff, tsText } = await import('./diff-text.js');
-      const dir = resolvePath(io, args.dir);
-      const againstDir = args.against === undefined ? undefined : resolvePath(io, args.against);
+      const dir = recordingArg(io, args.dir);
+      const againstDir = args.against === undefined ? undefined : recordingArg(io, args.against);
       const json = args.json === true;
       const usedFilters = FILTER_OPTION_NAMES.filter((n) => args[n] !== undefined);
       if (usedFilters.length > 0 && args.against === undefined) {
@@ -162,13 +163,26 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
           against.diff = diffJson(diff, args.dir, args.against);
           text += '\n' + formatDiff(diff, args.dir, args.against);
           if (!diff.identical) failed = true;
-          // Unfiltered, equal events mean equal digests; a mismatch then is a difference the decoded
-          // comparison cannot see (records of unknown types), so it fails too.
-          const unfiltered = usedFilters.length === 0;
-          const digestsEqual = r.digest === rb.digest;
-          against.digestsEqual = digestsEqual;
-          text += `digests ${digestsEqual ? 'equal' : 'differ'}: ${r.digest} ${digestsEqual ? '=' : '!='} ${rb.digest}\n`;
-          if (unfiltered && !digestsEqual) failed = true;
+          // The digests compared are always of what the events were compared over, so the two
+          // answers never disagree: whole recordings unfiltered, the same ts range / run with
+          // --from/--to/--run. Equal events then mean equal digests; a mismatch is a difference the
+          // decoded comparison cannot see (records of unknown types), so it fails too. --types and
+          // --ignore-fields compare part of each stream, which no digest covers: the events decide.
+          const partial = args.types !== undefined || args['ignore-fields'] !== undefined;
+          if (partial) {
+            against.digestsEqual = null;
+            text += `digests not compared: --types/--ignore-fields compare part of each event stream; the event comparison above decides\n`;
+          } else {
+            const ranged = usedFilters.length > 0;
+            const dOpts = { fromTs: opts.from, toTs: opts.to, runId: opts.runId };
+            const da = ranged ? digestRecording(dir, dOpts) : r.digest;
+            const db = ranged ? digestRecording(againstDir!, dOpts) : rb.digest;
+            const digestsEqual = da === db;
+            against.digestsEqual = digestsEqual;
+            against.digestScope = ranged ? 'filtered' : 'whole';
+            text += `digests${ranged ? ' of the compared range' : ''} ${digestsEqual ? 'equal' : 'differ'}: ${da} ${digestsEqual ? '=' : '!='} ${db}\n`;
+            if (!digestsEqual) failed = true;
+          }
         }
         out.against = against;
       }
