@@ -246,7 +246,7 @@ test('browser - replay deck: the L2 ladder at the cursor is `tapedeck book --at`
 
 test('browser - live view: the graph moves while `tapedeck record` appends', async () => {
   // A real second process: the dashboard reads what it publishes, never the writer itself.
-  const writer = spawnCli(['record', live, '--metrics-interval', '100']);
+  const writer = spawnCli(['record', live, '--metrics-interval', '100ms']);
   const writerDone = collect(writer);
   let i = 0;
   const t0 = 1_709_300_000_000_000_000n;
