@@ -223,4 +223,28 @@ test('export: missing recording exits 74; --help has examples', async () => {
   assert.match(h.stdout, /import - /);
 });
 
+test('CSV: text a spreadsheet would run as a formula is escaped with an apostrophe, and imports back exactly', async () => {
+  const evil = ['=HYPERLINK("http://x","y")', '+1+1', '-2', '@SUM(A1)', '\tx', "'quoted", 'plain'];
+  const evs: TapeEvent[] = evil.map((sym, i) => ({ type: 'tick', ts: T0 + BigInt(i) * MS, runId: 'r', venue: 'XNAS', symbol: sym, bid: 1 }));
+  evs.push({ type: 'risk', ts: T0 + 10n * MS, runId: 'r', rule: '=cmd|calc', severity: 'warn', detail: '@here' });
+  const src = path.join(base, 'formula');
+  await writeRecording(src, evs);
+  const r = await cli(['export', src, '--format', 'csv', '--types', 'tick']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = r.stdout.trimEnd().split('\n');
+  const col = splitCsvRecord(rows[0]!)!.indexOf('symbol');
+  const symbols = rows.slice(1).map((l) => splitCsvRecord(l)![col]);
+  assert.equal(symbols, ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "''quoted", 'plain']);
+  for (const c of symbols) assert.ok(!/^[=+\-@\t\r]/.test(c!), `unescaped formula cell ${c}`);
+  const out = path.join(base, 'formula-csv');
+  assert.is((await cli(['export', src, '--format', 'csv', '--out', out])).code, 0);
+  const back = path.join(base, 'formula-back');
+  for (const t of ['tick', 'risk']) {
+    const imp = await cli(['import', path.join(out, `${t}.csv`), back, '--run-id', 'importer', '--session-events', 'no']);
+    assert.is(imp.code, 0, imp.stderr);
+  }
+  const got = [...openRecording(back).events()].map((e) => noSeq(eventToJson(e)));
+  assert.equal(got, evs.map((e) => noSeq(eventToJson(e))));
+});
+
 test.run();

@@ -129,6 +129,15 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
     const done = await rec.done;
     assert.is(done.code, 0, done.stderr);
   }
+  // The writer is gone: --watch prints the last sample and ends by itself (it used to print
+  // "0 ev/s (no live writer)" forever).
+  const after = cliAsync(['stats', d, '--watch', '--interval', '50ms']);
+  const ended = await Promise.race([after.done, sleep(10_000).then(() => null)]);
+  if (ended === null) after.live.signal('SIGINT');
+  assert.ok(ended !== null, 'stats --watch kept watching a recording nobody writes');
+  assert.is(ended.code, 0, ended.stderr);
+  assert.match(ended.stderr, /no process is writing .*: stopped watching/);
+  assert.is(ended.stdout.trimEnd().split('\n').length, 1);
 });
 
 test('stats: usage and I/O errors, help', async () => {

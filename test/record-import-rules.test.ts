@@ -117,7 +117,7 @@ test('import --reorder-window: rows out of order within the window are sorted an
     assert.match(r.stderr, /reordered 2 events within the reorder window/);
     r = await runCli(['import', file, path.join(root, 'c'), '--reorder-window', '1']);
     assert.is(r.code, 2);
-    assert.match(r.stderr, /--reorder-window "1" is not a duration with a unit/);
+    assert.match(r.stderr, /--reorder-window: "1" has no unit/);
   } finally {
     rm(root);
   }

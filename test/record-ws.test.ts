@@ -44,6 +44,30 @@ test('backoff: exponential, capped', () => {
   assert.equal([1, 2, 3, 4, 5, 6, 7, 8].map((a) => backoffDelay(a, { initialMs: 100, maxMs: 1000 })), [100, 200, 400, 800, 1000, 1000, 1000, 1000]);
 });
 
+test('recordWebSocket stops when its recorder is closed: connected, and while reconnecting', async () => {
+  const dir = tmpDir();
+  // Connected and quiet: only closing the recorder can end the feed.
+  const server = await startServer((ws) => ws.send(tick(0)));
+  try {
+    const rec = await Recorder.open(path.join(dir, 'a'), { clock: 'source', onWarning: () => {} });
+    const feed = recordWebSocket(rec, { url: server.url });
+    await waitFor(() => server.connections >= 1 && rec.summary().events >= 1, 'the first message');
+    await rec.close();
+    const ended = await Promise.race([feed.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+    assert.is(ended, 'ended');
+  } finally {
+    await server.close();
+  }
+  // Nothing listens: the feed is in its reconnect loop when the recorder closes.
+  const rec = await Recorder.open(path.join(dir, 'b'), { clock: 'receive', onWarning: () => {} });
+  const feed = recordWebSocket(rec, { url: 'ws://127.0.0.1:9', backoff: { initialMs: 20, maxMs: 50 } });
+  await new Promise((r) => setTimeout(r, 200));
+  await rec.close();
+  const ended = await Promise.race([feed.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+  assert.is(ended, 'ended');
+  rm(dir);
+});
+
 test('canonical JSON over ws: a dropped connection is recorded as gap + reconnect with its length', async () => {
   const dir = tmpDir();
   let received = 0;

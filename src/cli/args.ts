@@ -4,15 +4,16 @@
  * the flag; a recording argument that is not a recording is an I/O error (NOT_FOUND, exit 74).
  *
  * Durations always carry a unit (`5ms`, `1.5s`, `2m`; units ns, us, µs, ms, s, m, h): a bare number
- * is refused, because `--latency 5` could mean 5 ns or 5 ms. They are parsed by the same parser as
- * the `+5m` time offsets (events/ts.ts), so both accept exactly the same spellings.
+ * is refused, because `--latency 5` could mean 5 ns or 5 ms. The parsing itself is the one duration
+ * parser of events/ts.ts (parseDurationArg), shared with every other duration in tapedeck.
  *
  * Kept light (no library code beyond errors, ts, segment names and sizes): command modules import it at
  * load time and --help stays cheap.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
-import { parseTimeArg } from '../events/ts.js';
+import { parseDurationArg } from '../events/ts.js';
 import { parseSegmentName } from '../log/names.js';
 import { parseSize } from '../record/size.js';
 import { resolvePath, type CliIo } from './io.js';
@@ -22,19 +23,18 @@ const bad = (flag: string, message: string, value: unknown) =>
 
 const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
-/** A duration with its unit (`250ms`, `1.5s`, `2m`, `10us`) → integer ns. A bare number is refused. */
+/** A duration with its unit (`250ms`, `1.5s`, `2m`, `10us`) → integer ns. A bare number is refused
+ * (except 0, which is zero in any unit). */
 export function durationArg(flag: string, text: string): bigint {
   const s = text.trim();
   if (/^0+(\.0+)?$/.test(s)) return 0n; // zero is zero in any unit
   if (/^\d+(\.\d+)?$/.test(s)) {
     throw bad(flag, `"${text}" has no unit: write it with one, e.g. ${s}ms or ${s}s (units: ns, us, ms, s, m, h)`, text);
   }
-  if (!/^\d/.test(s)) throw bad(flag, `"${text}" is not a duration like 250ms, 1.5s or 2m`, text);
   try {
-    // A duration is exactly a `+` offset from time zero: one parser for both.
-    return parseTimeArg(`+${s}`, 0n);
+    return parseDurationArg(s, flag);
   } catch {
-    throw bad(flag, `"${text}" is not a duration like 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h; a whole number of ns)`, text);
+    throw bad(flag, `"${text}" is not a duration like 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h, d; a whole number of ns)`, text);
   }
 }
 
@@ -161,6 +161,46 @@ export function recordingArg(io: CliIo, given: string): string {
   if (n === 0) {
     const empty = fs.readdirSync(dir).length === 0;
     throw new TapedeckError('NOT_FOUND', `${given}: not a recording (${empty ? 'an empty directory' : 'no segment files (*.tdseg)'})`, { path: dir });
+  }
+  return dir;
+}
+
+/**
+ * A directory a command writes a recording into (record, import): created here, one level at a
+ * time from the nearest existing ancestor, so an impossible path fails at once with the real error
+ * (exit 74) — a recursive mkdir under /proc spins forever instead. An existing path must be a
+ * directory. Returns the path resolved against io.cwd.
+ */
+export function outputDirArg(io: CliIo, given: string): string {
+  const dir = resolvePath(io, given);
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); ; ) {
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${code ?? String(err)}`, { path: dir }, { cause: err });
+    }
+    if (st) {
+      if (!st.isDirectory()) {
+        throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${p === path.resolve(dir) ? 'it is a file' : `${p} is a file`}`, { path: dir });
+      }
+      break;
+    }
+    missing.unshift(p);
+    const parent = path.dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const p of missing) {
+    try {
+      fs.mkdirSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${code ?? String(err)}`, { path: dir }, { cause: err });
+    }
   }
   return dir;
 }

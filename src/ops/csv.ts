@@ -3,7 +3,8 @@
  * canonical fields of one event type (type, ts, runId, seq, cause, then the type's fields in
  * schema order), one event per row. An absent field is an empty cell; numbers in their shortest
  * round-trip form, exact decimals as their canonical text in a quoted cell; ts/exchTs as decimal ns (or ISO with `iso`); meta/data maps as canonical JSON in
- * one cell. Quoting per RFC 4180: a cell holding a comma, quote, CR or LF (or edge whitespace) is
+ * one cell. Text that a spreadsheet would run as a formula (starting = + - @ tab CR, or an
+ * apostrophe) gets a leading apostrophe, removed again on import. Quoting per RFC 4180: a cell holding a comma, quote, CR or LF (or edge whitespace) is
  * quoted, quotes doubled; an empty string is written as "" to tell it from an absent field.
  * Rows end with LF.
  */
@@ -11,15 +12,18 @@ import { Decimal } from '../events/decimal.js';
 import { BASE_KEYS, SPECS, sortedKeys } from '../events/schema.js';
 import { formatTsIso } from '../events/ts.js';
 import type { EventType, FlatMap, TapeEvent } from '../events/types.js';
+import { escapeFormulaText } from '../record/csv.js';
 
 /** The CSV columns of an event type, in canonical order. */
 export function csvColumns(type: EventType): string[] {
   return [...BASE_KEYS, ...SPECS[type].fields.map((f) => f.name)];
 }
 
-/** One cell, quoted when RFC 4180 (or a trimming reader) needs it. */
-export function csvCell(text: string): string {
-  if (text === '') return '""';
+/** One text cell: a spreadsheet formula start escaped (escapeFormulaText), then quoted when RFC
+ * 4180 (or a trimming reader) needs it. */
+export function csvCell(raw: string): string {
+  if (raw === '') return '""';
+  const text = escapeFormulaText(raw);
   if (/[",\r\n]/.test(text) || text.trim() !== text) return `"${text.replace(/"/g, '""')}"`;
   return text;
 }

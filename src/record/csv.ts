@@ -2,10 +2,28 @@
  * CSV events: a header row naming canonical fields (type, ts, runId, seq, cause and each type's
  * fields), one event per row. Each cell is typed by its column: numbers for numeric fields, ts and
  * exchTs as text (parsed exactly later), JSON objects for meta/data, strings otherwise. An empty
- * cell is an absent field; a quoted empty cell ("") is an empty string. Quoting is RFC 4180 (quotes doubled; a quoted cell may span lines).
+ * cell is an absent field; a quoted empty cell ("") is an empty string; one leading apostrophe of a
+ * text cell is removed (the formula-injection escape, see escapeFormulaText). Quoting is RFC 4180 (quotes doubled; a quoted cell may span lines).
  */
 import { TapedeckError, ValidationError } from '../errors.js';
 import { specOf, type FieldKind } from '../events/schema.js';
+
+/**
+ * Spreadsheet formula injection: a text cell that starts with = + - @ (or tab / CR) is a formula to
+ * Excel, LibreOffice and Sheets. tapedeck's CSV writes such text with a leading apostrophe (the
+ * OWASP escape) and, so that the escape itself round-trips, any text that starts with an
+ * apostrophe too; reading removes exactly one leading apostrophe from a text cell. One rule, both
+ * directions, here.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+export function escapeFormulaText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function unescapeFormulaText(cell: string): string {
+  return cell.startsWith("'") ? cell.slice(1) : cell;
+}
 
 /**
  * Splits one CSV record; null when a quoted cell is still open at the end (needs the next line).
@@ -149,7 +167,7 @@ export class CsvEvents {
           break;
         default:
           // Strings, enums, ns (parsed exactly by the recorder) and unknown columns (refused by validation).
-          out[col] = cell;
+          out[col] = unescapeFormulaText(cell);
       }
     }
     return out;

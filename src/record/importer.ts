@@ -37,6 +37,8 @@ export interface ImportOptions extends Omit<RecorderOptions, 'clock'> {
   map?: ColumnMapping;
   /** DBN: the venue of every event (default: the dataset's, GLBX.MDP3 → GLBX). */
   venue?: string;
+  /** Lines over this many bytes are rejects (default 1 MiB; see input.ts). */
+  maxLineBytes?: number;
 }
 
 export interface ImportSummary extends RecordSummary {
@@ -112,7 +114,7 @@ export function isDbnFile(file: string): boolean {
 export async function importFile(input: string, dir: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   if (opts.map !== undefined) return importMapped(input, dir, opts.map, opts);
   if (opts.format === 'dbn' || (opts.format === undefined && (formatFromName(input) === 'dbn' || isDbnFile(input)))) return importDbn(input, dir, opts);
-  const src = openInput(input, opts.stdin);
+  const src = openInput(input, opts.stdin, { maxLineBytes: opts.maxLineBytes });
   let format = opts.format ?? formatFromName(input);
   // A .csv may be a Tardis.dev dataset: its header says so.
   if (opts.format === undefined && format === 'csv' && formatFromContent(await src.peek(1)) === 'tardis') format = 'tardis';

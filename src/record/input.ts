@@ -2,16 +2,43 @@
  * Reading input: a file or stdin ('-'), gzip detected by its magic bytes (not the name), split into
  * lines with 1-based line numbers. Lines are split on the byte 0x0A (never inside a UTF-8
  * sequence) and handed over a chunk at a time, so reading costs no promise per line.
+ *
+ * Splitting is linear in the input, whatever the line lengths. A line is never decoded loosely:
+ * one that is not valid UTF-8, or longer than maxLineBytes (default 1 MiB), comes back as a
+ * problem line carrying its exact bytes, which the sources store as a reject (or, --strict, stop
+ * on: exit 65). A UTF-8 byte order mark at the start of the input is dropped; CRLF ends a line.
  */
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { IoError } from '../errors.js';
+import { isUtf8 } from 'node:buffer';
+import { IoError, TapedeckError } from '../errors.js';
+
+/** The default cap on one input line (--max-line-bytes): far above any real event, far below memory. */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
 export interface Line {
+  /** The line as text (UTF-8, without its line end and, on line 1, without a BOM); '' when `problem` is set. */
   text: string;
   /** 1-based. */
   no: number;
+  /** Set when the line cannot be read as text: it is then bad input, kept as a reject. */
+  problem?: LineProblem;
+}
+
+export interface LineProblem {
+  kind: 'invalid-utf8' | 'too-long';
+  /** What is wrong, for the reject's reason (names the byte offset of invalid UTF-8). */
+  message: string;
+  /** The line's exact bytes (the first maxLineBytes of them when it is too long). */
+  raw: Buffer;
+  /** The line's whole length in bytes. */
+  bytes: number;
+}
+
+export interface InputOptions {
+  /** Lines longer than this many bytes become a `too-long` problem line (default 1 MiB). */
+  maxLineBytes?: number;
 }
 
 export interface InputSource {
@@ -33,6 +60,42 @@ export interface InputSource {
 
 const GZIP_MAGIC0 = 0x1f;
 const GZIP_MAGIC1 = 0x8b;
+const NL = 0x0a;
+const CR = 0x0d;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Where the first invalid UTF-8 sequence starts (a byte offset), for the reject's reason. Only
+ * called on a line isUtf8 refused. RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined) return i;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
+}
 
 class LineSplitter implements InputSource {
   readonly name: string;
@@ -40,7 +103,11 @@ class LineSplitter implements InputSource {
   gzip = false;
   private rawRead = 0;
   private gunzip: zlib.Gunzip | null = null;
-  private rest: Buffer = Buffer.alloc(0);
+  /** The pieces of the line in progress (only the first maxLineBytes of a long one are kept). */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  /** The line in progress's whole length, kept or not. */
+  private lineBytes = 0;
   private lineNo = 0;
   private queue: Line[][] = [];
   private ended = false;
@@ -48,11 +115,15 @@ class LineSplitter implements InputSource {
   private iter: AsyncIterator<Buffer> | null = null;
   private initing: Promise<void> | null = null;
   private readonly raw: Readable;
+  private readonly maxLineBytes: number;
 
-  constructor(name: string, raw: Readable, totalBytes: number | undefined) {
+  constructor(name: string, raw: Readable, totalBytes: number | undefined, opts: InputOptions = {}) {
     this.name = name;
     this.raw = raw;
     this.totalBytes = totalBytes;
+    const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (!Number.isSafeInteger(max) || max < 1) throw new TapedeckError('BAD_ARGUMENT', `maxLineBytes must be a whole number ≥ 1, got ${max}`, { maxLineBytes: max });
+    this.maxLineBytes = max;
   }
 
   /** Reads the first bytes to detect gzip, then sets up the (decompressed) chunk iterator. Lazy:
@@ -109,6 +180,11 @@ class LineSplitter implements InputSource {
     return b;
   }
 
+  /**
+   * Splits on 0x0A in linear time: each byte is scanned once, a line that spans chunks is kept as
+   * a list of pieces and joined once, and a line past maxLineBytes keeps only its first
+   * maxLineBytes (the rest is counted, not held), so one huge line costs neither time nor memory.
+   */
   private async readBatch(): Promise<Line[] | null> {
     if (!this.iter) await this.init();
     for (;;) {
@@ -123,26 +199,62 @@ class LineSplitter implements InputSource {
       }
       if (r.done) {
         this.ended = true;
-        if (this.rest.length === 0) return null;
-        const last = this.decode(this.rest, 0, this.rest.length);
-        this.rest = Buffer.alloc(0);
-        return [{ text: last, no: ++this.lineNo }];
+        if (this.lineBytes === 0) return null;
+        return [this.finishLine(Buffer.alloc(0))];
       }
-      const chunk = this.rest.length > 0 ? Buffer.concat([this.rest, r.value]) : r.value;
+      const chunk = r.value;
       const lines: Line[] = [];
       let start = 0;
-      for (let nl = chunk.indexOf(0x0a, start); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-        lines.push({ text: this.decode(chunk, start, nl), no: ++this.lineNo });
+      for (let nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
+        lines.push(this.finishLine(chunk.subarray(start, nl)));
         start = nl + 1;
       }
-      this.rest = start < chunk.length ? chunk.subarray(start) : Buffer.alloc(0);
+      if (start < chunk.length) this.keep(chunk.subarray(start));
       if (lines.length > 0) return lines;
     }
   }
 
-  private decode(b: Buffer, start: number, end: number): string {
-    if (end > start && b[end - 1] === 0x0d) end--; // CRLF
-    return b.toString('utf8', start, end);
+  /** Adds a piece of the line in progress, holding at most maxLineBytes + 1 of it. */
+  private keep(piece: Buffer): void {
+    this.lineBytes += piece.length;
+    const room = this.maxLineBytes + 1 - this.partsBytes;
+    if (room <= 0) return;
+    const kept = piece.length > room ? piece.subarray(0, room) : piece;
+    this.parts.push(kept);
+    this.partsBytes += kept.length;
+  }
+
+  /** The line in progress plus its last piece, as a Line. */
+  private finishLine(last: Buffer): Line {
+    this.keep(last);
+    const total = this.lineBytes;
+    let b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes);
+    this.parts = [];
+    this.partsBytes = 0;
+    this.lineBytes = 0;
+    const no = ++this.lineNo;
+    let bytes = total;
+    if (bytes > 0 && b.length === bytes && b[b.length - 1] === CR) {
+      b = b.subarray(0, b.length - 1); // CRLF
+      bytes--;
+    }
+    if (no === 1 && b.length >= 3 && b[0] === BOM[0] && b[1] === BOM[1] && b[2] === BOM[2]) {
+      b = b.subarray(3); // a UTF-8 BOM starts the input: not part of the first line
+      bytes -= 3;
+    }
+    if (bytes > this.maxLineBytes) {
+      const raw = Buffer.from(b.subarray(0, this.maxLineBytes));
+      return {
+        text: '',
+        no,
+        problem: { kind: 'too-long', raw, bytes, message: `is ${bytes} bytes long, over the limit of ${this.maxLineBytes} (--max-line-bytes)` },
+      };
+    }
+    if (!isUtf8(b)) {
+      const at = firstInvalidUtf8(b);
+      return { text: '', no, problem: { kind: 'invalid-utf8', raw: Buffer.from(b), bytes, message: `is not valid UTF-8 (byte ${at} of the line)` } };
+    }
+    return { text: b.toString('utf8'), no };
   }
 
   /** Compressed bytes the decompressor has consumed (reading runs ahead of it), else bytes read. */
@@ -180,7 +292,7 @@ class LineSplitter implements InputSource {
 }
 
 /** Opens `name` ('-': stdin) for reading lines; a missing or unreadable file is an IoError naming it. */
-export function openInput(name: string, stdin: Readable = process.stdin): InputSource {
+export function openInput(name: string, stdin: Readable = process.stdin, opts: InputOptions = {}): InputSource {
   let raw: Readable;
   let total: number | undefined;
   if (name === '-') {
@@ -200,7 +312,7 @@ export function openInput(name: string, stdin: Readable = process.stdin): InputS
     }
     raw = fs.createReadStream('', { fd, highWaterMark: 256 * 1024 });
   }
-  return new LineSplitter(name, raw, total);
+  return new LineSplitter(name, raw, total, opts);
 }
 
 /** Lines of an already-open stream (e.g. bytes a caller has looked ahead into), named for errors. */

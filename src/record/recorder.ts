@@ -8,6 +8,7 @@
  * clock once); a tick's own ts, if it brought one, is kept as exchTs. `source`: ts comes from the
  * event; an event whose ts goes back is bad input.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import type { Observable, Subscription } from 'rxjs';
@@ -20,6 +21,7 @@ import { validateEvent } from '../events/validate.js';
 import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
+import { parseJsonLine } from './json-line.js';
 import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
 import { TAPEDECK_VERSION } from '../util/version.js';
@@ -27,6 +29,8 @@ import { TAPEDECK_VERSION } from '../util/version.js';
 export type ClockMode = 'receive' | 'source';
 
 export interface RecordWarning {
+  /** 'reject' (default): bad input stored as a reject event; 'notice': something the user should know. */
+  kind?: 'reject' | 'notice';
   /** One line for a human: position, field and reason. */
   message: string;
   position: string | undefined;
@@ -60,7 +64,7 @@ export interface RecorderOptions {
   onWarning?: (w: RecordWarning) => void;
   /** Write metrics.json every this many ms, for `tapedeck stats` (0: never). */
   publishMetricsMs?: number;
-  /** Characters of raw text a reject event keeps (default 1024). */
+  /** Bytes of raw input a reject event keeps, exactly (default 1 MiB, the default line cap). */
   rawLimit?: number;
   /**
    * Write the recorder's own session-start / session-end (default 'auto': yes, unless, under the
@@ -108,11 +112,14 @@ export interface RecordSummary {
   durationMs: number;
   /** Events put back in ts order by the reorder window (0 without one). */
   reordered: number;
+  /** Under the receive clock: input events (other than ticks, which keep theirs as exchTs) that
+   * brought their own ts, replaced by the time they were received. */
+  tsReplaced: number;
   /** Set when the run stopped on an error (strict bad input, I/O). */
   error?: string;
 }
 
-const DEFAULT_RAW_LIMIT = 1024;
+const DEFAULT_RAW_LIMIT = 1024 * 1024;
 /** Rejects and session-start wait for the first good ts under the source clock; at most this many. */
 const MAX_PENDING = 10_000;
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -135,26 +142,51 @@ function stringifyRaw(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v);
   } catch {
-    return String(v);
+    try {
+      return String(v);
+    } catch {
+      return '(input that cannot be printed)';
+    }
   }
 }
 
-/** The first `limit` characters, never splitting a surrogate pair, lone surrogates replaced. */
-function truncateRaw(raw: string, limit: number): { text: string; truncated: boolean } {
-  let text = raw;
-  let truncated = false;
-  if (text.length > limit) {
+/** Text safe to store in an event: lone surrogates replaced, at most `limit` UTF-16 units, never
+ * cutting a surrogate pair. The reject path puts only such text in a reject, so storing bad input
+ * can never itself fail validation (a quoted excerpt that cuts an emoji in half, say). */
+export function safeText(s: string, limit = 4096): string {
+  let t = s;
+  if (t.length > limit) {
     let cut = limit;
-    const c = text.charCodeAt(cut - 1);
+    const c = t.charCodeAt(cut - 1);
     if (c >= 0xd800 && c <= 0xdbff) cut--;
-    text = text.slice(0, cut);
-    truncated = true;
+    t = `${t.slice(0, cut)}…`;
   }
-  return { text: text.replace(LONE_SURROGATES, '\uFFFD'), truncated };
+  return t.replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/**
+ * The raw input of a reject, exactly: its bytes (the UTF-8 of a string input), the first `limit` of
+ * them (`wholeBytes`: the input's length when `raw` is already only its start). Valid UTF-8 is stored as text (cut at a character boundary), anything else as base64
+ * (rawEncoding "base64"), so the stored bytes are always exactly a prefix of the input's.
+ */
+export function rejectRaw(raw: string | Uint8Array, limit: number, wholeBytes?: number): FlatMap {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw.replace(LONE_SURROGATES, '\uFFFD'), 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let cut = Math.min(bytes.length, limit);
+  const data: FlatMap = { rawLength: Math.max(wholeBytes ?? 0, bytes.length) };
+  if (isUtf8(bytes)) {
+    // Step back over a character the limit would cut (continuation bytes are 10xxxxxx).
+    while (cut < bytes.length && cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+    data.raw = bytes.toString('utf8', 0, cut);
+  } else {
+    data.raw = bytes.toString('base64', 0, cut);
+    data.rawEncoding = 'base64';
+  }
+  if (cut < bytes.length || (wholeBytes ?? 0) > bytes.length) data.truncated = 1;
+  return data;
 }
 
 function defaultWarning(w: RecordWarning): void {
-  process.stderr.write(`tapedeck: warning: ${w.message} (stored as a reject event)\n`);
+  process.stderr.write(w.kind === 'notice' ? `tapedeck: note: ${w.message}\n` : `tapedeck: warning: ${w.message} (stored as a reject event)\n`);
 }
 
 function generateRunId(opts: RecorderOptions): string {
@@ -184,6 +216,7 @@ export class Recorder {
   private readonly clock: ReceiveClock;
   private readonly strict: boolean;
   private readonly rawLimit: number;
+  private tsReplaced = 0;
   private readonly onWarning: (w: RecordWarning) => void;
   private readonly byType: Record<EventType, number>;
   private readonly unmapped: Record<string, number> = Object.create(null);
@@ -197,6 +230,7 @@ export class Recorder {
   /** Re-recording: the input carries its own session events, so the recorder adds none. */
   private passthrough = false;
   private closed = false;
+  private readonly closing = new AbortController();
   private summaryValue: RecordSummary | null = null;
   /** Source clock with a reorder window: events held until the window has passed them. */
   private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext }> | null;
@@ -263,6 +297,11 @@ export class Recorder {
   /** Receive-clock now (ns since epoch), for measuring gaps and stamping live events. */
   now(): bigint {
     return this.clock.now();
+  }
+
+  /** Aborts when close() begins: sources feeding this recorder (recordWebSocket) stop on it. */
+  get closedSignal(): AbortSignal {
+    return this.closing.signal;
   }
 
   get closedOrFailed(): boolean {
@@ -417,11 +456,11 @@ export class Recorder {
   writeLine(text: string, position?: string): number | null {
     let obj: unknown;
     try {
-      obj = JSON.parse(text);
+      obj = parseJsonLine(text, position);
     } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
       this.metrics.inc('bytes', Buffer.byteLength(text) + 1);
-      const why = e instanceof Error ? e.message : String(e);
-      return this.badInput(new ValidationError('(json)', `is not valid JSON: ${why}`, text, position), text, position);
+      return this.badInput(e, text, position);
     }
     return this.write(obj, { position, raw: text });
   }
@@ -480,7 +519,7 @@ export class Recorder {
    * Bad input: stored as a system reject (raw text truncated, reason, field, line) and reported
    * through onWarning; in strict mode, thrown instead.
    */
-  badInput(err: ValidationError, raw: string, position?: string): null {
+  badInput(err: ValidationError, raw: string | Uint8Array, position?: string, wholeBytes?: number): null {
     this.checkOpen();
     const placed = position !== undefined && err.position === undefined ? err.at(position) : err;
     if (this.strict) {
@@ -488,23 +527,27 @@ export class Recorder {
       this.log.sync().catch(() => {});
       throw placed;
     }
-    const { text, truncated } = truncateRaw(raw, this.rawLimit);
-    const data: FlatMap = { reason: placed.message, field: placed.field, raw: text, rawLength: raw.length };
-    if (truncated) data.truncated = 1;
+    const reason = safeText(placed.message);
+    const data: FlatMap = { reason, field: safeText(placed.field, 256), ...rejectRaw(raw, this.rawLimit, wholeBytes) };
     if (position !== undefined) data.position = position;
     const line = lineOf(position);
     if (line !== undefined) data.line = line;
     this.metrics.inc('rejects');
-    const p: PendingSystem = { kind: 'reject', message: placed.message, data };
+    const p: PendingSystem = { kind: 'reject', message: reason, data };
     if (this.pending && this.clockMode === 'source') this.queuePending(p);
     else this.writeSystem(p, this.stampNow());
-    this.onWarning({ message: placed.message, position, field: placed.field, reason: placed.message });
+    this.onWarning({ message: reason, position, field: placed.field, reason });
     return null;
   }
 
   countUnmapped(kind: string): void {
     this.unmapped[kind] = (this.unmapped[kind] ?? 0) + 1;
     this.metrics.inc('unmapped');
+  }
+
+  /** Input bytes that produced no event (a problem line), for the summary and metrics. */
+  countBytes(bytes: number): void {
+    this.metrics.inc('bytes', bytes);
   }
 
   countControl(kind: string, bytes = 0): void {
@@ -567,6 +610,7 @@ export class Recorder {
     if (this.summaryValue) return this.summaryValue;
     if (this.closed) throw new TapedeckError('LOG_CLOSED', `${this.dir}: the recorder is closing`);
     const errorText = opts.error === undefined ? undefined : opts.error instanceof Error ? opts.error.message : String(opts.error);
+    this.closing.abort();
     let endWritten = false;
     try {
       if (errorText === undefined) this.drainReorder();
@@ -638,9 +682,24 @@ export class Recorder {
     } else {
       // A tick's own timestamp is the venue's: keep it as exchTs; ts is when we received it.
       if (obj.type === 'tick' && obj.ts !== undefined && obj.exchTs === undefined) obj.exchTs = parseTs(obj.ts, 'ts', position, unit);
+      const own = obj.type !== 'tick' && obj.ts !== undefined ? obj.ts : undefined;
       obj.ts = this.stampNow();
+      const ev = validateEvent(obj, position);
+      if (own !== undefined) this.noteTsReplaced(ev, own, position);
+      return ev;
     }
     return validateEvent(obj, position);
+  }
+
+  /** The receive clock replaced an input event's own ts: counted, and said once (not silently). */
+  private noteTsReplaced(ev: TapeEvent, own: unknown, position: string | undefined): void {
+    this.tsReplaced++;
+    if (this.tsReplaced > 1) return;
+    const shown = safeText(typeof own === 'bigint' ? own.toString() : String(own), 64);
+    const message =
+      `${position ? `${position}: ` : ''}the receive clock replaces the ts this ${ev.type} event brought (${shown}) with the time it was received; ` +
+      `ticks keep theirs as exchTs; --clock source keeps every input ts (said once; the summary counts them)`;
+    this.onWarning({ kind: 'notice', message, position, field: 'ts', reason: message });
   }
 
   /** The ts for an event the recorder itself stamps: now (receive) or the time axis so far (source). */
@@ -692,6 +751,7 @@ export class Recorder {
       gaps: this.metrics.counters.gaps!,
       reconnects: this.metrics.counters.reconnects!,
       reordered: this.reorder?.reordered ?? 0,
+      tsReplaced: this.tsReplaced,
       firstSeq: this.firstSeq,
       lastSeq: this.log.nextSeq - 1,
       firstTs: this.startTs === null ? null : this.startTs.toString(),

@@ -6,7 +6,8 @@
 import { ValidationError } from '../errors.js';
 import { parseCaptureLine } from './capture.js';
 import { CsvEvents, splitCsvRecord } from './csv.js';
-import type { InputSource } from './input.js';
+import type { InputSource, Line } from './input.js';
+import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
 import { mapperFor, type VenueFormat } from './venues.js';
 
@@ -21,10 +22,21 @@ function positionOf(no: number): string {
   return `line ${no}`;
 }
 
+/** A line that is not text (invalid UTF-8, over --max-line-bytes) is a reject with its exact
+ * bytes, or under --strict the end of the run (exit 65). True when `l` was one. */
+function rejectProblem(rec: Recorder, l: Line): boolean {
+  if (!l.problem) return false;
+  const pos = positionOf(l.no);
+  rec.countBytes(l.problem.bytes + 1);
+  rec.badInput(new ValidationError('(line)', l.problem.message, `${l.problem.bytes} bytes`, pos), l.problem.raw, pos, l.problem.bytes);
+  return true;
+}
+
 /** Canonical JSON lines; blank lines are skipped. */
 export async function recordJsonl(rec: Recorder, input: InputSource, opts: LoopOptions = {}): Promise<void> {
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {
+      if (rejectProblem(rec, l)) continue;
       if (l.text.length === 0 || l.text.trim() === '') continue;
       rec.writeLine(l.text, positionOf(l.no));
     }
@@ -39,6 +51,8 @@ export async function recordCsv(rec: Recorder, input: InputSource, opts: LoopOpt
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {
       const pos = positionOf(l.no);
+      if (l.problem && csv === null) throw new ValidationError('(header)', l.problem.message, `${l.problem.bytes} bytes`, pos);
+      if (rejectProblem(rec, l)) continue;
       if (csv === null) {
         if (l.text.trim() === '') continue;
         const header = splitCsvRecord(l.text);
@@ -76,6 +90,7 @@ export async function recordCapture(rec: Recorder, input: InputSource, format: V
   let lastRecv = -1n;
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {
+      if (rejectProblem(rec, l)) continue;
       if (l.text.trim() === '') continue;
       const pos = positionOf(l.no);
       try {
@@ -88,12 +103,7 @@ export async function recordCapture(rec: Recorder, input: InputSource, format: V
           throw new ValidationError('(receive time)', `goes back in time (the previous line was received at ${lastRecv})`, c.ts.toString(), pos);
         }
         lastRecv = c.ts;
-        let msg: unknown;
-        try {
-          msg = JSON.parse(c.message);
-        } catch (e) {
-          throw new ValidationError('(json)', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, c.message, pos);
-        }
+        const msg = parseJsonLine(c.message, pos);
         rec.writeMapped(map(msg, pos), c.ts, { position: pos, raw: l.text });
       } catch (err) {
         if (err instanceof ValidationError) rec.badInput(err, l.text, pos);
@@ -110,15 +120,11 @@ export async function recordVenueLines(rec: Recorder, input: InputSource, format
   const map = mapperFor(format);
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {
+      if (rejectProblem(rec, l)) continue;
       if (l.text.trim() === '') continue;
       const pos = positionOf(l.no);
       try {
-        let msg: unknown;
-        try {
-          msg = JSON.parse(l.text);
-        } catch (e) {
-          throw new ValidationError('(json)', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, l.text, pos);
-        }
+        const msg = parseJsonLine(l.text, pos);
         rec.writeMapped(map(msg, pos), undefined, { position: pos, raw: l.text });
       } catch (err) {
         if (err instanceof ValidationError) rec.badInput(err, l.text, pos);

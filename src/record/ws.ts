@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { IoError, ValidationError } from '../errors.js';
+import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
 import { mapperFor, type VenueFormat } from './venues.js';
 
@@ -60,8 +61,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** Records the feed until `signal` aborts (resolves) or strict bad input / an I/O error (rejects). */
-export async function recordWebSocket(rec: Recorder, opts: WsSourceOptions): Promise<void> {
+/** Records the feed until `signal` aborts or the recorder is closed (resolves), or strict bad
+ * input / an I/O error (rejects). */
+export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): Promise<void> {
+  // Closing the recorder stops the feed too: without it a feed nobody stops would reconnect forever.
+  const signal = options.signal ? AbortSignal.any([options.signal, rec.closedSignal]) : rec.closedSignal;
+  const opts: WsSourceOptions = { ...options, signal };
   const format = opts.format ?? 'canonical';
   const map = format === 'canonical' ? null : mapperFor(format);
   const status = opts.onStatus ?? (() => {});
@@ -80,9 +85,10 @@ export async function recordWebSocket(rec: Recorder, opts: WsSourceOptions): Pro
     }
     let msg: unknown;
     try {
-      msg = JSON.parse(text);
+      msg = parseJsonLine(text, pos);
     } catch (e) {
-      rec.badInput(new ValidationError('(json)', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, text, pos), text, pos);
+      if (!(e instanceof ValidationError)) throw e;
+      rec.badInput(e, text, pos);
       return;
     }
     let outcome;
@@ -124,7 +130,7 @@ export async function recordWebSocket(rec: Recorder, opts: WsSourceOptions): Pro
         for (const m of opts.send ?? []) ws.send(m);
       });
       ws.on('message', (data) => {
-        if (fatal) return;
+        if (fatal || opts.signal?.aborted) return;
         try {
           onMessage(data);
         } catch (err) {

@@ -2,11 +2,13 @@
  * `tapedeck import <file|-> <dir>`: canonical JSONL, CSV, or a Binance / Coinbase capture into a
  * recording, with the source clock, as fast as the log allows (batched durability by default).
  */
+import * as fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { IoError } from '../../errors.js';
 import type { ImportFormat } from '../../record/importer.js';
-import { sizeArg } from '../args.js';
+import { durationArg, sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
-import { commonOptions, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
+import { commonOptions, createOrAppend, maxLineBytesOf, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
 /** The formats `import` reads (the importer's IMPORT_FORMATS; tested equal). */
 export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken', 'dbn', 'tardis'];
@@ -59,7 +61,6 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { normalizeDurability } = await import('../../log/index.js');
       const { importFile } = await import('../../record/importer.js');
       const { createProgress } = await import('../progress.js');
-      const { parseDurationArg } = await import('../../events/ts.js');
       const { ExitError, EXIT } = await import('../exit.js');
       const { parseColumnMapping } = await import('../../record/mapping.js');
       if (argv.map !== undefined && argv.format !== undefined) {
@@ -71,16 +72,20 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map (DBN and Tardis files name their symbols)');
       }
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
-      const reorderWindowNs = argv['reorder-window'] !== undefined ? parseDurationArg(argv['reorder-window'], '--reorder-window') : undefined;
+      const reorderWindowNs = argv['reorder-window'] !== undefined ? durationArg('--reorder-window', argv['reorder-window']) : undefined;
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
+      const maxLineBytes = maxLineBytesOf(argv);
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
       const ac = new AbortController();
       const uninstall = onStopSignals(io, ac);
       try {
         // yargs hands a lone '-' positional over as ''.
         const file = argv.file === '' ? '-' : argv.file;
-        const summary = await importFile(resolvePath(io, file), resolvePath(io, argv.dir), {
+        const input = resolvePath(io, file);
+        if (input !== '-' && !fs.existsSync(input)) throw new IoError(file, 'cannot open the input', Object.assign(new Error('no such file'), { code: 'ENOENT' }));
+        const dir = createOrAppend(io, argv.dir, argv.json);
+        const summary = await importFile(input, dir, {
           format: argv.format,
           runId: argv['run-id'],
           durability: argv.durability,
@@ -96,6 +101,8 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           onWarning: warningPrinter(io.stderr),
           signal: ac.signal,
           stdin: io.stdin,
+          maxLineBytes,
+          rawLimit: maxLineBytes,
           onProgress: (p) => progress.update({ bytes: p.bytes, events: p.events, totalBytes: p.totalBytes }),
         });
         progress.done();

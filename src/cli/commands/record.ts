@@ -12,7 +12,7 @@ import { TapedeckError } from '../../errors.js';
 import type { DurabilityMode } from '../../log/index.js';
 import type { ClockMode, Recorder, RecordSummary, RecordWarning } from '../../record/recorder.js';
 import type { WsFormat } from '../../record/ws.js';
-import { countArg, durationArg, sizeArg } from '../args.js';
+import { countArg, durationArg, holdsRecording, outputDirArg, sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { formatCount } from '../progress.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
@@ -23,6 +23,10 @@ const MAX_WARNINGS = 100;
 export function warningPrinter(stream: NodeJS.WritableStream): (w: RecordWarning) => void {
   let n = 0;
   return (w) => {
+    if (w.kind === 'notice') {
+      stream.write(`tapedeck: note: ${w.message}\n`);
+      return;
+    }
     n++;
     if (n <= MAX_WARNINGS) stream.write(`tapedeck: warning: ${w.message} (stored as a reject event)\n`);
     else if (n === MAX_WARNINGS + 1) stream.write(`tapedeck: warning: more bad input; further warnings suppressed (the summary counts every reject)\n`);
@@ -54,6 +58,7 @@ export function describeSummary(verb: string, s: RecordSummary & { format?: stri
   if (Object.keys(s.unmapped).length > 0) lines.push(`  unmapped messages, counted not recorded: ${kinds(s.unmapped)}`);
   if (Object.keys(s.control).length > 0) lines.push(`  connection lines: ${kinds(s.control)}`);
   if (s.gaps || s.reconnects) lines.push(`  gaps ${s.gaps}, reconnects ${s.reconnects}`);
+  if (s.tsReplaced) lines.push(`  receive clock: replaced the ts that ${formatCount(s.tsReplaced)} input event${s.tsReplaced === 1 ? '' : 's'} (not ticks) brought; --clock source keeps them`);
   if (s.reordered) lines.push(`  reordered ${formatCount(s.reordered)} event${s.reordered === 1 ? '' : 's'} within the reorder window`);
   if (s.firstTs !== null) lines.push(`  seq ${s.firstSeq}..${s.lastSeq}, ${s.durationMs.toFixed(1)} ms of ${s.clock}-clock time`);
   return lines.join('\n') + '\n';
@@ -68,6 +73,33 @@ export interface CommonArgs {
   json: boolean;
   deterministic: boolean;
   'session-events': 'auto' | 'yes' | 'no';
+  'max-line-bytes': string;
+}
+
+/**
+ * The recording directory of record/import, created if needed (an impossible path fails at once,
+ * exit 74). Writing into an existing recording appends a new session to it: said on stderr, since
+ * its digest and event counts change.
+ */
+export function createOrAppend(io: CliIo, given: string, json: boolean): string {
+  const appending = holdsRecording(resolvePath(io, given));
+  const dir = outputDirArg(io, given);
+  if (appending) {
+    io.stderr.write(`tapedeck: ${given} already holds a recording: appending a new session to it${json ? '' : ' (its digest and counts will change; give a new directory to keep it as it is)'}\n`);
+  }
+  return dir;
+}
+
+/** A reject keeps its line's bytes, and a record's payload must stay under the log's 64 MiB. */
+const MAX_LINE_BYTES_LIMIT = 32 * 1024 * 1024;
+
+/** --max-line-bytes as a number of bytes (1 MiB by default, at most 32 MiB). */
+export function maxLineBytesOf(argv: CommonArgs): number {
+  const n = sizeArg('--max-line-bytes', argv['max-line-bytes']);
+  if (n > MAX_LINE_BYTES_LIMIT) {
+    throw new TapedeckError('BAD_ARGUMENT', `--max-line-bytes: at most 32MiB (a reject keeps the line, and a record holds at most 64 MiB)`, { flag: '--max-line-bytes' });
+  }
+  return n;
 }
 
 /** The --session-events choice as the Recorder's option. */
@@ -85,6 +117,11 @@ export function commonOptions<T>(y: Argv<T>) {
     })
     .option('segment-size', { type: 'string', describe: 'Rotate segments at about this size (e.g. 64MiB)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first bad line (exit 65) instead of storing it as a reject event' })
+    .option('max-line-bytes', {
+      type: 'string',
+      default: '1MiB',
+      describe: 'A longer input line is bad input (a reject keeping its first bytes; exit 65 with --strict); at most 32MiB',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'Print a machine-readable summary on stdout' })
     .option('deterministic', { type: 'boolean', default: false, describe: 'No wall-clock or host details in session-start; a reproducible run id' })
     .option('session-events', {
@@ -181,23 +218,26 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       const { recordWebSocket } = await import('../../record/ws.js');
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
+      const maxLineBytes = maxLineBytesOf(argv);
       const maxAttempts = argv['max-attempts'] !== undefined ? countArg('--max-attempts', argv['max-attempts'], 1) : undefined;
       const metricsMs = argv['metrics-interval'] !== undefined ? Number(durationArg('--metrics-interval', argv['metrics-interval']) / 1_000_000n) : undefined;
       // yargs hands a lone '-' over as ''.
       const inputName = argv.input === undefined || argv.input === '' ? '-' : argv.input;
       // Open a named input before creating anything, so a missing file is a plain I/O error.
-      const input = argv.ws === undefined ? openInput(resolvePath(io, inputName), io.stdin) : null;
+      const input = argv.ws === undefined ? openInput(resolvePath(io, inputName), io.stdin, { maxLineBytes }) : null;
+      const dir = createOrAppend(io, argv.dir, argv.json);
       const source = argv.ws !== undefined ? `ws:${argv.ws}` : inputName === '-' ? 'stdin' : `file:${inputName}`;
       const ac = new AbortController();
       const uninstall = onStopSignals(io, ac);
       let rec: Recorder | null = null;
       try {
-        rec = await Recorder.open(resolvePath(io, argv.dir), {
+        rec = await Recorder.open(dir, {
           runId: argv['run-id'],
           durability: argv.durability,
           segmentSize,
           clock: argv.clock,
           strict: argv.strict,
+          rawLimit: maxLineBytes,
           deterministic: argv.deterministic,
           sessionEvents: sessionEventsOption(argv['session-events']),
           source,

@@ -1,7 +1,8 @@
 /**
  * `tapedeck stats <dir>`: throughput and latency of a recording being written by another process
  * (from the metrics.json its writer publishes, e.g. `tapedeck record`), and the disk it uses.
- * --watch refreshes in place on a TTY, or prints a line per interval when piped, until Ctrl-C.
+ * --watch refreshes in place on a TTY, or prints a line per interval when piped, until Ctrl-C or
+ * until no process writes the recording any more (then the last sample, and exit 0).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
@@ -20,7 +21,7 @@ export default function statsCommand(io: CliIo): CommandModule<object, StatsArgs
     builder: (y) =>
       y
         .positional('dir', { type: 'string', demandOption: true, describe: 'Recording directory' })
-        .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep refreshing until Ctrl-C (a line per interval when not a TTY)' })
+        .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep refreshing until Ctrl-C or the writer exits (a line per interval when not a TTY)' })
         .option('interval', { type: 'string', default: '1s', describe: 'Time between samples, with its unit (500ms, 5s); rates are measured over it' })
         .option('json', { type: 'boolean', default: false, describe: 'One JSON object (per interval with --watch: JSON lines)' })
         .example('$0 record rec/live --ws wss://… & $0 stats rec/live --watch', 'Watch a live recording')
@@ -55,6 +56,14 @@ export default function statsCommand(io: CliIo): CommandModule<object, StatsArgs
             drawnLines = text.split('\n').length - 1;
           } else {
             io.stdout.write(`${new Date(v.atMs).toISOString()}  ${formatStatsLine(v)}\n`);
+          }
+          // Nothing more will change once no process writes the recording: say so and stop,
+          // rather than print "0 ev/s (no live writer)" forever.
+          if (!v.writer.alive) {
+            io.stderr.write(
+              `tapedeck: ${v.writer.pid !== null ? `the writer (pid ${v.writer.pid}) is gone` : 'no process is writing'} ${argv.dir}: stopped watching\n`,
+            );
+            ac.abort();
           }
         });
       } finally {
