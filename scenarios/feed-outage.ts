@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from 'tapedeck';
 
 /** A flaky feed: a 10 s outage, duplicate packets and late (out-of-order) venue timestamps. */
 export default defineScenario({

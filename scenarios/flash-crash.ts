@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from 'tapedeck';
 
 /**
  * A flash crash: the mid falls 8% in a second and a half, spreads blow out, books thin, then it

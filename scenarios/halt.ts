@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from 'tapedeck';
 
 /** A single-stock halt: no ticks for 30 s, system events at both ends, and a risk block when it starts. */
 export default defineScenario({

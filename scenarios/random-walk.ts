@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from 'tapedeck';
 
 /** A quiet market: two symbols on one venue, arithmetic random walks, no incidents. */
 export default defineScenario({

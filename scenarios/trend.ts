@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from 'tapedeck';
 
 /** A steady uptrend a trend follower should ride: GBM with a strong drift over low noise. */
 export default defineScenario({

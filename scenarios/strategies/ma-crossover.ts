@@ -13,9 +13,7 @@
  * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/ma-crossover.ts`, or
  * `maCrossover({ fast: 5, slow: 20, qty: 10 })` in code.
  */
-import { defineStrategy, type StrategyContext } from '../../src/backtest/strategy.js';
-import { toNumber } from '../../src/events/decimal.js';
-import type { TickEvent } from '../../src/events/types.js';
+import { defineStrategy, toNumber, type StrategyContext, type TickEvent } from 'tapedeck';
 
 export interface MaCrossoverOptions {
   /** Fast window, in quotes. */

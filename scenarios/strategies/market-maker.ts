@@ -9,9 +9,7 @@
  * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/market-maker.ts`, or
  * `marketMaker({ halfSpread: 0.02, maxInventory: 10 })` in code.
  */
-import { defineStrategy, type StrategyContext } from '../../src/backtest/strategy.js';
-import { toNumber } from '../../src/events/decimal.js';
-import type { FillEvent, Side, TickEvent } from '../../src/events/types.js';
+import { defineStrategy, toNumber, type StrategyContext, type FillEvent, type Side, type TickEvent } from 'tapedeck';
 
 export interface MarketMakerOptions {
   /** Only quote this symbol ('' = the first symbol seen). */

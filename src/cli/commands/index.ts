@@ -43,4 +43,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('backtest <recordings..>', 'Run a strategy over recordings and record its orders, fills, signals and risk events', () => import('./backtest.js')),
   entry('worker', 'Run sweep jobs from a NATS JetStream work queue (for `tapedeck sweep --nats`) until stopped', () => import('./worker.js')),
   entry('sweep [inputs..]', 'Backtest a strategy over a grid of options × recordings or scenarios × seeds, on every core', () => import('./sweep.js')),
+  entry('demo', 'Run the end-to-end demo into ./recordings/demo: record, replay at 1000x, verify, backtest twice', () => import('./demo.js')),
 ];

@@ -1,21 +1,15 @@
 /**
- * `tapedeck scenario list` and `tapedeck scenario run <name|file>`: the bundled scenarios (found
- * next to this module: dist/scenarios/*.js, or scenarios/*.ts when run from source), and running
+ * `tapedeck scenario list` and `tapedeck scenario run <name|file>`: the bundled scenarios (the
+ * library's bundledScenariosDir(): dist/scenarios, shipped in the package), and running
  * one into a recording — byte-identical for the same scenario and seed. A scenario that names a
  * strategy is backtested too; a failed expectation exits 1 and names it.
  */
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import type { ScenarioRunResult } from '../../scenario/run.js';
 import { EXIT, ExitError } from '../exit.js';
 import { displayPath, resolvePath, type CliIo } from '../io.js';
 import { backtestJson, parseSeedArg } from './backtest.js';
 
-/** dist/src/cli/commands → dist/scenarios (src/cli/commands → scenarios from source). */
-export function scenariosDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scenarios');
-}
 
 interface RunArgs {
   scenario: string;
@@ -76,7 +70,7 @@ export default function scenarioCommand(io: CliIo): CommandModule<object, object
       y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON array' }).example('$0 scenario list', 'Names and descriptions') as Argv<{ json: boolean }>,
     handler: async (args) => {
       const { listScenarios } = await import('../../scenario/run.js');
-      const list = await listScenarios(scenariosDir());
+      const list = await listScenarios();
       if (args.json) {
         io.stdout.write(JSON.stringify(list.map((s) => ({ name: s.name, description: s.description }))) + '\n');
         return;
@@ -103,7 +97,7 @@ export default function scenarioCommand(io: CliIo): CommandModule<object, object
       const { listScenarios, runScenario } = await import('../../scenario/run.js');
       const seed = parseSeedArg(args.seed);
       const isName = !args.scenario.includes('/') && !/\.[cm]?[jt]s$/.test(args.scenario);
-      const known = isName ? (await listScenarios(scenariosDir())).find((s) => s.name === args.scenario) : undefined;
+      const known = isName ? (await listScenarios()).find((s) => s.name === args.scenario) : undefined;
       const result = await runScenario(known ? known.file : isName ? args.scenario : resolvePath(io, args.scenario), {
         ...(seed !== undefined ? { seed } : {}),
         ...(args.out !== undefined ? { out: resolvePath(io, args.out) } : {}),
