@@ -52,6 +52,7 @@ const SECTIONS: SectionDef[] = [
   { id: 'nats', title: 'NATS: fan-out, latency, JetStream recording (issue 18)', module: 'nats.js', fn: 'benchNats' },
   { id: 'vendor', title: 'Vendor files: DBN import and export (issue 14)', module: 'vendor.js', fn: 'benchVendor' },
   { id: 'profile', title: 'Profile: where the log spends its time', module: 'profile.js', fn: 'benchProfile' },
+  { id: 'startup', title: 'CLI start-up (issue 13)', module: 'startup.js', fn: 'benchStartup' },
 ];
 
 function failed(def: SectionDef, err: unknown): SectionResult {

@@ -93,6 +93,23 @@ test('main - command modules load no library code until they run (cheap --help)'
   assert.equal(bad, []);
 });
 
+test('main - --help and --version never load yargs (its start-up costs more than Node\'s own)', async () => {
+  for (const f of ['cli.ts', 'help.ts', 'main.ts', 'io.ts', 'commands/index.ts']) {
+    const src = fs.readFileSync(path.join(repoRoot, 'src', 'cli', f), 'utf8');
+    assert.not.match(src, /^import (?!type )[^;]*from 'yargs/m, `${f} imports yargs at load time`);
+  }
+  // The help text names every option a command declares (the same builders yargs parses with).
+  const r = await runCli(['backtest', '--help']);
+  for (const o of ['--strategy', '--latency', '--option', '--seed', '--max-loss', '--json', '--help', '--version']) assert.ok(r.stdout.includes(o), o);
+  assert.match(r.stdout, /Venue:\n/);
+  assert.match(r.stdout, /\[required\]/);
+  const sub = await runCli(['scenario', 'run', '--help']);
+  assert.match(sub.stdout, /^tapedeck scenario run <scenario>\n/);
+  assert.match(sub.stdout, /--seed/);
+  // Anything else with --help still goes through yargs (an unknown flag is a usage error).
+  assert.is((await runCli(['info', '--bogus', '--help'])).code, 0);
+});
+
 test('main - the real binary: exit code and stderr of a usage error (child process)', async () => {
   const r = await runChild(['replay']);
   assert.is(r.code, 2);

@@ -4,12 +4,13 @@
  * touches process.* itself; the `tapedeck` binary (main.ts) is a thin wrapper that passes the real
  * process, and tests call it in-process.
  *
- * Start-up stays cheap: only the named command's module is loaded (the others are listed by name
- * and description alone), and each command loads its library code when it runs, not for --help.
+ * Start-up stays cheap: --help and --version are answered without yargs (help.ts); otherwise only
+ * the named command's module is loaded (the others are listed by name and description alone), and
+ * each command loads its library code when it runs.
  */
-import yargs from 'yargs';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, ExitError, exitCodeFor } from './exit.js';
+import { fastHelp } from './help.js';
 import { columnsOf, processIo, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -17,6 +18,9 @@ export type { CliIo } from './io.js';
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
   const args = [...argv];
+  // --help and --version need neither yargs nor any command's library code.
+  if (await fastHelp(args, io)) return EXIT.OK;
+  const { default: yargs } = await import('yargs');
   const named = args.find((a) => !a.startsWith('-'));
   const parser = yargs(args)
     .scriptName('tapedeck')
