@@ -120,7 +120,8 @@ test('verify --against: same events → 0; different → 1 with the divergence',
   const c = await rec(EVENTS.map((e, i) => (i === 9 ? { ...e, askSize: 1 } : e)));
   const bad = await cli('verify', a, '--against', c);
   assert.is(bad.code, 1);
-  assert.match(bad.out, /first divergence at event #9/);
+  assert.match(bad.out, /DIFFERENT: 1 divergence \(events realigned/);
+  assert.match(bad.out, /CHANGED\n    a: #9  seq 9 /);
   assert.match(bad.out, /askSize\s+200\s+1/);
   const j = JSON.parse((await cli('verify', a, '--against', c, '--json')).out);
   assert.is(j.against.diff.identical, false);
@@ -139,10 +140,11 @@ test('diff: identical → 0; a changed field → 1 showing both values and count
   const c = await rec(EVENTS.map((e, i) => (i === 120 ? { ...e, symbol: 'TSLA' } : e)).slice(0, 190));
   const r = await cli('diff', a, c);
   assert.is(r.code, 1);
-  assert.match(r.out, /first divergence at event #120/);
-  assert.match(r.out, /a: seq 120 {2}ts \d+ \S+Z {2}tick/);
+  assert.match(r.out, /DIFFERENT: 11 divergences/);
+  assert.match(r.out, /CHANGED\n    a: #120  seq 120 {2}ts \d+ \S+Z {2}tick/);
   assert.match(r.out, /symbol\s+"MSFT"\s+"TSLA"/);
-  assert.match(r.out, /same 189, changed 1, only in a 10, only in b 0/);
+  assert.match(r.out, /same 189, changed 1, only in a 10 \(deleted\), only in b 0 \(inserted\)/);
+  assert.match(r.out, /… 1 more \(--limit N lists more\)/);
 });
 
 test('diff --json and filters', async () => {

@@ -111,7 +111,7 @@ test('normalizeDigest accepts the printed forms only', () => {
 
 test('diff: identical recordings (different segmentation)', async () => {
   const r = diffRecordings(await rec(EVENTS, 4096), await rec(EVENTS, 1 << 20));
-  assert.equal(r, { identical: true, counts: { a: 200, b: 200, same: 200, changed: 0, onlyInA: 0, onlyInB: 0 } });
+  assert.equal(r, { identical: true, counts: { a: 200, b: 200, same: 200, changed: 0, onlyInA: 0, onlyInB: 0 }, divergences: [] });
 });
 
 test('diff: one changed field is shown with both values, seq and ts on each side', async () => {
@@ -162,7 +162,7 @@ test('diff: seq is not compared, so a re-recorded range matches its source range
   const src = await rec(EVENTS);
   const copy = await rec(EVENTS.slice(40, 120));
   const r = diffRecordings(src, copy, { from: EVENTS[40]!.ts, to: EVENTS[119]!.ts });
-  assert.equal(r, { identical: true, counts: { a: 80, b: 80, same: 80, changed: 0, onlyInA: 0, onlyInB: 0 } });
+  assert.equal(r, { identical: true, counts: { a: 80, b: 80, same: 80, changed: 0, onlyInA: 0, onlyInB: 0 }, divergences: [] });
   const strict = diffRecordings(src, copy, { from: EVENTS[40]!.ts, to: EVENTS[119]!.ts, compareSeq: true });
   assert.is(strict.identical, false);
   if (strict.identical) return;
@@ -221,6 +221,42 @@ test('diff agrees with the digest: -0 is stored as 0, so both see the same event
   assert.is(digestRecording(a), digestRecording(b));
   assert.is(diffRecordings(a, b).identical, true);
   assert.is(diffRecordings(a, await rec([sig(1e-300)])).identical, false);
+});
+
+test('diff realigns: one inserted and one deleted event are reported as such, not as thousands changed', async () => {
+  const a = await rec(EVENTS);
+  // b: event 50 deleted, a new event inserted between 120 and 121 (its own ts), event 150 changed.
+  const extra = { ...(EVENTS[120] as TickEvent), ts: (EVENTS[120] as TickEvent).ts + 1n, bid: 1 } as TapeEvent;
+  const changed = { ...(EVENTS[150] as TickEvent), symbol: 'TSLA' } as TapeEvent;
+  const bEvents = [...EVENTS.slice(0, 50), ...EVENTS.slice(51, 121), extra, ...EVENTS.slice(121, 150), changed, ...EVENTS.slice(151)];
+  const b = await rec(bEvents);
+  const r = diffRecordings(a, b);
+  assert.is(r.identical, false);
+  assert.equal(r.counts, { a: 200, b: 200, same: 198, changed: 1, onlyInA: 1, onlyInB: 1 });
+  if (r.identical) return;
+  assert.equal(
+    r.divergences.map((d) => [d.kind, d.indexA, d.indexB]),
+    [
+      ['deleted', 50, null],
+      ['inserted', null, 120],
+      ['changed', 150, 150],
+    ],
+  );
+  assert.equal(r.divergences[2]!.fields.map((f) => f.field), ['symbol']);
+  // The same events in another order within one ts are the same events.
+  const t = (EVENTS[10] as TickEvent).ts;
+  const same = [{ ...(EVENTS[10] as TickEvent), bid: 5 }, { ...(EVENTS[10] as TickEvent), bid: 6 }] as TapeEvent[];
+  const x = await rec([...EVENTS.slice(0, 10), ...same, ...EVENTS.slice(11).map((e) => ({ ...e, ts: e.ts + 10n }))]);
+  const y = await rec([...EVENTS.slice(0, 10), same[1]!, same[0]!, ...EVENTS.slice(11).map((e) => ({ ...e, ts: e.ts + 10n }))]);
+  assert.ok(diffRecordings(x, y).identical, `reordered within ts ${t}`);
+  // The list stops at --limit; the counts do not.
+  const many = await rec(EVENTS.map((e) => ({ ...e, bid: 9 }) as TapeEvent));
+  const m = diffRecordings(a, many, { limit: 3 });
+  assert.is(m.counts.changed, 200);
+  assert.is(m.identical ? 0 : m.divergences.length, 3);
+  // ts ignored: positional, as before.
+  const p = diffRecordings(a, b, { ignoreFields: ['ts'] });
+  assert.ok(p.counts.changed > 1);
 });
 
 test.run();

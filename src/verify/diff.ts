@@ -1,10 +1,13 @@
 /**
  * Comparing two recordings event by event (`tapedeck diff`, `verify --against`).
  *
- * Alignment is positional: the i-th event of a's filtered stream is compared with the i-th of
- * b's. When one side ends first, every remaining event of the other counts as only in that side.
- * (No resynchronisation after an insertion: for a regression check the first divergence is what
- * matters, and a positional count never hides a shift.)
+ * Alignment realigns by ts and content, as diff(1) does by lines: both streams are in ts order, so
+ * an event at a ts the other side does not have is deleted (only in a) or inserted (only in b);
+ * at a ts both have, equal events pair up first (whatever their order within that ts), and what is
+ * left pairs in order as changed, the rest deleted or inserted. One inserted event no longer turns
+ * every later one into "changed". With `ts` ignored (--ignore-fields ts) there is no time to align
+ * on, and the comparison is positional, as before. Memory: one ts group per side (at most
+ * GROUP_MAX events compared pairwise; a larger group compares positionally).
  *
  * `seq` is not compared unless asked for: it is a position in a log, and a re-recorded range
  * starts at seq 0 where its source started at seq k, with identical events. Seqs are still
@@ -26,6 +29,8 @@ export interface DiffOptions {
   ignoreFields?: readonly string[];
   /** Compare seq too (off by default, see above). */
   compareSeq?: boolean;
+  /** How many divergences to list (default 10; counts always cover all). */
+  limit?: number;
 }
 
 export interface FieldDifference {
@@ -41,9 +46,16 @@ export interface EventRef {
   type: EventType;
 }
 
+export type DivergenceKind = 'changed' | 'deleted' | 'inserted';
+
 export interface Divergence {
-  /** 0-based position in the filtered event streams. */
+  /** changed: both sides have the event, with different fields; deleted: only in a; inserted: only in b. */
+  kind: DivergenceKind;
+  /** 0-based position in a's filtered stream (b's for an insertion). */
   index: number;
+  /** Positions in each filtered stream (null on the side that lacks the event). */
+  indexA: number | null;
+  indexB: number | null;
   /** Null when that side has no event at this position (it ended). */
   a: EventRef | null;
   b: EventRef | null;
@@ -62,8 +74,36 @@ export interface DiffCounts {
 }
 
 export type DiffResult =
-  | { identical: true; counts: DiffCounts }
-  | { identical: false; first: Divergence; counts: DiffCounts };
+  | { identical: true; counts: DiffCounts; divergences: [] }
+  | { identical: false; first: Divergence; counts: DiffCounts; divergences: Divergence[] };
+
+/** Events at one ts compared pairwise up to this many per side. */
+const GROUP_MAX = 256;
+
+/** One event of lookahead over a cursor, counting positions. */
+class Ahead {
+  private held: TapeEvent | null | undefined = undefined;
+  index = 0;
+  constructor(private readonly cursor: EventCursor) {}
+  peek(): TapeEvent | null {
+    if (this.held === undefined) this.held = this.cursor.next();
+    return this.held;
+  }
+  next(): TapeEvent | null {
+    const e = this.peek();
+    this.held = undefined;
+    if (e) this.index++;
+    return e;
+  }
+  /** The events at the next event's ts (at most `max`). */
+  group(max: number): TapeEvent[] {
+    const first = this.peek();
+    if (!first) return [];
+    const out: TapeEvent[] = [];
+    while (out.length < max && this.peek()?.ts === first.ts) out.push(this.next()!);
+    return out;
+  }
+}
 
 /** Every field name an event can have: what --ignore-fields accepts. */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
@@ -80,38 +120,93 @@ export function diffRecordings(a: string, b: string, opts: DiffOptions = {}): Di
   }
   if (!opts.compareSeq) ignore.add('seq');
   const filters: EventReadOptions = { runId: opts.runId, types: opts.types, fromTs: opts.from, toTs: opts.to };
+  const limit = opts.limit ?? 10;
   const ca = openRecording(a).cursor(filters);
   let cb: EventCursor | null = null;
   const counts: DiffCounts = { a: 0, b: 0, same: 0, changed: 0, onlyInA: 0, onlyInB: 0 };
+  const divergences: Divergence[] = [];
   let first: Divergence | null = null;
+  const note = (d: Divergence) => {
+    first ??= d;
+    if (divergences.length < limit) divergences.push(d);
+  };
+  const same = () => counts.same++;
+  const changed = (ea: TapeEvent, ia: number, eb: TapeEvent, ib: number, fields: FieldDifference[]) => {
+    counts.changed++;
+    note({ kind: 'changed', index: ia, indexA: ia, indexB: ib, a: ref(ea), b: ref(eb), fields });
+  };
+  const deleted = (ea: TapeEvent, ia: number) => {
+    counts.onlyInA++;
+    note({ kind: 'deleted', index: ia, indexA: ia, indexB: null, a: ref(ea), b: null, fields: [] });
+  };
+  const inserted = (eb: TapeEvent, ib: number) => {
+    counts.onlyInB++;
+    note({ kind: 'inserted', index: ib, indexA: null, indexB: ib, a: null, b: ref(eb), fields: [] });
+  };
   try {
     cb = openRecording(b).cursor(filters);
-    for (let i = 0; ; i++) {
-      const ea = ca.next();
-      const eb = cb.next();
-      if (ea === null && eb === null) break;
-      if (ea) counts.a++;
-      if (eb) counts.b++;
-      if (ea && eb) {
-        const fields = compareEvents(ea, eb, ignore);
-        if (fields.length === 0) counts.same++;
-        else {
-          counts.changed++;
-          first ??= { index: i, a: ref(ea), b: ref(eb), fields };
+    const A = new Ahead(ca);
+    const B = new Ahead(cb);
+    if (ignore.has('ts')) {
+      // Positional: no time to align on.
+      for (;;) {
+        const ia = A.index;
+        const ib = B.index;
+        const ea = A.next();
+        const eb = B.next();
+        if (ea === null && eb === null) break;
+        if (ea && eb) {
+          const fields = compareEvents(ea, eb, ignore);
+          if (fields.length === 0) same();
+          else changed(ea, ia, eb, ib, fields);
+        } else if (ea) deleted(ea, ia);
+        else inserted(eb!, ib);
+      }
+    } else {
+      for (;;) {
+        const pa = A.peek();
+        const pb = B.peek();
+        if (pa === null && pb === null) break;
+        if (pb === null || (pa !== null && pa.ts < pb.ts)) {
+          const ia = A.index;
+          deleted(A.next()!, ia);
+        } else if (pa === null || pb.ts < pa.ts) {
+          const ib = B.index;
+          inserted(B.next()!, ib);
+        } else {
+          const ia0 = A.index;
+          const ib0 = B.index;
+          const ga = A.group(GROUP_MAX);
+          const gb = B.group(GROUP_MAX);
+          // Equal events pair first, in order; then the rest pair in order as changed.
+          const usedB = new Array<boolean>(gb.length).fill(false);
+          const pairedA = new Array<boolean>(ga.length).fill(false);
+          for (let i = 0; i < ga.length; i++) {
+            for (let j = 0; j < gb.length; j++) {
+              if (!usedB[j] && compareEvents(ga[i]!, gb[j]!, ignore).length === 0) {
+                usedB[j] = true;
+                pairedA[i] = true;
+                same();
+                break;
+              }
+            }
+          }
+          const restA = ga.map((e, i) => [e, ia0 + i] as const).filter((_, i) => !pairedA[i]);
+          const restB = gb.map((e, j) => [e, ib0 + j] as const).filter((_, j) => !usedB[j]);
+          const n = Math.min(restA.length, restB.length);
+          for (let k = 0; k < n; k++) changed(restA[k]![0], restA[k]![1], restB[k]![0], restB[k]![1], compareEvents(restA[k]![0], restB[k]![0], ignore));
+          for (let k = n; k < restA.length; k++) deleted(restA[k]![0], restA[k]![1]);
+          for (let k = n; k < restB.length; k++) inserted(restB[k]![0], restB[k]![1]);
         }
-      } else if (ea) {
-        counts.onlyInA++;
-        first ??= { index: i, a: ref(ea), b: null, fields: [] };
-      } else {
-        counts.onlyInB++;
-        first ??= { index: i, a: null, b: ref(eb!), fields: [] };
       }
     }
+    counts.a = A.index;
+    counts.b = B.index;
   } finally {
     ca.close();
     cb?.close();
   }
-  return first ? { identical: false, first, counts } : { identical: true, counts };
+  return first ? { identical: false, first, counts, divergences } : { identical: true, counts, divergences: [] };
 }
 
 function ref(ev: TapeEvent): EventRef {

@@ -5,7 +5,7 @@
 import { TapedeckError } from '../../errors.js';
 import { EVENT_TYPES, formatTsIso, parseTimeArg, type EventType } from '../../events/index.js';
 import { openReader } from '../../log/index.js';
-import { formatFieldValue, toJsonValue, type DiffOptions, type DiffResult, type EventRef } from '../../verify/diff.js';
+import { formatFieldValue, toJsonValue, type DiffOptions, type DiffResult, type Divergence, type EventRef } from '../../verify/diff.js';
 import type { FilterArgs } from './diff.js';
 
 function list(s: string | undefined): string[] {
@@ -58,40 +58,50 @@ function refJson(r: EventRef | null): unknown {
 }
 
 /** The diff as JSON-safe data (bigint as decimal strings, absent values as null). */
+function divergenceJson(d: Divergence): Record<string, unknown> {
+  return {
+    kind: d.kind,
+    index: d.index,
+    indexA: d.indexA,
+    indexB: d.indexB,
+    a: refJson(d.a),
+    b: refJson(d.b),
+    fields: d.fields.map((x) => ({ field: x.field, a: toJsonValue(x.a), b: toJsonValue(x.b) })),
+  };
+}
+
 export function diffJson(result: DiffResult, a: string, b: string): Record<string, unknown> {
   const out: Record<string, unknown> = { identical: result.identical, a, b, counts: result.counts };
   if (!result.identical) {
-    const f = result.first;
-    out.first = {
-      index: f.index,
-      a: refJson(f.a),
-      b: refJson(f.b),
-      fields: f.fields.map((d) => ({ field: d.field, a: toJsonValue(d.a), b: toJsonValue(d.b) })),
-    };
+    out.first = divergenceJson(result.first);
+    out.divergences = result.divergences.map(divergenceJson);
   }
   return out;
 }
 
-/** The divergence and counts, for people. */
+const KIND_TEXT = { changed: 'CHANGED', deleted: 'ONLY IN A (deleted)', inserted: 'ONLY IN B (inserted)' } as const;
+
+/** The divergences (up to the limit) and counts, for people. */
 export function formatDiff(result: DiffResult, a: string, b: string): string {
   const c = result.counts;
-  const countsLine = `counts: a ${c.a} events, b ${c.b} events; same ${c.same}, changed ${c.changed}, only in a ${c.onlyInA}, only in b ${c.onlyInB}`;
+  const countsLine = `counts: a ${c.a} events, b ${c.b} events; same ${c.same}, changed ${c.changed}, only in a ${c.onlyInA} (deleted), only in b ${c.onlyInB} (inserted)`;
   if (result.identical) return `identical: ${c.a} events\n  a: ${a}\n  b: ${b}\n`;
-  const f = result.first;
-  const side = (label: string, r: EventRef | null, dir: string, n: number) =>
-    r === null ? `  ${label}: (none: ${dir} ends after ${n} events)` : `  ${label}: seq ${r.seq}  ts ${tsText(r.ts)}  ${r.type}`;
-  const lines = [
-    `DIFFERENT: first divergence at event #${f.index} of the compared streams (0-based, after filters)`,
-    side('a', f.a, a, c.a),
-    side('b', f.b, b, c.b),
-  ];
-  if (f.fields.length > 0) {
-    const rows = f.fields.map((d) => [d.field, formatFieldValue(d.a), formatFieldValue(d.b)] as const);
-    const w0 = Math.max(5, ...rows.map((r) => r[0].length));
-    const w1 = Math.max(1, ...rows.map((r) => r[1].length));
-    lines.push(`  ${'field'.padEnd(w0)}  ${'a'.padEnd(w1)}  b`);
-    for (const r of rows) lines.push(`  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+  const total = c.changed + c.onlyInA + c.onlyInB;
+  const lines = [`DIFFERENT: ${total} divergence${total === 1 ? '' : 's'} (events realigned by ts and content; positions 0-based, after filters)`];
+  const side = (label: string, r: EventRef | null, i: number | null) => `    ${label}: #${i}  seq ${r!.seq}  ts ${tsText(r!.ts)}  ${r!.type}`;
+  for (const d of result.divergences) {
+    lines.push(`  ${KIND_TEXT[d.kind]}`);
+    if (d.a) lines.push(side('a', d.a, d.indexA));
+    if (d.b) lines.push(side('b', d.b, d.indexB));
+    if (d.fields.length > 0) {
+      const rows = d.fields.map((x) => [x.field, formatFieldValue(x.a), formatFieldValue(x.b)] as const);
+      const w0 = Math.max(5, ...rows.map((r) => r[0].length));
+      const w1 = Math.max(1, ...rows.map((r) => r[1].length));
+      lines.push(`    ${'field'.padEnd(w0)}  ${'a'.padEnd(w1)}  b`);
+      for (const r of rows) lines.push(`    ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+    }
   }
+  if (total > result.divergences.length) lines.push(`  … ${total - result.divergences.length} more (--limit N lists more)`);
   lines.push(countsLine);
   return lines.join('\n') + '\n';
 }

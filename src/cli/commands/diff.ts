@@ -1,11 +1,12 @@
 /**
- * `tapedeck diff <a> <b>`: compare two recordings event by event. The filter options and the
+ * `tapedeck diff <a> <b>`: compare two recordings event by event, realigned by ts and content,
+ * reporting inserted, deleted and changed events (up to --limit). The filter options and the
  * divergence printer (diff-text.ts) are shared with `verify --against`.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { EVENT_TYPES } from '../../events/types.js';
 import { EXIT, ExitError } from '../exit.js';
-import { recordingArg } from '../args.js';
+import { countArg, recordingArg } from '../args.js';
 import type { CliIo } from '../io.js';
 export interface FilterArgs {
   run?: string;
@@ -32,6 +33,7 @@ interface DiffArgs extends FilterArgs {
   a: string;
   b: string;
   json?: boolean;
+  limit?: string;
 }
 
 export default function diffCommand(io: CliIo): CommandModule<object, DiffArgs> {
@@ -41,7 +43,8 @@ export default function diffCommand(io: CliIo): CommandModule<object, DiffArgs> 
         y
           .positional('a', { type: 'string', demandOption: true, describe: 'First recording directory' })
           .positional('b', { type: 'string', demandOption: true, describe: 'Second recording directory' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' }),
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
+          .option('limit', { type: 'string', describe: 'List at most this many divergences (default 10; the counts cover all)' }),
         'Filters (both sides):',
       )
         .example('$0 diff rec/source rec/copy', 'Are the two recordings the same events?')
@@ -50,9 +53,10 @@ export default function diffCommand(io: CliIo): CommandModule<object, DiffArgs> 
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
       const { diffJson, diffOptionsFrom, formatDiff } = await import('./diff-text.js');
+      const limit = args.limit === undefined ? 10 : countArg('--limit', args.limit, 1);
       const a = recordingArg(io, args.a);
       const b = recordingArg(io, args.b);
-      const result = diffRecordings(a, b, diffOptionsFrom(args, a));
+      const result = diffRecordings(a, b, { ...diffOptionsFrom(args, a), limit });
       io.stdout.write(args.json ? JSON.stringify(diffJson(result, args.a, args.b)) + '\n' : formatDiff(result, args.a, args.b));
       if (!result.identical) throw new ExitError(EXIT.CHECK_FAILED);
     },

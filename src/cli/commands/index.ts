@@ -28,7 +28,7 @@ const entry = (command: string, describe: string, load: () => Promise<{ default:
 export const COMMANDS: readonly CommandEntry[] = [
   entry('replay <dirs..>', 'Replay recordings as canonical JSONL, paced by the original timing (merged by ts when several), or publish them to NATS (--to nats://…)', () => import('./replay.js')),
   entry('verify <dir>', 'Check every CRC, frame, segment link, footer, index entry and canonical payload; print the digest', () => import('./verify.js')),
-  entry('diff <a> <b>', 'Compare two recordings event by event; exit 0 when identical, 1 at the first divergence', () => import('./diff.js')),
+  entry('diff <a> <b>', 'Compare two recordings event by event, realigned by ts and content: inserted, deleted and changed events; exit 0 when identical, 1 otherwise', () => import('./diff.js')),
   entry('record <dir>', 'Record canonical JSONL from stdin (or --input), a WebSocket feed (--ws) or a NATS JetStream stream (--from), into a recording', () => import('./record.js')),
   entry('import <file> <dir>', "Import JSONL, CSV or a venue capture (gzip or plain; '-' for stdin) into a recording", () => import('./import.js')),
   entry('book <dir>', 'The order books of a recording as of an instant (--at), rebuilt from its book events, levels as exact decimals', () => import('./book.js')),
