@@ -119,4 +119,19 @@ test('a closed pipe (| head) ends the replay quietly with exit 0, no status on a
   assert.ok(first.startsWith(eventToJson(firstEvent) + '\n'));
 });
 
+test('--limit N stops after N events; --stats says what the replay achieved on stderr', async () => {
+  const all = recorded(dir);
+  const r = await cli(dir, '--max', '--limit', '5');
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, jsonl(all.slice(0, 5)));
+  const s = await cli(dir, '--speed', '1000', '--stats', '--limit', '10');
+  assert.is(s.code, 0, s.stderr);
+  assert.is(s.stdout, jsonl(all.slice(0, 10)));
+  assert.match(s.stderr, /^replay: 10 events, [\d.]+ ms of recording in [\d.]+ ms \(achieved speed [\d.]+x\); lateness p50 \S+ {2}p99 \S+ {2}max \S+ \(\d+ paced events\)\n$/);
+  const m = await cli(dir, '--max', '--stats');
+  assert.match(m.stderr, /^replay: 31 events, .*lateness - \(not paced: --max\)/);
+  assert.is((await cli(dir, '--limit', '0')).code, 2);
+  assert.is((await cli(dir, '--limit', 'ten')).code, 2);
+});
+
 test.run();

@@ -22,13 +22,15 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
-import { positiveNumberArg, recordingArg, refuseTogether } from '../args.js';
+import { countArg, positiveNumberArg, recordingArg, refuseTogether } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
 interface ReplayArgs extends NatsArgs {
   dirs: string[];
   'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
+  limit?: string;
+  stats?: boolean;
   speed?: string;
   max: boolean;
   from?: string;
@@ -202,7 +204,20 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
         },
       })
     : null;
-  if (!fanout) bus.events$.subscribe((ev) => sink.push(eventToJson(ev, { iso })));
+  // --limit: stop after that many events; --stats: what the replay achieved, at the end.
+  const limit = argv.limit === undefined ? Infinity : countArg('--limit', argv.limit, 1);
+  let written = 0;
+  let firstTs: bigint | null = null;
+  let lastTs: bigint | null = null;
+  bus.events$.subscribe((ev) => {
+    if (written >= limit) return;
+    written++;
+    firstTs ??= ev.ts;
+    lastTs = ev.ts;
+    if (!fanout) sink.push(eventToJson(ev, { iso }));
+    if (written >= limit) r.stop();
+  });
+  const wallStartMs = performance.now();
 
   const cleanups: (() => void)[] = [];
   if (interactive) {
@@ -293,6 +308,14 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     for (const { source, problem } of r.readProblems()) {
       if (problem.kind === 'writer-gone') io.stderr.write(`tapedeck: ${argv.dirs[source]}: ${problem.reason}; follow ended\n`);
     }
+    if (argv.stats) {
+      const wallMs = performance.now() - wallStartMs;
+      const p = r.progress();
+      const spanMs = firstTs !== null && lastTs !== null ? Number(lastTs - firstTs) / 1e6 : 0;
+      const achieved = wallMs > 0 && spanMs > 0 ? `${(spanMs / wallMs).toFixed(spanMs / wallMs >= 10 ? 0 : 2)}x` : '-';
+      const lag = p.lag.count > 0 ? `lateness p50 ${fmtNs(Math.round(p.lag.p50Ms * 1e6))}  p99 ${fmtNs(Math.round(p.lag.p99Ms * 1e6))}  max ${fmtNs(Math.round(p.lag.maxMs * 1e6))} (${p.lag.count} paced events)` : 'lateness - (not paced: --max)';
+      io.stderr.write(`replay: ${written} events, ${spanMs.toFixed(1)} ms of recording in ${wallMs.toFixed(1)} ms (achieved speed ${achieved}); ${lag}\n`);
+    }
   } finally {
     for (const c of cleanups) c();
     if (fileOut) {
@@ -326,6 +349,8 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('symbols', { type: 'string', describe: 'Only events for these symbols, comma-separated' })
         .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
         .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
+        .option('limit', { type: 'string', describe: 'Stop after this many events' })
+        .option('stats', { type: 'boolean', default: false, describe: 'At the end, on stderr: events, achieved speed, lateness p50/p99/max' })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
         .option('window-bytes', { type: 'number', describe: 'With a NATS target: unconfirmed bytes at most before the replay waits (default 1 MiB)' })
         .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
