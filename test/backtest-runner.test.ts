@@ -152,7 +152,11 @@ test('a different seed with random latency → a first divergence; so does a cha
   // Past the manifest and the runId, the orders themselves differ (their timing follows the latency draws).
   const d2 = diffRecordings(a.dir, b.dir, { types: ['order', 'fill'], ignoreFields: ['runId'] });
   assert.is(d2.identical, false);
-  if (!d2.identical) assert.equal(d2.first.fields.map((f) => f.field), ['ts']);
+  // Realigned by ts, an order that moved in time is missing at its old ts and new at its new one.
+  if (!d2.identical) {
+    assert.ok(d2.first.kind === 'deleted' || d2.first.kind === 'inserted', d2.first.kind);
+    assert.ok(d2.counts.onlyInA > 0 && d2.counts.onlyInB > 0);
+  }
   // Without random latency the seed changes nothing but the manifest and the runId.
   const c = await backtestRecordings([inputA], { strategyPath: MA_JS, seed: 1, out: fresh('nolat') });
   const e = await backtestRecordings([inputA], { strategyPath: MA_JS, seed: 2, out: fresh('nolat') });
