@@ -1,6 +1,7 @@
 /**
- * The write-ahead log's writer: policy (open and recover, append, rotate, sync, seal, compact).
- * Byte layouts live in format.ts; reading lives in reader.ts.
+ * The write-ahead log's writer: policy (append, buffer, when to rotate, sync, close, compact).
+ * Byte layouts live in format.ts; reading lives in reader.ts; the segment lifecycle (create, seal,
+ * resume) in active-segment.ts; recovery at open in writer-open.ts and recovery.ts.
  *
  * Writes fail stop: a short write, a write error or a failed fsync is never retried (the kernel
  * may already have dropped the dirty pages). The log truncates back to its last durable frame,
@@ -9,40 +10,27 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IoError, TapedeckError } from '../errors.js';
-import { emptyManifest, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { summarize, type HistogramSummary } from '../util/metrics.js';
+import { closeQuietly, createSegment, sealSegment, sealedEntry, segStats, type ActiveSegment, type RotationStep, type SegmentStats } from './active-segment.js';
 import { compactHeld, type CompactResult } from './compaction.js';
 import { chainUpdate } from './crc.js';
+import { deferred, normalizeDurability, type Deferred, type Durability, type DurabilityMode } from './durability.js';
+import { flushOnExitWhileOpen, forgetOnExit } from './exit-hook.js';
 import { realFileOps, syncDir, writeFully, type FileOps } from './file-ops.js';
-import {
-  FLAG_BATCH_CONT,
-  FRAME_MAX_PAYLOAD_BYTES,
-  HEADER_BYTES,
-  INDEX_ENTRY_BYTES,
-  INT64_MAX,
-  INT64_MIN,
-  TRAILER_BYTES,
-  encodeFooter,
-  encodeHeader,
-  writeFrame,
-  type IndexEntry,
-} from './format.js';
+import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, TRAILER_BYTES, writeFrame } from './format.js';
 import { acquireLock, realProcessProbe, type DirLock, type ProcessProbe } from './lock.js';
 import { publishMetricsFile, writerMetrics } from './log-metrics.js';
-import { TMP_SUFFIX, segmentName } from './names.js';
-import { cutTail, inspectForWriter, refuse, scanTail, tailAction, type RecoveryReport, type TailState } from './recovery.js';
+import { writeManifest, type Manifest } from './manifest.js';
+import type { RecoveryReport } from './recovery.js';
 import { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
-import type { SegmentMeta } from './segment-file.js';
+import { openForWriter, type WriterStart } from './writer-open.js';
 
 export type { CompactResult } from './compaction.js';
 export type { RecoveryReport } from './recovery.js';
 
-export type DurabilityMode = 'strict' | 'batched' | 'async';
-export type Durability =
-  | DurabilityMode
-  | { mode: 'strict' }
-  | { mode: 'batched'; intervalMs?: number; batchSize?: number }
-  | { mode: 'async'; intervalMs?: number };
+export type { Durability, DurabilityMode } from './durability.js';
+export { normalizeDurability } from './durability.js';
+export type { RotationStep, SegmentStats } from './active-segment.js';
 
 export interface LogOptions {
   durability?: Durability;
@@ -71,21 +59,10 @@ export interface LogOptions {
   recordingId?: string;
 }
 
-export type RotationStep = 'sealed' | 'tmp-created' | 'renamed' | 'dir-synced';
-
 export interface AppendRecord {
   type: number;
   tsNs: bigint;
   payload: Uint8Array;
-}
-
-export interface SegmentStats {
-  name: string;
-  bytes: number;
-  sealed: boolean;
-  records: number;
-  firstSeq: number;
-  lastSeq: number;
 }
 
 export interface LogStats {
@@ -102,62 +79,11 @@ export interface LogStats {
   fsyncLatencyNs: HistogramSummary;
 }
 
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A rejected commit nobody awaits must not crash the process: the log's failure is re-raised
-  // by every later call anyway.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
 const DEFAULT_SEGMENT_BYTES = 128 * 1024 * 1024;
 const DEFAULT_INDEX_EVERY = 64 * 1024;
 const BUFFER_BYTES = 1 << 20;
 /** Append latency is timed on one call in this many (a power of two); batches are always timed. */
 const LATENCY_SAMPLE = 8;
-
-const openLogs = new Set<Log>();
-let exitHookInstalled = false;
-
-/** Exit paths make everything written durable (a sync write and fdatasync; no sealing). */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const log of openLogs) log.flushOnExit();
-  });
-}
-
-/** One live segment's bookkeeping. */
-interface ActiveSegment {
-  no: number;
-  name: string;
-  path: string;
-  fd: number;
-  firstSeq: number;
-  count: number;
-  firstTs: bigint | null;
-  lastTs: bigint;
-  prevLastTs: bigint;
-  chain: number;
-  index: IndexEntry[];
-  lastIndexedOffset: number;
-  /** Bytes on file (header and frames written out). */
-  fileEnd: number;
-  /** The durable prefix of the file: where a failure truncates back to. */
-  syncedEnd: number;
-}
 
 export class Log {
   readonly dir: string;
@@ -237,15 +163,14 @@ export class Log {
     const lock = acquireLock(ops, dir, opts.processProbe ?? realProcessProbe);
     const log = new Log(dir, opts, lock);
     try {
-      log.recover(opts.policy ?? 'tolerate-tail', opts.recordingId);
+      log.start(openForWriter(ops, dir, { policy: opts.policy ?? 'tolerate-tail', recordingId: opts.recordingId, userVersion: log.userVersion, indexEveryBytes: log.indexEvery }));
     } catch (err) {
       lock.release();
       // Every failure of open names its path and errno: never a bare errno or a TypeError.
       if (err instanceof TapedeckError) throw err;
       throw new IoError(dir, 'opening the recording failed', err);
     }
-    openLogs.add(log);
-    installExitHook();
+    flushOnExitWhileOpen(log);
     if (opts.publishMetricsMs) {
       log.metricsTimer = setInterval(() => log.publishMetrics(), opts.publishMetricsMs);
       log.metricsTimer.unref();
@@ -467,7 +392,7 @@ export class Log {
     }
     this.flushing = this.flushLoop().finally(() => {
       this.flushing = null;
-      for (const fd of this.retiredFds.splice(0)) this.closeQuietly(fd);
+      for (const fd of this.retiredFds.splice(0)) closeQuietly(this.ops, fd);
       if (this.flushAgain || this.commit) {
         this.flushAgain = false;
         if (!this.failure && !this.closed) this.scheduleFlush(true);
@@ -553,19 +478,24 @@ export class Log {
     this.writeOut();
     const old = this.seg;
     this.seal(old);
-    this.step('sealed');
+    this.onStep?.('sealed');
     this.retire(old.fd);
     this.sealed.push(segStats(old, true));
     this.metrics.counters.rotations!++;
     this.recordSealed(old);
-    this.seg = this.createSegment(old.no + 1, this.nextSeqValue, old.count > 0 ? old.lastTs : old.prevLastTs, old.chain);
+    this.seg = createSegment(
+      this.ops,
+      this.dir,
+      { no: old.no + 1, firstSeq: this.nextSeqValue, prevLastTs: old.count > 0 ? old.lastTs : old.prevLastTs, prevChain: old.chain, userVersion: this.userVersion, recordingId: this.manifest.recordingId },
+      this.fail,
+      this.onStep,
+    );
     if (this.nextSeqValue - 1 > this.durableSeqValue) this.durableSeqValue = this.nextSeqValue - 1;
   }
 
   /** Lists a freshly sealed segment in the manifest (before its successor exists). */
   private recordSealed(seg: ActiveSegment): void {
-    const st = segStats(seg, true);
-    this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+    this.manifest.sealed.push(sealedEntry(seg));
     this.manifest.cleanClose = false;
     try {
       writeManifest(this.ops, this.dir, this.manifest);
@@ -575,182 +505,30 @@ export class Log {
   }
 
   private seal(seg: ActiveSegment): void {
-    const footer = encodeFooter({
-      recordCount: seg.count,
-      firstSeq: seg.firstSeq,
-      lastSeq: seg.firstSeq + seg.count - 1,
-      firstTs: seg.firstTs ?? seg.prevLastTs,
-      lastTs: seg.count > 0 ? seg.lastTs : seg.prevLastTs,
-      dataEnd: seg.fileEnd,
-      chain: seg.chain,
-      index: seg.index,
-    });
-    try {
-      writeFully(this.ops, seg.fd, footer, 0, footer.length, seg.fileEnd);
-      this.ops.fdatasyncSync(seg.fd);
-    } catch (err) {
-      throw this.failWith(err, 'sealing the segment failed');
-    }
+    sealSegment(this.ops, seg, this.fail);
     this.metrics.counters.fsyncs!++;
-    seg.syncedEnd = seg.fileEnd + footer.length;
   }
 
-  private createSegment(no: number, firstSeq: number, prevLastTs: bigint, prevChain: number): ActiveSegment {
-    const name = segmentName(no, firstSeq);
-    const finalPath = path.join(this.dir, name);
-    const tmpPath = finalPath + TMP_SUFFIX;
-    const header = encodeHeader({ formatVersion: 1, userVersion: this.userVersion, segmentNo: no, firstSeq, prevLastTs, prevChain, recordingId: this.manifest.recordingId });
-    let fd: number;
-    try {
-      fd = this.ops.openSync(tmpPath, 'w+');
-      writeFully(this.ops, fd, header, 0, header.length, 0);
-      this.ops.fdatasyncSync(fd);
-    } catch (err) {
-      throw this.failWith(err, `creating segment ${name} failed`);
-    }
-    this.step('tmp-created');
-    try {
-      this.ops.renameSync(tmpPath, finalPath);
-      this.step('renamed');
-      syncDir(this.ops, this.dir);
-      this.step('dir-synced');
-    } catch (err) {
-      this.closeQuietly(fd);
-      throw this.failWith(err, `installing segment ${name} failed`);
-    }
-    return {
-      no,
-      name,
-      path: finalPath,
-      fd,
-      firstSeq,
-      count: 0,
-      firstTs: null,
-      lastTs: prevLastTs,
-      prevLastTs,
-      chain: prevChain,
-      index: [],
-      lastIndexedOffset: HEADER_BYTES,
-      fileEnd: HEADER_BYTES,
-      syncedEnd: HEADER_BYTES,
-    };
-  }
-
-  private step(step: RotationStep): void {
-    this.onStep?.(step);
-  }
+  private readonly fail = (cause: unknown, what: string): TapedeckError => this.failWith(cause, what);
 
   private retire(fd: number): void {
     // A flush may still be fdatasync-ing this fd on the thread pool: close it once that is done.
     if (this.flushing) this.retiredFds.push(fd);
-    else this.closeQuietly(fd);
+    else closeQuietly(this.ops, fd);
   }
 
-  private closeQuietly(fd: number): void {
-    try {
-      this.ops.closeSync(fd);
-    } catch {
-      // Closing is best effort once the data is durable.
-    }
-  }
-
-  // -- recovery ----------------------------------------------------------------------------------
-
-  /** Recovery (recovery.ts) finds the state; the writer decides what to append to next. */
-  private recover(policy: RecoveryPolicy, recordingId: string | undefined): void {
-    const ops = this.ops;
-    const found = readManifest(ops, this.dir);
-    const metas = inspectForWriter(ops, this.dir, found);
-    const nextNo = metas.length > 0 ? metas[metas.length - 1]!.segmentNo + (metas[metas.length - 1]!.footer ? 1 : 0) : 0;
-    this.manifest = found ?? { ...emptyManifest(NO_RECORDING_ID), horizonSegmentNo: metas[0]?.segmentNo ?? 0 };
-    if (recordingId !== undefined && recordingId !== this.manifest.recordingId) {
-      if (this.manifest.recordingId !== NO_RECORDING_ID) {
-        throw new TapedeckError('BAD_ARGUMENT', `${this.dir}: the recording's id is ${this.manifest.recordingId}, not ${recordingId}; an id never changes`, { path: this.dir });
-      }
-      // An older recording gets its id now; its existing segments keep none.
-      this.manifest.recordingId = recordingId;
-      this.manifest.idSinceSegmentNo = metas.length === 0 ? 0 : nextNo + (metas[metas.length - 1]!.footer ? 0 : 1);
-    }
-    // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
-    const listed = new Set(this.manifest.sealed.map((e) => e.no));
-    let changed = found === null || (recordingId !== undefined && found.recordingId !== recordingId);
-    for (const m of metas) {
-      const e = manifestEntry(m);
-      if (e && !listed.has(e.no)) {
-        this.manifest.sealed.push(e);
-        changed = true;
-      }
-    }
-    this.manifest.sealed.sort((a, b) => a.no - b.no);
-    // Unchanged: not rewritten. An open costs no extra fsync, and a full disk does not stop the
-    // reopen that frees it. The clean-close mark stays until the next rotation or compaction.
-    if (changed) {
-      this.manifest.cleanClose = false;
-      writeManifest(ops, this.dir, this.manifest);
-    }
-    for (let i = 0; i < metas.length - 1; i++) this.sealed.push(metaStats(metas[i]!));
-    const first = metas[0];
-    const last = metas[metas.length - 1];
-    if (!first || !last) {
-      tailAction(null, 'none', policy);
-      this.seg = this.createSegment(0, 0, INT64_MIN, 0);
-      return;
-    }
-    this.firstSeqOfLog = first.firstSeq;
-    this.firstTsOfLog = first.footer && first.footer.recordCount > 0 ? first.footer.firstTs : null;
-    if (last.footer) {
-      tailAction(null, 'sealed', policy);
-      const f = last.footer;
-      this.sealed.push(metaStats(last));
-      this.nextSeqValue = f.lastSeq + 1;
-      this.lastTsValue = f.recordCount > 0 ? f.lastTs : last.header.prevLastTs;
-      this.durableSeqValue = f.lastSeq;
-      this.seg = this.createSegment(last.segmentNo + 1, this.nextSeqValue, this.lastTsValue, f.chain);
-      return;
-    }
-    let fd: number;
-    try {
-      fd = ops.openSync(last.path, 'r+');
-    } catch (err) {
-      throw new IoError(last.path, 'cannot open the tail segment for recovery', err);
-    }
-    try {
-      const tail = scanTail(ops, fd, last, this.indexEvery);
-      const action = tailAction(tail, 'sealed', policy);
-      if (action === 'refuse-torn' || action === 'refuse-corrupt') refuse(this.dir, tail, action);
-      if (action === 'cut-and-resume') {
-        this.recovered.push(cutTail(ops, this.dir, fd, tail));
-        this.metrics.inc('tornTailsRecovered');
-      }
-      this.resumeTail(fd, tail);
-    } catch (err) {
-      this.closeQuietly(fd);
-      throw err;
-    }
-  }
-
-  private resumeTail(fd: number, tail: TailState): void {
-    const meta = tail.meta;
-    this.seg = {
-      no: meta.segmentNo,
-      name: meta.name,
-      path: meta.path,
-      fd,
-      firstSeq: meta.firstSeq,
-      count: tail.count,
-      firstTs: tail.firstTs,
-      lastTs: tail.lastTs,
-      prevLastTs: meta.header.prevLastTs,
-      chain: tail.chain,
-      index: tail.index,
-      lastIndexedOffset: tail.lastIndexedOffset,
-      fileEnd: tail.goodEnd,
-      syncedEnd: tail.goodEnd,
-    };
-    this.nextSeqValue = meta.firstSeq + tail.count;
-    this.lastTsValue = tail.count > 0 ? tail.lastTs : meta.header.prevLastTs;
-    this.durableSeqValue = this.nextSeqValue - 1;
-    if (this.firstTsOfLog === null && this.sealed.length === 0) this.firstTsOfLog = tail.firstTs;
+  /** Takes over where open's recovery (writer-open.ts) left the log. */
+  private start(s: WriterStart): void {
+    this.manifest = s.manifest;
+    this.sealed.push(...s.sealed);
+    this.seg = s.seg;
+    this.nextSeqValue = s.nextSeq;
+    this.lastTsValue = s.lastTs;
+    this.durableSeqValue = s.durableSeq;
+    this.firstSeqOfLog = s.firstSeqOfLog;
+    this.firstTsOfLog = s.firstTsOfLog;
+    this.recovered.push(...s.recovered);
+    for (let i = 0; i < s.recovered.length; i++) this.metrics.inc('tornTailsRecovered');
   }
 
   // -- closing, compaction, stats ----------------------------------------------------------------
@@ -760,8 +538,8 @@ export class Log {
     if (this.closed) return;
     if (this.failure) {
       if (this.flushing) await this.flushing.catch(() => {});
-      this.closeQuietly(this.seg.fd);
-      for (const fd of this.retiredFds.splice(0)) this.closeQuietly(fd);
+      closeQuietly(this.ops, this.seg.fd);
+      for (const fd of this.retiredFds.splice(0)) closeQuietly(this.ops, fd);
       this.release();
       throw this.failure;
     }
@@ -775,14 +553,13 @@ export class Log {
       const seg = this.seg;
       if (seg.count === 0 && this.sealed.length > 0) {
         // An empty trailing segment carries nothing a reader needs.
-        this.closeQuietly(seg.fd);
+        closeQuietly(this.ops, seg.fd);
         this.ops.unlinkSync(seg.path);
         syncDir(this.ops, this.dir);
       } else {
         this.seal(seg);
-        this.closeQuietly(seg.fd);
-        const st = segStats(seg, true);
-        this.manifest.sealed.push({ no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain });
+        closeQuietly(this.ops, seg.fd);
+        this.manifest.sealed.push(sealedEntry(seg));
       }
       this.manifest.cleanClose = true;
       try {
@@ -803,7 +580,7 @@ export class Log {
 
   private release(): void {
     this.closed = true;
-    openLogs.delete(this);
+    forgetOnExit(this);
     if (this.metricsTimer) clearInterval(this.metricsTimer);
     this.lock.release();
   }
@@ -824,7 +601,7 @@ export class Log {
       this.commit.reject(this.failure);
       this.commit = null;
     }
-    openLogs.delete(this);
+    forgetOnExit(this);
     this.lock.forget();
   }
 
@@ -883,34 +660,4 @@ export class Log {
       durableSeq: s.durableSeq,
     });
   }
-}
-
-function segStats(seg: ActiveSegment, sealed: boolean): SegmentStats {
-  return {
-    name: seg.name,
-    bytes: seg.fileEnd + (sealed ? (seg.index.length * INDEX_ENTRY_BYTES + TRAILER_BYTES) : 0),
-    sealed,
-    records: seg.count,
-    firstSeq: seg.firstSeq,
-    lastSeq: seg.firstSeq + seg.count - 1,
-  };
-}
-
-function metaStats(m: SegmentMeta): SegmentStats {
-  const f = m.footer!;
-  return { name: m.name, bytes: m.sizeBytes, sealed: true, records: f.recordCount, firstSeq: f.firstSeq, lastSeq: f.lastSeq };
-}
-
-export function normalizeDurability(d: Durability): { mode: DurabilityMode; intervalMs: number; batchSize: number } {
-  const o = typeof d === 'string' ? { mode: d } : d;
-  const mode = o.mode;
-  if (mode !== 'strict' && mode !== 'batched' && mode !== 'async') {
-    throw new TapedeckError('BAD_ARGUMENT', `unknown durability mode "${String(mode)}" (expected strict, batched or async)`);
-  }
-  const intervalMs = 'intervalMs' in o && o.intervalMs !== undefined ? o.intervalMs : 100;
-  const batchSize = 'batchSize' in o && o.batchSize !== undefined ? o.batchSize : 1000;
-  if (!(intervalMs > 0) || !(batchSize >= 1)) {
-    throw new TapedeckError('BAD_ARGUMENT', `durability interval (${intervalMs} ms) and batch size (${batchSize}) must be positive`);
-  }
-  return { mode, intervalMs, batchSize };
 }
