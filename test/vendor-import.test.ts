@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Decimal } from '../src/events/decimal.js';
 import type { BarEvent, BookEvent, InstrumentEvent, TapeEvent, TickEvent } from '../src/events/types.js';
+import { booksAt } from '../src/book/book-at.js';
 import { exportDbn } from '../src/ops/dbn-export.js';
 import { importFile } from '../src/record/importer.js';
 import { openBytes } from '../src/vendor/bytes.js';
@@ -216,6 +217,44 @@ test('the MBO sample rebuilt from the recording matches a naive book from the ra
     }
     // Every message ends with LAST: the last book event of each batch carries flag 128.
     assert.is(((evs.filter((e) => e.type === 'book').at(-1) as BookEvent).flags ?? 0) & 128, 128);
+  } finally {
+    rm(root);
+  }
+});
+
+/** 1e-9 units of a decimal price string ("5214.25" → 5214250000000n), as DBN prices are. */
+function nanoUnits(price: string): bigint {
+  const [i, f = ''] = price.split('.');
+  return BigInt(i!) * 1_000_000_000n + BigInt(f.padEnd(9, '0'));
+}
+
+test('book --at on the imported MBO sample (src/book): top levels equal the naive book of the raw records up to each instant', async () => {
+  const file = fs.existsSync(GLBX_FULL) ? GLBX_FULL : GLBX_EXCERPT;
+  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: book --at on the full glbx MBO sample (no ${GLBX_FULL}: no /work/shared/data); checking the excerpt`);
+  const root = tmpDir();
+  try {
+    const dir = path.join(root, 'es');
+    await importFile(file, dir, quiet);
+    const raw = await dbnRecords(file);
+    const times = [...new Set(raw.map((r) => r.ts_recv as bigint))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The snapshot's end, a few instants through the live part, and the very end.
+    const picks = [0.1, 0.3, 0.5, 0.7, 0.9, 1].map((q) => times[Math.min(times.length - 1, Math.floor(q * (times.length - 1)))]!);
+    for (const at of picks) {
+      const [view, ...more] = booksAt(dir, { at, depth: 10 });
+      assert.is(more.length, 0);
+      assert.ok(view!.trusted, `trusted at ${at}`);
+      assert.ok(view!.bids.length > 0 && view!.asks.length > 0, `a two-sided book at ${at}`);
+      const want = naiveDbnBook(raw.filter((r) => (r.ts_recv as bigint) <= at));
+      const got = (levels: { price: string; size: string }[]) => levels.map((l) => `${nanoUnits(l.price)}x${l.size}`);
+      assert.equal(got(view!.bids), topLevels(want, 'B', 10), `bids at ${at}`);
+      assert.equal(got(view!.asks), topLevels(want, 'A', 10), `asks at ${at}`);
+    }
+    // The CLI prints the same book (exact decimals) for the last instant, given as -0s from the end.
+    const r = await runCli(['book', dir, '--at', '-0s', '--json', '--depth', '3']);
+    assert.is(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { bids: { price: string; size: string }[]; trusted: boolean };
+    const want = naiveDbnBook(raw);
+    assert.equal(j.bids.map((l) => `${nanoUnits(l.price)}x${l.size}`), topLevels(want, 'B', 3));
   } finally {
     rm(root);
   }

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
-import { parseDurationArg } from '../events/ts.js';
+import { parseDurationArg, TS_UNITS, type TsUnit } from '../events/ts.js';
 import { parseSegmentName } from '../log/names.js';
 import { parseSize } from '../record/size.js';
 import { resolvePath, type CliIo } from './io.js';
@@ -212,4 +212,36 @@ export function holdsRecording(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `--ts-unit` option of every command that takes a time argument (one description, one rule). */
+export const TS_UNIT_OPTION = {
+  choices: TS_UNITS as readonly TsUnit[],
+  describe: 'The unit of a bare integer time argument: s, ms, us or ns (default ns; an integer that reads as s/ms/us of a recent date is refused)',
+} as const;
+
+/** The options that take a time (events/ts.ts parseTimeArg). */
+const TIME_FLAGS: ReadonlySet<string> = new Set(['--from', '--to', '--at', '--before']);
+const NEGATIVE_OFFSET = /^-\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d)$/;
+
+/**
+ * `--from -5s` as `--from=-5s`: a value that starts with a dash would otherwise be read as short
+ * flags (-5, -s). Only a time option followed by a signed relative time is joined; nothing else
+ * in the argument list changes.
+ */
+export function joinSignedTimeArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (TIME_FLAGS.has(a) && next !== undefined && NEGATIVE_OFFSET.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }

@@ -8,6 +8,7 @@
  * the named command's module is loaded (the others are listed by name and description alone), and
  * each command loads its library code when it runs.
  */
+import { joinSignedTimeArgs } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, ExitError, exitCodeFor } from './exit.js';
 import { fastHelp } from './help.js';
@@ -17,7 +18,7 @@ export type { CliIo } from './io.js';
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const args = [...argv];
+  const args = joinSignedTimeArgs(argv);
   // --help and --version need neither yargs nor any command's library code.
   if (await fastHelp(args, io)) return EXIT.OK;
   const { default: yargs } = await import('yargs');

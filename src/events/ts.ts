@@ -259,18 +259,26 @@ export function parseTimeArg(s: string, startOrOptions?: bigint | TimeArgOptions
   }
 }
 
-const DURATION = /^(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h|d)$/;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/;
+const DURATION_PART = /(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h|d)/g;
 
 /**
- * A duration with its unit: `500ms`, `1.5s`, `2m`, `100us`, `10ns`, `1h`, `1d` → ns. A bare number
- * is refused (which unit would it be?), as is a fraction finer than a nanosecond.
+ * A duration with its unit: `500ms`, `1.5s`, `2m`, `100us`, `10ns`, `1h`, `1d`, or parts in a row
+ * (`1m30s`, `1h2m3s4ms`) → ns. The one duration rule of tapedeck (CLI flags, scenario scripts). A
+ * bare number is refused (which unit would it be?), as is a fraction finer than a nanosecond.
  */
 export function parseDurationArg(s: string, flag = 'duration'): bigint {
-  const m = DURATION.exec(s.trim());
-  if (!m) throw new TapedeckError('BAD_ARGUMENT', `${flag} "${s}" is not a duration with a unit (e.g. 500ms, 1.5s, 2m, 100us, 10ns, 1h, 1d)`, { arg: s });
-  const frac = m[2] ?? '';
-  const scale = 10n ** BigInt(frac.length);
-  const scaled = (BigInt(m[1]!) * scale + (frac ? BigInt(frac) : 0n)) * (UNIT_NS[m[3]!] as bigint);
-  if (scaled % scale !== 0n) throw new TapedeckError('BAD_ARGUMENT', `${flag} "${s}" is not a whole number of nanoseconds`, { arg: s });
-  return scaled / scale;
+  const text = s.trim();
+  if (!DURATION.test(text)) {
+    throw new TapedeckError('BAD_ARGUMENT', `${flag} "${s}" is not a duration with a unit (e.g. 500ms, 1.5s, 2m, 1m30s, 100us, 10ns, 1h, 1d)`, { arg: s });
+  }
+  let ns = 0n;
+  for (const m of text.matchAll(DURATION_PART)) {
+    const frac = m[2] ?? '';
+    const scale = 10n ** BigInt(frac.length);
+    const scaled = (BigInt(m[1]!) * scale + (frac ? BigInt(frac) : 0n)) * (UNIT_NS[m[3]!] as bigint);
+    if (scaled % scale !== 0n) throw new TapedeckError('BAD_ARGUMENT', `${flag} "${s}" is not a whole number of nanoseconds`, { arg: s });
+    ns += scaled / scale;
+  }
+  return ns;
 }

@@ -5,12 +5,15 @@
  */
 import { TapedeckError } from '../errors.js';
 import { compactLog, listSegmentNames, realFileOps } from '../log/index.js';
-import { resolveTimeRange } from './export.js';
+import type { TsUnit } from '../events/ts.js';
+import { timeArgResolver } from './time-range.js';
 import { alignRows, formatBytes, formatCount, isoOrNull, requireDir, table } from './util.js';
 
 export interface CompactOptions {
-  /** ns, or a string: decimal ns, ISO-8601 UTC, or an offset such as "+5m" from the first record. */
+  /** ns, or a string: decimal ns, ISO-8601 UTC, or an offset such as "+5m" from the first record or "-1h" before the last. */
   before: bigint | string;
+  /** The unit of a bare integer `before` (default ns; see parseTimeArg). */
+  tsUnit?: TsUnit;
   dryRun?: boolean;
 }
 
@@ -37,7 +40,7 @@ export interface CompactReport {
 export function compactRecording(dir: string, opts: CompactOptions): CompactReport {
   requireDir(dir);
   if (opts.before === undefined || opts.before === '') throw new TapedeckError('BAD_ARGUMENT', 'compaction needs a time to compact before');
-  const beforeTs = resolveTimeRange(dir, opts.before).from!;
+  const beforeTs = timeArgResolver(dir, opts.tsUnit)(opts.before);
   const segmentsBefore = listSegmentNames(realFileOps, dir).length;
   const r = compactLog(dir, { beforeTs, dryRun: opts.dryRun === true });
   const removed = r.removed.map((s) => ({ name: s.name, bytes: s.bytes, records: s.records, lastTs: s.lastTs, lastTsIso: isoOrNull(s.lastTs) }));

@@ -8,12 +8,15 @@
  * which is how a caller applies backpressure.
  */
 import { TapedeckError } from '../errors.js';
-import { eventToJson, parseTimeArg, type TsUnit } from '../events/index.js';
+import { eventToJson, type TsUnit } from '../events/index.js';
 import { openRecording } from '../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
 import { csvHeader, eventToCsvRow } from './csv.js';
+import { resolveTimeRange } from './time-range.js';
 import { requireDir } from './util.js';
+
+export { resolveTimeRange } from './time-range.js';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'json'];
@@ -81,28 +84,6 @@ export function lastTsOf(dir: string): bigint | undefined {
     last = r.tsNs;
   });
   return last;
-}
-
-/** Resolves --from/--to style values (`+5m` counts from the first record, `-5s` back from the last). */
-export function resolveTimeRange(dir: string, from?: bigint | string, to?: bigint | string, unit?: TsUnit): { from?: bigint; to?: bigint } {
-  let start: bigint | undefined;
-  let end: bigint | undefined;
-  const one = (v: bigint | string | undefined): bigint | undefined => {
-    if (v === undefined || typeof v === 'bigint') return v;
-    if (/^[+-]\d/.test(v)) {
-      const fromEnd = v.startsWith('-');
-      if (fromEnd) end ??= lastTsOf(dir);
-      else start ??= firstTsOf(dir);
-      if ((fromEnd ? end : start) === undefined) throw new TapedeckError('BAD_ARGUMENT', `time "${v}" is relative, but ${dir} holds no records to count it from`, { arg: v });
-    }
-    return parseTimeArg(v, { startNs: start, endNs: end, unit });
-  };
-  const f = one(from);
-  const t = one(to);
-  if (f !== undefined && t !== undefined && f > t) {
-    throw new TapedeckError('BAD_ARGUMENT', `the start of the range (${String(from)}) is after its end (${String(to)})`);
-  }
-  return { from: f, to: t };
 }
 
 /** Checks names against the event types; throws BAD_ARGUMENT naming the bad one. */

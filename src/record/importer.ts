@@ -127,54 +127,57 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
       });
     }
   }
+  const { summary, result } = await recordFrom(dir, `import:${format}:${input}`, opts, src, (rec, onBatch) => runFormat(rec, src, format, { signal: opts.signal, onBatch }));
+  return { ...summary, format, gzip: src.gzip, input, ...(format === 'tardis' ? { tardis: result as string } : {}) };
+}
+
+/** What an import reads from: how far it is, how big it is, and how to let go of it. */
+interface ImportInput {
+  readonly bytesRead: number;
+  readonly totalBytes: number | undefined;
+  close(): void;
+}
+
+/**
+ * The one way every import runs: open the recorder (closing the input if that fails), run the
+ * reader with a progress report after each batch it writes, then close input and recorder, the
+ * recorder with the error when the reader failed, and report once more at the end.
+ */
+async function recordFrom<T>(
+  dir: string,
+  source: string,
+  opts: ImportOptions,
+  input: ImportInput,
+  run: (rec: Recorder, onBatch: () => void) => Promise<T>,
+): Promise<{ summary: RecordSummary; result: T }> {
   let rec: Recorder;
   try {
-    rec = await Recorder.open(dir, { durability: 'batched', source: `import:${format}:${input}`, ...opts, clock: 'source' });
+    rec = await Recorder.open(dir, { durability: 'batched', source, ...opts, clock: 'source' });
   } catch (err) {
-    src.close();
+    input.close();
     throw err;
   }
   const report = () =>
-    opts.onProgress?.({ bytes: src.bytesRead, totalBytes: src.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
-  let ran: unknown;
+    opts.onProgress?.({ bytes: input.bytesRead, totalBytes: input.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
+  let result: T;
   try {
-    ran = await runFormat(rec, src, format, { signal: opts.signal, onBatch: report });
+    result = await run(rec, report);
   } catch (err) {
-    src.close();
+    input.close();
     await rec.close({ error: err }).catch(() => {});
     throw err;
   }
-  src.close();
+  input.close();
   const summary = await rec.close();
   report();
-  return { ...summary, format, gzip: src.gzip, input, ...(format === 'tardis' ? { tardis: ran as string } : {}) };
-}
-
-async function openRecorder(dir: string, source: string, opts: ImportOptions, close: () => void): Promise<Recorder> {
-  try {
-    return await Recorder.open(dir, { durability: 'batched', source, ...opts, clock: 'source' });
-  } catch (err) {
-    close();
-    throw err;
-  }
+  return { summary, result };
 }
 
 async function importDbn(input: string, dir: string, opts: ImportOptions): Promise<ImportSummary> {
   const bytes = openBytes(input, opts.stdin);
-  const rec = await openRecorder(dir, `import:dbn:${input}`, opts, () => bytes.close());
-  const report = () =>
-    opts.onProgress?.({ bytes: bytes.bytesRead, totalBytes: bytes.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
-  let dbn: DbnImportReport;
-  try {
-    dbn = await recordDbn(rec, bytes, { signal: opts.signal, onBatch: report, venue: opts.venue });
-  } catch (err) {
-    bytes.close();
-    await rec.close({ error: err }).catch(() => {});
-    throw err;
-  }
-  bytes.close();
-  const summary = await rec.close();
-  report();
+  const { summary, result: dbn } = await recordFrom(dir, `import:dbn:${input}`, opts, bytes, (rec, onBatch) =>
+    recordDbn(rec, bytes, { signal: opts.signal, onBatch, venue: opts.venue }),
+  );
   return { ...summary, format: 'dbn', gzip: bytes.compression === 'gzip', zstd: bytes.compression === 'zstd', input, dbn };
 }
 
@@ -201,20 +204,9 @@ async function importMapped(input: string, dir: string, map: ColumnMapping, opts
         yield r.value;
       }
     } };
-  const rec = await openRecorder(dir, `import:mapped:${input}`, opts, () => bytes.close());
-  const report = () =>
-    opts.onProgress?.({ bytes: bytes.bytesRead, totalBytes: bytes.totalBytes, events: rec.metrics.counters.events!, rejects: rec.metrics.counters.rejects! });
-  try {
-    if (json) await recordMappedJson(rec, replay, map, { signal: opts.signal, onBatch: report });
-    else await recordMappedCsv(rec, linesOf(replay), map, { signal: opts.signal, onBatch: report });
-  } catch (err) {
-    bytes.close();
-    await rec.close({ error: err }).catch(() => {});
-    throw err;
-  }
-  bytes.close();
-  const summary = await rec.close();
-  report();
+  const { summary } = await recordFrom(dir, `import:mapped:${input}`, opts, bytes, (rec, onBatch) =>
+    json ? recordMappedJson(rec, replay, map, { signal: opts.signal, onBatch }) : recordMappedCsv(rec, linesOf(replay), map, { signal: opts.signal, onBatch }),
+  );
   return { ...summary, format: 'mapped', gzip: bytes.compression === 'gzip', zstd: bytes.compression === 'zstd', input };
 }
 

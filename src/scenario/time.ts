@@ -1,63 +1,59 @@
 /**
  * Time specs of scenario scripts. Offsets and durations are plain ns numbers internally (exact up to
- * ~104 days); absolute times are bigint ns since the epoch, like event `ts`.
+ * ~104 days); absolute times are bigint ns since the epoch, like event `ts`. The text is parsed by the
+ * one time and duration rule of events/ts.ts (parseDurationArg, parseTs); this module only adds the
+ * scenario API's convention that a bare number is milliseconds.
  */
-import { TapedeckError } from '../errors.js';
+import { TapedeckError, ValidationError } from '../errors.js';
+import { parseDurationArg, parseTs } from '../events/ts.js';
 
 /** A point in a session: an offset from start (ms number, or a string like '2m30s'), or absolute bigint ns. */
 export type TimeSpec = number | string | bigint;
 /** A length of time: ms as a number, or a string like '10m', '30s', '1m30s', '250ms', '1.5s'. */
 export type DurationSpec = number | string;
 
-const UNIT_NS: Record<string, number> = { h: 3_600_000_000_000, m: 60_000_000_000, s: 1_000_000_000, ms: 1_000_000, us: 1_000, µs: 1_000, ns: 1 };
-const PART = /(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)/y;
+const MS_NUMBER = /^\d+(\.\d+)?$/;
 
-/** A duration as integer ns. Numbers are milliseconds. */
+/** A duration as integer ns. Numbers (and strings of digits) are milliseconds. */
 export function parseDurationNs(spec: DurationSpec, field = 'duration'): number {
-  let ns: number;
+  let text: string;
   if (typeof spec === 'number') {
-    ns = Math.round(spec * 1_000_000);
+    if (!Number.isFinite(spec) || spec < 0) return badTime(field, spec, 'a finite, non-negative duration');
+    // Exact decimal text of the double (no exponent for durations this small) in ms.
+    text = `${spec.toFixed(6).replace(/\.?0+$/, '')}ms`;
   } else if (typeof spec === 'string') {
     const s = spec.replace(/\s+/g, '');
-    if (/^\d+(\.\d+)?$/.test(s)) {
-      ns = Math.round(Number(s) * 1_000_000);
-    } else {
-      ns = 0;
-      PART.lastIndex = 0;
-      let matched = 0;
-      for (let m = PART.exec(s); m; m = PART.exec(s)) {
-        ns += Number(m[1]) * (UNIT_NS[m[2] as string] as number);
-        matched = PART.lastIndex;
-      }
-      if (s.length === 0 || matched !== s.length) badTime(field, spec, "a duration like '10m', '1m30s', '250ms' or a number of ms");
-      ns = Math.round(ns);
-    }
+    text = MS_NUMBER.test(s) ? `${s}ms` : s;
   } else {
     return badTime(field, spec, 'a number of ms or a duration string');
   }
-  if (!Number.isSafeInteger(ns) || ns < 0) badTime(field, spec, 'a finite, non-negative duration');
-  return ns;
+  let ns: bigint;
+  try {
+    ns = parseDurationArg(text, field);
+  } catch {
+    return badTime(field, spec, "a duration like '10m', '1m30s', '250ms' or a number of ms");
+  }
+  if (ns > BigInt(Number.MAX_SAFE_INTEGER)) return badTime(field, spec, 'a finite, non-negative duration');
+  return Number(ns);
 }
-
-const ISO = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /**
  * A session start: bigint ns, or an ISO string. The string must carry its zone (or be a bare date,
  * read as UTC): a zone-less time would be read in the host's zone and differ between machines.
- * Fractions down to the nanosecond are kept (Date.parse alone stops at ms).
+ * Fractions down to the nanosecond are kept.
  */
 export function parseStartNs(spec: bigint | string, field = 'start'): bigint {
   if (typeof spec === 'bigint') {
     if (spec < 0n) badTime(field, spec, 'ns since the epoch, >= 0');
     return spec;
   }
-  if (typeof spec !== 'string') return badTime(field, spec, 'bigint ns or an ISO-8601 string');
-  const m = ISO.exec(spec.trim());
-  if (!m) return badTime(field, spec, "an ISO-8601 time with a zone, like '2024-03-01T14:30:00Z'");
-  const [, date, time, frac, zone] = m;
-  const ms = Date.parse(time ? `${date}T${time}${zone}` : `${date}T00:00:00Z`);
-  if (!Number.isFinite(ms) || ms < 0) return badTime(field, spec, 'a valid time at or after 1970');
-  return BigInt(ms) * 1_000_000n + BigInt((frac ?? '').padEnd(9, '0'));
+  if (typeof spec !== 'string' || !/^\d{4}-/.test(spec.trim())) return badTime(field, spec, "bigint ns or an ISO-8601 time with a zone, like '2024-03-01T14:30:00Z'");
+  try {
+    return parseTs(spec.trim(), field);
+  } catch (e) {
+    if (e instanceof ValidationError) return badTime(field, spec, "an ISO-8601 time with a zone, like '2024-03-01T14:30:00Z'");
+    throw e;
+  }
 }
 
 /** A time spec as an ns offset from start, checked to lie within [0, durationNs]. */

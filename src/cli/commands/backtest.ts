@@ -10,7 +10,7 @@ import type { BacktestSummary } from '../../backtest/engine.js';
 import type { RiskOptions } from '../../backtest/risk.js';
 import type { FeeSchedule } from '../../backtest/venue.js';
 import { formatTsIso } from '../../events/ts.js';
-import { durationOrRangeArg, numberArg, optionPairsArg, positiveNumberArg, recordingArg, seedArg } from '../args.js';
+import { durationOrRangeArg, numberArg, optionPairsArg, positiveNumberArg, recordingArg, seedArg, TS_UNIT_OPTION } from '../args.js';
 import { displayPath, resolvePath, type CliIo } from '../io.js';
 
 interface BacktestArgs {
@@ -21,6 +21,7 @@ interface BacktestArgs {
   out?: string;
   force: boolean;
   from?: string;
+  'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   to?: string;
   option?: string[];
   'run-id'?: string;
@@ -112,8 +113,9 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .option('speed', { type: 'string', default: 'max', describe: "'max' (read directly, as fast as possible) or a replay speed multiplier (paced by the real clock)" })
         .option('out', { type: 'string', describe: 'Output recording directory (default recordings/<runId>)' })
         .option('force', { type: 'boolean', default: false, describe: 'Replace a non-empty output recording' })
-        .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset like +5m' })
+        .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 (any UTC offset), +5m after the first input event, or -5s before the last' })
         .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from' })
+        .option('ts-unit', TS_UNIT_OPTION)
         .option('option', { type: 'string', array: true, describe: 'A strategy option key=value (repeatable), e.g. --option fast=10 --option qty=0.5' })
         .option('run-id', { type: 'string', describe: 'runId of the output (default bt-<strategy>-<seed>-<input digest prefix>)' })
         .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: a duration with its unit (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
@@ -131,14 +133,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time') as Argv<BacktestArgs>,
     handler: async (args) => {
       const { backtestRecordings } = await import('../../backtest/runner.js');
-      const { openRecording } = await import('../../events/recording.js');
-      const { parseTimeArg } = await import('../../events/ts.js');
-      const { recordingsSpan } = await import('../../replay/span.js');
-      let start: bigint | undefined;
-      const time = (s: string) => {
-        if (s.startsWith('+') && start === undefined) start = recordingsSpan(recordings.map((d) => openRecording(d)))?.firstTs;
-        return parseTimeArg(s, start);
-      };
+      const { resolveTimeRange } = await import('../../ops/time-range.js');
       // Every value is checked before anything runs: a typo is exit 2, never a silent default.
       const num = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : numberArg(`--${flag}`, args[flag]));
       const pos = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : positiveNumberArg(`--${flag}`, args[flag]));
@@ -156,6 +151,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         ...(Object.keys(fees).length > 0 ? { fees } : {}),
       };
       const recordings = args.recordings.map((d) => recordingArg(io, d));
+      const range = resolveTimeRange(recordings, args.from, args.to, args['ts-unit']);
       const risk: RiskOptions = {};
       const maxPosition = pos('max-position');
       const maxNotional = pos('max-notional');
@@ -172,8 +168,8 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         strategyOptions,
         ...(seed !== undefined ? { seed } : {}),
         speed,
-        ...(args.from !== undefined ? { from: time(args.from) } : {}),
-        ...(args.to !== undefined ? { to: time(args.to) } : {}),
+        ...(range.from !== undefined ? { from: range.from } : {}),
+        ...(range.to !== undefined ? { to: range.to } : {}),
         ...(args.out !== undefined ? { out: resolvePath(io, args.out) } : {}),
         force: args.force,
         recordingsDir: resolvePath(io, 'recordings'),

@@ -3,8 +3,8 @@
  * divergence as text or JSON. Loaded when one of those commands runs, not for --help.
  */
 import { TapedeckError } from '../../errors.js';
-import { EVENT_TYPES, formatTsIso, parseTimeArg, type EventType } from '../../events/index.js';
-import { openReader } from '../../log/index.js';
+import { EVENT_TYPES, formatTsIso, type EventType } from '../../events/index.js';
+import { resolveTimeRange } from '../../ops/time-range.js';
 import { formatFieldValue, toJsonValue, type DiffOptions, type DiffResult, type Divergence, type EventRef } from '../../verify/diff.js';
 import type { FilterArgs } from './diff.js';
 
@@ -15,17 +15,7 @@ function list(s: string | undefined): string[] {
     .filter((x) => x.length > 0);
 }
 
-/** The first record's ts of a recording: what `+5m` style offsets count from. */
-function firstTsOf(dir: string): bigint | undefined {
-  let first: bigint | undefined;
-  openReader(dir).scan({}, (r) => {
-    first = r.tsNs;
-    return false;
-  });
-  return first;
-}
-
-/** Turns the filter options into DiffOptions; time offsets count from the first event of `base`. */
+/** Turns the filter options into DiffOptions; relative times count over `base` (+5m from its first event, -5s back from its last). */
 export function diffOptionsFrom(args: FilterArgs, base: string): DiffOptions {
   const opts: DiffOptions = {};
   if (args.run !== undefined) opts.runId = args.run;
@@ -38,13 +28,9 @@ export function diffOptionsFrom(args: FilterArgs, base: string): DiffOptions {
     }
     opts.types = types as EventType[];
   }
-  let start: bigint | undefined;
-  const time = (s: string) => {
-    if (s.startsWith('+') && start === undefined) start = firstTsOf(base);
-    return parseTimeArg(s, start);
-  };
-  if (args.from !== undefined) opts.from = time(args.from);
-  if (args.to !== undefined) opts.to = time(args.to);
+  const { from, to } = resolveTimeRange(base, args.from, args.to, args['ts-unit']);
+  if (from !== undefined) opts.from = from;
+  if (to !== undefined) opts.to = to;
   if (args['ignore-fields'] !== undefined) opts.ignoreFields = list(args['ignore-fields']);
   return opts;
 }

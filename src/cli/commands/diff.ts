@@ -6,24 +6,26 @@
 import type { Argv, CommandModule } from 'yargs';
 import { EVENT_TYPES } from '../../events/types.js';
 import { EXIT, ExitError } from '../exit.js';
-import { countArg, recordingArg } from '../args.js';
+import { countArg, recordingArg, TS_UNIT_OPTION } from '../args.js';
 import type { CliIo } from '../io.js';
 export interface FilterArgs {
   run?: string;
   types?: string;
   from?: string;
   to?: string;
+  'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   'ignore-fields'?: string;
 }
 
-export const FILTER_OPTION_NAMES = ['run', 'types', 'from', 'to', 'ignore-fields'] as const;
+export const FILTER_OPTION_NAMES = ['run', 'types', 'from', 'to', 'ts-unit', 'ignore-fields'] as const;
 
 export function withFilterOptions<T>(y: Argv<T>, group: string): Argv<T & FilterArgs> {
   return y
     .option('run', { type: 'string', describe: 'Only events of this runId, on both sides', group })
     .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(',')})`, group })
-    .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset from the first event of <a> like +5m', group })
+    .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 (any UTC offset), +5m after the first event of <a>, or -5s before its last', group })
     .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from', group })
+    .option('ts-unit', { ...TS_UNIT_OPTION, group })
     .option('ignore-fields', { type: 'string', describe: 'Leave these fields out of the comparison, comma-separated (e.g. exchTs,ts,runId); seq is never compared', group }) as Argv<
     T & FilterArgs
   >;

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
-import { recordingArg } from '../args.js';
+import { recordingArg, TS_UNIT_OPTION } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
@@ -109,7 +109,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         .option('types', { type: 'string', describe: 'Only these event types, comma-separated (tick,order,fill,signal,risk,system)' })
         .option('from', { type: 'string', describe: 'Start at this ts (inclusive): ns, ISO-8601 UTC, or an offset from the first event (+5m)' })
         .option('to', { type: 'string', describe: 'End at this ts (inclusive): same forms as --from, or --to=-5s before the last event' })
-        .option('ts-unit', { choices: ['s', 'ms', 'us', 'ns'] as const, describe: 'The unit of a bare integer --from/--to (default ns; s/ms/us-looking values are refused)' })
+        .option('ts-unit', TS_UNIT_OPTION)
         .option('run', { type: 'string', describe: 'Only events of this runId' })
         .option('symbols', { type: 'string', describe: 'Only events of these symbols, comma-separated' })
         .option('iso', { type: 'boolean', default: false, describe: 'Timestamps as ISO-8601 UTC (9 digits) instead of decimal ns' })

@@ -22,7 +22,7 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
-import { countArg, positiveNumberArg, recordingArg, refuseTogether } from '../args.js';
+import { countArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
@@ -131,25 +131,19 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const { lastValueFrom } = await import('rxjs');
   const { EventBus } = await import('../../bus/index.js');
   const { openRecording } = await import('../../events/recording.js');
-  const { eventToJson, formatTsIso, parseTimeArg } = await import('../../events/index.js');
-  const { Replayer, recordingsSpan } = await import('../../replay/index.js');
+  const { eventToJson, formatTsIso } = await import('../../events/index.js');
+  const { Replayer } = await import('../../replay/index.js');
+  const { resolveTimeRange } = await import('../../ops/time-range.js');
   const { fmtNs } = await import('../../util/metrics.js');
   refuseTogether(argv as unknown as Record<string, unknown>, [['max', 'speed', '--max replays as fast as possible, --speed paces it; give one']]);
   const speed = argv.speed === undefined ? 1 : positiveNumberArg('--speed', argv.speed);
-  const recordings: Recording[] = argv.dirs.map((d) => openRecording(recordingArg(io, d)));
+  const dirs = argv.dirs.map((d) => recordingArg(io, d));
+  const recordings: Recording[] = dirs.map((d) => openRecording(d));
   const types = parseTypes(argv.types);
   const symbols = list(argv.symbols);
-  // Offsets such as +5m count from the earliest start among the recordings.
+  // Offsets such as +5m count from the earliest start among the recordings, -5s back from the latest end.
   const split = splitTo(argv.to);
-  // ... and -5s back from the latest end.
-  const relative = [argv.from, split.to].some((s) => s !== undefined && /^[+-]\d/.test(s));
-  const span = relative ? recordingsSpan(recordings) : null;
-  const timeOpts = { startNs: span?.firstTs, endNs: span?.lastTs, unit: argv['ts-unit'] };
-  const from = argv.from !== undefined ? parseTimeArg(argv.from, timeOpts) : undefined;
-  const to = split.to !== undefined ? parseTimeArg(split.to, timeOpts) : undefined;
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new TapedeckError('BAD_ARGUMENT', `--from (${argv.from}) is after --to (${split.to})`);
-  }
+  const { from, to } = resolveTimeRange(dirs, argv.from, split.to, argv['ts-unit']);
   if (split.target !== undefined && argv.out !== undefined) throw new TapedeckError('BAD_ARGUMENT', '--out and a NATS target (--to nats://…) exclude each other');
   // Connect first: a wrong address or credentials fail before anything is replayed.
   const nats = split.target !== undefined ? await connectTarget(split.target, argv, io) : null;
@@ -342,7 +336,7 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('speed', { type: 'string', describe: 'Speed multiplier (10 = ten times faster than recorded; default 1)' })
         .option('max', { type: 'boolean', default: false, describe: 'As fast as possible: no delays (not with --speed)' })
         .option('from', { type: 'string', describe: 'Start: ns, ISO-8601 (any UTC offset, or a date), +5m after the start, or --from=-5s before the end' })
-        .option('ts-unit', { choices: ['s', 'ms', 'us', 'ns'] as const, describe: 'The unit of a bare integer --from/--to (default ns; s/ms/us-looking values are refused)' })
+        .option('ts-unit', TS_UNIT_OPTION)
         .option('to', { type: 'string', describe: 'End (inclusive): ns, ISO-8601 UTC, or an offset (+10m); or a NATS target nats://host:port[/prefix] to publish to (both: give --to twice)' })
         .option('run', { type: 'string', describe: 'Only events of this run id' })
         .option('types', { type: 'string', describe: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })

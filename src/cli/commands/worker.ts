@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { durationArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { natsConnectOptions, natsOptions, type NatsArgs } from '../nats-options.js';
 import { onStopSignals } from './record.js';
@@ -35,8 +36,7 @@ export default function workerCommand(io: CliIo): CommandModule<object, WorkerAr
         .example('$0 worker --nats nats://10.0.0.5:4222 --concurrency 2 --no-shared', 'Two at a time, inputs always from the object store') as Argv<WorkerArgs>,
     handler: async (args) => {
       const { runSweepWorker } = await import('../../sweep/nats-worker.js');
-      const { parseDurationNs } = await import('../../scenario/time.js');
-      const ackWaitMs = Number(parseDurationNs(args['ack-wait'], '--ack-wait')) / 1e6;
+      const ackWaitMs = Number(durationArg('--ack-wait', args['ack-wait'])) / 1e6;
       const ac = new AbortController();
       const uninstall = onStopSignals(io, ac);
       try {
