@@ -111,6 +111,145 @@ test('canonical JSON over ws: a dropped connection is recorded as gap + reconnec
   }
 });
 
+
+/** Kraken lines of one pair from the fixture capture: the snapshot and its first updates (payload text). */
+function krakenPair(pair: string): string[] {
+  const text = zlib.gunzipSync(fs.readFileSync(fixture('kraken-20210417.head300.ws.txt.gz'))).toString('utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.endsWith(`"book-1000","${pair}"]`))
+    .map((l) => l.slice(l.indexOf(': ') + 2));
+}
+
+test('live Kraken: a failed checksum is recorded as a gap, then the feed resubscribes once and the new snapshot makes the book trusted', async () => {
+  const dir = tmpDir();
+  const [snapshot, update] = krakenPair('XBT/CHF');
+  const corrupt = update!.replace(/"c":"\d+"/, '"c":"1"');
+  const subscribe = JSON.stringify({ event: 'subscribe', pair: ['XBT/CHF'], subscription: { name: 'book', depth: 1000 } });
+  const received: string[] = [];
+  const server = await startServer((ws) => {
+    ws.on('message', (m) => {
+      const text = m.toString();
+      received.push(JSON.parse(text).event);
+      if (received.length === 1) {
+        // The first subscription: a snapshot, then updates whose checksums fail (three: one resubscribe).
+        ws.send(snapshot!);
+        ws.send(corrupt);
+        ws.send(corrupt);
+        ws.send(corrupt);
+      } else if (JSON.parse(text).event === 'subscribe') {
+        ws.send(snapshot!);
+        ws.send(update!);
+      }
+    });
+  });
+  try {
+    const rec = await Recorder.open(path.join(dir, 'k'), { clock: 'receive', onWarning: () => {} });
+    const feed = recordWebSocket(rec, { url: server.url, format: 'kraken', send: [subscribe] });
+    await waitFor(() => received.length >= 3, 'the resubscription');
+    await waitFor(() => {
+      const evs = readEvents(path.join(dir, 'k'));
+      return evs.filter((e) => e.type === 'book' && e.action === 'clear').length >= 2 && evs.some((e) => e.type === 'book' && e.checksum !== undefined && ((e.flags ?? 0) & 4) === 0 && e.seq! > 10);
+    }, 'the second snapshot and a good update');
+    await rec.close();
+    await feed;
+    assert.equal(received, ['subscribe', 'unsubscribe', 'subscribe'], 'one resubscription for three bad checksums');
+    const evs = readEvents(path.join(dir, 'k'));
+    const gaps = evs.filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'gap');
+    assert.ok(gaps.length >= 1 && gaps.every((g) => g.data?.symbol === 'XBT/CHF'), 'the checksum failures are gap events naming the pair');
+    const { BookBuilder } = await import('../src/book/index.js');
+    const b = new BookBuilder();
+    for (const e of evs) b.push(e);
+    assert.ok(b.book('kraken', 'XBT/CHF')!.trusted, 'trusted again after the new snapshot');
+  } finally {
+    await server.close();
+    rm(dir);
+  }
+});
+
+test('live Binance: updates before a snapshot and a sequence break fetch the REST snapshot (once each); the synced book is trusted', async () => {
+  const dir = tmpDir();
+  const depth = (U: number, u: number, bid: string) => JSON.stringify({ e: 'depthUpdate', E: 1_700_000_000_000 + u, s: 'BTCUSDT', U, u, b: [[bid, '1.00']], a: [['101.00', '2.00']] });
+  let socket: WebSocket | undefined;
+  const server = await startServer((ws) => {
+    socket = ws;
+    ws.send(depth(1, 5, '99.00')); // before any snapshot: buffered, flagged bad → fetch
+    ws.send(depth(6, 6, '99.10')); // still before the snapshot arrives: no second fetch
+  });
+  const fetched: string[] = [];
+  const snapshots = [
+    { lastUpdateId: 3, bids: [['98.00', '5.00']], asks: [['102.00', '5.00']] },
+    { lastUpdateId: 11, bids: [['98.50', '5.00']], asks: [['102.50', '5.00']] },
+  ];
+  const fetchText = async (url: string): Promise<string> => {
+    const n = fetched.push(url);
+    // Answer after the updates above are in, like a REST call that takes a while.
+    await waitFor(() => n > 1 || rec.metrics.counters.events! >= 2, 'both early updates');
+    setTimeout(() => {
+      if (n === 1) {
+        socket!.send(depth(7, 8, '99.20')); // continues
+        socket!.send(depth(10, 12, '99.30')); // a break: expected 9 → gap → fetch
+      } else {
+        socket!.send(depth(13, 14, '99.40')); // continues after the second snapshot
+      }
+    }, 20);
+    return JSON.stringify(snapshots[n - 1]);
+  };
+  const rec = await Recorder.open(path.join(dir, 'b'), { clock: 'receive', onWarning: () => {} });
+  try {
+    const feed = recordWebSocket(rec, { url: server.url, format: 'binance', snapshotUrl: 'http://127.0.0.1:9/depth?symbol=BTCUSDT', fetchText });
+    await waitFor(() => readEvents(path.join(dir, 'b')).some((e) => e.type === 'book' && e.venueSeq === 14), 'the update after the second snapshot');
+    await rec.close();
+    await feed;
+    assert.is(fetched.length, 2, 'one fetch at the start, one after the break');
+    const evs = readEvents(path.join(dir, 'b'));
+    const gaps = evs.filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'gap');
+    assert.equal(gaps.map((g) => [g.data?.expected, g.data?.received]), [[9, 10]]);
+    const { BookBuilder } = await import('../src/book/index.js');
+    const b = new BookBuilder();
+    for (const e of evs) b.push(e);
+    const book = b.book('binance-spot', 'BTCUSDT')!;
+    assert.ok(book.trusted);
+    // The second snapshot (11) with the buffered update 10..12 on top, then 13..14.
+    assert.equal(book.top('bid', 3).map((l) => `${l.price}x${l.size}`), ['99.40x1.00', '99.30x1.00', '98.50x5.00']);
+    assert.is(book.venueSeq, 14);
+  } finally {
+    await server.close();
+    rm(dir);
+  }
+});
+
+test('live Binance: a failing snapshot URL is a note event and is retried after a backoff, not on every message', async () => {
+  const dir = tmpDir();
+  const depth = (u: number) => JSON.stringify({ e: 'depthUpdate', E: 1_700_000_000_000 + u, s: 'BTCUSDT', U: u, u, b: [['99.00', '1.00']], a: [] });
+  const server = await startServer((ws) => {
+    for (let u = 1; u <= 20; u++) ws.send(depth(u));
+  });
+  let calls = 0;
+  const rec = await Recorder.open(path.join(dir, 'f'), { clock: 'receive', onWarning: () => {} });
+  try {
+    const feed = recordWebSocket(rec, {
+      url: server.url,
+      format: 'binance',
+      snapshotUrl: 'http://127.0.0.1:9/depth',
+      backoff: { initialMs: 60_000 },
+      fetchText: async () => {
+        calls++;
+        throw new Error('HTTP 503 Service Unavailable');
+      },
+    });
+    await waitFor(() => readEvents(path.join(dir, 'f')).filter((e) => e.type === 'book').length >= 20, 'all twenty updates');
+    await rec.close();
+    await feed;
+    assert.is(calls, 1, 'one fetch; the next waits for the backoff');
+    const notes = readEvents(path.join(dir, 'f')).filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'note');
+    assert.equal(notes.map((n) => n.data?.reason), ['HTTP 503 Service Unavailable']);
+  } finally {
+    await server.close();
+    rm(dir);
+  }
+});
+
 test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, drop + reconnect, SIGINT → exit 0', async () => {
   const dir = tmpDir();
   const rec = path.join(dir, 'rec');

@@ -25,7 +25,7 @@
  *   by the event being handled. A kill: trigger → risk kill → cancels and flatten orders.
  */
 import { TapedeckError, ValidationError } from '../errors.js';
-import type { FillEvent, FlatMap, OrderEvent, RiskEvent, SignalEvent, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
+import type { BookEvent, FillEvent, FlatMap, OrderEvent, RiskEvent, SignalEvent, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
 import { Ledger, markPrice, type PositionSummary } from './ledger.js';
 import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
 import type { OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
@@ -314,6 +314,8 @@ export class BacktestEngine {
     this.stats.events++;
     this.currentInputSeq = ev.seq;
     if (ev.type === 'tick') this.handleTick(ev);
+    else if (ev.type === 'book') this.handleBook(ev);
+    else if (ev.type === 'system' && ev.kind === 'gap') this.venue.onGap(ev);
     else if (ev.type === 'risk' && ev.severity === 'kill' && this.honorInputKill && !this.killed) {
       this.kill('input-kill', `input risk event ${ev.rule}: ${ev.detail}`, ev.seq, ev.symbol);
       this.settle();
@@ -422,6 +424,23 @@ export class BacktestEngine {
       this.lastSignal = undefined;
     }
     this.settle(tick.seq);
+  }
+
+  /** 'l2' fill model: a completed venue message moves the book, marks and matches (no strategy call). */
+  private handleBook(ev: BookEvent): void {
+    const book = this.venue.onBook(ev);
+    if (book === undefined) return;
+    this.lastVenue.set(ev.symbol, ev.venue);
+    const mark = markPrice(book);
+    if (mark !== undefined) {
+      this.ledger.mark(ev.symbol, mark);
+      if (this.ledger.hasPosition(ev.symbol)) {
+        this.dirty = true;
+        this.pnlCause = ev.seq;
+      }
+    }
+    if (this.killed) this.ensureFlat(ev.symbol, ev.seq);
+    this.settle(ev.seq);
   }
 
   /** After a step: sample PnL, check the kill switch, deliver queued notifications. */

@@ -16,14 +16,17 @@ export {
 } from './strategy.js';
 export {
   SimVenue,
+  FILL_MODELS,
   latencyFn,
   remainingOf,
   type Book,
   type FeeSchedule,
+  type FillModel,
   type LatencySpec,
   type OrderState,
   type VenueHost,
   type VenueOptions,
 } from './venue.js';
 export { runBacktest, type BacktestRun } from './harness.js';
+export { TakenLiquidity, tradeFills, walkLevels, type QueueSlot } from './l2-queue.js';
 export { backtestRecordings, defaultBacktestRunId, prepareOutputDir, sha256File, summaryData, tapedeckVersion, type BacktestRecordingsOptions, type BacktestRecordingsResult, type RecordableLatency, type RunnerVenueOptions, type StrategyOptionValue } from './runner.js';

@@ -43,7 +43,7 @@ import { DIGEST_VERSION, digestRecordingDetailed } from '../verify/digest.js';
 import { BacktestEngine, type BacktestSummary } from './engine.js';
 import type { RiskOptions } from './risk.js';
 import { loadStrategy } from './strategy.js';
-import type { FeeSchedule } from './venue.js';
+import type { FeeSchedule, FillModel } from './venue.js';
 
 /** A latency that can be written into a manifest: fixed ns, or uniform in [minNs, maxNs]. */
 export type RecordableLatency = bigint | number | { minNs: bigint | number; maxNs: bigint | number };
@@ -54,6 +54,8 @@ export interface RunnerVenueOptions {
   fees?: FeeSchedule;
   tickSize?: number;
   tradeFill?: 'at-or-through' | 'through';
+  /** 'top' (default) or 'l2': match against the recorded L2 book with queue positions. */
+  fillModel?: FillModel;
 }
 
 export type StrategyOptionValue = string | number | boolean;

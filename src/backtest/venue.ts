@@ -1,5 +1,9 @@
 /**
- * A simulated venue with top-of-book matching, driven by the engine in replay order.
+ * A simulated venue, driven by the engine in replay order, with two fill models (`fillModel`):
+ * 'top' (the default, below) matches against the top of book of the ticks; 'l2' matches against
+ * the recorded L2 book with queue positions (l2-queue.ts; docs/BACKTEST.md "Fill models").
+ *
+ * The 'top' model:
  *
  * - Orders and cancels reach the venue after a latency (fixed, or drawn from the run's seeded
  *   source), first in first out: a message never overtakes an earlier one, as on one session.
@@ -15,14 +19,38 @@
  *   arrival). A size missing from a tick means unlimited.
  * - `day` orders expire at the end of the session; `gtc` orders stay working.
  *
+ * The 'l2' model: the market is the book rebuilt from the input's `book` events (src/book), per
+ * venue and symbol, applied a whole venue message at a time; ticks contribute only their trades.
+ * - An order arriving while its book is missing or untrusted (a gap since the last snapshot) is
+ *   rejected. A market order, or a limit order that crosses, walks the other side's levels best
+ *   first, filling at each level's price up to its displayed size (liquidity our orders took stays
+ *   taken until the venue reports that level again).
+ * - A resting limit order joins the queue behind the size displayed at its price when it arrives.
+ *   A trade print at its price (a tick with last/lastSize, or a book `trade`) consumes the queue
+ *   ahead first and fills the order only with what trades beyond it; a print through its price
+ *   fills it; a level that shrinks caps the queue ahead (cancels are assumed behind the order:
+ *   hftbacktest's RiskAdverseQueueModel). When the other side's book moves to or through its
+ *   price, it fills as maker at its price up to the size displayed there.
+ * - The top of book used for marks and risk checks is the L2 book's best bid and ask.
+ *
  * Event causes: ack, reject, ioc expiry and fills on arrival point at the order's `new` event;
- * fills from a tick point at the tick; cancel confirmations at the event that led the strategy
- * to cancel; end-of-session expiries have none.
+ * fills from a tick or a book message point at the tick or the message's last event; cancel
+ * confirmations at the event that led the strategy to cancel; end-of-session expiries have none.
  */
+import { BookBuilder } from '../book/book-builder.js';
+import type { Level, OrderBook } from '../book/order-book.js';
 import { TapedeckError } from '../errors.js';
-import { toNumber } from '../events/decimal.js';
-import type { FillEvent, OrderAction, OrderEvent, Side, TapeEvent, TickEvent } from '../events/types.js';
+import { toDecimal, toNumber } from '../events/decimal.js';
+import type { BookEvent, FillEvent, OrderAction, OrderEvent, Side, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
+import { restsOn, TakenLiquidity, takesFrom, tradeFills, walkLevels, type QueueSlot } from './l2-queue.js';
 import type { OrderIdentity, OrderStatus } from './strategy.js';
+
+/** A side's levels, best first (the book's own array: read, never kept). */
+const levelsOf = (ob: OrderBook, side: 'bid' | 'ask'): readonly Level[] => (side === 'bid' ? ob.bids.levels : ob.asks.levels);
+
+/** 'top': match against the ticks' top of book; 'l2': against the recorded L2 book, with queues. */
+export type FillModel = 'top' | 'l2';
+export const FILL_MODELS: readonly FillModel[] = ['top', 'l2'];
 
 export type LatencySpec =
   | bigint
@@ -52,6 +80,8 @@ export interface VenueOptions {
   /** Whether a trade exactly at a resting limit fills it ('at-or-through', default) or only a
    *  trade through it ('through': assumes the order is at the back of the queue). */
   tradeFill?: 'at-or-through' | 'through';
+  /** Default 'top'. 'l2' needs `book` events in the input for every symbol traded. */
+  fillModel?: FillModel;
 }
 
 /** An order's full state, shared by the engine and the venue. */
@@ -104,6 +134,8 @@ interface Slot {
   book: Book;
   buys: OrderState[];
   sells: OrderState[];
+  /** 'l2': displayed size our orders took, per level, until the venue reports the level again. */
+  taken: TakenLiquidity | undefined;
 }
 
 function toNs(v: bigint | number, what: string): bigint {
@@ -148,6 +180,11 @@ export class SimVenue {
   private lastArrival = 0n;
   private arrivals = 0;
   private fillCount = 0;
+  readonly fillModel: FillModel;
+  /** 'l2': the books rebuilt from the input, and each resting limit order's queue position. */
+  private readonly l2: BookBuilder | undefined;
+  private readonly queues = new Map<OrderState, QueueSlot>();
+  private message: { book: OrderBook; events: readonly BookEvent[] } | undefined;
 
   constructor(options: VenueOptions, host: VenueHost, rng: () => number) {
     this.name = options.name ?? 'sim';
@@ -164,6 +201,16 @@ export class SimVenue {
     this.tickSize = options.tickSize;
     this.tradeAtPrice = (options.tradeFill ?? 'at-or-through') === 'at-or-through';
     this.drawLatency = latencyFn(options.latency, rng);
+    this.fillModel = options.fillModel ?? 'top';
+    if (!FILL_MODELS.includes(this.fillModel)) {
+      throw new TapedeckError('BAD_ARGUMENT', `fillModel must be one of ${FILL_MODELS.join(', ')}`, { value: String(this.fillModel) });
+    }
+    if (this.fillModel === 'l2') {
+      this.l2 = new BookBuilder();
+      this.l2.onMessage = (book, events) => {
+        this.message = { book, events };
+      };
+    }
   }
 
   /** When a message sent now reaches the venue: now + latency, never before an earlier one. */
@@ -182,7 +229,7 @@ export class SimVenue {
     }
     let slot = bySymbol.get(symbol);
     if (!slot) {
-      slot = { book: { bid: undefined, ask: undefined, bidAvail: 0, askAvail: 0, last: undefined, ts }, buys: [], sells: [] };
+      slot = { book: { bid: undefined, ask: undefined, bidAvail: 0, askAvail: 0, last: undefined, ts }, buys: [], sells: [], taken: undefined };
       bySymbol.set(symbol, slot);
     }
     return slot;
@@ -197,6 +244,15 @@ export class SimVenue {
     const w = this.slot(tick.venue, tick.symbol, tick.ts);
     const book = w.book;
     book.ts = tick.ts;
+    if (this.l2) {
+      // The L2 book is the market; a tick contributes its trade print.
+      if (tick.last !== undefined) {
+        book.last = toNumber(tick.last);
+        const size = toNumber(tick.lastSize);
+        if (size !== undefined && size > 0) this.l2Trade(w, book.last, size, tick.aggressor, tick.seq);
+      }
+      return book;
+    }
     if (tick.bid !== undefined) {
       book.bid = toNumber(tick.bid);
       book.bidAvail = toNumber(tick.bidSize) ?? Infinity;
@@ -264,6 +320,10 @@ export class SimVenue {
       this.orderEvent(o, 'reject', o.qty, problem, o.newSeq);
       return;
     }
+    if (this.l2) {
+      this.arriveL2(o);
+      return;
+    }
     const book = this.book(o.venue, o.symbol);
     const buy = o.side === 'buy';
     const touch = book ? (buy ? book.ask : book.bid) : undefined;
@@ -296,6 +356,148 @@ export class SimVenue {
       return;
     }
     this.rest(o);
+  }
+
+  // ---- the 'l2' model --------------------------------------------------------------------------
+
+  /**
+   * A book event from the input. Returns the top-of-book view when it completed a venue message
+   * (and matched working orders against the new book), else undefined; always undefined for 'top'.
+   */
+  onBook(ev: BookEvent): Readonly<Book> | undefined {
+    if (!this.l2) return undefined;
+    this.l2.push(ev);
+    const m = this.message;
+    if (!m) return undefined;
+    this.message = undefined;
+    return this.afterMessage(m.book, m.events, ev.seq);
+  }
+
+  /** A recorded gap (system event naming a venue and symbol): under 'l2' that book is untrusted until its next snapshot. */
+  onGap(ev: SystemEvent): void {
+    this.l2?.push(ev);
+  }
+
+  private afterMessage(ob: OrderBook, events: readonly BookEvent[], cause: number | undefined): Book {
+    const w = this.slot(ob.venue, ob.symbol, ob.ts);
+    const taken = (w.taken ??= new TakenLiquidity());
+    for (const e of events) {
+      if (e.action === 'trade' && e.price !== undefined && e.size !== undefined) {
+        const aggressor: Side | undefined = e.side === 'bid' ? 'buy' : e.side === 'ask' ? 'sell' : undefined;
+        this.l2Trade(w, toNumber(e.price), toNumber(e.size), aggressor, cause);
+      }
+    }
+    for (const e of events) {
+      if (e.action === 'clear') taken.clear(e.side);
+      else if (e.price !== undefined) {
+        const px = toNumber(e.price);
+        if (e.side !== 'ask') taken.reset('bid', px);
+        if (e.side !== 'bid') taken.reset('ask', px);
+      }
+    }
+    const book = w.book;
+    book.ts = ob.ts;
+    const bid = ob.bestBid();
+    const ask = ob.bestAsk();
+    book.bid = bid?.price.value;
+    book.bidAvail = bid ? bid.size.value : 0;
+    book.ask = ask?.price.value;
+    book.askAvail = ask ? ask.size.value : 0;
+    // A level that shrank caps the queue ahead of the orders resting there.
+    for (const list of [w.buys, w.sells]) {
+      for (const o of list) {
+        const q = this.queues.get(o);
+        if (q) q.aheadQty = Math.min(q.aheadQty, ob.depthAt(restsOn(o.side), toDecimal(q.price)).value);
+      }
+    }
+    // The other side at or through a resting limit fills it (as maker, at its price); working
+    // market orders take what the new book shows. Never against a book that is not trusted.
+    if (ob.trusted) {
+      if (w.buys.length > 0) w.buys = this.crossWorking(w.buys, ob, taken, cause);
+      if (w.sells.length > 0) w.sells = this.crossWorking(w.sells, ob, taken, cause);
+    }
+    return book;
+  }
+
+  private crossWorking(orders: OrderState[], ob: OrderBook, taken: TakenLiquidity, cause: number | undefined): OrderState[] {
+    let anyDone = false;
+    for (const o of orders) {
+      const rem = remainingOf(o);
+      if (rem <= 0) continue;
+      const levels = levelsOf(ob, takesFrom(o.side));
+      if (o.kind === 'market') walkLevels(levels, o.side, undefined, rem, taken, (px, qty) => this.fill(o, px, qty, 'taker', cause));
+      else walkLevels(levels, o.side, o.price!, rem, taken, (_px, qty) => this.fill(o, o.price!, qty, 'maker', cause));
+      if (remainingOf(o) <= 0) anyDone = true;
+    }
+    return anyDone ? orders.filter((o) => o.status === 'open') : orders;
+  }
+
+  /** A trade print: resting limits of the side it traded against, through or at their price. */
+  private l2Trade(w: Slot, price: number, size: number, aggressor: Side | undefined, cause: number | undefined): void {
+    const left = { qty: size };
+    // A seller's print meets the resting buys, a buyer's the sells; an unknown aggressor either
+    // (bids first), sharing the one print's size.
+    if (aggressor !== 'buy' && w.buys.length > 0) w.buys = this.tradeSide(w.buys, price, size, left, cause);
+    if (aggressor !== 'sell' && w.sells.length > 0 && left.qty > 0) w.sells = this.tradeSide(w.sells, price, size, left, cause);
+  }
+
+  private tradeSide(orders: OrderState[], price: number, size: number, left: { qty: number }, cause: number | undefined): OrderState[] {
+    const resting = orders.filter((o) => this.queues.has(o) && remainingOf(o) > 0);
+    if (resting.length === 0) return orders;
+    const fills = tradeFills(
+      resting.map((o) => this.queues.get(o)!),
+      resting.map(remainingOf),
+      price,
+      size,
+      left,
+    );
+    let anyDone = false;
+    for (let i = 0; i < resting.length; i++) {
+      if (fills[i]! <= 0) continue;
+      const o = resting[i]!;
+      this.fill(o, o.price!, fills[i]!, 'maker', cause);
+      if (remainingOf(o) <= 0) anyDone = true;
+    }
+    return anyDone ? orders.filter((o) => o.status === 'open') : orders;
+  }
+
+  private arriveL2(o: OrderState): void {
+    const ob = this.l2!.book(o.venue, o.symbol);
+    if (!ob || !ob.trusted || (ob.bestBid() === undefined && ob.bestAsk() === undefined)) {
+      o.status = 'rejected';
+      const why = !ob || (ob.bestBid() === undefined && ob.bestAsk() === undefined) ? 'no L2 book' : 'the L2 book is not trusted (a gap since its last snapshot)';
+      this.orderEvent(o, 'reject', o.qty, `${why} for ${o.symbol} on ${o.venue}`, o.newSeq);
+      return;
+    }
+    const levels = levelsOf(ob, takesFrom(o.side));
+    if (o.kind === 'market' && levels.length === 0) {
+      o.status = 'rejected';
+      this.orderEvent(o, 'reject', o.qty, `no market for ${o.symbol} on ${o.venue}`, o.newSeq);
+      return;
+    }
+    o.status = 'open';
+    this.orderEvent(o, 'ack', o.qty, undefined, o.newSeq);
+    const w = this.slot(o.venue, o.symbol, 0n);
+    const taken = (w.taken ??= new TakenLiquidity());
+    walkLevels(levels, o.side, o.kind === 'market' ? undefined : o.price!, o.qty, taken, (px, qty) => this.fill(o, px, qty, 'taker', o.newSeq));
+    const rem = remainingOf(o);
+    if (rem <= 0) return;
+    if (o.tif === 'ioc') {
+      o.status = 'expired';
+      this.orderEvent(o, 'expire', rem, 'ioc: unfilled remainder', o.newSeq);
+      return;
+    }
+    if (o.kind === 'limit') {
+      // Behind everything displayed at its price now.
+      this.queues.set(o, { side: o.side, price: o.price!, aheadQty: ob.depthAt(restsOn(o.side), toDecimal(o.price!)).value });
+    }
+    this.rest(o);
+  }
+
+  /** The queue position of a resting limit order under 'l2' (displayed size ahead of it). */
+  queueAhead(o: OrderIdentity): number | undefined {
+    for (const [k, q] of this.queues) if (k.orderId === o.orderId) return q.aheadQty;
+    return undefined;
   }
 
   private validate(o: OrderState): string | undefined {
@@ -335,6 +537,7 @@ export class SimVenue {
       return;
     }
     this.unrest(o);
+    this.queues.delete(o);
     o.status = 'canceled';
     this.orderEvent(o, 'cancel', remainingOf(o), 'canceled', cause);
   }
@@ -348,6 +551,7 @@ export class SimVenue {
           if (o.status !== 'open') continue;
           if (o.tif === 'day') {
             o.status = 'expired';
+            this.queues.delete(o);
             this.orderEvent(o, 'expire', remainingOf(o), 'end of day', undefined);
           } else left++;
         }
@@ -371,6 +575,7 @@ export class SimVenue {
     if (remainingOf(o) <= 0) {
       o.filled = o.qty; // absorb float dust so the order closes exactly
       o.status = 'filled';
+      this.queues.delete(o);
     }
     const f = this.fees;
     const fee =

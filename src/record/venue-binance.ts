@@ -128,16 +128,31 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     } else if (!st.synced) {
       if (u <= st.snapshotId) return { unmapped: 'depthUpdate (older than the snapshot)' };
       const first = futures ? st.snapshotId : st.snapshotId + 1;
-      if (U > first) out.push(gap(symbol, 'a first update id ≤', first, U));
-      st.synced = true;
+      if (U > first) {
+        out.push(gap(symbol, 'a first update id ≤', first, U));
+        resyncFrom(st, m);
+      } else st.synced = true;
     } else {
+      const before = out.length;
       continuity(out, symbol, st, m);
+      if (out.length > before) resyncFrom(st, m);
     }
     st.lastU = u;
     apply(out, symbol, m, position);
     if (out.length === 0) return { unmapped: 'depthUpdate (no levels)' };
     finish(out);
     return { events: out, kind: 'depthUpdate' };
+  }
+
+  /**
+   * After a break the book needs a new snapshot: buffer again from the breaking update on, as
+   * before the first snapshot, so the next snapshot's batch applies the updates newer than it
+   * (Binance's procedure; a live feed refetches the snapshot, record/resync.ts).
+   */
+  function resyncFrom(st: DepthState, m: DepthMessage): void {
+    st.snapshotId = null;
+    st.synced = false;
+    st.buffer = [m];
   }
 
   /** Checks that m continues the last applied update (a gap event into out if not). */
@@ -191,13 +206,17 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     const newer = st.buffer.filter((m) => m.u > id);
     st.buffer = [];
     for (const m of newer) {
-      if (!st.synced) {
+      const before = out.length;
+      if (st.snapshotId === null) {
+        st.buffer.push(m); // after a break in this batch: kept for the next snapshot
+      } else if (!st.synced) {
         const first = futures ? id : id + 1;
         if (m.U > first) out.push(gap(symbol, 'a first update id ≤', first, m.U));
-        st.synced = true;
+        else st.synced = true;
       } else {
         continuity(out, symbol, st, m);
       }
+      if (out.length > before) resyncFrom(st, m);
       st.lastU = m.u;
       apply(out, symbol, m, position);
     }

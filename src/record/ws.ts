@@ -2,12 +2,20 @@
  * A WebSocket feed into a Recorder, reconnecting with capped exponential backoff. Every drop is
  * recorded as a system `gap` (at the moment it was noticed) and every reconnect as a system
  * `reconnect` carrying the gap's length (data.gapMs), so a replay shows where data is missing.
+ *
+ * Venue feeds resynchronise their books (resync.ts): when a message leaves a symbol's book
+ * untrusted (a sequence break or a failed checksum: the mapping writes the gap event and flags the
+ * book bad; or Binance updates before any snapshot), the feed refetches the REST snapshot
+ * (`snapshotUrl`) or resubscribes, once per symbol until a snapshot of it arrives.
  */
 import WebSocket from 'ws';
 import { IoError, ValidationError } from '../errors.js';
+import { BOOK_FLAG_BAD_BOOK } from '../events/types.js';
 import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
-import { mapperFor, type VenueFormat } from './venues.js';
+import { gapSymbols, resyncAction, snapshotSymbols } from './resync.js';
+import type { MapOutcome } from './venue-common.js';
+import { mapperFor, type MapperOptions, type VenueFormat } from './venues.js';
 
 export type WsFormat = 'canonical' | VenueFormat;
 
@@ -33,6 +41,31 @@ export interface WsSourceOptions {
   signal?: AbortSignal;
   /** Connection status lines for a human (connected, lost, retrying). */
   onStatus?: (msg: string) => void;
+  /** Venue formats: options of the mapping (venue name, the symbol of REST snapshots). */
+  mapper?: MapperOptions;
+  /**
+   * Venue formats: a REST depth snapshot to fetch when a book needs one (Binance, e.g.
+   * https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000); its body is mapped like a message.
+   */
+  snapshotUrl?: string;
+  /** Venue formats: refetch or resubscribe after a book gap (default true). */
+  resync?: boolean;
+  /** HTTP GET for snapshots (default: the global fetch). */
+  fetchText?: (url: string, signal: AbortSignal | undefined) => Promise<string>;
+}
+
+async function defaultFetchText(url: string, signal: AbortSignal | undefined): Promise<string> {
+  const res = await fetch(url, signal ? { signal } : {});
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+  return res.text();
+}
+
+/** Symbols whose book events in a mapped message are flagged bad (untrusted: gap, or no snapshot yet). */
+function badBookSymbols(outcome: MapOutcome): string[] {
+  if (!('events' in outcome)) return [];
+  const out = new Set<string>(gapSymbols(outcome));
+  for (const e of outcome.events) if (e.type === 'book' && ((e.flags ?? 0) & BOOK_FLAG_BAD_BOOK) !== 0) out.add(e.symbol);
+  return [...out];
 }
 
 interface Attempt {
@@ -68,7 +101,16 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
   const signal = options.signal ? AbortSignal.any([options.signal, rec.closedSignal]) : rec.closedSignal;
   const opts: WsSourceOptions = { ...options, signal };
   const format = opts.format ?? 'canonical';
-  const map = format === 'canonical' ? null : mapperFor(format);
+  const map = format === 'canonical' ? null : mapperFor(format, opts.mapper);
+  const resync = map && opts.resync !== false ? resyncAction({ snapshotUrl: opts.snapshotUrl, send: opts.send }) : null;
+  const fetchText = opts.fetchText ?? defaultFetchText;
+  /** Symbols with a resync asked for and no snapshot since. */
+  const pending = new Set<string>();
+  let current: WebSocket | null = null;
+  let snapshotNo = 0;
+  /** After failed snapshot fetches: no new fetch before this (recorder clock, ns), backing off. */
+  let fetchFailures = 0;
+  let fetchNotBeforeNs = 0n;
   const status = opts.onStatus ?? (() => {});
   let messageNo = 0;
   let fatal: unknown = null;
@@ -78,7 +120,56 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
 
   const onMessage = (data: WebSocket.RawData): void => {
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    const pos = `message ${++messageNo}`;
+    onText(text, `message ${++messageNo}`);
+  };
+
+  /** Asks the venue for a fresh book of `symbols` (those without a resync under way). */
+  const startResync = (symbols: readonly string[]): void => {
+    const fresh = symbols.filter((s) => !pending.has(s));
+    if (fresh.length === 0 || !resync) return;
+    if (resync.kind === 'refetch' && fetchFailures > 0 && rec.now() < fetchNotBeforeNs) return;
+    for (const s of fresh) pending.add(s);
+    if (resync.kind === 'none') {
+      status(`book of ${fresh.join(', ')} untrusted and cannot resynchronise (${resync.why}); it stays flagged until the venue sends a snapshot`);
+    } else if (resync.kind === 'resubscribe') {
+      status(`book of ${fresh.join(', ')} untrusted: resubscribing for a new snapshot`);
+      for (const m of resync.messages) current?.send(m);
+    } else {
+      status(`book of ${fresh.join(', ')} untrusted: fetching the REST snapshot`);
+      const pos = `snapshot ${++snapshotNo}`;
+      // Strict bad input or a failed log while writing: stop the feed and report it.
+      const stop = (err: unknown) => {
+        fatal = err;
+        current?.terminate();
+      };
+      fetchText(resync.url, opts.signal).then(
+        (body) => {
+          if (fatal || opts.signal?.aborted) return;
+          fetchFailures = 0;
+          try {
+            onText(body, pos);
+          } catch (err) {
+            stop(err);
+          }
+        },
+        (err: unknown) => {
+          if (fatal || opts.signal?.aborted) return;
+          for (const s of fresh) pending.delete(s); // a bad message after the backoff asks again
+          fetchFailures++;
+          fetchNotBeforeNs = rec.now() + BigInt(backoffDelay(fetchFailures, opts.backoff)) * 1_000_000n;
+          const why = err instanceof Error ? err.message : String(err);
+          status(`snapshot ${resync.url} failed: ${why}`);
+          try {
+            rec.system('note', `snapshot refetch from ${resync.url} failed: ${why}`, { url: resync.url, reason: why });
+          } catch (e) {
+            stop(e);
+          }
+        },
+      );
+    }
+  };
+
+  const onText = (text: string, pos: string): void => {
     if (!map) {
       rec.writeLine(text, pos);
       return;
@@ -102,6 +193,11 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
       throw err;
     }
     rec.writeMapped(outcome, undefined, { position: pos, raw: text });
+    if (resync) {
+      for (const s of snapshotSymbols(outcome)) pending.delete(s);
+      const bad = badBookSymbols(outcome);
+      if (bad.length > 0) startResync(bad);
+    }
   };
 
   const connectOnce = (): Promise<Attempt> =>
@@ -109,6 +205,9 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
       let opened = false;
       let settled = false;
       const ws = new WebSocket(opts.url, { perMessageDeflate: false });
+      current = ws;
+      // A new connection starts over: its subscriptions bring (or its updates ask for) new snapshots.
+      pending.clear();
       const onAbort = () => ws.close(1000, 'recorder stopping');
       const finish = (a: Attempt) => {
         if (settled) return;

@@ -21,6 +21,7 @@ interface BacktestArgs {
   out?: string;
   force: boolean;
   from?: string;
+  'fill-model'?: 'top' | 'l2';
   'ts-unit'?: 's' | 'ms' | 'us' | 'ns';
   to?: string;
   option?: string[];
@@ -119,6 +120,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .option('option', { type: 'string', array: true, describe: 'A strategy option key=value (repeatable), e.g. --option fast=10 --option qty=0.5' })
         .option('run-id', { type: 'string', describe: 'runId of the output (default bt-<strategy>-<seed>-<input digest prefix>)' })
         .option('latency', { type: 'string', group: 'Venue:', describe: 'Order latency: a duration with its unit (2ms, 500us), or a uniform range drawn from the seed (1ms-5ms)' })
+        .option('fill-model', { choices: ['top', 'l2'] as const, group: 'Venue:', describe: "How orders fill: 'top' against the ticks' top of book (default), 'l2' against the recorded L2 book with queue positions (docs/BACKTEST.md)" })
         .option('taker-bps', { type: 'string', group: 'Venue:', describe: 'Taker fee, basis points of notional' })
         .option('maker-bps', { type: 'string', group: 'Venue:', describe: 'Maker fee (negative: rebate), basis points of notional' })
         .option('max-position', { type: 'string', group: 'Risk:', describe: 'Max absolute position per symbol' })
@@ -147,6 +149,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
       if (takerBps !== undefined) fees.takerBps = takerBps;
       if (makerBps !== undefined) fees.makerBps = makerBps;
       const venue = {
+        ...(args['fill-model'] !== undefined ? { fillModel: args['fill-model'] } : {}),
         ...(latency !== undefined ? { latency } : {}),
         ...(Object.keys(fees).length > 0 ? { fees } : {}),
       };

@@ -159,6 +159,8 @@ interface RecordArgs extends CommonArgs, NatsArgs {
   ws?: string;
   format: WsFormat;
   send?: string[];
+  'snapshot-url'?: string;
+  resync: boolean;
   clock: ClockMode;
   'max-attempts'?: string;
   'metrics-interval'?: string;
@@ -178,6 +180,15 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             describe: 'Messages: canonical tapedeck events, or Binance / Coinbase public market data mapped to ticks',
           })
           .option('send', { type: 'string', array: true, describe: 'With --ws: send this message after each (re)connect (e.g. a subscribe request)' })
+          .option('snapshot-url', {
+            type: 'string',
+            describe: 'With --ws and a venue format: the REST depth snapshot to fetch when a book needs one (Binance: at the start and after a sequence break)',
+          })
+          .option('resync', {
+            type: 'boolean',
+            default: true,
+            describe: 'With --ws and a venue format: after a sequence break or failed checksum, refetch the snapshot (--snapshot-url) or resubscribe (--send); --no-resync only records the gap',
+          })
           .option('clock', {
             choices: ['receive', 'source'] as const,
             default: 'receive' as ClockMode,
@@ -197,6 +208,10 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           .example('$0 replay rec/a --max | $0 record rec/b --clock source', 'Re-record a replay with its own timestamps')
           .example('$0 record rec/live --input events.jsonl.gz', 'Canonical JSONL from a (gzipped) file, stamped with the receive clock')
           .example("$0 record rec/btc --ws wss://stream.binance.com:9443/ws/btcusdt@bookTicker --format binance", 'A live venue feed, until Ctrl-C')
+          .example(
+            "$0 record rec/btc --ws wss://stream.binance.com:9443/ws/btcusdt@depth@100ms --format binance --snapshot-url 'https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000'",
+            'The order book: updates plus the REST snapshot, refetched after a sequence break',
+          )
           .example("$0 record rec/copy --from nats://127.0.0.1:4222 --subject 'md.>' --until-end", 'Record a replay published to NATS (exactly once, resumable)')
           .epilogue(`NATS: ${NATS_ENV_HELP}`)
           .check((a) => {
@@ -206,6 +221,12 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             if (a.subject !== undefined && a.from === undefined) throw new TapedeckError('BAD_ARGUMENT', '--subject needs --from');
             if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
             if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
+            if (a['snapshot-url'] !== undefined && (a.ws === undefined || a.format === 'canonical')) {
+              throw new TapedeckError('BAD_ARGUMENT', '--snapshot-url needs --ws with a venue --format (binance, binance-futures)');
+            }
+            if (a['snapshot-url'] !== undefined && !/^https?:\/\//.test(a['snapshot-url'])) {
+              throw new TapedeckError('BAD_ARGUMENT', `--snapshot-url needs an http:// or https:// URL (got "${a['snapshot-url']}")`);
+            }
             return true;
           }),
       ) as unknown as Argv<RecordArgs>,
@@ -253,6 +274,8 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             url: argv.ws,
             format: argv.format,
             send: argv.send,
+            ...(argv['snapshot-url'] !== undefined ? { snapshotUrl: argv['snapshot-url'] } : {}),
+            resync: argv.resync,
             signal: ac.signal,
             maxAttempts,
             onStatus: argv.json ? undefined : (m) => io.stderr.write(`tapedeck: ${m}\n`),
