@@ -31,6 +31,7 @@ import {
   type Obj,
   type TickDraft,
 } from './venue-common.js';
+import { binanceInstruments, isBinanceExchangeInfo } from './venue-instruments.js';
 
 export interface BinanceOptions {
   /** Force USD-M futures rules and venue name (else recognised from the messages). */
@@ -274,6 +275,11 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
       return { events: [t], kind: 'bookTicker' };
     }
     if ('lastUpdateId' in d && 'bids' in d && 'asks' in d) return snapshot(d, position);
+    if (isBinanceExchangeInfo(d)) {
+      if ((d.symbols as unknown[]).some((s) => isObj(s) && typeof s.contractType === 'string')) futures = true;
+      const events = binanceInstruments(d, venue(), position);
+      return events.length > 0 ? { events, kind: 'exchangeInfo' } : { unmapped: 'exchangeInfo (no symbols)' };
+    }
     if (typeof e === 'string' && e.length > 0) return { unmapped: e };
     if ('result' in d && 'id' in d) return { unmapped: 'subscription' };
     if ('error' in d || 'code' in d) return { unmapped: 'error' };

@@ -12,6 +12,7 @@ import { ValidationError } from '../errors.js';
 import { parseTs } from '../events/ts.js';
 import { BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type Side } from '../events/types.js';
 import { isObj, levelsOf, parseExact, symbolOf, type BookDraft, type EventDraft, type Mapper, type TickDraft } from './venue-common.js';
+import { coinbaseInstruments, isCoinbaseProduct } from './venue-instruments.js';
 
 export interface CoinbaseOptions {
   venue?: string;
@@ -45,8 +46,15 @@ export function coinbaseMapper(opts: CoinbaseOptions = {}): Mapper {
   };
 
   return (msg, position) => {
+    // REST /products: an array of products.
+    if (Array.isArray(msg) && msg.length > 0 && msg.every(isCoinbaseProduct)) return { events: coinbaseInstruments(msg, venue, '(products)', position), kind: 'products' };
     if (!isObj(msg)) throw new ValidationError('(message)', 'must be a JSON object', msg, position);
     const type = msg.type;
+    // REST /products/<id>, or the status channel's product list.
+    if (type === undefined && isCoinbaseProduct(msg)) return { events: coinbaseInstruments([msg], venue, '(product)', position), kind: 'product' };
+    if (type === 'status' && Array.isArray(msg.products) && msg.products.length > 0) {
+      return { events: coinbaseInstruments(msg.products, venue, 'products', position), kind: 'status' };
+    }
     if (type === 'ticker') {
       const product = symbolOf(msg.product_id, 'product_id', position);
       const t: TickDraft = { type: 'tick', venue, symbol: product };

@@ -14,6 +14,7 @@ import { ValidationError } from '../errors.js';
 import { Decimal } from '../events/decimal.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT } from '../events/types.js';
 import { KrakenBook } from './kraken-book.js';
+import { isKrakenAssetPairs, krakenInstruments } from './venue-instruments.js';
 import { BookTrust, isObj, parseExact, secondsTextToNs, symbolOf, type BookDraft, type EventDraft, type Mapper, type Obj, type TickDraft } from './venue-common.js';
 
 export interface KrakenOptions {
@@ -123,6 +124,7 @@ export function krakenMapper(opts: KrakenOptions = {}): Mapper {
   return (msg, position) => {
     if (isObj(msg)) {
       if (typeof msg.event === 'string' && msg.event.length > 0) return { unmapped: msg.event };
+      if (isKrakenAssetPairs(msg)) return { events: krakenInstruments(msg, venue, position), kind: 'AssetPairs' };
       return { unmapped: 'unknown' };
     }
     if (!Array.isArray(msg) || msg.length < 4) throw new ValidationError('(message)', 'must be an event object or a [channelID, …, channelName, pair] array', msg, position);

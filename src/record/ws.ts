@@ -48,6 +48,11 @@ export interface WsSourceOptions {
    * https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000); its body is mapped like a message.
    */
   snapshotUrl?: string;
+  /**
+   * Venue formats: instrument metadata to fetch after each connect (Binance exchangeInfo, Coinbase
+   * products, Kraken AssetPairs); each body is mapped like a message into `instrument` events.
+   */
+  instrumentsUrls?: readonly string[];
   /** Venue formats: refetch or resubscribe after a book gap (default true). */
   resync?: boolean;
   /** HTTP GET for snapshots (default: the global fetch). */
@@ -169,6 +174,34 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
     }
   };
 
+  let instrumentsNo = 0;
+  /** Venue metadata into instrument events; a failure is a note event (the feed goes on). */
+  const fetchInstruments = (url: string): void => {
+    const pos = `instruments ${++instrumentsNo}`;
+    fetchText(url, opts.signal).then(
+      (body) => {
+        if (fatal || opts.signal?.aborted) return;
+        try {
+          onText(body, pos);
+        } catch (err) {
+          fatal = err;
+          current?.terminate();
+        }
+      },
+      (err: unknown) => {
+        if (fatal || opts.signal?.aborted) return;
+        const why = err instanceof Error ? err.message : String(err);
+        status(`instruments ${url} failed: ${why}`);
+        try {
+          rec.system('note', `instrument metadata from ${url} failed: ${why}`, { url, reason: why });
+        } catch (e) {
+          fatal = e;
+          current?.terminate();
+        }
+      },
+    );
+  };
+
   const onText = (text: string, pos: string): void => {
     if (!map) {
       rec.writeLine(text, pos);
@@ -227,6 +260,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
         }
         status(`connected to ${opts.url}`);
         for (const m of opts.send ?? []) ws.send(m);
+        if (map) for (const url of opts.instrumentsUrls ?? []) fetchInstruments(url);
       });
       ws.on('message', (data) => {
         if (fatal || opts.signal?.aborted) return;

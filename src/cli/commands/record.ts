@@ -160,6 +160,7 @@ interface RecordArgs extends CommonArgs, NatsArgs {
   format: WsFormat;
   send?: string[];
   'snapshot-url'?: string;
+  'instruments-url'?: string[];
   resync: boolean;
   clock: ClockMode;
   'max-attempts'?: string;
@@ -183,6 +184,11 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           .option('snapshot-url', {
             type: 'string',
             describe: 'With --ws and a venue format: the REST depth snapshot to fetch when a book needs one (Binance: at the start and after a sequence break)',
+          })
+          .option('instruments-url', {
+            type: 'string',
+            array: true,
+            describe: 'With --ws and a venue format: instrument metadata to fetch after each connect, recorded as instrument events (Binance exchangeInfo, Coinbase products, Kraken AssetPairs; repeatable)',
           })
           .option('resync', {
             type: 'boolean',
@@ -223,6 +229,10 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
             if (a['snapshot-url'] !== undefined && (a.ws === undefined || a.format === 'canonical')) {
               throw new TapedeckError('BAD_ARGUMENT', '--snapshot-url needs --ws with a venue --format (binance, binance-futures)');
+            }
+            for (const u of a['instruments-url'] ?? []) {
+              if (a.ws === undefined || a.format === 'canonical') throw new TapedeckError('BAD_ARGUMENT', '--instruments-url needs --ws with a venue --format');
+              if (!/^https?:\/\//.test(u)) throw new TapedeckError('BAD_ARGUMENT', `--instruments-url needs an http:// or https:// URL (got "${u}")`);
             }
             if (a['snapshot-url'] !== undefined && !/^https?:\/\//.test(a['snapshot-url'])) {
               throw new TapedeckError('BAD_ARGUMENT', `--snapshot-url needs an http:// or https:// URL (got "${a['snapshot-url']}")`);
@@ -276,6 +286,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             send: argv.send,
             ...(argv['snapshot-url'] !== undefined ? { snapshotUrl: argv['snapshot-url'] } : {}),
             resync: argv.resync,
+            ...(argv['instruments-url'] !== undefined ? { instrumentsUrls: argv['instruments-url'] } : {}),
             signal: ac.signal,
             maxAttempts,
             onStatus: argv.json ? undefined : (m) => io.stderr.write(`tapedeck: ${m}\n`),
