@@ -3,7 +3,8 @@
  * seeds (`--seeds 1..20`, `1,2,5`, `1..3,7`) and a sweep file's JSON shape. No I/O here: loading
  * a file is file.ts, turning a spec into jobs is plan.ts.
  */
-import { TapedeckError } from '../errors.js';
+import { TapedeckError, ValidationError } from '../errors.js';
+import { parseTs } from '../events/ts.js';
 import type { RiskOptions } from '../backtest/risk.js';
 import type { RunnerVenueOptions, StrategyOptionValue } from '../backtest/runner.js';
 
@@ -130,11 +131,18 @@ function optionValue(v: unknown, where: string): StrategyOptionValue {
   throw bad(`${where}: must be a number, string or boolean (got ${JSON.stringify(v)})`, {});
 }
 
+/** A time of a sweep file: the one time rule (events/ts.ts parseTs): integer ns or ISO-8601; a
+ * bare integer that reads as seconds, ms or µs of a recent date is refused, naming the unit. */
 function timeNs(v: unknown, where: string): bigint {
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  throw bad(`${where}: must be integer ns (a string or bigint for full precision)`, {});
+  try {
+    return parseTs(v, 'time');
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw bad(`${where}: ${e.message.replace(/^.*?field "time" /, '')} (integer ns as a string or bigint, or ISO-8601)`, {});
+    }
+    throw e;
+  }
 }
 
 const FILE_KEYS = new Set(['strategy', 'inputs', 'grid', 'options', 'seeds', 'venue', 'risk', 'from', 'to']);
