@@ -14,7 +14,7 @@ import { completeSpec, gridPoints, parseGridArg, parseSeedsArg, sweepFromObject,
 import { runSweep, type SweepProgress } from '../src/sweep/sweep.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { rejects } from './helpers/assert.js';
-import { MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile } from './helpers/sweep-fixtures.js';
+import { filesOf, MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile } from './helpers/sweep-fixtures.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-sweep-');
@@ -36,19 +36,6 @@ const spec = (over: Partial<SweepSpec> = {}): SweepSpec =>
     seeds: [1, 2],
     ...over,
   });
-
-function filesOf(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test('spec - grid and seeds parse, with errors that name the argument', () => {
   assert.equal(parseGridArg('fast=5,10,20'), { key: 'fast', values: [5, 10, 20] });

@@ -14,8 +14,8 @@ import { completeSpec, parseGridArg, type SweepSpec } from '../src/sweep/spec.js
 import { runSweep } from '../src/sweep/sweep.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { runCli, spawnCli } from './helpers/cli.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { MA_JS, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
+import { bounded, killOnExit, startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { filesOf, MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-sweepnats-');
@@ -46,6 +46,7 @@ interface Worker {
 function startWorker(name: string, ...extra: string[]): Worker {
   const child = spawnCli(['worker', '--nats', server.url, '--concurrency', '1', '--cache', path.join(root, `cache-${name}`), '--ack-wait', '1500ms', ...extra]);
   children.push(child);
+  killOnExit(child);
   let text = '';
   const waiters: (() => void)[] = [];
   child.stdout!.resume();
@@ -76,21 +77,14 @@ function startWorker(name: string, ...extra: string[]): Worker {
 
 async function stop(w: Worker): Promise<void> {
   w.child.kill('SIGTERM');
-  assert.is(await w.exited, 0, w.log());
+  assert.is(await bounded(w.exited, 30_000, 'a worker stopping after SIGTERM'), 0, w.log());
 }
 
-function filesOf(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** The CLI in-process, with a deadline (a sweep waits for its results as long as it takes). */
+const sweepCli = (args: string[], ...workers: Worker[]) =>
+  bounded(runCli(args), 120_000, `tapedeck ${args.join(' ')}`).catch((e: Error) => {
+    throw new Error(`${e.message}\n${workers.map((w) => w.log()).join('\n')}`);
+  });
 
 function assertSameSweep(a: string, b: string): void {
   const fa = filesOf(a);
@@ -125,7 +119,7 @@ test('2 NATS workers: the same table and output recordings as 1 local worker, by
   const b = startWorker('b', '--no-shared');
   await Promise.all([a.waitFor(/at a time/), b.waitFor(/at a time/)]);
   const dist = path.join(root, 'nats');
-  const r = await runCli([...cliArgs(s, dist), '--nats', server.url]);
+  const r = await sweepCli([...cliArgs(s, dist), '--nats', server.url], a, b);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /sweep: published 8 jobs of sweep [0-9a-f]{16}/);
   assertSameSweep(local, dist);
@@ -135,7 +129,7 @@ test('2 NATS workers: the same table and output recordings as 1 local worker, by
   assert.ok(doneA > 0 && doneB > 0, `both workers took jobs (a ${doneA}, b ${doneB})`);
   assert.match(a.log() + b.log(), /fetched input [0-9a-f]{12} \(\d+ records\) from the object store/);
   // The same sweep again with --resume: every job is already done, nothing is published.
-  const again = await runCli([...cliArgs(s, dist), '--nats', server.url, '--resume']);
+  const again = await sweepCli([...cliArgs(s, dist), '--nats', server.url, '--resume'], a, b);
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, /8 already done \(--resume\); ran 0/);
   await Promise.all([stop(a), stop(b)]);
@@ -151,7 +145,7 @@ test('a worker SIGKILLed mid-job: its job is redelivered to another worker; the 
   await doomed.waitFor(/at a time/);
   const out = path.join(root, 'kill-nats');
   const args = ['sweep', recording, '--strategy', s.strategy, '--grid', 'qty=1,2', '--option', 'spinMs=1500', '--seeds', '1', '--out', out, '--nats', server.url];
-  const sweep = runCli(args);
+  const sweep = sweepCli(args);
   const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started/);
   doomed.child.kill('SIGKILL');
   assert.is(await doomed.exited, null);
@@ -181,13 +175,60 @@ test('a corrupted input copy in a worker cache is refused by digest and fetched 
   const w = startWorker('careful', '--no-shared');
   await w.waitFor(/at a time/);
   const out = path.join(root, 'careful-nats');
-  const r = await runCli([...cliArgs(s, out), '--nats', server.url]);
+  const r = await sweepCli([...cliArgs(s, out), '--nats', server.url], w);
   assert.is(r.code, 0, r.stderr + w.log());
   assert.match(w.log(), new RegExp(`refused cached copy ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*expected ${digest}`));
   assert.match(w.log(), /fetched input [0-9a-f]{12} .* from the object store/);
   assert.is(digestRecording(bad), digest, 'the cache now holds a good copy');
   assertSameSweep(local, out);
   await stop(w);
+});
+
+test('a poison job (its thread exits on every delivery) is a failed row after --max-deliveries; the other job is done; exit 1', async () => {
+  const faulty = writeFaultyStrategy(root);
+  const w = startWorker('poison');
+  await w.waitFor(/at a time/);
+  const out = path.join(root, 'poison');
+  const r = await sweepCli(['sweep', recording, '--strategy', faulty, '--grid', 'die=false,true', '--seeds', '1', '--out', out, '--nats', server.url, '--max-deliveries', '2'], w);
+  assert.is(r.code, 1, r.stderr + w.log());
+  assert.match(r.stderr, /1 of 2 jobs failed \(first: #1 MAX_DELIVERIES: no result after 2 deliveries/);
+  const rows = (JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { rows: { status: string; error?: string }[] }).rows;
+  assert.is(rows[0]!.status, 'ok');
+  assert.is(rows[1]!.status, 'failed');
+  assert.match(rows[1]!.error!, /^MAX_DELIVERIES: no result after 2 deliveries \(--max-deliveries 2\): the last was handed back: WORKER_DIED: .*exited with code 7/);
+  await w.waitFor(/FAILED after 2 deliveries: WORKER_DIED/, 10_000);
+  assert.is((w.log().match(/handed back: WORKER_DIED/g) ?? []).length, 1, 'handed back once, failed on the second delivery');
+  await stop(w);
+});
+
+test('a job whose workers all die on it is failed on the delivery after --max-deliveries', async () => {
+  const spin = writeSpinStrategy(root);
+  const doomed = startWorker('doomed-2');
+  await doomed.waitFor(/at a time/);
+  const out = path.join(root, 'poison-killed');
+  const sweep = sweepCli(['sweep', recording, '--strategy', spin, '--option', 'spinMs=3000', '--seeds', '1', '--out', out, '--nats', server.url, '--max-deliveries', '1']);
+  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started/);
+  doomed.child.kill('SIGKILL');
+  await doomed.exited;
+  const next = startWorker('after-doomed-2');
+  const r = await sweep;
+  assert.is(r.code, 1, r.stderr + next.log());
+  // The worker logs after publishing, so the coordinator may be done first.
+  await next.waitFor(new RegExp(`job ${jobId} FAILED: delivered 2 times, the last 1 without a result`), 10_000);
+  const csv = fs.readFileSync(path.join(out, 'results.csv'), 'utf8');
+  assert.match(csv, /MAX_DELIVERIES: no result after 1 delivery \(--max-deliveries 1\): every delivery ended without a result/);
+  assert.not.ok(fs.existsSync(path.join(out, 'jobs', jobId!)), 'a failed job has no output recording');
+  await stop(next);
+});
+
+test('--max-deliveries is a usage error without --nats or below 1', async () => {
+  const base = ['sweep', recording, '--strategy', MA_JS, '--seeds', '1', '--out', path.join(root, 'md-usage')];
+  const a = await runCli([...base, '--max-deliveries', '2']);
+  assert.is(a.code, 2, a.stderr);
+  assert.match(a.stderr, /--max-deliveries needs --nats/);
+  const b = await runCli([...base, '--nats', server.url, '--max-deliveries', '0']);
+  assert.is(b.code, 2, b.stderr);
+  assert.match(b.stderr, /--max-deliveries: needs a whole number ≥ 1/);
 });
 
 test.run();

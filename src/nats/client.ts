@@ -9,7 +9,7 @@ import { createInbox, type Msg, type NatsConnection } from '@nats-io/transport-n
 import { Observable } from 'rxjs';
 import { TapedeckError } from '../errors.js';
 import { decodePayload } from '../events/codec.js';
-import type { EventType, SystemEvent, TapeEvent } from '../events/types.js';
+import type { SystemEvent, TapeEvent } from '../events/types.js';
 import { ContinuityTracker } from './continuity.js';
 import {
   END_HEADER,
@@ -18,23 +18,14 @@ import {
   serviceSubjects,
   type EndReason,
   type ListReply,
+  replayRequest,
   type ReplayReply,
-  type ReplayRequest,
+  type ReplaySelection,
+  WINDOW_EVENTS_DEFAULT,
 } from './service-protocol.js';
 import { HEADER, readEventMessage } from './wire.js';
 
-export interface ReplayFromOptions {
-  recording: string;
-  fromSeq?: number;
-  toSeq?: number;
-  /** ns */
-  fromTs?: bigint;
-  toTs?: bigint;
-  types?: EventType[];
-  symbols?: string[];
-  venues?: string[];
-  runId?: string;
-  speed?: number | 'max';
+export interface ReplayFromOptions extends ReplaySelection {
   /** Subject prefix of the service (default `tapedeck`). */
   prefix?: string;
   /** Unacknowledged events at most (default 1000): the client's memory bound. */
@@ -63,24 +54,11 @@ export async function listServed(nc: NatsConnection, opts: { prefix?: string; ti
 
 export async function replayFrom(nc: NatsConnection, options: ReplayFromOptions): Promise<ReplayStream> {
   const subjects = serviceSubjects(options.prefix ?? SERVICE_PREFIX_DEFAULT);
-  const windowEvents = options.windowEvents ?? 1000;
+  const windowEvents = options.windowEvents ?? WINDOW_EVENTS_DEFAULT;
   const inbox = createInbox();
   // Subscribed before asking, so no event can arrive before there is somewhere to put it.
   const sub = nc.subscribe(inbox);
-  const req: ReplayRequest = {
-    recording: options.recording,
-    fromSeq: options.fromSeq,
-    toSeq: options.toSeq,
-    fromTs: options.fromTs?.toString(),
-    toTs: options.toTs?.toString(),
-    types: options.types,
-    symbols: options.symbols,
-    venues: options.venues,
-    runId: options.runId,
-    speed: options.speed ?? 'max',
-    deliverTo: inbox,
-    windowEvents,
-  };
+  const req = replayRequest(options, inbox, windowEvents);
   let reply: ReplayReply;
   try {
     const m = await nc.request(subjects.replay, JSON.stringify(req), { timeout: options.requestTimeoutMs ?? 5000 });

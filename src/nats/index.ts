@@ -7,4 +7,4 @@ export { recordFromJetStream, defaultConsumerName, type JetStreamRecordOptions, 
 export { CURSOR_NAME, readCursor, type NatsCursor } from './cursor.js';
 export { ReplayService, servedRecordings, type ReplayServiceOptions, type ReplaySessionSummary, type ServedRecording } from './service.js';
 export { replayFrom, listServed, toObservable, type ReplayFromOptions, type ReplayStream } from './client.js';
-export { parseReplayRequest, serviceSubjects, type ReplayRequest, type EndReason } from './service-protocol.js';
+export { parseReplayRequest, replayRequest, serviceSubjects, type ReplayRequest, type ReplaySelection, type EndReason } from './service-protocol.js';

@@ -34,40 +34,59 @@ export const serviceSubjects = (prefix: string) => ({
   cancelAll: `${prefix}.svc.cancel.*`,
 });
 
-/** A replay request as JSON (ts as decimal ns strings). */
-export interface ReplayRequest {
+/** What a replay asks for: the recording, a seq or ts range, filters and a speed (ts as ns). */
+export interface ReplaySelection {
   recording: string;
   /** Inclusive seq range of the recording. */
   fromSeq?: number;
   toSeq?: number;
-  /** Inclusive ts range, ns as decimal strings (or ISO-8601 UTC). */
-  fromTs?: string;
-  toTs?: string;
-  types?: EventType[];
-  symbols?: string[];
-  venues?: string[];
-  runId?: string;
-  /** A multiplier, or 'max' (default). */
-  speed?: number | 'max';
-  /** The subject the events go to (the client's inbox). */
-  deliverTo: string;
-  /** Unacknowledged events at most (default 1000). */
-  windowEvents?: number;
-}
-
-export interface ParsedReplayRequest {
-  recording: string;
-  fromSeq?: number;
-  toSeq?: number;
+  /** Inclusive ts range, ns. */
   fromTs?: bigint;
   toTs?: bigint;
   types?: EventType[];
   symbols?: string[];
   venues?: string[];
   runId?: string;
+  /** A multiplier, or 'max' (default). */
+  speed?: number | 'max';
+}
+
+/**
+ * A replay request as JSON: the selection with ts as decimal ns strings (or, from other clients,
+ * ISO-8601 UTC), where the events go, and the credit window.
+ */
+export interface ReplayRequest extends Omit<ReplaySelection, 'fromTs' | 'toTs'> {
+  fromTs?: string;
+  toTs?: string;
+  /** The subject the events go to (the client's inbox). */
+  deliverTo: string;
+  /** Unacknowledged events at most (default 1000). */
+  windowEvents?: number;
+}
+
+/** A checked request, as the service uses it. */
+export interface ParsedReplayRequest extends ReplaySelection {
   speed: number | 'max';
   deliverTo: string;
   windowEvents: number;
+}
+
+/** The request a client sends for `selection` (the inverse of parseReplayRequest). */
+export function replayRequest(selection: ReplaySelection, deliverTo: string, windowEvents: number): ReplayRequest {
+  return {
+    recording: selection.recording,
+    fromSeq: selection.fromSeq,
+    toSeq: selection.toSeq,
+    fromTs: selection.fromTs?.toString(),
+    toTs: selection.toTs?.toString(),
+    types: selection.types,
+    symbols: selection.symbols,
+    venues: selection.venues,
+    runId: selection.runId,
+    speed: selection.speed ?? 'max',
+    deliverTo,
+    windowEvents,
+  };
 }
 
 function bad(message: string, field: string): TapedeckError {

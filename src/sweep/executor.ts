@@ -37,7 +37,7 @@ export function localExecutor(pool: WorkerPool): JobExecutor {
         for (let attempt = 1; ; attempt++) {
           if (fault !== undefined) return;
           try {
-            const r = await pool.run({ kind: 'job', task: jobTask(plan, job, ctx.store.jobDir(job.id), undefined, undefined, ctx.segmentBytes) });
+            const r = await pool.run({ kind: 'job', task: jobTask(plan, job, ctx.store.jobDir(job.id), ctx.segmentBytes) });
             if (r.kind !== 'job') throw new TapedeckError('CHECK_FAILED', `internal: expected a job result, got ${r.kind}`, {});
             if (fault === undefined) ctx.onOutcome(job, r.outcome);
             return;

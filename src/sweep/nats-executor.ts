@@ -8,7 +8,8 @@
  *
  * Results are read from the start of the results stream (an ordered consumer filtered on this
  * sweep's id), so results published while the coordinator was away (before a --resume) count, and
- * a result seen twice is stored once.
+ * a result seen twice is stored once. A job no worker can finish comes back as a failed result
+ * after `deliveriesMax` deliveries (nats-wire.ts): it is a failed row, and the sweep exits 1.
  */
 import * as fs from 'node:fs';
 import type { ConsumerMessages } from '@nats-io/jetstream';
@@ -18,16 +19,26 @@ import { digestRecordingDetailed } from '../verify/digest.js';
 import type { JobExecutor } from './executor.js';
 import { getRecording, putRecording } from './nats-objects.js';
 import { openSweepNats } from './nats-streams.js';
-import { decodeResultMessage, encodeMessage, jobMessage, jobSubject, msgId, RESULTS_STREAM, resultsFilter, sweepId } from './nats-wire.js';
+import { decodeResultMessage, DELIVERIES_MAX_DEFAULT, encodeMessage, jobMessage, jobSubject, msgId, RESULTS_STREAM, resultsFilter, sweepId } from './nats-wire.js';
 
 export interface NatsExecutorOptions {
   url: string;
   connect?: NatsConnectOptions;
+  /**
+   * Deliveries after which a job with no result is failed (code MAX_DELIVERIES): a job that every
+   * worker hands back, or whose workers keep dying, ends as a failed row instead of holding the
+   * sweep forever. Default DELIVERIES_MAX_DEFAULT (5).
+   */
+  deliveriesMax?: number;
   /** Told about uploads and progress (one line each). */
   log?: (line: string) => void;
 }
 
 export function natsExecutor(options: NatsExecutorOptions): JobExecutor {
+  const deliveriesMax = options.deliveriesMax ?? DELIVERIES_MAX_DEFAULT;
+  if (!(Number.isSafeInteger(deliveriesMax) && deliveriesMax >= 1)) {
+    throw new TapedeckError('BAD_ARGUMENT', `--max-deliveries must be a whole number ≥ 1 (got ${deliveriesMax})`, { field: 'max-deliveries' });
+  }
   return {
     async execute(plan, jobs, ctx) {
       if (jobs.length === 0) return;
@@ -43,7 +54,7 @@ export function natsExecutor(options: NatsExecutorOptions): JobExecutor {
           if (await putRecording(objects, job.input.dir, job.input.digest)) options.log?.(`uploaded ${job.label} (${job.input.digest.slice(0, 12)}, ${job.input.records} records)`);
         }
         for (const job of jobs) {
-          await js.publish(jobSubject(sweep), encodeMessage(jobMessage(plan, sweep, job, ctx.segmentBytes)), { msgID: msgId(sweep, job.id) });
+          await js.publish(jobSubject(sweep), encodeMessage(jobMessage(plan, sweep, job, { segmentBytes: ctx.segmentBytes, deliveriesMax })), { msgID: msgId(sweep, job.id) });
         }
         options.log?.(`published ${jobs.length} jobs of sweep ${sweep}`);
         const wanted = new Map(jobs.map((j) => [j.id, j]));

@@ -11,6 +11,13 @@
  *   objects tapedeck-sweep          recordings by digest: rec/<digest> (a manifest: file names and
  *                                   sizes) and rec/<digest>/<file> (the bytes)
  *
+ * Poison jobs: a job carries the coordinator's `deliveriesMax` (`sweep --max-deliveries`, default
+ * 5). A worker that would hand a job back (nak) on its deliveriesMax-th delivery, or that receives
+ * it for a delivery beyond that (the earlier ones ended without a result: workers died or let the
+ * ack wait pass), publishes a failed result instead (code MAX_DELIVERIES, the last reason in its
+ * message) and acknowledges the job, so a job no worker can finish ends as a failed row and never
+ * holds the sweep forever.
+ *
  * Idempotency: jobs and results are published with a Nats-Msg-Id of <sweep id>.<job id>, so the
  * server drops a duplicate inside its window; a result published again later (a redelivered job
  * that finished twice) replaces the one before under the same subject; and the coordinator keys
@@ -22,9 +29,9 @@
  * Messages are JSON with tagged bigints (json.ts), versioned by `v`.
  */
 import { createHash } from 'node:crypto';
-import type { RiskOptions } from '../backtest/risk.js';
-import type { RunnerVenueOptions, StrategyOptionValue } from '../backtest/runner.js';
+import type { StrategyOptionValue } from '../backtest/runner.js';
 import { TapedeckError } from '../errors.js';
+import { jobSettings, type JobSettings } from './job-settings.js';
 import { fromTaggedJson, toTaggedJson } from './json.js';
 import type { SweepJob, SweepPlan } from './plan.js';
 import type { JobOutcome } from './run-job.js';
@@ -38,6 +45,9 @@ export const RESULTS_SUBJECT = 'tapedeck.sweep.results';
 export const WORKERS_CONSUMER = 'tapedeck-sweep-workers';
 export const OBJECT_BUCKET = 'tapedeck-sweep';
 export const ACK_WAIT_MS_DEFAULT = 30_000;
+export const DELIVERIES_MAX_DEFAULT = 5;
+/** The code of a job failed because no delivery of it produced a result. */
+export const MAX_DELIVERIES_CODE = 'MAX_DELIVERIES';
 
 export function sweepId(plan: SweepPlan): string {
   return createHash('sha256')
@@ -52,7 +62,7 @@ export const resultsFilter = (sweep: string) => `${RESULTS_SUBJECT}.${sweep}.>`;
 export const msgId = (sweep: string, job: string) => `${sweep}.${job}`;
 
 /** A job as a worker on any host receives it: content addresses, and paths only as hints. */
-export interface JobMessage {
+export interface JobMessage extends JobSettings {
   v: number;
   sweepId: string;
   jobId: string;
@@ -63,11 +73,8 @@ export interface JobMessage {
   input: { digest: string; records: number; path: string };
   seed: Seed;
   strategyOptions: Record<string, StrategyOptionValue>;
-  venue?: RunnerVenueOptions;
-  risk?: RiskOptions;
-  from?: bigint;
-  to?: bigint;
-  segmentBytes?: number;
+  /** Deliveries after which a job without a result is failed (absent: DELIVERIES_MAX_DEFAULT). */
+  deliveriesMax?: number;
 }
 
 export interface ResultMessage {
@@ -78,8 +85,8 @@ export interface ResultMessage {
   worker: string;
 }
 
-export function jobMessage(plan: SweepPlan, sweep: string, job: SweepJob, segmentBytes?: number): JobMessage {
-  const m: JobMessage = {
+export function jobMessage(plan: SweepPlan, sweep: string, job: SweepJob, options: { segmentBytes?: number; deliveriesMax?: number } = {}): JobMessage {
+  return {
     v: WIRE_VERSION,
     sweepId: sweep,
     jobId: job.id,
@@ -88,13 +95,9 @@ export function jobMessage(plan: SweepPlan, sweep: string, job: SweepJob, segmen
     input: { digest: job.input.digest, records: job.input.records, path: job.input.dir },
     seed: job.seed,
     strategyOptions: job.strategyOptions,
+    ...(options.deliveriesMax !== undefined ? { deliveriesMax: options.deliveriesMax } : {}),
+    ...jobSettings({ ...plan, segmentBytes: options.segmentBytes }),
   };
-  if (plan.venue !== undefined) m.venue = plan.venue;
-  if (plan.risk !== undefined) m.risk = plan.risk;
-  if (plan.from !== undefined) m.from = plan.from;
-  if (plan.to !== undefined) m.to = plan.to;
-  if (segmentBytes !== undefined) m.segmentBytes = segmentBytes;
-  return m;
 }
 
 export function encodeMessage(m: JobMessage | ResultMessage): Uint8Array {
@@ -122,8 +125,9 @@ export function decodeJobMessage(bytes: Uint8Array): JobMessage {
     typeof o.runId === 'string' &&
     typeof (o.strategy as JobMessage['strategy'])?.sha256 === 'string' &&
     typeof (o.input as JobMessage['input'])?.digest === 'string' &&
-    (typeof o.seed === 'string' || typeof o.seed === 'number');
-  if (!ok) throw new TapedeckError('BAD_INPUT', 'a sweep job message lacks sweepId, jobId, runId, strategy, input or seed', {});
+    (typeof o.seed === 'string' || typeof o.seed === 'number') &&
+    (o.deliveriesMax === undefined || (Number.isSafeInteger(o.deliveriesMax) && (o.deliveriesMax as number) >= 1));
+  if (!ok) throw new TapedeckError('BAD_INPUT', 'a sweep job message lacks sweepId, jobId, runId, strategy, input or seed (or has a bad deliveriesMax)', {});
   return o as unknown as JobMessage;
 }
 

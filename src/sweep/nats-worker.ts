@@ -13,6 +13,8 @@
  *      --no-shared: used in place when its digest matches, refused otherwise;
  *   3. in the object store: written to a temp directory, digested, then renamed into the cache.
  * A copy that still does not match is refused and the job is handed back (nak) for another worker.
+ * A job handed back (or lost) on every one of its deliveries is a poison job: on its last allowed
+ * delivery the worker publishes it as failed with the reason (nats-wire.ts, MAX_DELIVERIES).
  * The strategy is code: it must be on the worker's host (the same checkout, or --root pointing at
  * one) and is checked against the sha256 the coordinator planned with.
  */
@@ -25,7 +27,20 @@ import { TapedeckError } from '../errors.js';
 import { connectNats, type NatsConnectOptions } from '../transport/nats-connect.js';
 import { getRecording, putRecording } from './nats-objects.js';
 import { openSweepNats } from './nats-streams.js';
-import { ACK_WAIT_MS_DEFAULT, decodeJobMessage, encodeMessage, JOBS_STREAM, msgId, resultSubject, WIRE_VERSION, WORKERS_CONSUMER, type JobMessage } from './nats-wire.js';
+import { jobSettings } from './job-settings.js';
+import {
+  ACK_WAIT_MS_DEFAULT,
+  decodeJobMessage,
+  DELIVERIES_MAX_DEFAULT,
+  encodeMessage,
+  JOBS_STREAM,
+  MAX_DELIVERIES_CODE,
+  msgId,
+  resultSubject,
+  WIRE_VERSION,
+  WORKERS_CONSUMER,
+  type JobMessage,
+} from './nats-wire.js';
 import { WorkerPool, defaultWorkers } from './pool.js';
 import type { JobOutcome, JobTask } from './run-job.js';
 
@@ -43,8 +58,6 @@ export interface SweepWorkerOptions {
   shared?: boolean;
   /** The consumer's ack wait (default 30 s; a job of a dead worker is redelivered after it). */
   ackWaitMs?: number;
-  /** Deliveries after which a job whose thread keeps dying is reported failed (default 3). */
-  attemptsMax?: number;
   /** One line per event (job started, done, refused copy). */
   log: (line: string) => void;
   /** Stop taking jobs; the ones running finish first. */
@@ -65,7 +78,6 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<Sweep
   if (!(Number.isSafeInteger(concurrency) && concurrency >= 1)) throw new TapedeckError('BAD_ARGUMENT', `--concurrency must be an integer ≥ 1 (got ${concurrency})`, {});
   const ackWaitMs = options.ackWaitMs ?? ACK_WAIT_MS_DEFAULT;
   const root = options.root ?? process.cwd();
-  const attemptsMax = options.attemptsMax ?? 3;
   const me = `${os.hostname()}:${process.pid}`;
   const log = options.log;
   const stats: SweepWorkerStats = { done: 0, failed: 0, refusedCopies: 0 };
@@ -126,6 +138,21 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<Sweep
       return p;
     };
 
+    /** Publishes a job's outcome, then acknowledges the job (in that order: a crash in between redelivers it). */
+    const finish = async (m: JsMsg, job: JobMessage, outcome: JobOutcome): Promise<void> => {
+      await js.publish(resultSubject(job.sweepId, job.jobId), encodeMessage({ v: WIRE_VERSION, sweepId: job.sweepId, outcome, worker: me }), {
+        msgID: msgId(job.sweepId, job.jobId),
+      });
+      await m.ackAck();
+      if (outcome.status === 'ok') stats.done++;
+      else stats.failed++;
+    };
+    const poisoned = (job: JobMessage, deliveries: number, reason: string): JobOutcome => ({
+      jobId: job.jobId,
+      status: 'failed',
+      error: { code: MAX_DELIVERIES_CODE, message: `no result after ${deliveries} ${deliveries === 1 ? 'delivery' : 'deliveries'} (--max-deliveries ${job.deliveriesMax ?? DELIVERIES_MAX_DEFAULT}): ${reason}` },
+    });
+
     const handle = async (m: JsMsg): Promise<void> => {
       let job: JobMessage;
       try {
@@ -135,17 +162,31 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<Sweep
         m.term('not a tapedeck sweep job');
         return;
       }
+      const deliveries = m.info.deliveryCount;
+      const deliveriesMax = job.deliveriesMax ?? DELIVERIES_MAX_DEFAULT;
+      if (deliveries > deliveriesMax) {
+        // Every allowed delivery ended without a result (workers died, or let the ack wait pass).
+        try {
+          await finish(m, job, poisoned(job, deliveries - 1, 'every delivery ended without a result (workers died or let the ack wait pass)'));
+          log(`job ${job.jobId} FAILED: delivered ${deliveries} times, the last ${deliveries - 1} without a result`);
+        } catch (e) {
+          log(`job ${job.jobId} handed back: ${e instanceof Error ? e.message : String(e)}`);
+          m.nak(NAK_DELAY_MS);
+        }
+        return;
+      }
       const heartbeat = setInterval(() => m.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
       const t0 = performance.now();
+      let out: string | undefined;
       try {
-        log(`job ${job.jobId} started (${job.runId}, delivery ${m.info.deliveryCount})`);
+        log(`job ${job.jobId} started (${job.runId}, delivery ${deliveries})`);
         const strategyPath = path.resolve(root, job.strategy.given);
         if (!fs.existsSync(strategyPath) || sha256File(strategyPath) !== job.strategy.sha256) {
           throw new TapedeckError('DIGEST_MISMATCH', `strategy ${strategyPath} is missing or differs from the sweep's (sha256 ${job.strategy.sha256})`, { path: strategyPath });
         }
         const inputDir = await ensureInput(job.input);
         // Per process and delivery: a redelivery, or another worker sharing this cache, never writes into this run's output.
-        const out = path.join(options.cacheDir, 'out', `${job.jobId}-${process.pid}-${m.info.deliveryCount}`);
+        out = path.join(options.cacheDir, 'out', `${job.jobId}-${process.pid}-${deliveries}`);
         const task: JobTask = {
           jobId: job.jobId,
           runId: job.runId,
@@ -156,35 +197,30 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<Sweep
           seed: job.seed,
           strategyOptions: job.strategyOptions,
           out,
+          ...jobSettings(job),
         };
-        if (job.venue !== undefined) task.venue = job.venue;
-        if (job.risk !== undefined) task.risk = job.risk;
-        if (job.from !== undefined) task.from = job.from;
-        if (job.to !== undefined) task.to = job.to;
-        if (job.segmentBytes !== undefined) task.segmentBytes = job.segmentBytes;
-        let outcome: JobOutcome;
-        try {
-          const r = await pool.run({ kind: 'job', task });
-          if (r.kind !== 'job') throw new TapedeckError('CHECK_FAILED', `internal: expected a job result, got ${r.kind}`, {});
-          outcome = r.outcome;
-        } catch (e) {
-          if (!(e instanceof TapedeckError && e.code === 'WORKER_DIED' && m.info.deliveryCount >= attemptsMax)) throw e;
-          outcome = { jobId: job.jobId, status: 'failed', error: { code: e.code, message: `${e.message} (${m.info.deliveryCount} attempts)` } };
-        }
+        const r = await pool.run({ kind: 'job', task });
+        if (r.kind !== 'job') throw new TapedeckError('CHECK_FAILED', `internal: expected a job result, got ${r.kind}`, {});
+        const outcome = r.outcome;
         if (outcome.status === 'ok') await putRecording(objects, out, outcome.outputDigest);
-        await js.publish(resultSubject(job.sweepId, job.jobId), encodeMessage({ v: WIRE_VERSION, sweepId: job.sweepId, outcome, worker: me }), {
-          msgID: msgId(job.sweepId, job.jobId),
-        });
-        await m.ackAck();
-        fs.rmSync(out, { recursive: true, force: true });
-        if (outcome.status === 'ok') stats.done++;
-        else stats.failed++;
+        await finish(m, job, outcome);
         log(`job ${job.jobId} ${outcome.status === 'ok' ? 'done' : 'FAILED'} in ${Math.round(performance.now() - t0)} ms`);
       } catch (e) {
-        log(`job ${job.jobId} handed back: ${e instanceof Error ? e.message : String(e)}`);
+        const reason = e instanceof TapedeckError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+        if (deliveries >= deliveriesMax) {
+          try {
+            await finish(m, job, poisoned(job, deliveries, `the last was handed back: ${reason}`));
+            log(`job ${job.jobId} FAILED after ${deliveries} deliveries: ${reason}`);
+            return;
+          } catch (e2) {
+            log(`job ${job.jobId}: could not publish its failure: ${e2 instanceof Error ? e2.message : String(e2)}`);
+          }
+        }
+        log(`job ${job.jobId} handed back: ${reason}`);
         m.nak(NAK_DELAY_MS);
       } finally {
         clearInterval(heartbeat);
+        if (out !== undefined) fs.rmSync(out, { recursive: true, force: true });
       }
     };
 

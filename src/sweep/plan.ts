@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { RiskOptions } from '../backtest/risk.js';
 import type { RunnerVenueOptions, StrategyOptionValue } from '../backtest/runner.js';
 import { TapedeckError } from '../errors.js';
+import { jobSettings } from './job-settings.js';
 import type { JobTask } from './run-job.js';
 import { gridPoints, type GridAxis, type Seed, type SweepSpec } from './spec.js';
 
@@ -162,22 +163,17 @@ export function planSweep(
 }
 
 /** The task a worker runs for a job, with the paths of this host. */
-export function jobTask(plan: SweepPlan, job: SweepJob, out: string, strategyPath = plan.strategy.path, inputDir = job.input.dir, segmentBytes?: number): JobTask {
-  const t: JobTask = {
+export function jobTask(plan: SweepPlan, job: SweepJob, out: string, segmentBytes?: number): JobTask {
+  return {
     jobId: job.id,
     runId: job.runId,
-    strategyPath,
+    strategyPath: plan.strategy.path,
     strategySha256: plan.strategy.sha256,
-    inputDir,
+    inputDir: job.input.dir,
     inputDigest: job.input.digest,
     seed: job.seed,
     strategyOptions: job.strategyOptions,
     out,
+    ...jobSettings({ ...plan, segmentBytes }),
   };
-  if (plan.venue !== undefined) t.venue = plan.venue;
-  if (plan.risk !== undefined) t.risk = plan.risk;
-  if (plan.from !== undefined) t.from = plan.from;
-  if (plan.to !== undefined) t.to = plan.to;
-  if (segmentBytes !== undefined) t.segmentBytes = segmentBytes;
-  return t;
 }

@@ -13,10 +13,11 @@ import * as fs from 'node:fs';
 import type { RiskOptions } from '../backtest/risk.js';
 import { backtestRecordings, type RunnerVenueOptions, type StrategyOptionValue } from '../backtest/runner.js';
 import { TapedeckError } from '../errors.js';
+import { jobSettings, type JobSettings } from './job-settings.js';
 import type { Seed } from './spec.js';
 
 /** What a worker needs to run one job (structured-clone and JSON friendly but for bigints). */
-export interface JobTask {
+export interface JobTask extends JobSettings {
   jobId: string;
   runId: string;
   strategyPath: string;
@@ -25,13 +26,8 @@ export interface JobTask {
   inputDigest: string;
   seed: Seed;
   strategyOptions: Record<string, StrategyOptionValue>;
-  venue?: RunnerVenueOptions;
-  risk?: RiskOptions;
-  from?: bigint;
-  to?: bigint;
   /** The output recording directory (replaced if it holds a partial run). */
   out: string;
-  segmentBytes?: number;
 }
 
 export type JobOutcome =
@@ -74,11 +70,7 @@ export async function runJobTask(task: JobTask): Promise<JobOutcome> {
       out: task.out,
       force: true,
       runId: task.runId,
-      ...(task.venue ? { venue: task.venue } : {}),
-      ...(task.risk ? { risk: task.risk } : {}),
-      ...(task.from !== undefined ? { from: task.from } : {}),
-      ...(task.to !== undefined ? { to: task.to } : {}),
-      ...(task.segmentBytes ? { segmentBytes: task.segmentBytes } : {}),
+      ...jobSettings(task),
     });
   } catch (e) {
     const fault = jobFault(e);

@@ -6,6 +6,16 @@
  *
  * The binary comes from Debian's `nats-server` package (`.ci/run` installs it). A missing binary
  * is an error that names the fix, never a skipped test: tests that need a server must fail loudly.
+ *
+ * A failing NATS test must never hang the test process, so this module also keeps three watches:
+ *  - every server it started is killed when the process exits, and on SIGINT/SIGTERM/SIGHUP;
+ *  - a server that has been running longer than `lifetimeMsMax` (default 300 s, or
+ *    NATS_TEST_SERVER_MAX_S) means a test is stuck waiting: the process says so, with the
+ *    server's log, kills its servers and exits 1;
+ *  - once uvu has finished the run (it sets process.exitCode), anything still keeping the process
+ *    alive after a grace period (typically a NATS connection a failed test never closed, which
+ *    reconnects forever) is reported and the process exits.
+ * `bounded(promise, ms, what)` gives a single wait its own deadline and a message naming it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,6 +29,8 @@ export interface NatsServerOptions {
   config?: string;
   /** Lines of server output kept for error messages (default 60). */
   logLinesMax?: number;
+  /** A server up longer than this is a stuck test: the process exits 1 (default 300 s, or NATS_TEST_SERVER_MAX_S). */
+  lifetimeMsMax?: number;
 }
 
 export interface NatsServer {
@@ -58,9 +70,63 @@ export function natsServerBinary(): string {
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
+function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
-});
+  running.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.stderr.write(`\n${signal}: killed the test nats-server processes\n`);
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+/** Kill this child process too when the test process exits or is stopped (workers, recorders). */
+export function killOnExit(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Fails the whole test process, loudly: the one way out of a stuck wait. */
+function failProcess(message: string): never {
+  process.stderr.write(`\n\n*** ${message}\n\n`);
+  killAll();
+  process.exit(1);
+}
+
+const LIFETIME_MS_DEFAULT = Number(process.env.NATS_TEST_SERVER_MAX_S ?? 300) * 1000;
+const AFTER_RUN_GRACE_MS = 15_000;
+
+// uvu sets process.exitCode when the run is over; a process still alive well after that is held
+// by a handle a test leaked (a NATS client reconnecting forever): say so and leave. The interval
+// is unref'd, so it never keeps a finished process alive itself.
+let runOverAt: number | undefined;
+setInterval(() => {
+  if (process.exitCode === undefined) return;
+  runOverAt ??= performance.now();
+  if (performance.now() - runOverAt < AFTER_RUN_GRACE_MS) return;
+  const handles = (process as unknown as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.() ?? [];
+  const code = typeof process.exitCode === 'number' && process.exitCode !== 0 ? process.exitCode : 1;
+  process.stderr.write(
+    `\n*** the test run ended ${AFTER_RUN_GRACE_MS / 1000} s ago but the process is still held open (${handles.join(', ')}): ` +
+      'a test left a NATS connection (or another handle) open; exiting with 1\n',
+  );
+  killAll();
+  process.exit(code);
+}, 1000).unref();
+
+/** `p`, or a rejection naming `what` once `ms` have passed (the timer never keeps the process alive). */
+export function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
 
 const READY_TIMEOUT_MS = 15_000;
 
@@ -70,6 +136,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = path.join(root, 'store');
   const configFile = path.join(root, 'server.conf');
   const logLinesMax = options.logLinesMax ?? 60;
+  const lifetimeMsMax = options.lifetimeMsMax ?? LIFETIME_MS_DEFAULT;
   fs.writeFileSync(configFile, `${options.config ?? ''}\n`);
   const lines: string[] = [];
   let child: ChildProcess | undefined;
@@ -124,6 +191,11 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r()));
 
   port = await launch(-1);
+  const watchdog = setTimeout(
+    () => failProcess(`a test nats-server (port ${port}) has been running for ${lifetimeMsMax / 1000} s: a test is stuck waiting. Its last output:\n${lines.join('\n')}`),
+    lifetimeMsMax,
+  );
+  watchdog.unref();
   const server: NatsServer = {
     get url() {
       return `nats://127.0.0.1:${port}`;
@@ -162,6 +234,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     log: () => lines.join('\n'),
     async stop() {
+      clearTimeout(watchdog);
       await server.kill();
       rm(root);
     },

@@ -34,18 +34,20 @@ export async function writeRecording(dir: string, name: string): Promise<string>
 }
 
 /**
- * ma-crossover with two switches: `boom` throws from onTick at the 50th tick; `hog` allocates
- * until the thread runs out of memory.
+ * ma-crossover with three switches: `boom` throws from onTick at the 50th tick; `hog` allocates
+ * until the thread runs out of memory; `die` ends its thread at the first tick (process.exit in a
+ * worker thread), a thread death that costs no memory pressure.
  */
 export function writeFaultyStrategy(dir: string): string {
   const file = path.join(dir, 'faulty.mjs');
   fs.writeFileSync(
     file,
     `import { defineStrategy } from ${distUrl('backtest/strategy.js')};\n` +
-      `export default defineStrategy({ name: 'faulty', defaults: { boom: false, hog: false, qty: 1 }, create(o) {\n` +
+      `export default defineStrategy({ name: 'faulty', defaults: { boom: false, hog: false, die: false, qty: 1 }, create(o) {\n` +
       `  let n = 0; const keep = [];\n` +
       `  return { onTick(t, ctx) {\n` +
       `    n++;\n` +
+      `    if (o.die) process.exit(7);\n` +
       `    if (o.boom && n === 50) throw new Error('boom at tick 50');\n` +
       `    if (o.hog) for (;;) keep.push(new Array(1e5).fill(n));\n` +
       `    if (n % 100 === 0) ctx.submit({ symbol: t.symbol, side: n % 200 === 0 ? 'sell' : 'buy', qty: o.qty, kind: 'market' });\n` +
@@ -68,4 +70,18 @@ export function writeSpinStrategy(dir: string): string {
       `  } }; } });\n`,
   );
   return file;
+}
+
+/** Every file under `dir` by relative path, with its bytes (to compare two sweep directories). */
+export function filesOf(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -3,7 +3,8 @@
  * backtests, one per point of parameters × inputs × seeds, on local worker threads (default: one
  * per core) — the library's runSweep. Prints the results table (or --json), writes
  * results.csv/results.json and one output recording per job under --out; a TTY gets a progress
- * line with an ETA. Exit 1 when any job failed (its row says why).
+ * line with an ETA. Exit 1 when any job failed (its row says why), including a --nats job that no
+ * worker could finish within --max-deliveries deliveries (code MAX_DELIVERIES).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
 import type { SweepSpec } from '../../sweep/spec.js';
 import type { SweepProgress, SweepResult } from '../../sweep/sweep.js';
+import { countArg } from '../args.js';
 import { EXIT, ExitError } from '../exit.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { natsConnectOptions, natsOptions, type NatsArgs } from '../nats-options.js';
@@ -31,6 +33,7 @@ interface SweepArgs extends NatsArgs {
   force: boolean;
   json: boolean;
   nats?: string;
+  'max-deliveries'?: string;
 }
 
 /** An input argument: a path (resolved against io.cwd) when one exists there, else a scenario name. */
@@ -104,6 +107,11 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
       .option('force', { type: 'boolean', default: false, describe: 'Start over in an --out that holds a sweep (removes only the sweep\'s own files)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print results.json instead of the table' })
       .option('nats', { type: 'string', group: 'Distributed:', describe: 'Run the jobs on `tapedeck worker`s through NATS JetStream: nats://host:port (see --creds and the TLS options)' })
+      .option('max-deliveries', {
+        type: 'string',
+        group: 'Distributed:',
+        describe: 'With --nats: a job delivered this many times without a result (every worker handed it back, or died on it) is a failed row, code MAX_DELIVERIES (default 5)',
+      })
       .example("$0 sweep random-walk trend --strategy scenarios/strategies/ma-crossover.ts --grid 'fast=5,10,20' --grid 'slow=50,100' --seeds 1..4 --out sw", '2 scenarios × 4 seeds × 6 points = 48 backtests')
       .example('$0 sweep rec/btc --strategy s.ts --grid qty=1,2 --workers 2 --out sw', 'Two worker threads over one recording')
       .example('$0 sweep --file my-sweep.json --out sw --resume', 'Finish an interrupted sweep')
@@ -122,10 +130,12 @@ export default function sweepCommand(io: CliIo): CommandModule<object, SweepArgs
     let firstDone = -1;
     let drawn = false;
     let executor;
+    if (args['max-deliveries'] !== undefined && args.nats === undefined) throw new ExitError(EXIT.USAGE, '--max-deliveries needs --nats (local jobs are not redelivered)');
     if (args.nats !== undefined) {
       const { natsExecutor } = await import('../../sweep/nats-executor.js');
       executor = natsExecutor({
         url: args.nats,
+        ...(args['max-deliveries'] !== undefined ? { deliveriesMax: countArg('--max-deliveries', args['max-deliveries'], 1) } : {}),
         connect: natsConnectOptions(args, io, 'tapedeck sweep'),
         log: (line) => {
           if (!args.json) io.stderr.write(`sweep: ${line}\n`);
