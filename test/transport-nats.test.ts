@@ -9,8 +9,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
+import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { connectNats, natsClientOptions, parseNatsUrl, resolveNatsAuth, resolveNatsTls, TapedeckError } from '../src/index.js';
 import { natsServerBinary, startNatsServer } from './helpers/nats-server.js';
+import { runScenario } from '../src/scenario/index.js';
+import { runCli } from './helpers/cli.js';
 import { rm, tmpDir } from './helpers/tmp.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -158,6 +162,69 @@ test('nats connect - user/password from the URL or the environment, token; a wro
     await c.close();
   } finally {
     await tokenServer.stop();
+  }
+});
+
+/**
+ * Operator mode (decentralised JWT auth, as nsc sets up) on a real server: an operator, an
+ * account it signs (preloaded in the server's memory resolver) and users the account signs, each
+ * user a creds file (its JWT and nkey seed), as nsc would write it. A user of an account the
+ * operator never signed is refused.
+ */
+async function operatorSetup(dir: string): Promise<{ config: string; goodCreds: string; strangerCreds: string; seed: string }> {
+  const operator = createOperator();
+  const account = createAccount();
+  const operatorJwt = await encodeOperator('tapedeck-test-op', operator);
+  // Limits are explicit: a claim without them allows no connection at all (-1: unlimited).
+  const limits = { subs: -1, data: -1, payload: -1 };
+  const accountJwt = await encodeAccount('MARKET', account, { limits: { ...limits, conn: -1, imports: -1, exports: -1, leaf: -1, wildcards: true } }, { signer: operator });
+  const user = createUser();
+  const goodCreds = path.join(dir, 'recorder.creds');
+  fs.writeFileSync(goodCreds, fmtCreds(await encodeUser('recorder', user, account, limits), user), { mode: 0o600 });
+  const stranger = createUser();
+  const strangerCreds = path.join(dir, 'stranger.creds');
+  fs.writeFileSync(strangerCreds, fmtCreds(await encodeUser('stranger', stranger, createAccount(), limits), stranger), { mode: 0o600 });
+  const config = `operator: ${operatorJwt}\nresolver: MEMORY\nresolver_preload: {\n  ${account.getPublicKey()}: ${accountJwt}\n}\n`;
+  return { config, goodCreds, strangerCreds, seed: new TextDecoder().decode(user.getSeed()) };
+}
+
+test('nats connect - a creds file (user JWT + nkey seed) logs in to a server in operator mode; an unknown account is refused', async () => {
+  const dir = tmpDir('tapedeck-creds-');
+  const { config, goodCreds, strangerCreds, seed } = await operatorSetup(dir);
+  const server = await startNatsServer({ jetstream: false, config });
+  try {
+    // Without credentials the server refuses: the login below is real.
+    const anonymous = await rejection(connectNats(server.url, { reconnectAttemptsMax: 0 }));
+    assert.is((anonymous as TapedeckError).code, 'IO');
+    const nc = await connectNats(server.url, { credsFile: goodCreds });
+    const viaEnv = await connectNats(server.url, { env: { NATS_CREDS: goodCreds } });
+    try {
+      const sub = nc.subscribe('creds.x', { max: 1 });
+      await nc.flush();
+      viaEnv.publish('creds.x', 'signed in');
+      for await (const m of sub) assert.is(m.string(), 'signed in');
+    } finally {
+      await nc.close();
+      await viaEnv.close();
+    }
+    const err = await rejection(connectNats(server.url, { credsFile: strangerCreds, reconnectAttemptsMax: 0 }));
+    assert.is((err as TapedeckError).code, 'IO');
+    assert.not.match(err.message, seed);
+    // From the CLI: --creds names the file; nothing of its content is printed.
+    const src = path.join(dir, 'rec');
+    await runScenario('flash-crash', { out: src, seed: 3, backtest: false });
+    const replay = await runCli(['replay', src, '--max', '--to', `${server.url}/md`, '--creds', goodCreds]);
+    assert.is(replay.code, 0, replay.stderr);
+    assert.match(replay.stderr, /published \d+ events to nats:\/\/127\.0\.0\.1:\d+\/md/);
+    const refused = await runCli(['replay', src, '--max', '--to', `${server.url}/md`, '--creds', strangerCreds]);
+    assert.is(refused.code, 74, refused.stderr);
+    for (const out of [replay.stdout, replay.stderr, refused.stdout, refused.stderr]) {
+      assert.not.match(out, seed);
+      assert.not.match(out, 'BEGIN NATS USER JWT');
+    }
+  } finally {
+    await server.stop();
+    rm(dir);
   }
 });
 
