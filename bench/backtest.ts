@@ -11,10 +11,10 @@ import { openRecording, openEventLog, writeEvent } from '../src/events/recording
 import type { TapeEvent, TickEvent } from '../src/events/index.js';
 import { RUN_ID, T0 } from './data.js';
 import { replayCount, writeRecording } from './replay.js';
-import { CONFIG, fmtCount, fmtMs, fmtRate, importSrc, log, med, need, rmrf, ROOT, scratch, target, type SectionResult } from './table.js';
+import { CONFIG, fmtCount, fmtMs, fmtRate, importSrc, log, med, need, rmrf, ROOT, scratch, type SectionResult } from './table.js';
 
 /** Random-walk quotes for 8 symbols (a strategy on uniform noise would trade on every tick). */
-function* walkTicks(n: number): Generator<TickEvent> {
+export function* walkTicks(n: number): Generator<TickEvent> {
   const rng = seedrandom('backtest-walk');
   const syms = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'SPY'];
   const px = syms.map(() => 100 + rng() * 300);
@@ -152,9 +152,9 @@ export async function benchBacktest(): Promise<SectionResult> {
     intro: `The moving-average crossover (\`${ROOT_REL}\`, fast 20 / slow 100, qty 10) over ${fmtCount(N)} random-walk ticks on 8 symbols, at max speed; ${fmtCount(runs[0]!.outputs)} output events (signals, orders, acks, fills) recorded. Median of ${RUNS} runs.`,
     tables: [
       {
-        header: ['measurement', 'time', 'ticks/s', 'share of time', 'target'],
+        header: ['measurement', 'time', 'ticks/s', 'share of time', 'note'],
         rows: [
-          ['**end to end**: `Replayer` (max) → bus → `BacktestEngine` → output recording', fmtMs(e2e), fmtRate(tps, 'ticks/s'), '100%', target(tps >= 1e6, `≥ 1M ticks/s: ${fmtRate(tps, 'ticks/s')}`)],
+          ['**end to end**: `Replayer` (max) → bus → `BacktestEngine` → output recording', fmtMs(e2e), fmtRate(tps, 'ticks/s'), '100%', 'library path in a warm process: the CLI-path verdict is in Goals'],
           ['replay: read, decode, merge, publish (alone, counting subscriber)', fmtMs(rep), fmtRate((N / rep) * 1000, 'ticks/s'), pct(rep), ''],
           ['strategy: its hooks (onTick, onFill, …), timed inside the engine run', fmtMs(str), '–', pct(str), ''],
           ['venue + risk + engine: the engine in memory minus the strategy', fmtMs(venue), '–', pct(venue), ''],

@@ -1,11 +1,11 @@
 /**
- * Deterministic bench data: tick events (~60-byte canonical payloads), a payload pool that the
+ * Deterministic bench data: tick events (canonical payloads of 45.9 B on average), a payload pool that the
  * throughput runs cycle through (so they measure the store, not the allocation of a million
  * Buffers), and writers that fill a log or a JSONL file with the same events.
  */
 import fs from 'node:fs';
 import seedrandom from 'seedrandom';
-import { encodeEvent, eventToJson, TYPE_TAG, type TapeEvent, type TickEvent } from '../src/events/index.js';
+import { Decimal, encodeEvent, eventToJson, TYPE_TAG, type TapeEvent, type TickEvent } from '../src/events/index.js';
 
 export const RUN_ID = 'bench-0001';
 export const T0 = 1_700_000_000_000_000_000n;
@@ -92,4 +92,15 @@ export function writeJsonlEvents(file: string, events: Iterable<TapeEvent>): num
   flush();
   fs.closeSync(fd);
   return bytes;
+}
+
+/** A bench tick with exact decimal prices and sizes (what schema v2 venue captures record). */
+export function toV2(ev: TickEvent): TickEvent {
+  return {
+    ...ev,
+    bid: new Decimal(Math.round((ev.bid as number) * 100), -2),
+    ask: new Decimal(Math.round((ev.ask as number) * 100), -2),
+    bidSize: new Decimal(ev.bidSize as number, 0),
+    askSize: new Decimal(ev.askSize as number, 0),
+  };
 }

@@ -2,7 +2,7 @@
  * Issue 2: the write-ahead log. Append throughput per durability mode, batched append latency
  * (the log's HDR histogram), strict group commit with 1/8/64 concurrent appenders, full scan,
  * seek by timestamp and open time (clean / after a SIGKILL) of a 1 GiB log; peers in the same
- * run: better-sqlite3 WAL, an append-only JSONL file, and the no-I/O Buffer ceiling.
+ * run: better-sqlite3 WAL and an append-only JSONL file (plus an in-memory reference walk for the scan).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -49,6 +49,8 @@ import {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CHILD = path.join(HERE, 'child.js');
+/** Samples per percentile: a p99 of fewer than 1,000 samples is a handful of points. */
+const SEEK_SAMPLES = 1000;
 
 interface TdRun extends AppendRun {
   lat: { p50: number; p99: number; p999: number; max: number; count: number };
@@ -245,11 +247,6 @@ export async function benchLog(): Promise<SectionResult> {
     }
     res[mode] = { write: medRun(writeRuns), append: medRun(appendRuns), sqlite: medRun(sq), jsonl: medRun(jl), writeRuns, appendRuns, sqRuns: sq, jlRuns: jl };
   }
-  const ceilRuns = await repeat(RUNS, () => {
-    const c = ceilingAppend(N, pool.payloads);
-    return { ms: c.ms, records: c.records, payloadBytes: c.payloadBytes, fileBytes: 0 };
-  });
-  const ceil = medRun(ceilRuns);
   const ceilBuf = ceilingAppend(N, pool.payloads);
 
   // ---- strict ----
@@ -301,8 +298,8 @@ export async function benchLog(): Promise<SectionResult> {
   const as = res.async!;
   const bRate = (b.write.records / b.write.ms) * 1000;
   tables.push({
-    caption: `Append throughput, ${fmtCount(N)} records of ~${pool.meanBytes.toFixed(0)}-byte payloads (records/s · payload MB/s; median of ${RUNS} runs)`,
-    header: ['durability', 'tapedeck write()', 'tapedeck append() ×1000 awaited', 'better-sqlite3 WAL', 'JSONL append', 'ceiling: Buffer, no I/O', 'write() ÷ sqlite', 'write() ÷ JSONL', 'write() ÷ ceiling', 'target'],
+    caption: `Record-level append throughput: ${fmtCount(N)} PRE-ENCODED payloads of ${pool.meanBytes.toFixed(1)} B on average (the log alone, no event encoding; the event-level headline is in the Goals section) (records/s · payload MB/s; median of ${RUNS} runs)`,
+    header: ['durability', 'tapedeck write()', 'tapedeck append() ×1000 awaited', 'better-sqlite3 WAL', 'JSONL append', 'write() ÷ sqlite', 'write() ÷ JSONL', 'target (log level, issue 2)'],
     rows: [
       [
         'batched (100 ms / 1000 rec)',
@@ -310,10 +307,8 @@ export async function benchLog(): Promise<SectionResult> {
         cell(b.append),
         `${cell(b.sqlite)} (NORMAL, 1 txn/1000 rows)`,
         `${cell(b.jsonl)} (fdatasync/1000 lines)`,
-        cell(ceil),
         ratio(b.write.rate, b.sqlite.rate),
         ratio(b.write.rate, b.jsonl.rate),
-        ratio(b.write.rate, ceil.rate),
         target(bRate >= 1.5e6 && b.write.rate >= 4 * b.sqlite.rate, `≥ 1.5M rec/s and ≥ 4× sqlite: ${fmtRate(bRate)}, ${ratio(b.write.rate, b.sqlite.rate)}`),
       ],
       [
@@ -322,10 +317,8 @@ export async function benchLog(): Promise<SectionResult> {
         cell(as.append),
         `${cell(as.sqlite)} (synchronous OFF, 1 txn/1000 rows)`,
         `${cell(as.jsonl)} (no fsync)`,
-        cell(ceil),
         ratio(as.write.rate, as.sqlite.rate),
         ratio(as.write.rate, as.jsonl.rate),
-        ratio(as.write.rate, ceil.rate),
         '–',
       ],
     ],
@@ -399,16 +392,16 @@ export async function benchLog(): Promise<SectionResult> {
     header: ['store', 'records/s · MB/s', 'tapedeck ÷ this', 'target'],
     rows: [
       ['tapedeck `openReader(dir).scan()` (CRC-checked, seq/ts/payload view)', cell(tdS), '1.00×', target(tdS.rate >= 3e6, `≥ 3M rec/s: ${fmtRate(tdS.rate)}`)],
-      ['better-sqlite3 `SELECT … ORDER BY seq` iterate (int64 as bigint)', cell(sqSc), ratio(tdS.rate, sqSc.rate), ''],
+      ['better-sqlite3 `SELECT … ORDER BY seq` iterate (default number mode: no BigInt per row)', cell(sqSc), ratio(tdS.rate, sqSc.rate), ''],
       ['JSONL readline + JSON.parse + base64 decode', cell(jlSc), ratio(tdS.rate, jlSc.rate), ''],
-      ['ceiling: walk [len][payload] in one in-memory Buffer', cell(ceSc), ratio(tdS.rate, ceSc.rate), ''],
+      ['reference only, no verdict: walk [len][payload] in one in-memory Buffer (no CRC, no I/O)', cell(ceSc), ratio(tdS.rate, ceSc.rate), ''],
     ],
     notes: [`All scans counted ${fmtCount(tdS.records)} records and the same payload bytes.`],
   });
 
   // small-log seek vs sqlite (same N-record stores)
   const rng = seedrandom('seek-small');
-  const smallTargets = Array.from({ length: 200 }, () => tsOf(Math.floor(rng() * N)));
+  const smallTargets = Array.from({ length: SEEK_SAMPLES }, () => tsOf(Math.floor(rng() * N)));
   const smallReader = openReader(keepLogDir);
   const smallTd: number[] = [];
   for (const t of smallTargets) {
@@ -447,7 +440,7 @@ export async function benchLog(): Promise<SectionResult> {
   const seekRuns: number[][] = [];
   for (let r = 0; r < RUNS; r++) {
     const lat: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < SEEK_SAMPLES; i++) {
       const t = firstTs + BigInt(Math.floor(rng2() * span));
       const t0 = process.hrtime.bigint();
       const c = bigReader.cursor({ fromTs: t });
@@ -470,7 +463,7 @@ export async function benchLog(): Promise<SectionResult> {
     header: ['operation', 'median', 'p99', 'max', 'target'],
     rows: [
       [
-        'seek by timestamp: `cursor({ fromTs }).next()` → first record (200 random ts per run)',
+        `seek by timestamp: \`cursor({ fromTs }).next()\` → first record (${SEEK_SAMPLES} random ts per run; p99 per run, median over runs)`,
         fmtMs(seekMed),
         fmtMs(seekP99),
         fmtMs(Math.max(...seekRuns.flat())),
@@ -491,7 +484,7 @@ export async function benchLog(): Promise<SectionResult> {
         target(crashMs < 1000 && CONFIG.gib >= 1, `< 1 s for 1 GiB: ${fmtMs(crashMs)}${CONFIG.gib < 1 ? ` at ${fmtBytes(bigBytes)} only` : ''}`),
       ],
       [
-        `seek in the ${fmtCount(N)}-record log above vs better-sqlite3 \`WHERE ts >= ? ORDER BY ts LIMIT 1\` (200 seeks)`,
+        `seek in the ${fmtCount(N)}-record log above vs better-sqlite3 \`WHERE ts >= ? ORDER BY ts LIMIT 1\` (${SEEK_SAMPLES} seeks)`,
         `${fmtMs(median(smallTd))} vs ${fmtMs(median(smallSq))}`,
         `${fmtMs(percentile(smallTd, 99))} vs ${fmtMs(percentile(smallSq, 99))}`,
         '–',
@@ -511,7 +504,7 @@ export async function benchLog(): Promise<SectionResult> {
   return {
     id: 'log',
     title: 'Write-ahead log (issue 2)',
-    intro: `Throughput, latency, scan, seek and open, with better-sqlite3 ${'11.10.0'} (WAL) and an append-only JSONL file doing the same work in the same run, and the no-I/O ceiling. Medians of ${RUNS} runs on a shared, noisy 2-core machine.`,
+    intro: `Throughput, latency, scan, seek and open, with better-sqlite3 ${'11.10.0'} (WAL) and an append-only JSONL file doing the same work in the same run, and (for the scan only) an in-memory reference walk. Medians of ${RUNS} runs on a shared, noisy 2-core machine.`,
     tables,
   };
 }

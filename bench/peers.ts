@@ -6,7 +6,7 @@
  * - an append-only JSONL file (the simple design a team would write first): one JSON line per
  *   record with a base64 payload, written with fs.writeSync once per batch of 1000 lines and
  *   fdatasync per batch ("batched"), one line + fdatasync per append ("strict"), no fsync ("async");
- * - the ceiling: the same payload bytes copied into one Buffer, no I/O.
+ * - for scans only, a reference walk over the same payload bytes in one Buffer (no I/O, no verdict).
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -131,14 +131,14 @@ export interface ScanRun {
   payloadBytes: number;
 }
 
-/** SELECT ... ORDER BY seq, iterated; ts read exactly (safeIntegers: int64 as bigint). */
+/** SELECT ... ORDER BY seq, iterated in the default number mode (what a team would write: no BigInt per row). */
 export function sqliteScan(file: string): ScanRun {
   const db = new Database(file, { readonly: true });
-  const st = db.prepare('SELECT seq, ts, type, payload FROM rec ORDER BY seq').safeIntegers(true);
+  const st = db.prepare('SELECT seq, ts, type, payload FROM rec ORDER BY seq');
   let n = 0;
   let bytes = 0;
   const t0 = process.hrtime.bigint();
-  for (const row of st.iterate() as IterableIterator<{ seq: bigint; ts: bigint; type: bigint; payload: Buffer }>) {
+  for (const row of st.iterate() as IterableIterator<{ seq: number; ts: number; type: number; payload: Buffer }>) {
     n++;
     bytes += row.payload.length;
   }

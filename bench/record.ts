@@ -22,6 +22,7 @@ import {
   need,
   NOT_MEASURED,
   ratio,
+  target,
   ROOT,
   rmrf,
   scratch,
@@ -130,9 +131,16 @@ export async function benchRecord(): Promise<SectionResult> {
     intro: `${fmtCount(N)} tick events as canonical JSONL (${fmtBytes(inputBytes)}), ingested with the source clock and batched durability. Process rows are timed from spawn to exit (Node start-up of ~${fmtMs(40)}–${fmtMs(80)} included); median of ${RUNS} runs.`,
     tables: [
       {
-        header: ['ingest', 'events/s', 'input rate', 'tapedeck CLI ÷ this', 'library ÷ this'],
+        header: ['ingest', 'events/s', 'input rate', 'tapedeck CLI ÷ this', 'library ÷ this', 'target'],
         rows: [
-          ['`tapedeck record DIR --input FILE --clock source --json` (process)', show(cli), mbps(cli), typeof cli === 'number' ? '1.00×' : '–', rat(lib, typeof cli === 'number' ? cli : NaN)],
+          [
+            '`tapedeck record DIR --input FILE --clock source --json` (process)',
+            show(cli),
+            mbps(cli),
+            typeof cli === 'number' ? '1.00×' : '–',
+            rat(lib, typeof cli === 'number' ? cli : NaN),
+            typeof cli === 'number' ? target(cli >= 3 * sq, `≥ 3× the sqlite ingest (issue 16): ${ratio(cli, sq)}`) : '–',
+          ],
           ['library: `Recorder.writeLine` per line from readline (in-process)', show(lib), mbps(lib), rat(cli, typeof lib === 'number' ? lib : NaN), typeof lib === 'number' ? '1.00×' : '–'],
           ['better-sqlite3 WAL NORMAL: JSON.parse, one row per event, txn per 1000 (process)', show(sq), mbps(sq), rat(cli, sq), rat(lib, sq)],
           ['JSONL append: JSON.parse, re-serialize, fdatasync per 1000 lines (process)', show(jl), mbps(jl), rat(cli, jl), rat(lib, jl)],

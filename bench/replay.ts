@@ -33,7 +33,6 @@ import {
   ratio,
   rmrf,
   scratch,
-  target,
   type SectionResult,
   type Table,
 } from './table.js';
@@ -67,7 +66,7 @@ export async function replayCount(R: any, B: any, dir: string, speed: number | '
 }
 
 /** A session of `seconds` of ticks at ~`rate`/s with irregular (exponential) arrivals. */
-function* sessionEvents(seconds: number, rate: number, seed: string): Generator<TickEvent> {
+export function* sessionEvents(seconds: number, rate: number, seed: string): Generator<TickEvent> {
   const rng = seedrandom(seed);
   const end = T0 + BigInt(Math.round(seconds * 1e9));
   let ts = T0;
@@ -143,10 +142,11 @@ export async function benchReplay(): Promise<SectionResult> {
     const rr = await replayCount(R, B, recDir, 'max');
     replayed = rr.events;
     const db = new Database(dbFile, { readonly: true });
+    const plain = db.prepare('SELECT seq, ts, type, payload FROM rec ORDER BY seq');
     const st = db.prepare('SELECT seq, ts, type, payload FROM rec ORDER BY seq').safeIntegers(true);
     let n = 0;
     let t0 = process.hrtime.bigint();
-    for (const row of st.iterate() as IterableIterator<{ seq: bigint; ts: bigint; type: bigint; payload: Buffer }>) n += row.payload.length > 0 ? 1 : 0;
+    for (const row of plain.iterate() as IterableIterator<{ seq: number; ts: number; type: number; payload: Buffer }>) n += row.payload.length > 0 ? 1 : 0;
     const sqMs = Number(process.hrtime.bigint() - t0) / 1e6;
     t0 = process.hrtime.bigint();
     for (const row of st.iterate() as IterableIterator<{ seq: bigint; ts: bigint; type: bigint; payload: Buffer }>) {
@@ -177,21 +177,21 @@ export async function benchReplay(): Promise<SectionResult> {
     ceiling: med(runs, (x) => x.ceiling),
   };
   tables.push({
-    caption: `Max-speed replay of ${fmtCount(N)} tick events to a counting subscriber (median of ${RUNS} runs)`,
-    header: ['reader', 'events/s', 'replay ÷ this', 'target'],
+    caption: `Max-speed replay of ${fmtCount(N)} tick events to a counting subscriber, in this (warm) bench process (median of ${RUNS} runs; the fresh-process figure and its verdict are in the Goals section)`,
+    header: ['reader', 'events/s', 'replay ÷ this', 'note'],
     rows: [
       [
         'tapedeck `Replayer` (speed max) → `EventBus` → counting subscriber',
         fmtRate(m.replay, 'ev/s'),
         '1.00×',
-        target(m.replay >= 2.5e6 && m.replay >= 5 * m.sqlite, `≥ 2.5M ev/s and ≥ 5× the sqlite scan: ${fmtRate(m.replay, 'ev/s')}, ${ratio(m.replay, m.sqlite)}`),
+        'JIT-warm process: not the goal figure (see Goals)',
       ],
-      ['better-sqlite3 `SELECT … ORDER BY seq` iterate (rows, no decoding)', fmtRate(m.sqlite, 'ev/s'), ratio(m.replay, m.sqlite), ''],
-      ['better-sqlite3 scan + `decodePayload` per row (the same events)', fmtRate(m.sqliteDecode, 'ev/s'), ratio(m.replay, m.sqliteDecode), ''],
+      ['better-sqlite3 `SELECT … ORDER BY seq` iterate (rows in the default number mode, no decoding)', fmtRate(m.sqlite, 'ev/s'), ratio(m.replay, m.sqlite), ''],
+      ['better-sqlite3 scan (int64 as bigint) + `decodePayload` per row (the same events)', fmtRate(m.sqliteDecode, 'ev/s'), ratio(m.replay, m.sqliteDecode), ''],
       ['JSONL (canonical JSON) readline + JSON.parse', fmtRate(m.jsonl, 'ev/s'), ratio(m.replay, m.jsonl), ''],
-      ['ceiling: raw msgpackr `unpack` of the same payloads in memory', fmtRate(m.ceiling, 'ev/s'), ratio(m.replay, m.ceiling), ''],
+      ['reference only, no verdict: raw msgpackr `unpack` of the same payloads in memory', fmtRate(m.ceiling, 'ev/s'), ratio(m.replay, m.ceiling), ''],
     ],
-    notes: [`The replay delivered ${fmtCount(replayed)} events (decoded, merged, published on the bus); the sqlite target compares with the plain row scan, the stricter of the two sqlite figures.`],
+    notes: [`The replay delivered ${fmtCount(replayed)} events (decoded, merged, published on the bus). These runs share one process that has already run other work, so the JIT is warm: the Goals section measures the same replay in fresh processes against peers that store JSON text.`],
   });
   rmrf(work);
 
@@ -228,12 +228,12 @@ export async function benchReplay(): Promise<SectionResult> {
       fmtMs(wall),
       `${dev >= 0 ? '+' : ''}${dev.toFixed(2)}%`,
       `${fmtMs(med(rs, (x) => x.lag.p50Ms))} / ${fmtMs(p99)} / ${fmtMs(med(rs, (x) => x.lag.maxMs))}`,
-      p.speed === 1000 ? target(Math.abs(dev) <= 2 && p99 <= 5, `within 2% and p99 ≤ 5 ms: ${dev.toFixed(2)}%, ${fmtMs(p99)}`) : '–',
+      p.speed === 1000 ? 'JIT-warm process: see Goals for the fresh-process verdict' : '–',
     ]);
   }
   tables.push({
     caption: `Real-time fidelity: a session of ~${RATE} ticks/s (exponential arrivals) replayed with the real clock`,
-    header: ['speed', 'session', 'ideal wall time', 'measured', 'vs ideal', 'lag p50 / p99 / max', 'target'],
+    header: ['speed', 'session', 'ideal wall time', 'measured', 'vs ideal', 'lag p50 / p99 / max', 'note'],
     rows: fidRows,
     notes: [
       CONFIG.full
@@ -277,14 +277,14 @@ export async function benchReplay(): Promise<SectionResult> {
   const rss = med(rssRuns, (x) => x.maxRssKiB) * 1024;
   tables.push({
     caption: `Memory: replaying a ${fmtBytes(bigBytes)} recording at max speed in a fresh process (1 run)`,
-    header: ['events', 'replay rate', 'peak RSS (getrusage maxrss)', 'peak RSS sampled every 50 ms', 'target'],
+    header: ['events', 'replay rate', 'peak RSS (getrusage maxrss)', 'peak RSS sampled every 50 ms', 'note'],
     rows: [
       [
         fmtCount(rssRuns[0]!.events),
         fmtRate((rssRuns[0]!.events / med(rssRuns, (x) => x.ms)) * 1000, 'ev/s'),
         fmtBytes(rss),
         fmtBytes(med(rssRuns, (x) => x.peakSampledRss)),
-        target(rss < 100 * 2 ** 20 && CONFIG.gib >= 1, `< 100 MB for 1 GiB: ${fmtBytes(rss)}${CONFIG.gib < 1 ? ` at ${fmtBytes(bigBytes)} only` : ''}`),
+        `at ${fmtBytes(bigBytes)}; the 4 GiB verdict is in Goals`,
       ],
     ],
     notes: [

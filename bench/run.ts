@@ -3,11 +3,12 @@
  * (medians in the tables), and rewrites bench/README.md (keeping its hand-written intro).
  *
  * Knobs (environment):
- *   BENCH_RECORDS=1000000  records per throughput run (~60-byte payloads)
+ *   BENCH_RECORDS=1000000  records per throughput run (tick payloads of ~46 B)
  *   BENCH_GIB=1            size of the seek / open / RSS logs (0.25 for a quick run)
  *   BENCH_RUNS=3           repetitions of each measurement
  *   BENCH_FULL=1           the long real-time fidelity runs (1-hour session at 10x = 6 minutes)
- *   BENCH_ONLY=log,codec   a subset of: log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, profile
+ *   BENCH_RSS_GIB=4        size of the recording of the goals section's peak-RSS rows
+ *   BENCH_ONLY=log,codec   a subset of: goals, log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, profile
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
  */
 import fs from 'node:fs';
@@ -41,6 +42,7 @@ interface SectionDef {
 
 /** In README order. Modules are loaded lazily so one broken section cannot stop the others. */
 const SECTIONS: SectionDef[] = [
+  { id: 'goals', title: 'Goals (issue 16): event-level headline figures', module: 'goals.js', fn: 'benchGoals' },
   { id: 'log', title: 'Write-ahead log (issue 2)', module: 'log.js', fn: 'benchLog' },
   { id: 'codec', title: 'Event codec (issue 3)', module: 'codec.js', fn: 'benchCodec' },
   { id: 'record', title: 'Record ingest (issue 4)', module: 'record.js', fn: 'benchRecord' },
@@ -74,7 +76,17 @@ async function main(): Promise<void> {
   const fresh = new Map<string, string>();
   // A partial run (BENCH_ONLY) keeps the header of the full run it patches, plus a line saying
   // which sections were re-measured, when and how.
-  const oldHeader = CONFIG.only.length > 0 ? readOldHeader().replace(/\n\| partial re-run \|[^\n]*/g, '') : '';
+  // Earlier partial re-run lines stay, except those of sections measured again now.
+  const oldHeader =
+    CONFIG.only.length > 0
+      ? readOldHeader()
+          .split('\n')
+          .filter((line) => {
+            const m = /^\| partial re-run \|.* re-measured ([a-z0-9, -]+) \(/.exec(line);
+            return !m || !m[1]!.split(',').every((id) => CONFIG.only.includes(id.trim()));
+          })
+          .join('\n')
+      : '';
   const timings: string[] = [];
   log(`config: ${JSON.stringify(CONFIG)}`);
   for (const def of chosen) {

@@ -19,7 +19,7 @@ function envNum(name: string, dflt: number): number {
 }
 
 export const CONFIG = {
-  /** Records per throughput run (small ~60-byte payloads). */
+  /** Records per throughput run (tick payloads of 45.9 B on average). */
   records: Math.round(envNum('BENCH_RECORDS', 1_000_000)),
   /** Size of the seek / open / RSS logs, in GiB. */
   gib: envNum('BENCH_GIB', 1),

@@ -1,0 +1,316 @@
+/**
+ * The work of the goals section (bench/goals.ts), each in a fresh process so no measurement
+ * runs in code another one warmed up. Every command prints one JSON line on stdout; `ms` is
+ * timed inside the process (Node start-up excluded; the parent adds the whole-process wall time
+ * where a user would start the work cold).
+ *
+ * tapedeck side:
+ *   append <dir> <n> [v2]       n tick events built in memory first, then timed: writeEvent each
+ *                               (encode + frame + log, batched durability), close (all fdatasynced)
+ *   replay <dir>                Replayer (speed max) → EventBus → a counting subscriber
+ *   seek <dir> <samples> <seed> per sample: openReader(dir) + cursor({ fromTs }).next(); prints
+ *                               every sample's ms (the open is part of what a seek costs a reader)
+ *   codec <n>                   v1 (float) vs v2 (decimal) tick encode and decode, interleaved loops
+ *   book <n>                    BookBuilder over n L2 deltas (messages of 1-8 sets, the last flagged LAST)
+ *   rss-replay <dir>            replay at max speed; prints maxRSS (KiB)
+ *   rss-scan <dir>              digestRecording (a full read, decode and hash); prints maxRSS (KiB)
+ *
+ * Peers (the straightforward code a team would write instead, storing each event as JSON text):
+ *   sqlite-append <db> <n>      better-sqlite3 WAL NORMAL, INSERT (seq, ts, type, json) in 1000-row
+ *                               transactions, ts indexed
+ *   sqlite-scan <db>            SELECT seq, ts, type, json ORDER BY seq: iterate the rows (no parse)
+ *   sqlite-parse <db>           SELECT json ORDER BY seq + JSON.parse per row
+ *   sqlite-export <db> <out>    SELECT json ORDER BY seq, one line per row into a file
+ *   sqlite-ingest <jsonl> <db>  readline + JSON.parse per line, INSERT as sqlite-append does
+ */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import Database from 'better-sqlite3';
+import seedrandom from 'seedrandom';
+import { lastValueFrom } from 'rxjs';
+import { openReader } from '../src/log/index.js';
+import { openEventLog, writeEvent } from '../src/events/recording.js';
+import { Decimal, decodePayload, encodeEvent, BOOK_FLAG_LAST, type BookEvent, type TickEvent } from '../src/events/index.js';
+import { RUN_ID, T0, tickStream, toV2 } from './data.js';
+import { importSrc } from './table.js';
+
+const [cmd, a1, a2, a3] = process.argv.slice(2);
+
+const now = (): bigint => process.hrtime.bigint();
+const msSince = (t0: bigint): number => Number(now() - t0) / 1e6;
+const out = (o: object): void => {
+  process.stdout.write(JSON.stringify(o) + '\n');
+};
+
+function ticks(n: number, v2: boolean): TickEvent[] {
+  const evs = [...tickStream(n)];
+  return v2 ? evs.map(toV2) : evs;
+}
+
+/**
+ * n tick objects for the append rows: 4096 generated ones, repeated with rising ts (cheap to
+ * build, so a --cpu-prof of the run shows the append, not the bench's random generator).
+ */
+function appendTicks(n: number, v2: boolean): TickEvent[] {
+  const pool = ticks(4096, v2);
+  const evs: TickEvent[] = new Array<TickEvent>(n);
+  for (let i = 0; i < n; i++) evs[i] = { ...pool[i & 4095]!, ts: T0 + BigInt(i) * 1000n };
+  return evs;
+}
+
+const bigintJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
+function openDb(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL)');
+  db.exec('CREATE INDEX IF NOT EXISTS events_ts ON events (ts)');
+  return db;
+}
+
+async function append(dir: string, n: number, v2: boolean): Promise<void> {
+  const evs = appendTicks(n, v2);
+  const t0 = now();
+  const log = await openEventLog(dir, { durability: 'batched' });
+  for (let i = 0; i < n; i += 1000) {
+    const to = Math.min(n, i + 1000);
+    for (let j = i; j < to; j++) writeEvent(log, evs[j]!);
+    await new Promise((r) => setImmediate(r));
+  }
+  await log.close();
+  out({ ms: msSince(t0), events: n });
+}
+
+function sqliteAppend(file: string, n: number): void {
+  const evs = appendTicks(n, false);
+  const t0 = now();
+  const db = openDb(file);
+  const ins = db.prepare('INSERT INTO events (seq, ts, type, json) VALUES (?, ?, ?, ?)');
+  const tx = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const ev = evs[i]!;
+      ins.run(i, ev.ts, ev.type, JSON.stringify(ev, bigintJson));
+    }
+  });
+  for (let i = 0; i < n; i += 1000) tx(i, Math.min(n, i + 1000));
+  db.close();
+  out({ ms: msSince(t0), events: n });
+}
+
+async function sqliteIngest(jsonl: string, file: string): Promise<void> {
+  const t0 = now();
+  const db = openDb(file);
+  const ins = db.prepare('INSERT INTO events (seq, ts, type, json) VALUES (?, ?, ?, ?)');
+  let rows: { ts: bigint; type: string; json: string }[] = [];
+  let n = 0;
+  const tx = db.transaction((rs: typeof rows) => {
+    for (const r of rs) ins.run(n++, r.ts, r.type, r.json);
+  });
+  const rl = readline.createInterface({ input: fs.createReadStream(jsonl, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    const o = JSON.parse(line) as { type: string; ts: string };
+    if (typeof o.type !== 'string' || typeof o.ts !== 'string') continue;
+    rows.push({ ts: BigInt(o.ts), type: o.type, json: line });
+    if (rows.length === 1000) {
+      tx(rows);
+      rows = [];
+    }
+  }
+  if (rows.length) tx(rows);
+  db.close();
+  out({ ms: msSince(t0), events: n });
+}
+
+function sqliteScan(file: string, parse: boolean): void {
+  const t0 = now();
+  const db = new Database(file, { readonly: true });
+  let n = 0;
+  if (parse) {
+    const st = db.prepare('SELECT json FROM events ORDER BY seq').pluck();
+    for (const j of st.iterate() as IterableIterator<string>) if ((JSON.parse(j) as { type: string }).type) n++;
+  } else {
+    const st = db.prepare('SELECT seq, ts, type, json FROM events ORDER BY seq');
+    for (const row of st.iterate() as IterableIterator<{ json: string }>) if (row.json) n++;
+  }
+  db.close();
+  out({ ms: msSince(t0), events: n });
+}
+
+function sqliteExport(file: string, outFile: string): void {
+  const t0 = now();
+  const db = new Database(file, { readonly: true });
+  const fd = fs.openSync(outFile, 'w');
+  let buf = '';
+  let n = 0;
+  for (const j of db.prepare('SELECT json FROM events ORDER BY seq').pluck().iterate() as IterableIterator<string>) {
+    buf += j + '\n';
+    n++;
+    if (buf.length >= 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  if (buf) fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  db.close();
+  out({ ms: msSince(t0), events: n });
+}
+
+async function replay(dir: string): Promise<void> {
+  const R = await importSrc('src/replay/index.js');
+  const B = await importSrc('src/bus/index.js');
+  const bus = new B.EventBus();
+  let n = 0;
+  bus.subscribe(() => {
+    n++;
+  });
+  const t0 = now();
+  const rp = new R.Replayer(dir, bus);
+  await lastValueFrom(rp.start({ speed: 'max' }), { defaultValue: undefined });
+  out({ ms: msSince(t0), events: n, maxRssKiB: process.resourceUsage().maxRSS });
+}
+
+async function rssScan(dir: string): Promise<void> {
+  const V = await importSrc('src/verify/index.js');
+  const t0 = now();
+  const r = V.digestRecordingDetailed(dir);
+  out({ ms: msSince(t0), events: r.events ?? r.count ?? null, maxRssKiB: process.resourceUsage().maxRSS });
+}
+
+function seek(dir: string, samples: number, seed: string): void {
+  // The ts range from one full open (not timed).
+  const r0 = openReader(dir);
+  const c0 = r0.cursor({});
+  const first = c0.next();
+  if (!first) throw new Error(`${dir} is empty`);
+  c0.close();
+  const firstTs = first.tsNs;
+  let lastTs = firstTs;
+  r0.scan({}, (rec) => {
+    lastTs = rec.tsNs;
+  });
+  const span = Number(lastTs - firstTs);
+  const rng = seedrandom(seed);
+  const ms: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const ts = firstTs + BigInt(Math.floor(rng() * span));
+    const t0 = now();
+    const cur = openReader(dir).cursor({ fromTs: ts });
+    const rec = cur.next();
+    ms.push(msSince(t0));
+    if (!rec || rec.tsNs < ts) throw new Error(`seek to ${ts} found ${rec?.tsNs}`);
+    cur.close();
+  }
+  out({ ms, segments: fs.readdirSync(dir).filter((f) => f.endsWith('.tdseg')).length });
+}
+
+function codec(n: number): void {
+  const v1 = ticks(4096, false);
+  const v2 = v1.map(toV2);
+  const enc1 = v1.map((e) => Buffer.from(encodeEvent(e).payload));
+  const enc2 = v2.map((e) => Buffer.from(encodeEvent(e).payload));
+  const rounds = 7;
+  const res = { encV1: [] as number[], encV2: [] as number[], decV1: [] as number[], decV2: [] as number[] };
+  let sink = 0;
+  const rate = (t0: bigint): number => (n / msSince(t0)) * 1000;
+  for (let r = 0; r < rounds; r++) {
+    let t0 = now();
+    for (let i = 0; i < n; i++) sink += encodeEvent(v1[i & 4095]!).payload.length;
+    res.encV1.push(rate(t0));
+    t0 = now();
+    for (let i = 0; i < n; i++) sink += encodeEvent(v2[i & 4095]!).payload.length;
+    res.encV2.push(rate(t0));
+    t0 = now();
+    for (let i = 0; i < n; i++) sink += decodePayload(1, enc1[i & 4095]!, i, T0).type.length;
+    res.decV1.push(rate(t0));
+    t0 = now();
+    for (let i = 0; i < n; i++) sink += decodePayload(1, enc2[i & 4095]!, i, T0).type.length;
+    res.decV2.push(rate(t0));
+  }
+  const bytes = (bs: Buffer[]): number => bs.reduce((s, b) => s + b.length, 0) / bs.length;
+  out({ ...res, bytesV1: bytes(enc1), bytesV2: bytes(enc2), sink });
+}
+
+function bookDeltas(n: number): BookEvent[] {
+  const rng = seedrandom('book-bench');
+  const evs: BookEvent[] = [];
+  let ts = T0;
+  while (evs.length < n) {
+    const k = 1 + Math.floor(rng() * 8);
+    for (let j = 0; j < k && evs.length < n; j++) {
+      const side = rng() < 0.5 ? 'bid' : 'ask';
+      const off = 1 + Math.floor(rng() * 50);
+      const mant = side === 'bid' ? 6_000_000 - off : 6_000_000 + off;
+      const size = rng() < 0.2 ? 0 : Math.floor(rng() * 100000);
+      evs.push({
+        type: 'book',
+        ts,
+        runId: RUN_ID,
+        venue: 'BINANCE',
+        symbol: 'BTCUSDT',
+        action: 'set',
+        side,
+        price: new Decimal(mant, -2),
+        size: new Decimal(size, -4),
+        flags: j === k - 1 || evs.length === n - 1 ? BOOK_FLAG_LAST : 0,
+      } as BookEvent);
+    }
+    ts += 1000n;
+  }
+  return evs;
+}
+
+async function book(n: number): Promise<void> {
+  const Bk = await importSrc('src/book/index.js');
+  const evs = bookDeltas(n);
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const bb = new Bk.BookBuilder();
+    const t0 = now();
+    for (let i = 0; i < evs.length; i++) bb.push(evs[i]!);
+    rates.push((evs.length / msSince(t0)) * 1000);
+    if (bb.applied !== evs.length) throw new Error(`book: applied ${bb.applied} of ${evs.length}`);
+  }
+  out({ rates, deltas: evs.length });
+}
+
+switch (cmd) {
+  case 'append':
+    await append(a1!, Number(a2), a3 === 'v2');
+    break;
+  case 'replay':
+  case 'rss-replay':
+    await replay(a1!);
+    break;
+  case 'rss-scan':
+    await rssScan(a1!);
+    break;
+  case 'seek':
+    seek(a1!, Number(a2), a3 ?? 'seek');
+    break;
+  case 'codec':
+    codec(Number(a1));
+    break;
+  case 'book':
+    await book(Number(a1));
+    break;
+  case 'sqlite-append':
+    sqliteAppend(a1!, Number(a2));
+    break;
+  case 'sqlite-scan':
+    sqliteScan(a1!, false);
+    break;
+  case 'sqlite-parse':
+    sqliteScan(a1!, true);
+    break;
+  case 'sqlite-export':
+    sqliteExport(a1!, a2!);
+    break;
+  case 'sqlite-ingest':
+    await sqliteIngest(a1!, a2!);
+    break;
+  default:
+    process.stderr.write(`goals-child: unknown command ${cmd}\n`);
+    process.exit(2);
+}
