@@ -45,6 +45,8 @@ interface Proc {
   wallMs: number;
   /** The process's own peak RSS (KiB) through /usr/bin/time; NaN without it. */
   maxRssKiB: number;
+  /** Its CPU time (user + system), ms, through /usr/bin/time; NaN without it. */
+  cpuMs: number;
   stdout: string;
   stderr: string;
   /** The last stdout line as JSON, if it is one. */
@@ -56,14 +58,17 @@ interface Proc {
 /** Runs `node args…` in a fresh process (through /usr/bin/time, which forks it: its maxrss is its own). */
 function node(args: string[], nodeFlags: string[] = []): Proc {
   const rss = path.join(os.tmpdir(), `tapedeck-goals-rss-${process.pid}`);
-  const argv = TIME ? ['-f', '%M', '-o', rss, process.execPath, ...nodeFlags, ...args] : [...nodeFlags, ...args];
+  const argv = TIME ? ['-f', '%M %U %S', '-o', rss, process.execPath, ...nodeFlags, ...args] : [...nodeFlags, ...args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(TIME ?? process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20, cwd: ROOT });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').slice(-600)}`);
   let maxRssKiB = NaN;
+  let cpuMs = NaN;
   if (TIME) {
-    maxRssKiB = Number(fs.readFileSync(rss, 'utf8').trim().split('\n').pop());
+    const [kib, user, sys] = (fs.readFileSync(rss, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    maxRssKiB = kib!;
+    cpuMs = (user! + sys!) * 1000;
     fs.rmSync(rss, { force: true });
   }
   const last = r.stdout.trim().split('\n').pop() ?? '';
@@ -73,7 +78,7 @@ function node(args: string[], nodeFlags: string[] = []): Proc {
   } catch {
     json = null;
   }
-  return { wallMs, maxRssKiB, stdout: r.stdout, stderr: r.stderr, json, load: os.loadavg()[0]! };
+  return { wallMs, maxRssKiB, cpuMs, stdout: r.stdout, stderr: r.stderr, json, load: os.loadavg()[0]! };
 }
 
 const child = (...args: string[]): Proc => node([GCHILD, ...args]);
@@ -184,6 +189,8 @@ export async function benchGoals(): Promise<SectionResult> {
   const rows: GoalRow[] = [];
   const medIn = (ps: Proc[]): number => median(ps.map(inMs));
   const medWall = (ps: Proc[]): number => median(ps.map((x) => x.wallMs));
+  const medCpu = (ps: Proc[]): number => median(ps.map((x) => x.cpuMs));
+  const cpuNote = (ps: Proc[]): string => (TIME ? ` (CPU ${fmtMs(medCpu(ps))})` : '');
 
   // 1. event append
   {
@@ -229,8 +236,8 @@ export async function benchGoals(): Promise<SectionResult> {
     const ok = sq / td >= 3;
     rows.push({
       path: `CLI \`import\` of ${fmtCount(N)} canonical JSONL ticks (${fmtBytes(jsonlBytes)}), whole process`,
-      tapedeck: fmtMs(td),
-      peer: `readline + JSON.parse + sqlite WAL ingest (process): ${fmtMs(sq)}`,
+      tapedeck: `${fmtMs(td)}${cpuNote(m.imp)}`,
+      peer: `readline + JSON.parse + sqlite WAL ingest (process): ${fmtMs(sq)}${cpuNote(m.impSq)}`,
       ratio: `${ratio(sq, td)} the speed`,
       goal: '≥ 3× the sqlite ingest',
       verdict: target(ok, `${ratio(sq, td)}`),
@@ -249,8 +256,8 @@ export async function benchGoals(): Promise<SectionResult> {
     const ok = worst <= 1.2 * sq;
     rows.push({
       path: `CLI \`replay --max -o\` / \`export -o\` of ${fmtCount(N)} events to a JSONL file, whole process`,
-      tapedeck: `${fmtMs(rp)} / ${fmtMs(ex)}`,
-      peer: `sqlite export of the stored JSON text (process): ${fmtMs(sq)}`,
+      tapedeck: `${fmtMs(rp)}${cpuNote(m.replayOut)} / ${fmtMs(ex)}${cpuNote(m.exportOut)}`,
+      peer: `sqlite export of the stored JSON text (process): ${fmtMs(sq)}${cpuNote(m.exportSq)}`,
       ratio: `${(rp / sq).toFixed(2)}× / ${(ex / sq).toFixed(2)}× the time`,
       goal: 'within 1.2× the time',
       verdict: target(ok, `${(worst / sq).toFixed(2)}×`),
@@ -267,7 +274,7 @@ export async function benchGoals(): Promise<SectionResult> {
     const ok = td >= 1e6;
     rows.push({
       path: `backtest, ${fmtCount(N)} random-walk ticks, ma-crossover, CLI, whole process`,
-      tapedeck: `${fmtRate(td, 'ticks/s')} (${fmtMs(wall)})`,
+      tapedeck: `${fmtRate(td, 'ticks/s')} (${fmtMs(wall)}${TIME ? `; CPU ${fmtMs(medCpu(m.backtest))}` : ''})`,
       peer: '–',
       ratio: '–',
       goal: '≥ 1M ticks/s',
@@ -419,7 +426,7 @@ export async function benchGoals(): Promise<SectionResult> {
     rows: rows.map((r) => [r.path, r.tapedeck, r.peer, r.ratio, r.goal, r.verdict, r.load]),
     notes: [
       `Load average (1 min) ${load0.toFixed(1)} at the start of the section and ${load1.toFixed(1)} at its end, on ${os.cpus().length} cores shared with other engineers' test runs: absolute rates swing; the ratios come from the same rounds.`,
-      'Rates timed inside a fresh process exclude Node start-up (append, replay, their peers); rows marked "whole process" are spawn-to-exit wall times, as a user starting the command sees them.',
+      'Rates timed inside a fresh process exclude Node start-up (append, replay, their peers); rows marked "whole process" are spawn-to-exit wall times, as a user starting the command sees them (verdicts use them), with the process\'s CPU time (user + system, from /usr/bin/time) in brackets: under load, wall time includes waiting for a core, so the CPU times say more about the code.',
       'The peers are the code a team would write instead of tapedeck: better-sqlite3 in WAL mode (synchronous NORMAL) with a table (seq INTEGER PRIMARY KEY, ts INTEGER indexed, type TEXT, json TEXT), each event stored as its JSON text, 1000 rows per transaction; the scan peer iterates `SELECT seq, ts, type, json … ORDER BY seq` with default number mode (no BigInt, no Buffer per row).',
       'Reproduce every row with `BENCH_ONLY=goals npm run bench`; each row alone: ' + rows.map((r) => `${r.path.split(',')[0]}: ${r.repro}`).join('; ') + '.',
     ],

@@ -276,6 +276,43 @@ function readPx(min: number): number | Decimal | undefined {
     return x;
   }
   pos++;
+  {
+    // The common forms inline (what a venue's prices and sizes encode to): a mantissa ≥ 0 as a
+    // positive fixint or uint8/16/32 and a fixint exponent. Anything else takes the general path
+    // below, which accepts and refuses exactly as before.
+    const s = src;
+    const p = pos;
+    const b = s[p]!;
+    let m = -1;
+    let q = p;
+    if (b < 0x80) {
+      m = b;
+      q = p + 1;
+    } else if (b === 0xcd) {
+      if (p + 3 <= end) {
+        m = (s[p + 1]! << 8) | s[p + 2]!;
+        q = p + 3;
+      }
+    } else if (b === 0xce) {
+      if (p + 5 <= end) {
+        m = ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+        q = p + 5;
+      }
+    } else if (b === 0xcc) {
+      if (p + 2 <= end) {
+        m = s[p + 1]!;
+        q = p + 2;
+      }
+    }
+    if (m >= 0 && q < end) {
+      const eb = s[q]!;
+      if (eb >= 0xe0 || eb < 0x80) {
+        if (min === 1 && m === 0) return undefined;
+        pos = q + 1;
+        return new Decimal(m, eb >= 0xe0 ? eb - 0x100 : eb);
+      }
+    }
+  }
   let m: number | bigint;
   if (src[pos] === 0xd3) {
     const s = src;

@@ -17,8 +17,31 @@ export interface JsonOptions {
 function jsonNumber(n: number): string {
   // Validated events never hold these; refusing beats JSON.stringify's silent "null".
   if (!Number.isFinite(n)) throw new RangeError(`cannot write non-finite number ${n} as JSON`);
-  return JSON.stringify(n); // shortest round-trip form; -0 prints as 0
+  // JSON.stringify writes a finite number as ToString(n) (ECMA-262 SerializeJSONProperty): the
+  // same shortest round-trip text, -0 as "0", without a JSON.stringify call per number.
+  return '' + n;
 }
+
+/**
+ * JSON.stringify of a string, remembered for short ones: run ids, venues, symbols and enum values
+ * repeat on every line (a hit is usually the very same string object, compared by reference).
+ */
+const QUOTED_SLOTS = 256;
+const quotedKeys: string[] = new Array<string>(QUOTED_SLOTS).fill('');
+const quotedText: string[] = new Array<string>(QUOTED_SLOTS).fill('""');
+function jsonString(s: string): string {
+  const n = s.length;
+  if (n === 0 || n > 48) return JSON.stringify(s);
+  const slot = (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & (QUOTED_SLOTS - 1);
+  if (quotedKeys[slot] === s) return quotedText[slot]!;
+  const q = JSON.stringify(s);
+  quotedKeys[slot] = s;
+  quotedText[slot] = q;
+  return q;
+}
+
+const EMPTY_OPTIONS: JsonOptions = {};
+const decimalNs = (n: bigint): string => n.toString();
 
 function jsonMap(m: FlatMap): string {
   let s = '{';
@@ -31,36 +54,54 @@ function jsonMap(m: FlatMap): string {
   return s + '}';
 }
 
+/** How a field is written: its `,"name":` prefix once per type, and one of the cases below. */
+const NS = 0;
+const MAP = 1;
+const NUM = 2;
+const OTHER = 3;
+interface JsonField {
+  readonly name: string;
+  readonly prefix: string;
+  readonly how: number;
+}
+const JSON_FIELDS = new Map<string, readonly JsonField[]>(
+  Object.entries(SPECS).map(([type, spec]) => [
+    type,
+    spec.fields.map((fs) => ({
+      name: fs.name,
+      prefix: `,${JSON.stringify(fs.name)}:`,
+      how: fs.kind === 'ns' ? NS : fs.kind === 'map' ? MAP : fs.kind === 'num' || fs.kind === 'nonneg' || fs.kind === 'pos' || fs.kind === 'uint' ? NUM : OTHER,
+    })),
+  ]),
+);
+
 /** One line of canonical JSON (no newline). `ev` must be valid (validateEvent's output). */
-export function eventToJson(ev: TapeEvent, options: JsonOptions = {}): string {
-  const spec = SPECS[ev.type];
-  if (!spec) throw new ValidationError('type', 'is not a known event type', ev.type);
-  const nsText = options.iso ? formatTsIso : (n: bigint) => n.toString();
-  let s = `{"type":"${ev.type}","ts":"${nsText(ev.ts)}","runId":${JSON.stringify(ev.runId)}`;
+export function eventToJson(ev: TapeEvent, options: JsonOptions = EMPTY_OPTIONS): string {
+  const fields = JSON_FIELDS.get(ev.type);
+  if (!fields) throw new ValidationError('type', 'is not a known event type', ev.type);
+  const nsText = options.iso ? formatTsIso : decimalNs;
+  let s = `{"type":"${ev.type}","ts":"${nsText(ev.ts)}","runId":${jsonString(ev.runId)}`;
   if (ev.seq !== undefined) s += `,"seq":${jsonNumber(ev.seq)}`;
   if (ev.cause !== undefined) s += `,"cause":${jsonNumber(ev.cause)}`;
   const rec = ev as unknown as Record<string, unknown>;
-  for (const fs of spec.fields) {
-    const v = rec[fs.name];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const v = rec[f.name];
     if (v === undefined) continue;
-    s += `,"${fs.name}":`;
-    switch (fs.kind) {
-      case 'ns':
-        s += `"${nsText(v as bigint)}"`;
+    switch (f.how) {
+      case NS:
+        s += f.prefix + '"' + nsText(v as bigint) + '"';
         break;
-      case 'map':
-        s += jsonMap(v as FlatMap);
+      case MAP:
+        s += f.prefix + jsonMap(v as FlatMap);
         break;
-      case 'num':
-      case 'nonneg':
-      case 'pos':
-      case 'uint':
+      case NUM:
         // An exact decimal is written as its canonical text, in a JSON string: a JSON number would
         // lose digits and scale in every parser that reads numbers as doubles.
-        s += v instanceof Decimal ? `"${v.toString()}"` : jsonNumber(v as number);
+        s += f.prefix + (typeof v === 'number' ? jsonNumber(v) : v instanceof Decimal ? '"' + v.toString() + '"' : jsonNumber(v as number));
         break;
       default:
-        s += JSON.stringify(v);
+        s += f.prefix + (typeof v === 'string' ? jsonString(v) : JSON.stringify(v));
     }
   }
   return s + '}';
