@@ -4,7 +4,9 @@
  * of these, so tests run the CLI in-process with captured streams and a fake terminal, and the
  * process entry passes `processIo()`. Every command writes through `io`, never `process.*`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as tty from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 
 /** A writable stream that may know it is a terminal (as process.stdout/stderr do). */
@@ -30,6 +32,11 @@ export interface CliIo {
   signals: SignalSource;
   /** Ends the process at once (a second Ctrl-C); in-process tests get an exception instead. */
   exit(code: number): never;
+  /**
+   * The controlling terminal for keys when stdin is not one (`/dev/tty`, as less(1) reads it),
+   * or null when the process has none. The caller destroys it when done.
+   */
+  terminal?(): CliInput | null;
 }
 
 /** The real process. */
@@ -46,7 +53,22 @@ export function processIo(): CliIo {
       off: (s, fn) => process.off(s, fn),
     },
     exit: (code) => process.exit(code),
+    terminal: openControllingTerminal,
   };
+}
+
+function openControllingTerminal(): CliInput | null {
+  let fd: number;
+  try {
+    fd = fs.openSync('/dev/tty', 'r');
+  } catch {
+    return null; // no controlling terminal (a daemon, CI)
+  }
+  if (!tty.isatty(fd)) {
+    fs.closeSync(fd);
+    return null;
+  }
+  return new tty.ReadStream(fd);
 }
 
 /** A path argument as the commands use it: relative paths resolve against io.cwd (unchanged when

@@ -75,6 +75,12 @@ export interface ReplayStartOptions {
   follow?: boolean;
   /** Start paused (state 'paused'): step() or resume() to go. */
   paused?: boolean;
+  /**
+   * Caps every wait between two published events at this many ms of scheduler time (as
+   * tcpreplay's --maxsleep): a longer silence in the recording is cut short and the timeline
+   * continues from the next event. Default: no cap.
+   */
+  maxGapMs?: number;
 }
 
 export interface LagSummary {
@@ -95,6 +101,13 @@ export interface ReplayProgress {
   ts: bigint;
   /** Position within [from ?? first ts, to ?? last ts], 0–100. */
   percent: number;
+  /**
+   * The replay clock (see Replayer.clock()): between events it advances with scheduler time, so
+   * it moves while filters hold back every event. Never outside the range.
+   */
+  clock: bigint;
+  /** The clock within the range, 0–100. */
+  clockPercent: number;
   emitted: number;
   /** Events per second of scheduler time spent playing (0 until time has passed). */
   eventsPerSec: number;
@@ -158,6 +171,9 @@ export class Replayer {
   // The anchor of pacing: anchorTs is due at anchorWall (null until the first event is known).
   private anchorTs: bigint | null = null;
   private anchorWall = 0;
+  /** The due time of the last event published paced (or of the anchor): where --max-gap counts from. */
+  private prevDue = 0;
+  private maxGapMs = Infinity;
   /** The replay clock frozen at pause (the anchor to resume from). */
   private pausedClock = 0n;
 
@@ -213,6 +229,15 @@ export class Replayer {
   }
 
   /**
+   * The replay clock, in ns: the recording time being played now. While playing paced it runs
+   * with the scheduler between events (events filtered out still take their time), never past
+   * the next event due; paused it stands still; fast-forwarding or done it is now().
+   */
+  clock(): bigint {
+    return this.clockAt(this.sched.now());
+  }
+
+  /**
    * Starts the replay. Returns an Observable that emits once (undefined) and completes when the
    * range is exhausted (or at stop()), and errors if reading fails (a corrupt recording, say);
    * `await lastValueFrom(replayer.start())` waits for the end. The replay runs whether or not
@@ -223,6 +248,9 @@ export class Replayer {
     if (this.state !== 'idle') throw new TapedeckError('BAD_ARGUMENT', 'this replayer was already started');
     if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) {
       throw new TapedeckError('BAD_ARGUMENT', `--from (${opts.from}) is after --to (${opts.to})`, { from: opts.from, to: opts.to });
+    }
+    if (opts.maxGapMs !== undefined && !(opts.maxGapMs >= 0)) {
+      throw new TapedeckError('BAD_ARGUMENT', `maxGapMs must be a number ≥ 0, got ${String(opts.maxGapMs)}`);
     }
     this.opts = opts;
     if (opts.speed !== undefined) this.speedValue = normalizeSpeed(opts.speed);
@@ -238,7 +266,7 @@ export class Replayer {
       return this.done$.asObservable();
     }
     const first = this.merge.peek()?.head?.ts;
-    this.rangeStart = opts.from ?? first ?? span?.firstTs ?? 0n;
+    this.rangeStart = opts.from ?? span?.firstTs ?? first ?? 0n;
     const end = span?.lastTs ?? this.rangeStart;
     this.rangeEnd = opts.to !== undefined && opts.to < end ? opts.to : end;
     this.posTs = this.rangeStart;
@@ -246,10 +274,15 @@ export class Replayer {
     const now = this.sched.now();
     // With `from`, the silence before the first event is part of the timeline; without, the
     // first event is due at once (the anchor is set when it is known: following, it may not be).
-    if (opts.from !== undefined) {
-      this.anchorTs = opts.from;
+    // The recordings' own start anchors the timeline too, so filters change which events are
+    // published, never when: the time of the events filtered out still passes.
+    const anchor = opts.from ?? span?.firstTs;
+    if (anchor !== undefined) {
+      this.anchorTs = anchor;
       this.anchorWall = now;
     }
+    this.maxGapMs = opts.maxGapMs ?? Infinity;
+    this.prevDue = now;
     if (opts.paused) {
       this.setState('paused', now);
     } else {
@@ -272,6 +305,7 @@ export class Replayer {
     const now = this.sched.now();
     this.anchorTs = this.pausedClock;
     this.anchorWall = now;
+    this.prevDue = now;
     this.setState('playing', now);
     this.reschedule(0);
   }
@@ -289,7 +323,8 @@ export class Replayer {
     const now = this.sched.now();
     this.cancel();
     this.setState('seeking', now);
-    const target = this.opts.from !== undefined && ts < this.opts.from ? this.opts.from : ts;
+    // Clamped to the range: before its start is its start (never a time before the recording).
+    const target = ts < this.rangeStart ? this.rangeStart : ts;
     this.metrics.inc('seeks');
     try {
       this.merge!.open(this.readOptions(target));
@@ -297,12 +332,15 @@ export class Replayer {
       this.fail(e);
       return;
     }
-    this.posTs = target;
+    // Past the end nothing is left to publish; the position stops at the end of the range.
+    const pos = !this.follow && target > this.rangeEnd ? this.rangeEnd : target;
+    this.posTs = pos;
     this.posSeq = null;
     this.posSource = null;
-    this.pausedClock = target;
-    this.anchorTs = target;
+    this.pausedClock = pos;
+    this.anchorTs = pos;
     this.anchorWall = now;
+    this.prevDue = now;
     if (was === 'playing') {
       this.setState('playing', now);
       this.reschedule(0);
@@ -464,13 +502,19 @@ export class Replayer {
         this.anchorTs = ev.ts;
         this.anchorWall = now;
       }
-      const due = this.anchorWall + Number(ev.ts - this.anchorTs) / 1e6 / speed;
+      let due = this.anchorWall + Number(ev.ts - this.anchorTs) / 1e6 / speed;
+      if (due - this.prevDue > this.maxGapMs) {
+        // --max-gap: the silence is cut short; the timeline continues from this event.
+        this.anchorTs = ev.ts;
+        this.anchorWall = due = this.prevDue + this.maxGapMs;
+      }
       if (due - now > EPS_MS) {
         now = sched.now();
         const wait = due - now;
         if (wait > EPS_MS) return this.later(wait, now);
       }
       lag.recordValue(Math.min(Math.max(1, Math.round((now - due) * 1e6)), LAG_MAX_NS));
+      this.prevDue = due;
       merge.take(src);
       this.publish(ev, src.index);
       n++;
@@ -582,12 +626,18 @@ export class Replayer {
     else percent = Math.min(100, Math.max(0, (Number(this.posTs - this.rangeStart) / Number(width)) * 100));
     const ms = this.playingMs + (state === 'playing' ? now - this.playingSince : 0);
     const lag = lagSummary(this.lagHist);
+    let clock = this.clockAt(now);
+    if (clock < this.rangeStart) clock = this.rangeStart;
+    if (clock > end) clock = end;
+    const clockPercent = this.completed ? 100 : width <= 0n ? percent : Math.min(100, Math.max(0, (Number(clock - this.rangeStart) / Number(width)) * 100));
     return {
       state,
       seq: this.posSeq,
       source: this.posSource,
       ts: this.posTs,
       percent,
+      clock,
+      clockPercent,
       emitted: this.emitted,
       eventsPerSec: ms > 0 ? (this.emitted * 1000) / ms : 0,
       lag,

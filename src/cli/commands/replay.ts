@@ -7,9 +7,14 @@
  * 'drain' (at a paced speed the timeline then shifts by the stall). A closed pipe (EPIPE, as in
  * `| head`) ends the replay quietly with exit code 0.
  *
- * On an interactive terminal (stdin, stdout and stderr all TTYs, no --out) a one-line status is
- * kept on stderr (at most 10 refreshes a second) and keys control the deck: space pause/resume,
- * ←/→ seek −/+10 s, +/− double/halve the speed, q (or Ctrl-C) quit. Piped, there is no status.
+ * When stderr is a terminal a one-line status is kept there (at most 10 refreshes a second), also
+ * with stdout piped or --out, and keys control the deck: space pause/resume, ←/→ seek −/+10 s of
+ * the replay clock (clamped to the recording), +/− double/halve the speed, q (or Ctrl-C) quit. The
+ * keys are read from stdin when it is a terminal, otherwise from the controlling terminal
+ * (/dev/tty, as less(1) does), so `tapedeck replay rec/ | consumer` is still a deck. The status
+ * shows the replay clock, which advances with time while filters hold events back. Without a
+ * terminal on stderr there is no status and no keys. --max-gap caps every wait between two events
+ * (tcpreplay's --maxsleep).
  *
  * `--to nats://host:port[/prefix]` publishes the replay to NATS instead (src/nats/fanout.ts): the
  * same pacing, filters, keys and status line; a slow NATS connection holds the replay back. The
@@ -22,7 +27,7 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
-import { countArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
+import { countArg, durationArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
@@ -42,6 +47,7 @@ interface ReplayArgs extends NatsArgs {
   iso: boolean;
   out?: string;
   'window-bytes'?: number;
+  'max-gap'?: string;
 }
 
 /** `--to` holds the end time, a NATS target, or both (given twice). */
@@ -150,7 +156,11 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
 
   const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out)) : null;
   const out: Writable = fileOut ?? io.stdout;
-  const interactive = !fileOut && io.isTTY.stdout && io.isTTY.stdin && io.isTTY.stderr;
+  // The status line needs a terminal on stderr; keys come from stdin if it is one, else /dev/tty.
+  const interactive = io.isTTY.stderr;
+  const keys = !interactive ? null : io.isTTY.stdin ? io.stdin : (io.terminal?.() ?? null);
+  const maxGapMs = argv['max-gap'] === undefined ? undefined : Number(durationArg('--max-gap', argv['max-gap'])) / 1e6;
+  if (maxGapMs !== undefined && argv.max) throw new TapedeckError('BAD_ARGUMENT', '--max-gap caps the waits of a paced replay; --max has none');
 
   let failure: unknown = null;
   let replayer: Replayer | null = null;
@@ -214,22 +224,26 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const wallStartMs = performance.now();
 
   const cleanups: (() => void)[] = [];
+  let statusRender: (() => void) | null = null;
   if (interactive) {
-    const render = () => {
+    const render = (statusRender = () => {
       const p = r.progress();
       const glyph = p.state === 'paused' ? '❚❚' : p.state === 'playing' ? '▶ ' : p.state === 'done' ? '■ ' : '… ';
       const speed = p.speed === Infinity ? 'max' : `${p.speed}x`;
       const lag = p.lag.count > 0 ? fmtNs(Math.round(p.lag.p99Ms * 1e6)) : '-';
-      const text = `${glyph} ${formatTsIso(p.ts)}  ${speed}  ${p.percent.toFixed(1)}%  lag p99 ${lag}  ${p.emitted} events`;
+      const text = `${glyph} ${formatTsIso(p.clock)}  ${speed}  ${p.clockPercent.toFixed(1)}%  lag p99 ${lag}  ${p.emitted} events`;
       io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(10, (io.stderr.columns || 100) - 1))}`);
       statusShown = true;
-    };
+    });
     const timer = setInterval(render, 100); // ≤ 10 refreshes a second
     cleanups.push(() => {
       clearInterval(timer);
       clearStatus();
     });
-    const stdin = io.stdin;
+  }
+  if (keys) {
+    const stdin = keys;
+    const render = () => statusRender?.();
     stdin.setRawMode?.(true);
     stdin.setEncoding('utf8');
     const onKey = (data: string) => {
@@ -237,8 +251,9 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
         const rest = data.slice(i);
         if (rest.startsWith('\x1b[D') || rest.startsWith('\x1b[C')) {
           const back = rest[2] === 'D';
-          const now = r.now();
-          r.seek(back ? (now > SEEK_STEP_NS ? now - SEEK_STEP_NS : 0n) : now + SEEK_STEP_NS);
+          // From the clock the status shows; the replayer clamps the target to the recording.
+          const now = r.clock();
+          r.seek(back ? now - SEEK_STEP_NS : now + SEEK_STEP_NS);
           i += 3;
           continue;
         }
@@ -268,6 +283,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       stdin.off('data', onKey);
       stdin.setRawMode?.(false);
       stdin.pause();
+      if (stdin !== io.stdin) stdin.destroy();
     });
   } else {
     // Ctrl-C ends the replay cleanly (output flushed) rather than killing it mid-line.
@@ -284,6 +300,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     symbols,
     speed: argv.max ? 'max' : speed,
     follow: argv.follow === true,
+    maxGapMs,
   };
   try {
     await lastValueFrom(r.start(opts));
@@ -344,6 +361,7 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('follow', { type: 'boolean', default: false, describe: 'Tail a recording still being written, until its session-end event (or Ctrl-C)' })
         .option('iso', { type: 'boolean', default: false, describe: 'Write ts as ISO-8601 UTC instead of decimal ns' })
         .option('limit', { type: 'string', describe: 'Stop after this many events' })
+        .option('max-gap', { type: 'string', describe: 'Cap every wait between two events at this duration (e.g. 1s; as tcpreplay --maxsleep)' })
         .option('stats', { type: 'boolean', default: false, describe: 'At the end, on stderr: events, achieved speed, lateness p50/p99/max' })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
         .option('window-bytes', { type: 'number', describe: 'With a NATS target: unconfirmed bytes at most before the replay waits (default 1 MiB)' })
