@@ -311,6 +311,8 @@ export async function writeFixture(spec: FixtureSpec, root: string): Promise<str
     indexEveryBytes: spec.indexEveryBytes,
     measureLatency: false,
     schemaVersion: spec.schemaVersion,
+    // The golden fixtures are the format as first written: no recording id (zeros), pinned by hash.
+    recordingId: null,
   });
   for (const u of spec.units) {
     if ('batch' in u) log.writeBatch(u.batch.map((ev) => encodeEvent(validateEvent(ev))));

@@ -403,7 +403,7 @@ test('defect 9 - replay hands over the last valid event before a corruption, the
 // -- defect 10: the manifest and the recording id ---------------------------------------------------------
 
 /** A cleanly closed recording of `segs` segments, `per` records each. */
-async function closedRecording(segs = 4, per = 5, recordingId?: string): Promise<string> {
+async function closedRecording(segs = 4, per = 5, recordingId?: string | null): Promise<string> {
   const dir = tmpDir();
   const log = await Log.open(dir, { segmentBytes: 64 + per * FRAME + 3 * 24 + 72, recordingId });
   for (let i = 0; i < segs * per; i++) log.write(1, T0 + BigInt(i), payload(i));
@@ -463,7 +463,7 @@ test('defect 10 - the cleanly closed last segment truncated at a frame boundary 
 });
 
 test('defect 10 - a segment from another recording: the id in the header, or the manifest checksums without one', async () => {
-  for (const [idA, idB] of [['a'.repeat(32), 'b'.repeat(32)], [undefined, undefined]] as const) {
+  for (const [idA, idB] of [['a'.repeat(32), 'b'.repeat(32)], [undefined, undefined], [null, null]] as const) {
     const a = await closedRecording(4, 5, idA);
     const b = tmpDir();
     const lb = await Log.open(b, { segmentBytes: 64 + 5 * FRAME + 3 * 24 + 72, recordingId: idB });
@@ -482,7 +482,7 @@ test('defect 10 - a segment from another recording: the id in the header, or the
 });
 
 test('defect 10 - an old recording without a manifest still opens and gets one; a new one fsyncs its parent', async () => {
-  const dir = await closedRecording();
+  const dir = await closedRecording(4, 5, null); // as written before ids: zeros
   fs.rmSync(path.join(dir, 'MANIFEST'));
   assert.ok(verifyRecording(dir).ok);
   assert.is(readAll(dir).seqs.length, 20);

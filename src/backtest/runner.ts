@@ -30,15 +30,17 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, type SchedulerLike } from 'rxjs';
 import seedrandom from 'seedrandom';
 import { EventBus } from '../bus/index.js';
-import { TapedeckError } from '../errors.js';
+import { IoError, TapedeckError } from '../errors.js';
 import { openEventLog, openRecording, writeEvent, type Recording } from '../events/recording.js';
 import type { FlatMap, SystemEvent, TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
 import { realFileOps, withWriterLock, type Log } from '../log/index.js';
+import { deriveRecordingId } from '../log/recording-id.js';
 import { LOCK_NAME, MANIFEST_NAME, METRICS_NAME, SEGMENT_SUFFIX, TMP_SUFFIX } from '../log/names.js';
 import { EventMerge } from '../replay/merge.js';
 import { Replayer } from '../replay/replayer.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
+import { mkdirs } from '../util/mkdirs.js';
 import { DIGEST_VERSION, digestRecordingDetailed } from '../verify/digest.js';
 import { BacktestEngine, type BacktestSummary } from './engine.js';
 import type { RiskOptions } from './risk.js';
@@ -140,7 +142,11 @@ export function prepareOutputDir(dir: string, force = false): void {
     entries = fs.readdirSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      fs.mkdirSync(dir, { recursive: true });
+      try {
+        mkdirs(dir);
+      } catch (err) {
+        throw new IoError(dir, 'cannot create the output directory', err);
+      }
       return;
     }
     throw e;
@@ -249,7 +255,9 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
   const startTs = firstInputTs(recordings, from, to) ?? from ?? 0n;
 
   prepareOutputDir(out, options.force);
-  const log: Log = await openEventLog(out, { durability: 'async', measureLatency: false, ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}) });
+  // Deterministic: the id comes from the run's manifest (inputs, strategy, seed, options).
+  const recordingId = deriveRecordingId('backtest', jsonText(manifest));
+  const log: Log = await openEventLog(out, { durability: 'async', measureLatency: false, recordingId, ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}) });
   let closed = false;
   const t0 = performance.now();
   try {

@@ -17,6 +17,8 @@ import { parseDurationArg, TS_UNITS, type TsUnit } from '../events/ts.js';
 import { parseSegmentName } from '../log/names.js';
 import { parseSize } from '../record/size.js';
 import { resolvePath, type CliIo } from './io.js';
+import { mkdirs } from '../util/mkdirs.js';
+import { checkSeed } from '../util/seed.js';
 
 const bad = (flag: string, message: string, value: unknown) =>
   new TapedeckError('BAD_ARGUMENT', `${flag}: ${message}`, { flag, value: value === undefined ? null : String(value) });
@@ -79,18 +81,10 @@ export function sizeArg(flag: string, text: string): number {
   }
 }
 
-/**
- * A seed: an integer stays a number (as in scenario scripts); anything else is a string seed of
- * letters, digits, '.', '_' and '-' that is not '.' or '..'. Seeds name output directories
- * (recordings/<scenario>-<seed>), so a seed can never be a path.
- */
+/** A seed (the rule: util/seed.ts): an integer stays a number (as in scenario scripts), anything else a string. */
 export function seedArg(flag: string, s: string | undefined): number | string | undefined {
   if (s === undefined) return undefined;
-  if (/^-?\d+$/.test(s) && Number.isSafeInteger(Number(s))) return Number(s);
-  if (!/^[A-Za-z0-9._-]+$/.test(s) || s === '.' || s === '..' || s.length > 100) {
-    throw bad(flag, `"${s}" is not a seed: use an integer or up to 100 letters, digits, '.', '_' or '-' (a seed names a directory, so never a path)`, s);
-  }
-  return s;
+  return checkSeed(/^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s, flag);
 }
 
 export type OptionValue = string | number | boolean;
@@ -173,34 +167,12 @@ export function recordingArg(io: CliIo, given: string): string {
  */
 export function outputDirArg(io: CliIo, given: string): string {
   const dir = resolvePath(io, given);
-  const missing: string[] = [];
-  for (let p = path.resolve(dir); ; ) {
-    let st: fs.Stats | null = null;
-    try {
-      st = fs.statSync(p);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${code ?? String(err)}`, { path: dir }, { cause: err });
-    }
-    if (st) {
-      if (!st.isDirectory()) {
-        throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${p === path.resolve(dir) ? 'it is a file' : `${p} is a file`}`, { path: dir });
-      }
-      break;
-    }
-    missing.unshift(p);
-    const parent = path.dirname(p);
-    if (parent === p) break;
-    p = parent;
-  }
-  for (const p of missing) {
-    try {
-      fs.mkdirSync(p);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${code ?? String(err)}`, { path: dir }, { cause: err });
-    }
+  try {
+    mkdirs(dir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOTDIR' && e.path !== undefined ? (e.path === path.resolve(dir) ? 'it is a file' : `${e.path} is a file`) : (e.code ?? String(err));
+    throw new TapedeckError('IO', `${given}: cannot create the recording directory: ${why}`, { path: dir }, { cause: err });
   }
   return dir;
 }

@@ -3,6 +3,7 @@
  * ENOSPC, EIO, a failed fsync) goes through this seam, so tests can inject those failures.
  */
 import * as fs from 'node:fs';
+import { mkdirs } from '../util/mkdirs.js';
 
 export interface FileOps {
   openSync(path: string, flags: string | number, mode?: number): number;
@@ -43,7 +44,8 @@ export const realFileOps: FileOps = {
   realpathSync: (p) => fs.realpathSync(p),
   unlinkSync: (p) => fs.unlinkSync(p),
   readdirSync: (p) => fs.readdirSync(p),
-  mkdirSync: (p) => void fs.mkdirSync(p, { recursive: true }),
+  // One level at a time: a recursive mkdir under /proc never returns (util/mkdirs.ts).
+  mkdirSync: (p) => void mkdirs(p),
   writeFileSync: (p, d) => fs.writeFileSync(p, d),
   readFileSync: (p) => fs.readFileSync(p),
   existsSync: (p) => fs.existsSync(p),

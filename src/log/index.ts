@@ -20,4 +20,5 @@ export * as format from './format.js';
 export { segmentName, parseSegmentName, METRICS_NAME } from './names.js';
 export { PowerLossOps } from './power-loss-ops.js';
 export { readManifest } from './manifest.js';
+export { deriveRecordingId, newRecordingId, NO_RECORDING_ID } from './recording-id.js';
 export type { Manifest, ManifestSegment } from './manifest.js';

@@ -23,6 +23,7 @@ import { publishMetricsFile, writerMetrics } from './log-metrics.js';
 import { writeManifest, type Manifest } from './manifest.js';
 import type { RecoveryReport } from './recovery.js';
 import { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
+import { checkRecordingId } from './recording-id.js';
 import { openForWriter, type WriterStart } from './writer-open.js';
 
 export type { CompactResult } from './compaction.js';
@@ -53,10 +54,12 @@ export interface LogOptions {
   processProbe?: ProcessProbe;
   /**
    * The recording's id (32 hex digits), stamped in every segment header and the MANIFEST, so a
-   * segment from another recording is caught. Unset: no id (zeros); the manifest's per-segment
-   * checksums still catch foreign sealed segments, and deterministic runs stay byte-identical.
+   * segment from another recording is caught. Unset: a new recording gets a random id, an existing
+   * one keeps its own. Deterministic producers pass one derived from their inputs
+   * (deriveRecordingId) so that two runs stay byte-identical; null asks for none (zeros), as
+   * recordings from before ids had. An id never changes once given.
    */
-  recordingId?: string;
+  recordingId?: string | null;
 }
 
 export interface AppendRecord {
@@ -149,9 +152,7 @@ export class Log {
     }
     normalizeDurability(opts.durability ?? 'batched');
     if (typeof dir !== 'string' || dir === '') throw new TapedeckError('BAD_ARGUMENT', `the recording directory must be a non-empty path (got ${typeof dir})`);
-    if (opts.recordingId !== undefined && !/^[0-9a-f]{32}$/.test(opts.recordingId)) {
-      throw new TapedeckError('BAD_ARGUMENT', `recording id must be 32 lowercase hex digits (got ${JSON.stringify(opts.recordingId)})`);
-    }
+    checkRecordingId(opts.recordingId);
     const created = !ops.existsSync(dir);
     try {
       ops.mkdirSync(dir);

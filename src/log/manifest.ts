@@ -17,7 +17,9 @@ import { MANIFEST_NAME, TMP_SUFFIX } from './names.js';
 import type { SegmentMeta } from './segment-file.js';
 
 export const MANIFEST_VERSION = 1;
-export const NO_RECORDING_ID = '0'.repeat(32);
+import { NO_RECORDING_ID } from './recording-id.js';
+
+export { NO_RECORDING_ID };
 
 export interface ManifestSegment {
   no: number;

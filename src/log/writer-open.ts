@@ -10,11 +10,12 @@ import { INT64_MIN } from './format.js';
 import { emptyManifest, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { cutTail, inspectForWriter, refuse, scanTail, tailAction, type RecoveryReport } from './recovery.js';
 import type { RecoveryPolicy } from './recovery-table.js';
+import { newRecordingId } from './recording-id.js';
 
 export interface WriterStartOptions {
   policy: RecoveryPolicy;
-  /** The id the caller asked for (undefined: keep the recording's, or none for a new one). */
-  recordingId: string | undefined;
+  /** The id the caller asked for: undefined keeps the recording's (a new one gets a random id); null asks for none. */
+  recordingId: string | null | undefined;
   userVersion: number;
   indexEveryBytes: number;
 }
@@ -42,7 +43,17 @@ export function openForWriter(ops: FileOps, dir: string, o: WriterStartOptions):
   const metas = inspectForWriter(ops, dir, found);
   const nextNo = metas.length > 0 ? metas[metas.length - 1]!.segmentNo + (metas[metas.length - 1]!.footer ? 1 : 0) : 0;
   const manifest: Manifest = found ?? { ...emptyManifest(NO_RECORDING_ID), horizonSegmentNo: metas[0]?.segmentNo ?? 0 };
-  const recordingId = o.recordingId;
+  if (found === null && metas.length > 0) {
+    // No manifest (lost to a power cut before its first write, or a recording from before
+    // manifests): the id is the one its segments carry, from the first segment that has it.
+    const id = metas[metas.length - 1]!.header.recordingId ?? NO_RECORDING_ID;
+    if (id !== NO_RECORDING_ID) {
+      manifest.recordingId = id;
+      manifest.idSinceSegmentNo = metas.find((m) => m.header.recordingId === id)!.segmentNo;
+    }
+  }
+  // A new recording gets an id of its own unless the caller brings one (or asks for none).
+  const recordingId = o.recordingId === null ? undefined : (o.recordingId ?? (found === null && metas.length === 0 ? newRecordingId() : undefined));
   if (recordingId !== undefined && recordingId !== manifest.recordingId) {
     if (manifest.recordingId !== NO_RECORDING_ID) {
       throw new TapedeckError('BAD_ARGUMENT', `${dir}: the recording's id is ${manifest.recordingId}, not ${recordingId}; an id never changes`, { path: dir });

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import type { Observable, Subscription } from 'rxjs';
 import { TapedeckError, ValidationError } from '../errors.js';
 import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
+import { deriveRecordingId } from '../log/recording-id.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { specOf } from '../events/schema.js';
@@ -263,6 +264,8 @@ export class Recorder {
       durability: opts.durability,
       segmentBytes: opts.segmentSize,
       publishMetricsMs: opts.publishMetricsMs,
+      // Deterministic runs derive the recording id from the runId (byte-identical files); others get a random one.
+      ...(opts.deterministic ? { recordingId: deriveRecordingId('record', generateRunId(opts)) } : {}),
     });
     const rec = new Recorder(dir, log, opts);
     rec.start();
@@ -413,7 +416,21 @@ export class Recorder {
     }
     if (evs.length === 0) return 0;
     if (this.pending) this.flushPending(evs[0]!.ts);
-    const first = evs.length === 1 ? writeEvent(this.log, evs[0]!) : writeEvents(this.log, evs);
+    let first: number;
+    for (;;) {
+      try {
+        first = evs.length === 1 ? writeEvent(this.log, evs[0]!) : writeEvents(this.log, evs);
+        break;
+      } catch (err) {
+        // An event over the log's payload limit is bad input like any other: a reject, and the
+        // rest of the message is still written (the log checked the batch before writing any of it).
+        if (!isTooLarge(err)) throw err;
+        const i = evs.length === 1 ? 0 : Number(err.details.batchIndex ?? 0);
+        this.badInput(tooLargeError(err, ctx.position), ctx.raw ?? stringifyRaw(evs[i]), ctx.position);
+        evs.splice(i, 1);
+        if (evs.length === 0) return 0;
+      }
+    }
     if (this.firstSeq < 0) this.firstSeq = first;
     this.lastTs = evs[evs.length - 1]!.ts;
     for (const ev of evs) this.byType[ev.type]++;
@@ -444,7 +461,14 @@ export class Recorder {
       }
       this.flushPending(ev.ts);
     }
-    const seq = writeEvent(this.log, ev);
+    let seq: number;
+    try {
+      seq = writeEvent(this.log, ev);
+    } catch (err) {
+      // Over the log's payload limit: a reject, never an abort of the run.
+      if (isTooLarge(err)) return this.badInput(tooLargeError(err, ctx.position), ctx.raw ?? stringifyRaw(input), ctx.position);
+      throw err;
+    }
     if (this.firstSeq < 0) this.firstSeq = seq;
     this.lastTs = ev.ts;
     this.byType[ev.type]++;
@@ -770,4 +794,13 @@ function formatGap(ns: bigint): string {
   if (n >= 1e6) return `${n / 1e6} ms`;
   if (n >= 1e3) return `${n / 1e3} µs`;
   return `${n} ns`;
+}
+
+function isTooLarge(err: unknown): err is TapedeckError {
+  return err instanceof TapedeckError && err.code === 'RECORD_TOO_LARGE';
+}
+
+/** The log's RECORD_TOO_LARGE as the validation failure it is for a recorder's input. */
+function tooLargeError(err: TapedeckError, position: string | undefined): ValidationError {
+  return new ValidationError('event', `is too large to record: ${err.message}`, '(the whole event)', position);
 }

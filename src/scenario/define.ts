@@ -3,6 +3,7 @@
  * nothing; `generateScenario` runs `build(ctx)` and produces the events.
  */
 import { TapedeckError } from '../errors.js';
+import { SEED_RULE, seedProblem } from '../util/seed.js';
 import type { ScenarioContext } from './context.js';
 import type { Expectation } from './expectations.js';
 import { validateExpectation } from './expectations.js';
@@ -72,7 +73,7 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   // The name becomes part of runIds and file names: keep it path- and shell-safe.
   if (typeof def.name !== 'string' || !NAME.test(def.name)) bad('name', 'must be letters, digits, ".", "_" or "-"', def.name);
   if (typeof def.description !== 'string') bad('description', 'must be a string');
-  if (!(typeof def.seed === 'string' ? def.seed.length > 0 : Number.isSafeInteger(def.seed))) bad('seed', 'must be an integer or a non-empty string', def.seed);
+  if (seedProblem(def.seed) !== null) bad('seed', `must be ${SEED_RULE}`, def.seed);
   if (typeof def.build !== 'function') bad('build', 'must be a function');
   const start = parseStartNs(def.start, 'start');
   const durationNs = parseDurationNs(def.duration, 'duration');

@@ -20,6 +20,8 @@ import { openEventLog, openRecording, writeEvent } from '../events/recording.js'
 import type { TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
+import { checkSeed } from '../util/seed.js';
+import { deriveRecordingId } from '../log/recording-id.js';
 import { digestRecordingDetailed } from '../verify/digest.js';
 import { isScenario, type Scenario } from './define.js';
 import { checkExpectations, type ExpectationResult } from './expectations.js';
@@ -147,18 +149,28 @@ export async function runScenario(scenarioOrPath: Scenario | string, options: Sc
   else if (isScenario(scenarioOrPath)) scenario = scenarioOrPath;
   else throw new TapedeckError('BAD_ARGUMENT', 'runScenario: expected a scenario (defineScenario) or a path', {});
 
-  const seed = options.seed ?? scenario.seed;
+  // The seed names the default output directory: the library checks it as the CLI does.
+  const seed = checkSeed(options.seed ?? scenario.seed, options.seed !== undefined ? 'runScenario: seed' : `scenario ${scenario.name}: seed`);
+  for (const k of ['out', 'recordingsDir', 'backtestOut', 'runId'] as const) {
+    const v = options[k];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new TapedeckError('BAD_ARGUMENT', `runScenario: ${k} must be a non-empty string (got ${v === null ? 'null' : typeof v === 'string' ? '""' : typeof v})`, { field: k });
+  }
   const runId = options.runId ?? defaultRunId(scenario.name, seed);
   const events = generateScenario(scenario, { seed, runId });
   const dir = options.out ?? path.join(options.recordingsDir ?? 'recordings', `${scenario.name}-${seed}`);
   const withBacktest = scenario.strategy !== undefined && options.backtest !== false;
   const btDir = options.backtestOut ?? `${dir.replace(/[\\/]+$/, '')}-backtest`;
+  if (withBacktest && path.resolve(btDir) === path.resolve(dir)) {
+    throw new TapedeckError('BAD_ARGUMENT', `runScenario: the backtest output ${btDir} is the scenario's own recording directory`, { path: dir });
+  }
 
   prepareOutputDir(dir, options.force);
   // Refuse before writing anything when the backtest's directory is in the way.
   if (withBacktest) prepareOutputDir(btDir, options.force);
 
-  const log = await openEventLog(dir, { durability: 'async', measureLatency: false, ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}) });
+  // Deterministic: the id comes from what defines the recording, so two runs stay byte-identical.
+  const recordingId = deriveRecordingId('scenario', scenario.name, String(seed), typeof seed, runId);
+  const log = await openEventLog(dir, { durability: 'async', measureLatency: false, recordingId, ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}) });
   try {
     for (let i = 0; i < events.length; i++) writeEvent(log, validateEvent(events[i], `event ${i}`));
   } finally {

@@ -340,6 +340,7 @@ class Verifier {
         lastTs: intact && trailer!.recordCount > 0 ? trailer!.lastTs : computedLastTs,
         chain: intact ? trailer!.chain : ctx.chain,
         trusted: intact || !ctx.damaged,
+        ...(header ? { recordingId: header.recordingId } : {}),
       };
     } finally {
       this.ops.closeSync(fd);

@@ -12,6 +12,7 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
 import { recordingArg, TS_UNIT_OPTION } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
+import { mkdirs } from '../../util/mkdirs.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
 export const EXPORT_FORMAT_CHOICES: readonly (ExportFormat | 'dbn')[] = ['jsonl', 'csv', 'json', 'dbn'];
@@ -188,7 +189,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
           d = stdoutDest ??= new Dest(io.stdout, 'stdout', true);
         } else if (format === 'csv' && !csvSingle) {
           try {
-            fs.mkdirSync(outPath!, { recursive: true });
+            mkdirs(outPath!);
           } catch (err) {
             throw new IoError(argv.out!, 'cannot create the output directory', err);
           }
@@ -207,7 +208,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
       if (!toStdout) {
         if (format === 'csv' && !csvSingle) {
           try {
-            fs.mkdirSync(outPath!, { recursive: true });
+            mkdirs(outPath!);
           } catch (err) {
             throw new IoError(argv.out!, 'cannot create the output directory', err);
           }

@@ -225,8 +225,8 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             if (a.from !== undefined && !isNatsUrl(a.from)) throw new TapedeckError('BAD_ARGUMENT', `--from needs a nats:// or tls:// URL`);
             if (a.from !== undefined && !a.subject) throw new TapedeckError('BAD_ARGUMENT', '--from needs --subject (e.g. --subject "md.>")');
             if (a.subject !== undefined && a.from === undefined) throw new TapedeckError('BAD_ARGUMENT', '--subject needs --from');
-            if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new Error(`--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
-            if (a.send && a.ws === undefined) throw new Error('--send needs --ws');
+            if (a.ws !== undefined && !/^wss?:\/\//.test(a.ws)) throw new TapedeckError('BAD_ARGUMENT', `--ws needs a ws:// or wss:// URL (got "${a.ws}")`);
+            if (a.send && a.ws === undefined) throw new TapedeckError('BAD_ARGUMENT', '--send needs --ws');
             if (a['snapshot-url'] !== undefined && (a.ws === undefined || a.format === 'canonical')) {
               throw new TapedeckError('BAD_ARGUMENT', '--snapshot-url needs --ws with a venue --format (binance, binance-futures)');
             }
