@@ -155,7 +155,14 @@ export function refuse(dir: string, tail: TailState, action: WriterAction): neve
   if (action === 'refuse-torn' && e.kind === 'torn') {
     throw new CorruptionError(tail.meta.name, e.offsetBytes, `torn tail of ${e.bytes} bytes: ${e.reason}`, e.seq, 'TORN_TAIL', dir);
   }
-  if (e.kind === 'corrupt') throw new CorruptionError(tail.meta.name, e.offsetBytes, e.reason, e.seq, 'CORRUPT_FRAME', dir);
+  if (e.kind === 'corrupt') {
+    // Valid frames after damage in the unsealed tail: corruption of data that may have been
+    // acknowledged, or (after a power loss) writes since the last fsync that reached the disk out
+    // of order. The disk cannot tell which, so nothing is dropped silently (docs/FORMAT.md §12.1);
+    // the user who knows it was a power cut chooses point-in-time.
+    const hint = `; nothing was changed. If this follows a power loss, the frames from here on were never synced: \`tapedeck repair ${dir} --policy point-in-time\` cuts them into a side file`;
+    throw new CorruptionError(tail.meta.name, e.offsetBytes, e.reason + hint, e.seq, 'CORRUPT_FRAME', dir);
+  }
   throw new CorruptionError(tail.meta.name, tail.goodEnd, `recovery refused (${action})`, undefined, 'CORRUPT_FRAME', dir);
 }
 
