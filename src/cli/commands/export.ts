@@ -12,7 +12,6 @@ import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
 import { recordingArg, TS_UNIT_OPTION } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
-import { mkdirs } from '../../util/mkdirs.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
 export const EXPORT_FORMAT_CHOICES: readonly (ExportFormat | 'dbn')[] = ['jsonl', 'csv', 'json', 'dbn'];
@@ -128,6 +127,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
     handler: async (argv) => {
       const { exportChunks, parseEventTypes } = await import('../../ops/export.js');
       const { formatCount, toJson } = await import('../../ops/util.js');
+      const { mkdirs } = await import('../../util/mkdirs.js');
       const dir = recordingArg(io, argv.dir);
       if (argv.format !== 'dbn' && (argv.zstd || argv.dataset !== undefined)) {
         throw new TapedeckError('BAD_ARGUMENT', `--zstd and --dataset go with --format dbn (not ${argv.format})`);
