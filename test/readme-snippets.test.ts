@@ -30,6 +30,7 @@ const NOT_RUN = [
   'npm ci', // the Quickstart: installs and runs this very suite (CI runs it: .ci/run)
   'tapedeck scenario run flash-crash --seed 7 --out /tmp/src', // two terminals and a NATS server: test/nats-record.test.ts
   'tapedeck serve recordings/demo/source', // a service that runs until stopped: test/nats-service.test.ts
+  'tapedeck record rec/btc --format binance', // a live venue feed over the internet: test/record-ws.test.ts, record-venues
   'tapedeck ui recordings/demo/source bt1 bt2', // a server that opens a browser: test/ui-*.test.ts
   'nats-server -js -sd /var/lib/nats', // two hosts: test/sweep-nats.test.ts
 ];
@@ -157,7 +158,8 @@ test('README: every shell snippet runs as written; the marked ones are listed, n
           continue;
         }
         const cmd = c.text.replace(/(^|[\s='"(])\/tmp\//g, `$1${root}/tmp/`);
-        const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd, env, encoding: 'utf8', timeout: 300_000 });
+        // A command that waits for the network or a server would hang: it fails after 2 minutes instead.
+        const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd, env, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
         const want = expectedExit(c.text);
         assert.is(r.status, want, `README line ${c.line}: "${c.text}" exited ${r.status} (want ${want})\n${r.stderr}`);
         // A command that succeeds says something (no silent success); one that fails says why.
