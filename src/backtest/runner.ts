@@ -42,6 +42,7 @@ import { Replayer } from '../replay/replayer.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
 import { mkdirs } from '../util/mkdirs.js';
 import { DIGEST_VERSION, digestRecordingDetailed } from '../verify/digest.js';
+import { cachedDigest } from '../verify/digest-cache.js';
 import { BacktestEngine, type BacktestSummary } from './engine.js';
 import type { RiskOptions } from './risk.js';
 import { loadStrategy } from './strategy.js';
@@ -217,7 +218,7 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
   for (const dir of inputs) {
     if (!fs.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
   }
-  const digests = inputs.map((dir) => digestRecordingDetailed(dir));
+  const digests = inputs.map((dir) => cachedDigest(dir));
   const loaded = await loadModule(options.strategyPath);
   const exported = defaultExport(loaded.module);
   const strategyOptions = { ...(options.strategyOptions ?? {}) };

@@ -3,11 +3,16 @@
  * type, run and symbol, the time range, the durable position, the digest, the rejects and gaps
  * recorded, records of unknown types, a torn tail, and how much smaller the log is than the same
  * events as canonical JSONL.
+ *
+ * The digest and the JSONL size come from the digest cache (verify/digest-cache.ts) when it holds
+ * the recording's current state: then no event is hashed or converted to JSON. On a miss both are
+ * computed in the same read and cached.
  */
 import { decodePayload, eventToJson, isKnownTag } from '../events/index.js';
 import { EVENT_TYPES, type EventType, type SystemEvent } from '../events/types.js';
 import { openReader } from '../log/index.js';
 import { StreamDigest } from '../verify/digest.js';
+import { digestCacheKey, readDigestCache, writeDigestCache } from '../verify/digest-cache.js';
 import { alignRows, formatBytes, formatCount, isoOrNull, requireDir, table } from './util.js';
 
 export interface SegmentInfo {
@@ -87,11 +92,15 @@ export interface RecordingInfo {
   /** Records of types this version does not know: skipped (they are still in the digest). */
   unknownSkipped: number;
   tornTail: TornTailInfo | null;
+  /** True when the digest and jsonlBytes came from the digest cache (DIGEST.cache). */
+  cached: boolean;
 }
 
 export interface InfoOptions {
   /** How many rejects and gaps to list (default 10). */
   listMax?: number;
+  /** Use and fill the digest cache (default true); false computes everything from the records. */
+  cache?: boolean;
 }
 
 function mark(ev: SystemEvent): SystemMark {
@@ -104,6 +113,10 @@ function mark(ev: SystemEvent): SystemMark {
 export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInfo {
   requireDir(dir);
   const listMax = opts.listMax ?? 10;
+  const key = opts.cache === false ? null : digestCacheKey(dir);
+  const hit = key ? readDigestCache(dir, key) : null;
+  const needDigest = hit === null;
+  const needJsonl = hit?.jsonlBytes === undefined;
   const reader = openReader(dir, { policy: 'tolerate-tail' });
   const metas = reader.segments();
   const segments: SegmentInfo[] = metas.map((m) => ({
@@ -135,7 +148,7 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
   const digest = new StreamDigest();
 
   const result = reader.scan({}, (r) => {
-    digest.update(r.tsNs, r.type, r.payload);
+    if (needDigest) digest.update(r.tsNs, r.type, r.payload);
     records++;
     firstSeq ??= r.seq;
     lastSeq = r.seq;
@@ -157,7 +170,7 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
     const ev = decodePayload(r.type, r.payload, r.seq, r.tsNs);
     events++;
     byType[ev.type]++;
-    jsonlBytes += Buffer.byteLength(eventToJson(ev)) + 1;
+    if (needJsonl) jsonlBytes += Buffer.byteLength(eventToJson(ev)) + 1;
     const run = runs.get(ev.runId);
     if (run) {
       run.events++;
@@ -176,6 +189,9 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
   });
 
   const torn = result.problems.find((p) => p.kind === 'torn');
+  const digestHex = hit ? hit.digest : digest.hex();
+  if (!needJsonl) jsonlBytes = hit!.jsonlBytes!;
+  if (key && (needDigest || needJsonl) && !torn) writeDigestCache(dir, key, { digest: digestHex, records, jsonlBytes });
   const bytes = segments.reduce((n, s) => n + s.bytes, 0);
   const bySymbol = [...symbols].map(([symbol, n]) => ({ symbol, events: n }));
   bySymbol.sort((a, b) => b.events - a.events || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -200,13 +216,14 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
     bySymbol,
     jsonlBytes,
     compressionRatio: bytes > 0 && events > 0 ? jsonlBytes / bytes : null,
-    digest: digest.hex(),
+    digest: digestHex,
     rejects: { count: rejectCount, first: rejects },
     gaps: { count: gapCount, first: gaps },
     unknownSkipped: unknown,
     tornTail: torn
       ? { file: torn.file, offsetBytes: torn.offsetBytes, bytes: torn.bytes ?? null, seq: torn.seq ?? null, reason: torn.reason }
       : null,
+    cached: !needDigest && !needJsonl,
   };
 }
 

@@ -22,7 +22,7 @@ import { validateEvent } from '../events/validate.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
 import { checkSeed } from '../util/seed.js';
 import { deriveRecordingId } from '../log/recording-id.js';
-import { digestRecordingDetailed } from '../verify/digest.js';
+import { cachedDigest } from '../verify/digest-cache.js';
 import { isScenario, type Scenario } from './define.js';
 import { checkExpectations, type ExpectationResult } from './expectations.js';
 import { defaultRunId, generateScenario } from './generate.js';
@@ -176,7 +176,7 @@ export async function runScenario(scenarioOrPath: Scenario | string, options: Sc
   } finally {
     await log.close();
   }
-  const digest = digestRecordingDetailed(dir);
+  const digest = cachedDigest(dir);
   const result: ScenarioRunResult = { scenario, dir, runId, seed, events: digest.records, digest: digest.digest, ok: true };
   if (file !== undefined) result.file = file;
   if (!withBacktest) return result;

@@ -5,7 +5,7 @@
  */
 import { TapedeckError } from '../errors.js';
 import { runScenario } from '../scenario/run.js';
-import { digestRecordingDetailed } from '../verify/digest.js';
+import { cachedDigest } from '../verify/digest-cache.js';
 import { verifyRecording } from '../verify/integrity.js';
 import { runJobTask, type JobOutcome, type JobTask } from './run-job.js';
 import type { ResolvedInput } from './plan.js';
@@ -28,7 +28,7 @@ export async function runPoolTask(t: PoolTask): Promise<PoolTaskResult> {
       return { kind: 'input', input: { dir: r.dir, digest: r.digest, records: r.events } };
     }
     case 'digest': {
-      const d = digestRecordingDetailed(t.dir);
+      const d = cachedDigest(t.dir);
       return { kind: 'input', input: { dir: t.dir, digest: d.digest, records: d.records } };
     }
     case 'verify': {

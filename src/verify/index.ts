@@ -1,5 +1,6 @@
 /** Verification: recording integrity, the canonical digest, and event-by-event comparison. */
 export { DIGEST_VERSION, StreamDigest, digestRecording, digestRecordingDetailed, normalizeDigest } from './digest.js';
+export { DIGEST_CACHE_NAME, cachedDigest, digestCacheKey, readDigestCache, writeDigestCache, type DigestCacheEntry, type DigestCacheKey } from './digest-cache.js';
 export type { DigestOptions, DigestResult } from './digest.js';
 export { verifyRecording } from './integrity.js';
 export type { ProblemKind, TornTail, VerifyOptions, VerifyProblem, VerifyProgress, VerifyResult } from './integrity.js';
