@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { openReader } from '../log/index.js';
 import { MANIFEST_NAME, TMP_SUFFIX } from '../log/names.js';
 import { DIGEST_VERSION, digestRecordingDetailed, type DigestResult } from './digest.js';
@@ -116,7 +117,8 @@ export function writeDigestCache(dir: string, key: DigestCacheKey, entry: Digest
   const file: CacheFile = { version: DIGEST_CACHE_VERSION, key: key.key, digest: entry.digest, records: entry.records };
   if (entry.jsonlBytes !== undefined) file.jsonlBytes = entry.jsonlBytes;
   const target = path.join(dir, DIGEST_CACHE_NAME);
-  const tmp = target + TMP_SUFFIX;
+  // One temporary file per writer: sweep workers may cache the same input at the same time.
+  const tmp = `${target}.${process.pid}-${threadId}${TMP_SUFFIX}`;
   try {
     fs.writeFileSync(tmp, JSON.stringify(file) + '\n');
     const written = fs.statSync(tmp, { bigint: true }).mtimeNs;
