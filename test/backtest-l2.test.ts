@@ -142,6 +142,31 @@ test('orders against a missing or untrusted book are rejected, naming why; a sna
   assert.equal(fills(r).map(brief), ['buy 1@101 taker']);
 });
 
+test('a strategy reads the L2 book through ctx.book and can trade a book-only input from a timer', () => {
+  seq = 0;
+  clock = 0;
+  const input = [...message([['bid', 99, 4], ['bid', 98, 1], ['ask', 101, 2], ['ask', 102, 3]], true), ...message([['ask', 101, 1]]), trade(100, 1)];
+  const seen: unknown[] = [];
+  const strategy: Strategy = {
+    name: 'timer',
+    onStart(ctx) {
+      seen.push(ctx.book('ABC'));
+      ctx.setTimer(T0 + 2n * MS); // after the second message (a timer runs before input of its own ts)
+    },
+    onTimer(_ts, ctx) {
+      const b = ctx.book('ABC', 1)!;
+      seen.push(b);
+      ctx.submit({ symbol: 'ABC', side: 'buy', kind: 'market', qty: b.asks[0]!.size + 1 });
+    },
+  };
+  const r = run(input, strategy);
+  assert.equal(seen, [undefined, { venue: 'X', symbol: 'ABC', trusted: true, bids: [{ price: 99, size: 4 }], asks: [{ price: 101, size: 1 }] }]);
+  assert.equal(fills(r).map(brief), ['buy 1@101 taker', 'buy 1@102 taker']);
+  const top = runBacktest(input, { strategy: { name: 'b', onEnd: (ctx) => void seen.push(ctx.book('ABC')) }, runId: 'bt', rng: () => 0.5 });
+  assert.is(seen.at(-1), undefined, "no book under the 'top' model");
+  assert.is(top.summary.trades, 0);
+});
+
 test("the default 'top' model ignores book events (ticks are its market), as before", () => {
   const input = [...message([['bid', 99, 1], ['ask', 101, 1]], true), trade(100, 1)];
   const r = runBacktest(input, { strategy: planned(new Map([[0, [buy(1)]]])), runId: 'bt', rng: () => 0.5 });

@@ -28,7 +28,7 @@ import { TapedeckError, ValidationError } from '../errors.js';
 import type { BookEvent, FillEvent, FlatMap, OrderEvent, RiskEvent, SignalEvent, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
 import { Ledger, markPrice, type PositionSummary } from './ledger.js';
 import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
-import type { OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
+import type { BookLevels, OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
 import { SimVenue, remainingOf, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
 import { PnlSeries } from './pnl-series.js';
 
@@ -818,6 +818,10 @@ export class BacktestEngine {
       },
       lastTick(symbol: string): TickEvent | undefined {
         return self.lastTicks.get(symbol);
+      },
+      book(symbol: string, depth = 10): BookLevels | undefined {
+        if (!Number.isSafeInteger(depth) || depth < 1) throw new TapedeckError('BAD_ARGUMENT', `book(${symbol}, ${depth}): depth must be a positive integer`, { depth });
+        return self.venue.bookLevels(self.lastVenue.get(symbol) ?? self.venue.name, symbol, depth);
       },
       pnl(): number {
         return self.ledger.netPnl();

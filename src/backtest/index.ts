@@ -5,6 +5,7 @@ export { RiskManager, type OrderRiskInput, type RiskDecision, type RiskOptions }
 export {
   defineStrategy,
   loadStrategy,
+  type BookLevels,
   type OrderRequest,
   type OrderStatus,
   type OrderView,

@@ -50,6 +50,16 @@ export interface OrderView extends OrderIdentity {
   readonly cancelRequested: boolean;
 }
 
+/** A read-only copy of one L2 book's top levels (plain numbers; the recording keeps the exact decimals). */
+export interface BookLevels {
+  readonly venue: string;
+  readonly symbol: string;
+  /** False after a recorded gap until the next snapshot: the venue refuses orders then. */
+  readonly trusted: boolean;
+  readonly bids: readonly { price: number; size: number }[];
+  readonly asks: readonly { price: number; size: number }[];
+}
+
 export interface StrategyContext {
   /** The strategy's name (as on its orders and signals). */
   readonly strategy: string;
@@ -79,6 +89,12 @@ export interface StrategyContext {
   openOrders(symbol?: string): OrderView[];
   /** The latest tick seen for a symbol (any venue). */
   lastTick(symbol: string): TickEvent | undefined;
+  /**
+   * The symbol's L2 book as the 'l2' fill model matches against it (on the symbol's latest venue),
+   * the top `depth` levels a side (default 10), best first. Undefined under the 'top' fill model
+   * or before the symbol's first book message.
+   */
+  book(symbol: string, depth?: number): BookLevels | undefined;
   /** Net PnL so far: realized + unrealized − fees. */
   pnl(): number;
 }

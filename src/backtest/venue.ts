@@ -43,7 +43,7 @@ import { TapedeckError } from '../errors.js';
 import { toDecimal, toNumber } from '../events/decimal.js';
 import type { BookEvent, FillEvent, OrderAction, OrderEvent, Side, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
 import { restsOn, TakenLiquidity, takesFrom, tradeFills, walkLevels, type QueueSlot } from './l2-queue.js';
-import type { OrderIdentity, OrderStatus } from './strategy.js';
+import type { BookLevels, OrderIdentity, OrderStatus } from './strategy.js';
 
 /** A side's levels, best first (the book's own array: read, never kept). */
 const levelsOf = (ob: OrderBook, side: 'bid' | 'ask'): readonly Level[] => (side === 'bid' ? ob.bids.levels : ob.asks.levels);
@@ -494,10 +494,12 @@ export class SimVenue {
     this.rest(o);
   }
 
-  /** The queue position of a resting limit order under 'l2' (displayed size ahead of it). */
-  queueAhead(o: OrderIdentity): number | undefined {
-    for (const [k, q] of this.queues) if (k.orderId === o.orderId) return q.aheadQty;
-    return undefined;
+  /** Under 'l2': a copy of a book's top levels (for the strategy's ctx.book). */
+  bookLevels(venue: string, symbol: string, depth: number): BookLevels | undefined {
+    const ob = this.l2?.book(venue, symbol);
+    if (!ob || ob.messages === 0) return undefined;
+    const side = (s: 'bid' | 'ask') => ob.top(s, depth).map((l) => ({ price: l.price.value, size: l.size.value }));
+    return { venue, symbol, trusted: ob.trusted, bids: side('bid'), asks: side('ask') };
   }
 
   private validate(o: OrderState): string | undefined {
