@@ -29,7 +29,7 @@ import type { BookEvent, FillEvent, FlatMap, OrderEvent, RiskEvent, SignalEvent,
 import { Ledger, markPrice, type PositionSummary } from './ledger.js';
 import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
 import type { BookLevels, OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
-import { SimVenue, remainingOf, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
+import { SimVenue, remainingOf, type Book, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
 import { PnlSeries } from './pnl-series.js';
 
 export interface BacktestOptions {
@@ -398,17 +398,7 @@ export class BacktestEngine {
     this.stats.ticks++;
     this.lastTicks.set(tick.symbol, tick);
     this.lastVenue.set(tick.symbol, tick.venue);
-    const book = this.venue.onTick(tick);
-    const mark = markPrice(book);
-    if (mark !== undefined) {
-      this.ledger.mark(tick.symbol, mark);
-      if (this.ledger.hasPosition(tick.symbol)) {
-        this.dirty = true;
-        this.pnlCause = tick.seq;
-      }
-    }
-    if (this.killed) this.ensureFlat(tick.symbol, tick.seq);
-    this.settle(tick.seq);
+    this.marked(tick.symbol, this.venue.onTick(tick), tick.seq);
     if (this.stopped || this.strategy.onTick === undefined) return;
     // Inlined callStrategy: the per-tick path allocates nothing.
     this.trigger = tick.seq;
@@ -431,16 +421,21 @@ export class BacktestEngine {
     const book = this.venue.onBook(ev);
     if (book === undefined) return;
     this.lastVenue.set(ev.symbol, ev.venue);
+    this.marked(ev.symbol, book, ev.seq);
+  }
+
+  /** The market moved (a tick, or a book message): mark the position, keep a killed run flat, settle. */
+  private marked(symbol: string, book: Readonly<Book>, cause: number | undefined): void {
     const mark = markPrice(book);
     if (mark !== undefined) {
-      this.ledger.mark(ev.symbol, mark);
-      if (this.ledger.hasPosition(ev.symbol)) {
+      this.ledger.mark(symbol, mark);
+      if (this.ledger.hasPosition(symbol)) {
         this.dirty = true;
-        this.pnlCause = ev.seq;
+        this.pnlCause = cause;
       }
     }
-    if (this.killed) this.ensureFlat(ev.symbol, ev.seq);
-    this.settle(ev.seq);
+    if (this.killed) this.ensureFlat(symbol, cause);
+    this.settle(cause);
   }
 
   /** After a step: sample PnL, check the kill switch, deliver queued notifications. */

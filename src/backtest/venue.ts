@@ -348,14 +348,19 @@ export class SimVenue {
         this.fill(o, touch, qty, 'taker', o.newSeq);
       }
     }
+    if (this.keepsWorking(o)) this.rest(o);
+  }
+
+  /** After an arriving order took what it could: false when it is done or its ioc remainder expired. */
+  private keepsWorking(o: OrderState): boolean {
     const rem = remainingOf(o);
-    if (rem <= 0) return;
+    if (rem <= 0) return false;
     if (o.tif === 'ioc') {
       o.status = 'expired';
       this.orderEvent(o, 'expire', rem, 'ioc: unfilled remainder', o.newSeq);
-      return;
+      return false;
     }
-    this.rest(o);
+    return true;
   }
 
   // ---- the 'l2' model --------------------------------------------------------------------------
@@ -480,13 +485,7 @@ export class SimVenue {
     const w = this.slot(o.venue, o.symbol, 0n);
     const taken = (w.taken ??= new TakenLiquidity());
     walkLevels(levels, o.side, o.kind === 'market' ? undefined : o.price!, o.qty, taken, (px, qty) => this.fill(o, px, qty, 'taker', o.newSeq));
-    const rem = remainingOf(o);
-    if (rem <= 0) return;
-    if (o.tif === 'ioc') {
-      o.status = 'expired';
-      this.orderEvent(o, 'expire', rem, 'ioc: unfilled remainder', o.newSeq);
-      return;
-    }
+    if (!this.keepsWorking(o)) return;
     if (o.kind === 'limit') {
       // Behind everything displayed at its price now.
       this.queues.set(o, { side: o.side, price: o.price!, aheadQty: ob.depthAt(restsOn(o.side), toDecimal(o.price!)).value });
