@@ -72,6 +72,8 @@ test('spec - grid and seeds parse, with errors that name the argument', () => {
   // Times follow the one time rule: ISO-8601 accepted; an integer that reads as seconds is refused, naming the unit.
   assert.is(sweepFromObject({ strategy: 's.ts', inputs: ['a'], to: '2024-03-01T14:31:00Z' }, 'x.json').to, 1709303460000000000n);
   assert.throws(() => sweepFromObject({ strategy: 's.ts', inputs: ['a'], from: '1709303460' }, 'x.json'), /x\.json: from: .*looks like seconds since the epoch/);
+  // A latency is a duration in ns: any size, no time-of-day rule.
+  assert.is((sweepFromObject({ strategy: 's.ts', inputs: ['a'], venue: { latency: '1709303460' } }, 'x.json').venue as { latency: bigint }).latency, 1709303460n);
   assert.throws(() => sweepFromObject({ strategy: 's', grids: {} }, 'x.json'), /x\.json: unknown key "grids"/);
   assert.throws(() => sweepFromObject({ grid: { fast: 5 } }, 'x.json'), /grid\.fast must be a list/);
   assert.throws(() => completeSpec({ strategy: 's' }), /at least one recording or scenario/);

@@ -131,6 +131,14 @@ function optionValue(v: unknown, where: string): StrategyOptionValue {
   throw bad(`${where}: must be a number, string or boolean (got ${JSON.stringify(v)})`, {});
 }
 
+/** A latency of a sweep file: integer ns (a duration, so no time-of-day plausibility rule). */
+function latencyNs(v: unknown, where: string): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  throw bad(`${where}: must be integer ns (a string or bigint for full precision)`, {});
+}
+
 /** A time of a sweep file: the one time rule (events/ts.ts parseTs): integer ns or ISO-8601; a
  * bare integer that reads as seconds, ms or µs of a recent date is refused, naming the unit. */
 function timeNs(v: unknown, where: string): bigint {
@@ -197,8 +205,8 @@ export function sweepFromObject(value: unknown, where: string): Partial<SweepSpe
     const venue = { ...value.venue } as Record<string, unknown>;
     const lat = venue.latency;
     if (lat !== undefined) {
-      if (isPlainObject(lat)) venue.latency = { minNs: timeNs(lat.minNs, `${where}: venue.latency.minNs`), maxNs: timeNs(lat.maxNs, `${where}: venue.latency.maxNs`) };
-      else venue.latency = timeNs(lat, `${where}: venue.latency`);
+      if (isPlainObject(lat)) venue.latency = { minNs: latencyNs(lat.minNs, `${where}: venue.latency.minNs`), maxNs: latencyNs(lat.maxNs, `${where}: venue.latency.maxNs`) };
+      else venue.latency = latencyNs(lat, `${where}: venue.latency`);
     }
     out.venue = venue as RunnerVenueOptions;
   }
