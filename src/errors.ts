@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'LOG_FAILED'
   | 'LOG_CLOSED'
   | 'TS_BACKWARDS'
+  /** A snapshot or keyframe whose files do not match their checksums, or that was never completed. */
+  | 'CORRUPT_SNAPSHOT'
   | 'RECORD_TOO_LARGE'
   | 'BAD_ARGUMENT'
   // events

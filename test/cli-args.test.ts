@@ -43,6 +43,7 @@ test('args - every command that reads a recording exits 74 on a path that is not
       ['replay', p, '--max'],
       ['stats', p],
       ['compact', p, '--before', '+1s'],
+      ['keyframe', p],
       ['verify', p],
       ['verify', good, '--against', p],
       ['diff', p, good],

@@ -3,9 +3,9 @@
  * message with ts ≤ at applied), optionally one venue / symbol, top N levels per side.
  */
 import { TapedeckError } from '../errors.js';
-import { openRecording } from '../events/recording.js';
 import { formatTsIso } from '../events/ts.js';
-import { BookBuilder } from './book-builder.js';
+import type { SnapshotWarning } from '../log/index.js';
+import { booksStateAt } from './keyframes.js';
 import type { OrderBook } from './order-book.js';
 
 export interface BookAtOptions {
@@ -13,6 +13,10 @@ export interface BookAtOptions {
   venue?: string;
   symbol?: string;
   depth?: number;
+  /** Rebuild from the start of the log, ignoring keyframes. */
+  noKeyframes?: boolean;
+  /** A damaged keyframe skipped. */
+  onWarning?: (w: SnapshotWarning) => void;
 }
 
 export interface BookView {
@@ -35,12 +39,10 @@ export function viewOf(b: OrderBook, depth: number): BookView {
 export function booksAt(dir: string, opts: BookAtOptions): BookView[] {
   const depth = opts.depth ?? 10;
   if (!Number.isSafeInteger(depth) || depth < 1) throw new TapedeckError('BAD_ARGUMENT', `--depth ${opts.depth} must be a positive integer`);
-  const builder = new BookBuilder();
-  const rec = openRecording(dir);
-  for (const ev of rec.events({ toTs: opts.at, types: ['book', 'system'], ...(opts.symbol ? { symbols: [opts.symbol] } : {}) })) {
-    if (opts.venue !== undefined && ev.type === 'book' && ev.venue !== opts.venue) continue;
-    builder.push(ev);
-  }
+  // Every book is rebuilt (the newest keyframe at or before `at` plus the tail), then the asked
+  // ones shown: a gap event names its venue and symbol in its data, which a symbol filter on
+  // the read would drop.
+  const { builder } = booksStateAt(dir, opts.at, { inclusive: true, noKeyframes: opts.noKeyframes, onWarning: opts.onWarning });
   return builder
     .all()
     .filter((b) => (opts.venue === undefined || b.venue === opts.venue) && (opts.symbol === undefined || b.symbol === opts.symbol) && b.messages > 0)

@@ -8,9 +8,13 @@
 import type { Subscription } from 'rxjs';
 import type { EventBus } from '../bus/bus.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type SystemEvent, type TapeEvent } from '../events/types.js';
+import type { Stateful } from '../events/state.js';
+import { BOOKS_FILE, decodeBooks, encodeBooks } from './book-state.js';
 import { OrderBook } from './order-book.js';
 
-export class BookBuilder {
+export class BookBuilder implements Stateful {
+  /** The snapshot contract (events/state.ts): every book, trusted or not, its venue seq, held messages. */
+  readonly stateFile = BOOKS_FILE;
   private readonly books = new Map<string, OrderBook>();
   private readonly pending = new Map<string, BookEvent[]>();
   /** Called after each message is applied, with the book and the message's events. */
@@ -81,6 +85,28 @@ export class BookBuilder {
     const b = this.bookOf(venue, symbol);
     if (b.trusted) this.onUntrusted?.(b, ev);
     b.trusted = false;
+  }
+
+  /** Forgets every book (the state before the first event). */
+  reset(): void {
+    this.books.clear();
+    this.pending.clear();
+    this.applied = 0;
+  }
+
+  captureState(): Iterable<Uint8Array> {
+    const books = this.all().map((b) => ({ venue: b.venue, symbol: b.symbol, state: b.copyState() }));
+    const held = [...this.pending.values()].filter((evs) => evs.length > 0).map((evs) => ({ venue: evs[0]!.venue, symbol: evs[0]!.symbol, events: evs.slice() }));
+    return encodeBooks({ books, held, applied: this.applied });
+  }
+
+  restoreState(bytes: Uint8Array): void {
+    const s = decodeBooks(bytes);
+    this.books.clear();
+    this.pending.clear();
+    for (const b of s.books) this.bookOf(b.venue, b.symbol).restoreState(b.state);
+    for (const h of s.held) this.pending.set(this.key(h.venue, h.symbol), h.events);
+    this.applied = s.applied;
   }
 
   /** Consumes a bus's book and system events until the subscription is closed. */

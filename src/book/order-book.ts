@@ -18,6 +18,20 @@ interface Order {
   size: Decimal;
 }
 
+/** A book's whole state, copied: what a snapshot holds (book-state.ts encodes it). */
+export interface OrderBookState {
+  trusted: boolean;
+  venueSeq: number | undefined;
+  checksum: number | undefined;
+  ts: bigint;
+  exchTs: bigint | undefined;
+  messages: number;
+  bids: Level[];
+  asks: Level[];
+  /** Resting orders (L3), sorted by order id: [orderId, side, price, size]. */
+  orders: [string, BookSide, Decimal, Decimal][];
+}
+
 const ZERO = new Decimal(0, 0);
 
 /** The side's levels, best first: bids descending, asks ascending. */
@@ -175,6 +189,44 @@ export class OrderBook {
   /** The displayed size at a price (0 when there is no level). */
   depthAt(side: BookSide, price: Decimal): Decimal {
     return this.side(side).sizeAt(price);
+  }
+
+  /**
+   * A consistent copy of the whole state (levels are immutable objects, so copying the arrays is
+   * enough; orders change in place, so each is copied). Orders sorted by id: same book, same copy.
+   */
+  copyState(): OrderBookState {
+    const orders: [string, BookSide, Decimal, Decimal][] = [];
+    for (const [id, o] of this.orders) orders.push([id, o.side, o.price, o.size]);
+    orders.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return {
+      trusted: this.trusted,
+      venueSeq: this.venueSeq,
+      checksum: this.checksum,
+      ts: this.ts,
+      exchTs: this.exchTs,
+      messages: this.messages,
+      bids: this.bids.levels.slice(),
+      asks: this.asks.levels.slice(),
+      orders,
+    };
+  }
+
+  /** Replaces the whole state with a copy (see copyState). */
+  restoreState(s: OrderBookState): void {
+    this.trusted = s.trusted;
+    this.venueSeq = s.venueSeq;
+    this.checksum = s.checksum;
+    this.ts = s.ts;
+    this.exchTs = s.exchTs;
+    this.messages = s.messages;
+    // Assigned one by one: a spread of 100k levels would overflow the call stack.
+    this.bids.levels.length = 0;
+    for (const l of s.bids) this.bids.levels.push(l);
+    this.asks.levels.length = 0;
+    for (const l of s.asks) this.asks.levels.push(l);
+    this.orders.clear();
+    for (const [id, side, price, size] of s.orders) this.orders.set(id, { side, price, size });
   }
 
   /** Number of resting orders (L3 feeds). */

@@ -16,5 +16,6 @@ export {
   type EncodedEvent,
   type EventCodec,
 } from './codec.js';
-export { pendingOrders, type PendingOrder, type PendingOptions } from './pending.js';
+export { pendingOrders, PendingTracker, type PendingOrder, type PendingOptions } from './pending.js';
+export { takeSnapshot, restoreSnapshot, jsonLines, readJsonLines, ROWS_PER_CHUNK, type Stateful } from './state.js';
 export { openRecording, openEventLog, writeEvent, writeEvents, EventCursor, type EventReadOptions, type Recording } from './recording.js';

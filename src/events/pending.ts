@@ -2,7 +2,10 @@
  * Order intents left open: after a crash, a process that logged `new` before acting asks which
  * orders never reached a terminal state. Pure over an iterable, so it works on any event source.
  */
+import { TapedeckError } from '../errors.js';
+import { eventToJson, parseJsonEvent } from './json.js';
 import { openRecording, type Recording } from './recording.js';
+import { jsonLines, readJsonLines, type Stateful } from './state.js';
 import type { OrderEvent, TapeEvent } from './types.js';
 
 export interface PendingOptions {
@@ -40,20 +43,35 @@ export function pendingOrders(source: Iterable<TapeEvent> | Recording | string, 
     typeof source === 'string' || isRecording(source)
       ? (typeof source === 'string' ? openRecording(source) : source).events({ types: ['order', 'fill'], runId: options.runId })
       : source;
-  const open = new Map<string, PendingOrder>();
-  for (const ev of events) {
-    if (options.runId !== undefined && ev.runId !== options.runId) continue;
-    if (ev.type !== 'order' && ev.type !== 'fill') continue;
+  const t = new PendingTracker(options);
+  for (const ev of events) t.push(ev);
+  return t.open();
+}
+
+/**
+ * pendingOrders as a consumer fed one event at a time, with the snapshot contract: a process
+ * restores it from its newest snapshot and pushes the log from the snapshot's seq + 1.
+ */
+export class PendingTracker implements Stateful {
+  readonly stateFile = 'pending.jsonl';
+  private readonly map = new Map<string, PendingOrder>();
+
+  constructor(private readonly options: PendingOptions = {}) {}
+
+  push(ev: TapeEvent): void {
+    if (this.options.runId !== undefined && ev.runId !== this.options.runId) return;
+    if (ev.type !== 'order' && ev.type !== 'fill') return;
+    const open = this.map;
     // orderIds are scoped to their run; JSON keeps the pair unambiguous whatever the strings hold.
     const key = JSON.stringify([ev.runId, ev.orderId]);
     if (ev.type === 'order') {
       if (ev.action === 'new') {
         open.delete(key); // re-insert so the result follows the latest `new`
         open.set(key, { order: ev, qty: ev.qty, filledQty: 0 });
-        continue;
+        return;
       }
       const p = open.get(key);
-      if (!p) continue;
+      if (!p) return;
       if (TERMINAL_ACTIONS.has(ev.action)) open.delete(key);
       else if (ev.action === 'replace') {
         p.qty = ev.qty;
@@ -61,12 +79,38 @@ export function pendingOrders(source: Iterable<TapeEvent> | Recording | string, 
       }
     } else {
       const p = open.get(key);
-      if (!p) continue;
+      if (!p) return;
       p.filledQty += ev.qty;
       if (isFilled(p.filledQty, p.qty)) open.delete(key);
     }
   }
-  return [...open.values()];
+
+  /** The open intents, in the order their `new` events appeared. */
+  open(): PendingOrder[] {
+    return [...this.map.values()].map((p) => ({ ...p }));
+  }
+
+  /** One row per open intent, in order: the `new` event as canonical JSON, qty, filled. */
+  captureState(): Iterable<Uint8Array> {
+    const rows = [...this.map.values()].map((p) => [eventToJson(p.order), p.qty, p.filledQty]);
+    return jsonLines({ format: 'tapedeck-pending/1', orders: rows.length }, rows);
+  }
+
+  restoreState(bytes: Uint8Array): void {
+    const { rows } = readJsonLines(bytes, this.stateFile, 'tapedeck-pending/1');
+    this.map.clear();
+    for (const r of rows) {
+      const [json, qty, filled] = r as [string, number, number];
+      let order: TapeEvent;
+      try {
+        order = parseJsonEvent(json);
+      } catch (e) {
+        throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: ${e instanceof Error ? e.message : String(e)}`, { file: this.stateFile });
+      }
+      if (order.type !== 'order' || typeof qty !== 'number' || typeof filled !== 'number') throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: a row is not [order, qty, filled]`, { file: this.stateFile });
+      this.map.set(JSON.stringify([order.runId, order.orderId]), { order, qty, filledQty: filled });
+    }
+  }
 }
 
 function isRecording(x: unknown): x is Recording {

@@ -22,3 +22,5 @@ export { PowerLossOps } from './power-loss-ops.js';
 export { readManifest } from './manifest.js';
 export { deriveRecordingId, newRecordingId, NO_RECORDING_ID } from './recording-id.js';
 export type { Manifest, ManifestSegment } from './manifest.js';
+export { SnapshotStore, snapshotName, SNAPSHOT_VERSION, SNAPSHOT_META, SNAPSHOT_COMPLETE, SNAPSHOT_LATEST } from './snapshot-store.js';
+export type { SnapshotStep, SnapshotMeta, SnapshotFileInfo, SnapshotFileInput, SnapshotListing, LoadedSnapshot, SnapshotWarning, SnapshotStoreOptions } from './snapshot-store.js';

@@ -58,6 +58,12 @@ export interface ReplayerOptions {
    * Recordings passed in as objects keep their own reader's setting.
    */
   chunkBytes?: number;
+  /**
+   * Called with the position whenever the replay starts at `from` or seeks, before any event at
+   * or after it is published: restore stateful consumers to the state of every event before it
+   * (book/keyframes.ts SeekableBooks.restoreAt: the newest keyframe plus the tail after it).
+   */
+  stateAt?: (ts: bigint) => void;
 }
 
 export interface ReplayStartOptions {
@@ -152,6 +158,7 @@ export class Replayer {
   private readonly progressSubject: BehaviorSubject<ReplayProgress>;
   private readonly done$ = new AsyncSubject<void>();
   private readonly lagHist: Histogram;
+  private readonly stateAt: ((ts: bigint) => void) | undefined;
 
   private merge: EventMerge | null = null;
 
@@ -200,6 +207,7 @@ export class Replayer {
     this.sliceMs = positive(options.sliceMs ?? 8, 'sliceMs');
     this.pollMs = positive(options.pollMs ?? 50, 'pollMs');
     this.progressMs = options.progressMs ?? 100;
+    this.stateAt = options.stateAt;
     this.state$ = new ValueObservable(this.stateSubject);
     this.progressSubject = new BehaviorSubject<ReplayProgress>(this.snapshot());
     this.progress$ = new ValueObservable(this.progressSubject);
@@ -260,6 +268,7 @@ export class Replayer {
     try {
       span = recordingsSpan(this.recordings);
       this.merge.open(this.readOptions(opts.from));
+      if (opts.from !== undefined) this.stateAt?.(opts.from);
     } catch (e) {
       // A recording that cannot be read (corrupt, say) is reported through the Observable.
       this.fail(e);
@@ -328,6 +337,7 @@ export class Replayer {
     this.metrics.inc('seeks');
     try {
       this.merge!.open(this.readOptions(target));
+      this.stateAt?.(target);
     } catch (e) {
       this.fail(e);
       return;

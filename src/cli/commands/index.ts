@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('record <dir>', 'Record canonical JSONL from stdin (or --input), a WebSocket feed (--ws) or a NATS JetStream stream (--from), into a recording', () => import('./record.js')),
   entry('import <file> <dir>', "Import JSONL, CSV or a venue capture (gzip or plain; '-' for stdin) into a recording", () => import('./import.js')),
   entry('book <dir>', 'The order books of a recording as of an instant (--at), rebuilt from its book events, levels as exact decimals', () => import('./book.js')),
+  entry('keyframe <dir>', 'Write book keyframes through a recording (--every 1m), so book --at, replay --from and seeks start near the instant; --rebuild derives them again', () => import('./keyframe.js')),
   entry('info <dir>', 'Describe a recording: segments, counts by type/run/symbol, time range, digest, rejects and gaps', () => import('./info.js')),
   entry('export <dir>', 'Export events as canonical JSONL (default), CSV (per event type) or a JSON array', () => import('./export.js')),
   entry('compact <dir>', 'Remove the whole sealed segments that end before a time; print what went and the space reclaimed', () => import('./compact.js')),

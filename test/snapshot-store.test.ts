@@ -1,0 +1,226 @@
+/**
+ * The snapshot store (src/log/snapshot-store.ts): atomic creation (every step traced: each file
+ * and directory fsynced before the next step), a real SIGKILL before each creation step leaving
+ * the old snapshot or the whole new one, damaged and incomplete snapshots skipped with a warning,
+ * listing and pruning; and the snapshot contract over it (restoreSnapshot, PendingTracker).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PendingTracker, pendingOrders } from '../src/events/pending.js';
+import { restoreSnapshot, takeSnapshot, type Stateful } from '../src/events/state.js';
+import type { OrderEvent, TapeEvent } from '../src/events/types.js';
+import { realFileOps, type FileOps } from '../src/log/file-ops.js';
+import { SnapshotStore, type SnapshotWarning } from '../src/log/snapshot-store.js';
+import { snapshotFiles } from './helpers/snapshot-crash-child.js';
+import { flipByte, repoRoot, rm, tmpDir } from './helpers/tmp.js';
+
+const CHILD = path.join(repoRoot, 'dist', 'test', 'helpers', 'snapshot-crash-child.js');
+
+function content(store: SnapshotStore, name: string, file: string): Buffer {
+  return store.load(name).file(file);
+}
+
+test('snapshot store - write, list, load, latest pointer, same seq kept, prune keeps the newest', async () => {
+  const root = tmpDir();
+  const store = new SnapshotStore(path.join(root, 'snaps'));
+  assert.not.ok(store.exists());
+  assert.is(store.newest(), null);
+  for (const seq of [5, 10, 20]) await store.write(seq, BigInt(seq) * 100n, snapshotFiles(seq), { kind: 'test', n: seq });
+  const l = store.list();
+  assert.equal(l.map((x) => [x.seq, x.problem]), [[5, null], [10, null], [20, null]]);
+  assert.is(store.latestPointer(), '0000000000000014');
+  const n = store.newest()!;
+  assert.is(n.meta.seq, 20);
+  assert.is(n.meta.tsNs, 2000n);
+  assert.equal(n.meta.info, { kind: 'test', n: 20 });
+  assert.equal(n.file('a.bin'), Buffer.from(snapshotFiles(20)[0]!.data));
+  assert.is(store.newest((m) => m.tsNs < 2000n)!.meta.seq, 10, 'the newest the predicate accepts');
+  // Same seq again: the state as of a seq is a function of the log, the existing one is kept.
+  const again = await store.write(20, 2000n, [{ name: 'a.bin', data: Buffer.from('other') }]);
+  assert.is(again.meta!.files.length, 2);
+  assert.is(content(store, '0000000000000014', 'a.bin').length, 3020);
+  assert.equal(store.prune(2), ['0000000000000005']);
+  assert.equal(store.list().map((x) => x.seq), [10, 20]);
+  await assert.throws(() => store.prune(-1), /whole number/);
+  rm(root);
+});
+
+test('snapshot store - bad file names and duplicates are refused', async () => {
+  const root = tmpDir();
+  const store = new SnapshotStore(path.join(root, 's'));
+  for (const name of ['../x', 'META.json', 'COMPLETE', '.hidden', 'a/b', '']) {
+    let code = '';
+    await store.write(1, 1n, [{ name, data: Buffer.from('x') }]).catch((e: { code: string }) => (code = e.code));
+    assert.is(code, 'BAD_ARGUMENT', name);
+  }
+  let code = '';
+  await store.write(1, 1n, [{ name: 'a', data: Buffer.from('x') }, { name: 'a', data: Buffer.from('y') }]).catch((e: { code: string }) => (code = e.code));
+  assert.is(code, 'BAD_ARGUMENT');
+  rm(root);
+});
+
+test('snapshot store - every file and directory is fsynced before the step after it (traced file ops)', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'snaps');
+  const trace: string[] = [];
+  const fdPath = new Map<number, string>();
+  const rel = (p: string) => path.relative(dir, p) || '.';
+  const ops: FileOps = {
+    ...realFileOps,
+    openSync: (p, f, m) => {
+      const fd = realFileOps.openSync(p, f, m);
+      fdPath.set(fd, rel(p));
+      if (typeof f === 'string') trace.push(`open ${rel(p)}`);
+      return fd;
+    },
+    writeSync: (fd, b, o, l, pos) => (trace.push(`write ${fdPath.get(fd)}`), realFileOps.writeSync(fd, b, o, l, pos)),
+    fdatasync: (fd) => (trace.push(`sync ${fdPath.get(fd)}`), realFileOps.fdatasync(fd)),
+    fsyncSync: (fd) => (trace.push(`sync ${fdPath.get(fd)}`), realFileOps.fsyncSync(fd)),
+    renameSync: (a, b) => (trace.push(`rename ${rel(a)} ${rel(b)}`), realFileOps.renameSync(a, b)),
+    mkdirSync: (p) => (trace.push(`mkdir ${rel(p)}`), realFileOps.mkdirSync(p)),
+  };
+  const store = new SnapshotStore(dir, { fileOps: ops, chunkBytes: 1024 });
+  await store.write(7, 70n, snapshotFiles(7));
+  const T = '.tmp-0000000000000007';
+  const idx = (s: string) => {
+    const i = trace.indexOf(s);
+    assert.ok(i >= 0, `${s} in ${trace.join(' | ')}`);
+    return i;
+  };
+  for (const f of ['a.bin', 'b.jsonl', 'META.json', 'COMPLETE']) {
+    const p = `${T}/${f}`;
+    const lastWrite = trace.lastIndexOf(`write ${p}`);
+    assert.ok(lastWrite > idx(`open ${p}`) && idx(`sync ${p}`) > lastWrite, `${f} written then synced`);
+  }
+  assert.ok(idx(`sync ${T}/b.jsonl`) < idx(`open ${T}/META.json`), 'data synced before the metadata');
+  assert.ok(idx(`sync ${T}/META.json`) < idx(`open ${T}/COMPLETE`), 'metadata synced before the marker');
+  assert.ok(idx(`sync ${T}/COMPLETE`) < idx(`sync ${T}`), 'marker before the directory sync');
+  const rename = idx(`rename ${T} 0000000000000007`);
+  assert.ok(idx(`sync ${T}`) < rename, 'the temporary directory is synced before its rename');
+  assert.ok(trace.indexOf('sync .', rename) > rename, 'the store directory is synced after the rename');
+  const latest = idx('rename latest.tmp latest');
+  assert.ok(idx('sync latest.tmp') < latest && trace.indexOf('sync .', latest) > latest, 'the pointer: synced, renamed, directory synced');
+  assert.ok(trace.indexOf('sync .', rename) < idx('open latest.tmp'), 'the pointer moves only after the snapshot is durable');
+  rm(root);
+});
+
+test('snapshot store - a SIGKILL before each creation step leaves the old snapshot or the whole new one', async () => {
+  const root = tmpDir();
+  const base = path.join(root, 'base');
+  await new SnapshotStore(base).write(10, 1000n, snapshotFiles(10));
+  // How many steps a whole creation takes (the child reports it when not killed).
+  const whole = spawnSync(process.execPath, [CHILD, path.join(root, 'count'), '-1'], { encoding: 'utf8' });
+  const steps = Number(/done after (\d+) steps/.exec(whole.stdout)?.[1]);
+  assert.is(steps, 13, whole.stdout + whole.stderr);
+  let sawOld = 0;
+  let sawNew = 0;
+  for (let k = 0; k <= steps; k++) {
+    const dir = path.join(root, `run-${k}`);
+    fs.cpSync(base, dir, { recursive: true });
+    const r = spawnSync(process.execPath, [CHILD, dir, String(k)], { encoding: 'utf8' });
+    if (k < steps) assert.is(r.signal, 'SIGKILL', `step ${k}: ${r.stdout}${r.stderr}`);
+    else assert.is(r.status, 0, r.stderr);
+    const warnings: SnapshotWarning[] = [];
+    const store = new SnapshotStore(dir, { onWarning: (w) => warnings.push(w) });
+    const n = store.newest()!;
+    assert.ok(n, `step ${k}: a snapshot is found`);
+    assert.ok(n.meta.seq === 10 || n.meta.seq === 20, `step ${k}: seq ${n.meta.seq}`);
+    const want = snapshotFiles(n.meta.seq);
+    for (const f of want) assert.equal(n.file(f.name), Buffer.from(f.data), `step ${k}: ${f.name} whole`);
+    for (const l of store.list()) assert.is(l.problem, null, `step ${k}: no half snapshot is listed (${l.name}: ${l.problem})`);
+    assert.equal(warnings, [], `step ${k}`);
+    // The rename is step 8: from then on the new snapshot exists, whole.
+    assert.is(n.meta.seq, k <= 8 ? 10 : 20, `step ${k}`);
+    if (n.meta.seq === 10) sawOld++;
+    else sawNew++;
+    // A later write finishes the job: leftovers of the killed one are cleaned up or replaced.
+    await store.write(20, 2000n, snapshotFiles(20));
+    assert.is(store.newest()!.meta.seq, 20);
+    store.prune(5);
+    assert.equal(fs.readdirSync(dir).filter((n) => n.startsWith('.tmp-')), [], `step ${k}: no temporary leftover after prune`);
+  }
+  assert.ok(sawOld > 0 && sawNew > 0);
+  rm(root);
+});
+
+test('snapshot store - a damaged or incomplete snapshot is skipped with a warning for the previous one', async () => {
+  const root = tmpDir();
+  const damage: [string, (d: string) => void, RegExp][] = [
+    ['a flipped data byte', (d) => flipByte(path.join(d, 'a.bin'), 100), /a\.bin: CRC-32/],
+    ['a truncated data file', (d) => fs.truncateSync(path.join(d, 'b.jsonl'), 10), /b\.jsonl has 10 bytes/],
+    ['a missing data file', (d) => fs.unlinkSync(path.join(d, 'a.bin')), /a\.bin is missing/],
+    ['no COMPLETE marker', (d) => fs.unlinkSync(path.join(d, 'COMPLETE')), /incomplete: no COMPLETE/],
+    ['edited metadata', (d) => fs.writeFileSync(path.join(d, 'META.json'), fs.readFileSync(path.join(d, 'META.json'), 'utf8').replace('"seq":20', '"seq":21')), /does not match its COMPLETE/],
+  ];
+  for (const [what, hurt, why] of damage) {
+    const dir = path.join(root, what.replace(/ /g, '-'));
+    const s = new SnapshotStore(dir);
+    await s.write(10, 1000n, snapshotFiles(10));
+    await s.write(20, 2000n, snapshotFiles(20));
+    hurt(path.join(dir, '0000000000000014'));
+    const warnings: SnapshotWarning[] = [];
+    const store = new SnapshotStore(dir, { onWarning: (w) => warnings.push(w) });
+    assert.is(store.newest()!.meta.seq, 10, what);
+    assert.is(warnings.length, 1, what);
+    assert.match(warnings[0]!.problem, why, what);
+    let code = '';
+    try {
+      store.load('0000000000000014');
+    } catch (e) {
+      code = (e as { code: string }).code;
+    }
+    assert.is(code, 'CORRUPT_SNAPSHOT', what);
+    // Writing the same seq again replaces the damaged one.
+    await store.write(20, 2000n, snapshotFiles(20));
+    assert.is(store.newest()!.meta.seq, 20, what);
+  }
+  rm(root);
+});
+
+// -- the contract -------------------------------------------------------------------------------------
+
+let ts = 1_000n;
+const order = (orderId: string, action: OrderEvent['action'], qty = 1): TapeEvent => ({ type: 'order', ts: ts++, runId: 'r', venue: 'V', orderId, action, kind: 'limit', price: 1, symbol: 'S', side: 'buy', qty, seq: Number(ts) }) as TapeEvent;
+const fill = (orderId: string, qty: number): TapeEvent => ({ type: 'fill', ts: ts++, runId: 'r', venue: 'V', orderId, symbol: 'S', side: 'buy', qty, price: 1, seq: Number(ts) }) as TapeEvent;
+
+test('contract - PendingTracker: same state same bytes; restored then fed the tail equals fed everything', async () => {
+  const events = [order('a', 'new', 2), order('b', 'new'), fill('a', 1), order('c', 'new', 3), order('b', 'cancel'), fill('c', 1), order('d', 'new'), fill('a', 1), order('d', 'replace', 5)];
+  for (let cut = 0; cut <= events.length; cut++) {
+    const root = tmpDir();
+    const store = new SnapshotStore(root);
+    const before = new PendingTracker();
+    for (const e of events.slice(0, cut)) before.push(e);
+    await takeSnapshot(store, cut, BigInt(cut), [before]);
+    const restored = new PendingTracker();
+    const meta = restoreSnapshot(store, [restored]);
+    assert.is(meta!.seq, cut);
+    assert.equal(Buffer.concat([...restored.captureState()]), Buffer.concat([...before.captureState()]), `cut ${cut}: same state, same bytes`);
+    for (const e of events.slice(cut)) restored.push(e);
+    assert.equal(restored.open(), pendingOrders(events), `cut ${cut}`);
+    rm(root);
+  }
+});
+
+test('contract - restoreSnapshot skips a snapshot whose checksummed bytes a part cannot read', async () => {
+  const root = tmpDir();
+  const store = new SnapshotStore(root);
+  const t = new PendingTracker();
+  t.push(order('x', 'new'));
+  await takeSnapshot(store, 1, 1n, [t]);
+  await store.write(2, 2n, [{ name: t.stateFile, data: Buffer.from('{"format":"something-else"}\n') }]);
+  const warned: string[] = [];
+  const r = new PendingTracker();
+  const meta = restoreSnapshot(store, [r], () => true, (name, problem) => warned.push(`${name}: ${problem}`));
+  assert.is(meta!.seq, 1);
+  assert.is(r.open().length, 1);
+  assert.match(warned.join('\n'), /0000000000000002: pending\.jsonl: format "something-else"/);
+  // A part missing from a snapshot is a damaged snapshot too.
+  const other: Stateful = { stateFile: 'other.jsonl', captureState: () => [], restoreState: () => {} };
+  assert.is(restoreSnapshot(store, [other], () => true, () => {}), null);
+  rm(root);
+});
+
+test.run();
