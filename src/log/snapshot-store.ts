@@ -120,6 +120,8 @@ export class SnapshotStore {
   private readonly onStep: (step: SnapshotStep, detail: string) => void;
   private readonly onWarning: (w: SnapshotWarning) => void;
   private readonly chunkBytes: number;
+  /** Valid markers and metadata seen, by name (dropped when a snapshot is removed or replaced). */
+  private readonly heads = new Map<string, SnapshotListing>();
 
   constructor(
     readonly dir: string,
@@ -203,12 +205,16 @@ export class SnapshotStore {
   newest(accept: (meta: SnapshotMeta) => boolean = () => true): LoadedSnapshot | null {
     const names = this.names();
     for (let i = names.length - 1; i >= 0; i--) {
-      const l = this.inspect(names[i]!);
+      // The metadata first (small, cached: a snapshot never changes once renamed into place), the
+      // data files' checksums only for the one chosen.
+      const head = this.head(names[i]!);
+      if (head.meta && !accept(head.meta)) continue;
+      const l = head.meta ? this.inspect(names[i]!) : head;
       if (!l.meta) {
         this.onWarning({ name: l.name, problem: l.problem! });
         continue;
       }
-      if (accept(l.meta)) return this.loaded(l.name, l.meta);
+      return this.loaded(l.name, l.meta);
     }
     return null;
   }
@@ -251,11 +257,34 @@ export class SnapshotStore {
     if (this.exists()) this.removeTree(this.dir);
   }
 
-  /** Validates one snapshot directory. */
+  /** Validates one snapshot directory: its marker, its metadata and every data file's size and CRC. */
   inspect(name: string): SnapshotListing {
+    const head = this.head(name);
+    if (!head.meta) return head;
+    const dir = path.join(this.dir, name);
+    let total = head.bytes;
+    for (const f of head.meta.files) {
+      let b: Buffer;
+      try {
+        b = this.ops.readFileSync(path.join(dir, f.name));
+      } catch {
+        return { ...head, meta: null, problem: `data file ${f.name} is missing` };
+      }
+      if (b.length !== f.bytes) return { ...head, meta: null, problem: `data file ${f.name} has ${b.length} bytes, META.json says ${f.bytes}` };
+      const c = crc32(b);
+      if (c !== f.crc32) return { ...head, meta: null, problem: `data file ${f.name}: CRC-32 ${hex8(c)}, META.json says ${hex8(f.crc32)}` };
+      total += b.length;
+    }
+    return { ...head, bytes: total };
+  }
+
+  /** The COMPLETE marker and META.json only (cached when valid). */
+  private head(name: string): SnapshotListing {
+    const cached = this.heads.get(name);
+    if (cached) return cached;
     const dir = path.join(this.dir, name);
     const seq = parseInt(name, 16);
-    const bad = (problem: string, bytes = 0): SnapshotListing => ({ name, seq, meta: null, problem, bytes });
+    const bad = (problem: string): SnapshotListing => ({ name, seq, meta: null, problem, bytes: 0 });
     const ops = this.ops;
     let metaBytes: Buffer;
     let complete: string;
@@ -277,20 +306,9 @@ export class SnapshotStore {
       return bad(`META.json: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (meta.seq !== seq) return bad(`META.json says seq ${meta.seq}, the directory name ${seq}`);
-    let total = metaBytes.length;
-    for (const f of meta.files) {
-      let b: Buffer;
-      try {
-        b = ops.readFileSync(path.join(dir, f.name));
-      } catch {
-        return bad(`data file ${f.name} is missing`);
-      }
-      if (b.length !== f.bytes) return bad(`data file ${f.name} has ${b.length} bytes, META.json says ${f.bytes}`);
-      const c = crc32(b);
-      if (c !== f.crc32) return bad(`data file ${f.name}: CRC-32 ${hex8(c)}, META.json says ${hex8(f.crc32)}`);
-      total += b.length;
-    }
-    return { name, seq, meta, problem: null, bytes: total };
+    const l = { name, seq, meta, problem: null, bytes: metaBytes.length };
+    this.heads.set(name, l);
+    return l;
   }
 
   // -- internals -----------------------------------------------------------------------------------------
@@ -386,6 +404,8 @@ export class SnapshotStore {
 
   /** Directories are removed through node:fs (FileOps has files only); removal needs no atomicity. */
   private removeTree(p: string): void {
+    this.heads.delete(path.basename(p));
+    if (p === this.dir) this.heads.clear();
     this.io(p, 'cannot remove', () => fs.rmSync(p, { recursive: true, force: true }));
   }
 
