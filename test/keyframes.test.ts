@@ -18,6 +18,7 @@ import { BookBuilder } from '../src/book/book-builder.js';
 import { booksStateAt, keyframeStore, SeekableBooks, writeKeyframes } from '../src/book/keyframes.js';
 import { EventBus } from '../src/bus/index.js';
 import { Decimal } from '../src/events/decimal.js';
+import { parseJsonEvent } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type TapeEvent } from '../src/events/types.js';
 import { importFile } from '../src/record/importer.js';
@@ -356,6 +357,85 @@ test('keyframe CLI - writes, resumes, rebuilds; book --at is the same with and w
   assert.is((await runCli(['keyframe', rec.dir, '--every', '5'])).code, 2, 'a spacing without a unit is a usage error');
   assert.is((await runCli(['keyframe', rec.dir, '--every', '0s'])).code, 2, 'a zero spacing is a usage error');
   rm(rec.root);
+});
+
+test('replay --from T --books: the books as of T go out first as snapshot messages; books built from the output equal books built from the whole log', async () => {
+  const rec = await imported(fixture('kraken-20210417.head300.ws.txt.gz'), 'kraken');
+  await writeKeyframes(rec.dir, { everyNs: (rec.last - rec.first) / 10n + 1n });
+  const from = rec.first + ((rec.last - rec.first) * 2n) / 3n;
+  const r = await runCli(['replay', rec.dir, '--from', String(from), '--books', '--max']);
+  assert.is(r.code, 0, r.stderr);
+  const out = r.stdout.trim().split('\n').map((l) => parseJsonEvent(l));
+  const preamble = out.filter((e) => e.runId.startsWith('books-at-'));
+  assert.ok(preamble.length > 100, `${preamble.length} snapshot events`);
+  assert.ok(out.slice(0, preamble.length).every((e) => e.runId.startsWith('books-at-')), 'the books come first');
+  const fromOutput = new BookBuilder();
+  out.forEach((e) => fromOutput.push(e));
+  const whole = booksStateAt(rec.dir, rec.last, { inclusive: true, noKeyframes: true }).builder;
+  const strip = (b: BookBuilder) => views(b).map(({ venue, symbol, trusted, venueSeq, bids, asks }) => ({ venue, symbol, trusted, venueSeq, bids, asks }));
+  const byName = (x: { venue: string; symbol: string }, y: { venue: string; symbol: string }) => (`${x.venue} ${x.symbol}` < `${y.venue} ${y.symbol}` ? -1 : 1);
+  assert.equal(strip(fromOutput).sort(byName), strip(whole).sort(byName));
+  // Without --books the output alone misses what came before T.
+  const plain = await runCli(['replay', rec.dir, '--from', String(from), '--max']);
+  const bare = new BookBuilder();
+  plain.stdout.trim().split('\n').forEach((l) => bare.push(parseJsonEvent(l)));
+  assert.not.equal(strip(bare).sort(byName), strip(whole).sort(byName));
+  // --symbols narrows the books written too.
+  const one = await runCli(['replay', rec.dir, '--from', String(from), '--books', '--max', '--symbols', 'XBT/CHF']);
+  const syms = new Set(one.stdout.trim().split('\n').map((l) => (parseJsonEvent(l) as BookEvent).symbol));
+  assert.equal([...syms], ['XBT/CHF']);
+  rm(rec.root);
+});
+
+// -- compaction, import --keyframes, info -------------------------------------------------------------
+
+test('compact keeps the books: a keyframe at the cut is made first, older ones go; book --at and seeks after the cut are unchanged; info shows it', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'rec');
+  const imp = await runCli(['import', fixture('kraken-20210417.head300.ws.txt.gz'), dir, '--format', 'kraken', '--segment-size', '8KiB', '--keyframes', '500ms']);
+  assert.is(imp.code, 0, imp.stderr);
+  assert.match(imp.stderr, /keyframes: \d+ written \(every 500ms\), \d+ in /);
+  const { first, last } = span(dir);
+  // Keyframes written as the import went are the ones `keyframe` writes afterwards, byte for byte.
+  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')]);
+  const asImported = listing();
+  assert.ok(asImported.length >= 3, `${asImported.length} keyframes`);
+  await writeKeyframes(dir, { everyNs: 500_000_000n, rebuild: true });
+  assert.equal(listing(), asImported, 'import --keyframes = keyframe afterwards');
+  const cut = first + (last - first) / 2n;
+  const instants = fc.sample(fc.bigInt({ min: cut, max: last + 1n }), { seed: 77, numRuns: 20 });
+  const before = instants.map((t) => stateBytes(booksStateAt(dir, t, { inclusive: true, noKeyframes: true }).builder));
+  const c = await runCli(['compact', dir, '--before', String(cut)]);
+  assert.is(c.code, 0, c.stderr);
+  assert.match(c.stdout, /books\s+kept: (keyframe written at the cut \(seq \d+, 10 books\)|the keyframe at the cut \(seq \d+\) was already there)/);
+  const info = await runCli(['info', dir, '--json']);
+  const k = JSON.parse(info.stdout).keyframes as { atCut: boolean; count: number; firstSeq: number };
+  assert.is(k.atCut, true);
+  const firstSeq = JSON.parse(info.stdout).firstSeq as number;
+  assert.is(k.firstSeq, firstSeq - 1, 'keyframes older than the cut are gone');
+  assert.match((await runCli(['info', dir])).stdout, /keyframes\s+\d+ .*one at the compaction cut \(the books survive it\)/);
+  instants.forEach((t, i) => {
+    const now = booksStateAt(dir, t, { inclusive: true });
+    assert.ok(now.keyframe, `at ${t}: from a keyframe`);
+    assert.ok(stateBytes(now.builder).equals(before[i]!), `at ${t}: the same books as before the compaction`);
+  });
+  // Without the keyframes the rest of the log alone does not give those books.
+  const bare = booksStateAt(dir, last, { inclusive: true, noKeyframes: true });
+  assert.not.ok(stateBytes(bare.builder).equals(before[instants.indexOf(instants.reduce((a, b) => (a > b ? a : b)))]!), 'the keyframe is what keeps the books');
+  // A dry run says what it would do and writes nothing.
+  const dry = await runCli(['compact', dir, '--before', String(last), '--dry-run']);
+  assert.is(dry.code, 0, dry.stderr);
+  rm(root);
+});
+
+test('import --keyframes: a spacing without a unit is a usage error before anything is created', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'rec');
+  const r = await runCli(['import', fixture('kraken-20210417.head300.ws.txt.gz'), dir, '--format', 'kraken', '--keyframes', '5']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--keyframes/);
+  assert.not.ok(fs.existsSync(dir));
+  rm(root);
 });
 
 test.run();

@@ -74,7 +74,7 @@ test('compact removes whole sealed segments ending before the time and reports t
 test('compact never removes the last segment', async () => {
   const d = await fresh('last');
   const names = segmentFiles(d);
-  const r = compactRecording(d, { before: (T0 + 10_000n * MS).toString() });
+  const r = await compactRecording(d, { before: (T0 + 10_000n * MS).toString() });
   assert.is(r.removed.length, names.length - 1);
   assert.equal(segmentFiles(d), names.slice(-1));
   assert.is(r.segmentsAfter, 1);

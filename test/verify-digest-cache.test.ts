@@ -94,7 +94,7 @@ test('cache: compaction invalidates', async () => {
   const dir = await agedRecording();
   cachedDigest(dir);
   fakeCachedDigest(dir);
-  const report = compactRecording(dir, { before: T0 + 30n * MS });
+  const report = await compactRecording(dir, { before: T0 + 30n * MS });
   assert.ok(report.removed.length > 0, 'compaction removed segments');
   const got = cachedDigest(dir);
   assert.not.equal(got.digest, FAKE);

@@ -1,5 +1,5 @@
 /**
- * The books' snapshot encoding (`books.jsonl` in a keyframe or snapshot; docs/FORMAT.md §15.3):
+ * The books' snapshot encoding (`books.jsonl` in a keyframe or snapshot; docs/FORMAT.md §20.4):
  * JSON lines, a header then one row per book, per resting order and per held message.
  *
  *   {"format":"tapedeck-books/1","books":B,"orders":O,"applied":N}

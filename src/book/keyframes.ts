@@ -1,6 +1,6 @@
 /**
  * Book keyframes: the books of a recording saved every so often (a snapshot store in
- * `<recording>/keyframes/`, docs/FORMAT.md §15), so the books as of any instant are the newest
+ * `<recording>/keyframes/`, docs/FORMAT.md §20), so the books as of any instant are the newest
  * keyframe at or before it plus the short tail of book events after it, never a rebuild from the
  * start. Keyframes are derived data: the digest and verify never read them, `--rebuild` deletes
  * and rewrites them from the log, and a damaged one is skipped (with a warning) for an older one.
@@ -14,9 +14,10 @@ import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
 import { openRecording, type Recording } from '../events/recording.js';
 import { restoreSnapshot } from '../events/state.js';
-import type { TapeEvent } from '../events/types.js';
-import { SnapshotStore, type SnapshotMeta, type SnapshotWarning } from '../log/index.js';
+import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type TapeEvent } from '../events/types.js';
+import { listSegmentNames, parseSegmentName, realFileOps, SnapshotStore, type SnapshotMeta, type SnapshotWarning } from '../log/index.js';
 import { BookBuilder } from './book-builder.js';
+import type { OrderBook } from './order-book.js';
 
 export const KEYFRAMES_DIR = 'keyframes';
 /** The default spacing: one keyframe per minute of recording time. */
@@ -60,21 +61,38 @@ export function nextGridLine(ts: bigint, everyNs: bigint): bigint {
  * its end. With `rebuild`, all of them from the start.
  */
 export async function writeKeyframes(dir: string, opts: KeyframeOptions = {}): Promise<KeyframeReport> {
+  const writer = await catchUpKeyframes(dir, opts);
+  return writer.report(dir);
+}
+
+/**
+ * A KeyframeWriter brought up to the end of the recording as it is now (missing keyframes
+ * written): `record`/`import --keyframes` then push every event they write.
+ */
+export async function catchUpKeyframes(dir: string, opts: KeyframeOptions & { beforeWrite?: () => Promise<void> } = {}): Promise<KeyframeWriter> {
   const everyNs = opts.everyNs ?? KEYFRAME_EVERY_NS_DEFAULT;
   checkEvery(everyNs);
   const store = keyframeStore(dir, { onWarning: opts.onWarning });
   if (opts.rebuild) store.clear();
-  const rec = openRecording(dir);
   const builder = new BookBuilder();
   const from = restoreSnapshot(store, [builder], () => true, (name, problem) => opts.onWarning?.({ name, problem }));
-  const writer = new KeyframeWriter(store, builder, everyNs, from);
-  for (const ev of rec.events({ types: [...BOOK_TYPES], ...(from ? { fromSeq: from.seq + 1 } : {}) })) await writer.push(ev);
-  return { dir, everyNs, written: writer.written, resumedFrom: from?.seq ?? null, total: store.list().filter((l) => l.meta).length };
+  const writer = new KeyframeWriter(store, builder, everyNs, from, opts.beforeWrite);
+  if (listSegmentNames(realFileOps, dir).length > 0) {
+    for (const ev of openRecording(dir).events({ types: [...BOOK_TYPES], ...(from ? { fromSeq: from.seq + 1 } : {}) })) {
+      writer.push(ev);
+      // At most one capture waits for the disk: a slow disk slows the walk, never fills memory.
+      if (writer.backlog > 1) await writer.flush();
+    }
+  }
+  await writer.flush();
+  return writer;
 }
 
 /**
  * Feeds a BookBuilder and saves a keyframe at every grid line crossed: used by `keyframe` over a
- * finished recording and by `record`/`import --keyframes` as events are written.
+ * finished recording and by `record`/`import --keyframes` as events are written. push() is
+ * synchronous: at a grid line it captures the books (a copy) and queues the write; flush() waits
+ * for the queued writes (and reports the first failure).
  */
 export class KeyframeWriter {
   readonly written: { seq: number; tsNs: bigint; bytes: number }[] = [];
@@ -82,49 +100,72 @@ export class KeyframeWriter {
   private lastSeq: number | null;
   private lastTs: bigint | null;
   /** The keyframe resumed from: already in the store. */
-  private readonly resumedSeq: number | null;
+  readonly resumedFrom: number | null;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private queued = 0;
 
   constructor(
     private readonly store: SnapshotStore,
     readonly builder: BookBuilder,
     private readonly everyNs: bigint,
     from: SnapshotMeta | null = null,
+    /** Runs before each keyframe is written: a recorder makes the log durable through its seq first. */
+    private readonly beforeWrite?: () => Promise<void>,
   ) {
     checkEvery(everyNs);
     this.next = from ? nextGridLine(from.tsNs, everyNs) : null;
     this.lastSeq = from?.seq ?? null;
     this.lastTs = from?.tsNs ?? null;
-    this.resumedSeq = from?.seq ?? null;
+    this.resumedFrom = from?.seq ?? null;
+  }
+
+  /** Keyframes captured and not yet on disk. */
+  get backlog(): number {
+    return this.queued;
   }
 
   /** One event of the log (with its seq), in log order. Only book and system events matter. */
-  async push(ev: TapeEvent): Promise<void> {
+  push(ev: TapeEvent, seq: number | undefined = ev.seq): void {
     if (ev.type !== 'book' && ev.type !== 'system') return;
-    if (ev.seq === undefined) throw new TapedeckError('BAD_ARGUMENT', 'a keyframe writer needs events with their seq');
+    if (seq === undefined) throw new TapedeckError('BAD_ARGUMENT', 'a keyframe writer needs events with their seq');
     if (this.next === null) this.next = nextGridLine(ev.ts, this.everyNs);
     else if (ev.ts >= this.next) {
-      if (this.lastSeq !== null && this.builder.all().length > 0) await this.save(this.lastSeq, this.lastTs!);
+      if (this.lastSeq !== null && this.lastSeq !== this.resumedFrom && this.builder.all().length > 0) this.save(this.lastSeq, this.lastTs!);
       this.next = nextGridLine(ev.ts, this.everyNs);
     }
     this.builder.push(ev);
-    this.lastSeq = ev.seq;
+    this.lastSeq = seq;
     this.lastTs = ev.ts;
   }
 
-  /** Saves the state as of the last event pushed (compaction's keyframe at the cut). */
-  async saveNow(): Promise<void> {
-    if (this.lastSeq !== null) await this.save(this.lastSeq, this.lastTs!);
+  /** Waits for every keyframe captured so far to be on disk; throws the first write's failure. */
+  async flush(): Promise<void> {
+    await this.chain;
+    if (this.failure !== null) throw this.failure;
   }
 
-  private async save(seq: number, tsNs: bigint): Promise<void> {
-    if (seq === this.resumedSeq) return;
+  report(dir: string): KeyframeReport {
+    return { dir, everyNs: this.everyNs, written: this.written, resumedFrom: this.resumedFrom, total: this.store.list().filter((l) => l.meta).length };
+  }
+
+  private save(seq: number, tsNs: bigint): void {
     const books = this.builder.all();
-    const l = await this.store.write(seq, tsNs, [{ name: this.builder.stateFile, data: this.builder.captureState() }], {
-      kind: 'books',
-      books: books.length,
-      orders: books.reduce((n, b) => n + b.orderCount, 0),
+    const info = { kind: 'books', books: books.length, orders: books.reduce((n, b) => n + b.orderCount, 0) };
+    const data = this.builder.captureState();
+    this.queued++;
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.failure !== null) return;
+        await this.beforeWrite?.();
+        const l = await this.store.write(seq, tsNs, [{ name: this.builder.stateFile, data }], info);
+        this.written.push({ seq, tsNs, bytes: l.bytes });
+      } catch (e) {
+        this.failure ??= e;
+      } finally {
+        this.queued--;
+      }
     });
-    this.written.push({ seq, tsNs, bytes: l.bytes });
   }
 }
 
@@ -134,6 +175,8 @@ export interface BooksStateOptions {
   /** Ignore keyframes: rebuild from the start of the log (the reference the keyframes must equal). */
   noKeyframes?: boolean;
   onWarning?: (w: SnapshotWarning) => void;
+  /** The keyframe store to use (one kept across calls caches the keyframes' metadata). */
+  store?: SnapshotStore;
 }
 
 export interface BooksState {
@@ -155,8 +198,12 @@ export function booksStateAt(rec: Recording | string, ts: bigint, opts: BooksSta
   let keyframe: SnapshotMeta | null = null;
   into.reset();
   if (!opts.noKeyframes) {
-    const store = keyframeStore(recording.dir, { onWarning: opts.onWarning });
-    if (store.exists()) keyframe = restoreSnapshot(store, [into], (m) => m.tsNs <= toTs, (name, problem) => opts.onWarning?.({ name, problem }));
+    const store = opts.store ?? keyframeStore(recording.dir, { onWarning: opts.onWarning });
+    // After a compaction the log starts later: a keyframe from before the cut would need records
+    // that are gone (compaction leaves a keyframe at the cut, which is usable).
+    const firstName = listSegmentNames(realFileOps, recording.dir)[0];
+    const firstSeq = firstName === undefined ? 0 : parseSegmentName(firstName)!.firstSeq;
+    if (store.exists()) keyframe = restoreSnapshot(store, [into], (m) => m.tsNs <= toTs && m.seq + 1 >= firstSeq, (name, problem) => opts.onWarning?.({ name, problem }));
   }
   let tailEvents = 0;
   for (const ev of recording.events({ toTs, types: [...BOOK_TYPES], ...(keyframe ? { fromSeq: keyframe.seq + 1 } : {}) })) {
@@ -173,17 +220,74 @@ export function booksStateAt(rec: Recording | string, ts: bigint, opts: BooksSta
  */
 export class SeekableBooks {
   readonly builder = new BookBuilder();
+  private readonly recordingOpen: Recording;
+  private readonly store: SnapshotStore;
   /** The last restore: which keyframe and how long a tail. */
   last: { keyframe: SnapshotMeta | null; tailEvents: number } | null = null;
 
   constructor(
-    private readonly recording: Recording | string,
+    recording: Recording | string,
     private readonly opts: { noKeyframes?: boolean; onWarning?: (w: SnapshotWarning) => void } = {},
-  ) {}
+  ) {
+    this.recordingOpen = typeof recording === 'string' ? openRecording(recording) : recording;
+    this.store = keyframeStore(this.recordingOpen.dir, { onWarning: opts.onWarning });
+  }
 
   /** The books as of just before `ts` (the replayer publishes the events at ts next). */
   restoreAt(ts: bigint): void {
-    const s = booksStateAt(this.recording, ts, { inclusive: false, ...this.opts }, this.builder);
+    const s = booksStateAt(this.recordingOpen, ts, { inclusive: false, ...this.opts, store: this.store }, this.builder);
     this.last = { keyframe: s.keyframe, tailEvents: s.tailEvents };
   }
+}
+
+/**
+ * Makes sure a keyframe as of `seq` (a record with ts `tsNs`) exists: compaction calls this for
+ * the last record it removes, so the rest of the log still replays with the right books. Starts
+ * from the newest keyframe at or before it. Returns false when the log up to `seq` has no book
+ * (nothing to keep).
+ */
+export async function ensureKeyframeAt(dir: string, seq: number, tsNs: bigint, opts: { onWarning?: (w: SnapshotWarning) => void } = {}): Promise<{ written: boolean; existed: boolean; books: number }> {
+  const store = keyframeStore(dir, opts);
+  const existing = store.exists() ? store.newest((m) => m.seq === seq) : null;
+  if (existing) return { written: false, existed: true, books: Number(existing.meta.info.books ?? 0) };
+  const builder = new BookBuilder();
+  const from = store.exists() ? restoreSnapshot(store, [builder], (m) => m.seq <= seq, (name, problem) => opts.onWarning?.({ name, problem })) : null;
+  for (const ev of openRecording(dir).events({ toSeq: seq, types: [...BOOK_TYPES], ...(from ? { fromSeq: from.seq + 1 } : {}) })) builder.push(ev);
+  const books = builder.all();
+  if (books.length === 0) return { written: false, existed: false, books: 0 };
+  await store.write(seq, tsNs, [{ name: builder.stateFile, data: builder.captureState() }], {
+    kind: 'books',
+    books: books.length,
+    orders: books.reduce((n, b) => n + b.orderCount, 0),
+  });
+  return { written: true, existed: false, books: books.length };
+}
+
+/** Removes the keyframes before `seq` (after a compaction they describe records that are gone). */
+export function pruneKeyframesBefore(dir: string, seq: number): string[] {
+  const store = keyframeStore(dir);
+  if (!store.exists()) return [];
+  return store.removeBefore(seq);
+}
+
+/**
+ * A book as snapshot messages: `clear`, then a `set` per level (L2) or an `add` per resting order
+ * (L3), all flagged SNAPSHOT, the last one LAST (and BAD_BOOK when the book is untrusted, so a
+ * builder fed them marks it untrusted too). `replay --books` writes these before the first event
+ * and after each seek, so whoever builds books from the output starts from the right ones. ts is
+ * the book's last message's; runId is given.
+ */
+export function bookSnapshotEvents(b: OrderBook, runId: string): BookEvent[] {
+  const base = { type: 'book' as const, ts: b.ts, runId, venue: b.venue, symbol: b.symbol, ...(b.venueSeq === undefined ? {} : { venueSeq: b.venueSeq }) };
+  const out: BookEvent[] = [{ ...base, action: 'clear', flags: BOOK_FLAG_SNAPSHOT }];
+  const s = b.copyState();
+  if (s.orders.length > 0) {
+    for (const [orderId, side, price, size] of s.orders) out.push({ ...base, action: 'add', side, price, size, orderId, flags: BOOK_FLAG_SNAPSHOT });
+  } else {
+    for (const l of s.bids) out.push({ ...base, action: 'set', side: 'bid', price: l.price, size: l.size, flags: BOOK_FLAG_SNAPSHOT });
+    for (const l of s.asks) out.push({ ...base, action: 'set', side: 'ask', price: l.price, size: l.size, flags: BOOK_FLAG_SNAPSHOT });
+  }
+  const last = out[out.length - 1]!;
+  last.flags = BOOK_FLAG_SNAPSHOT | BOOK_FLAG_LAST | (b.trusted ? 0 : BOOK_FLAG_BAD_BOOK);
+  return out;
 }

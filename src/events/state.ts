@@ -1,7 +1,7 @@
 /**
  * The snapshot contract: what a stateful consumer of a recording (a book builder, a backtest, an
  * intent tracker) implements so its state can be saved as of a seq and restored, then brought up
- * to date by applying the log from seq + 1 (docs/FORMAT.md §15).
+ * to date by applying the log from seq + 1 (docs/FORMAT.md §20).
  *
  * - captureState() takes a consistent copy of the state NOW (synchronously, cheaply) and returns
  *   the bytes as chunks produced lazily from that copy, so the owner may keep changing its state

@@ -1,5 +1,5 @@
 /**
- * A snapshot store: state saved beside a log, as of a seq, created atomically (docs/FORMAT.md §15).
+ * A snapshot store: state saved beside a log, as of a seq, created atomically (docs/FORMAT.md §20).
  *
  *   <store>/                  e.g. <recording>/keyframes, or a process's own snapshot directory
  *     latest                  "<name>\n": the newest snapshot written (a hint; see below)
@@ -250,6 +250,14 @@ export class SnapshotStore {
     if (newest) this.setLatest(newest.name);
     else if (this.ops.existsSync(path.join(this.dir, SNAPSHOT_LATEST))) this.ops.unlinkSync(path.join(this.dir, SNAPSHOT_LATEST));
     return removed;
+  }
+
+  /** Removes every snapshot older than `seq` (damaged ones too); returns their names. */
+  removeBefore(seq: number): string[] {
+    const gone = this.names().filter((n) => parseInt(n, 16) < seq);
+    for (const n of gone) this.removeTree(path.join(this.dir, n));
+    if (gone.length > 0) this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(this.ops, this.dir));
+    return gone;
   }
 
   /** Removes the whole store (snapshots are derived data: they can be rebuilt from the log). */

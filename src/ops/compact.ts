@@ -4,7 +4,8 @@
  * what went and the space reclaimed.
  */
 import { TapedeckError } from '../errors.js';
-import { compactLog, listSegmentNames, realFileOps } from '../log/index.js';
+import { ensureKeyframeAt, pruneKeyframesBefore } from '../book/keyframes.js';
+import { compactLog, listSegmentNames, parseSegmentName, realFileOps, type SnapshotWarning } from '../log/index.js';
 import type { TsUnit } from '../events/ts.js';
 import { timeArgResolver } from './time-range.js';
 import { alignRows, formatBytes, formatCount, isoOrNull, requireDir, table } from './util.js';
@@ -15,6 +16,8 @@ export interface CompactOptions {
   /** The unit of a bare integer `before` (default ns; see parseTimeArg). */
   tsUnit?: TsUnit;
   dryRun?: boolean;
+  /** A damaged keyframe skipped while making the keyframe at the cut. */
+  onWarning?: (w: SnapshotWarning) => void;
 }
 
 export interface CompactedSegment {
@@ -35,14 +38,37 @@ export interface CompactReport {
   reclaimedBytes: number;
   segmentsBefore: number;
   segmentsAfter: number;
+  /**
+   * The book keyframe as of the last record removed (null when nothing is removed): written now,
+   * or already there; books 0 when the removed part holds no book (nothing to keep).
+   */
+  keyframe: { seq: number; tsNs: bigint; written: boolean; existed: boolean; books: number; prunedBefore?: number } | null;
 }
 
-export function compactRecording(dir: string, opts: CompactOptions): CompactReport {
+/**
+ * Compacts a recording. Before any segment goes, a book keyframe as of the last record removed is
+ * made sure of (book/keyframes.ts): the books of the rest of the recording depend on the events
+ * removed, and `book --at`, `replay --from` and seeks start from that keyframe. Keyframes older
+ * than it describe records that are gone, and go too.
+ */
+export async function compactRecording(dir: string, opts: CompactOptions): Promise<CompactReport> {
   requireDir(dir);
   if (opts.before === undefined || opts.before === '') throw new TapedeckError('BAD_ARGUMENT', 'compaction needs a time to compact before');
   const beforeTs = timeArgResolver(dir, opts.tsUnit)(opts.before);
   const segmentsBefore = listSegmentNames(realFileOps, dir).length;
-  const r = compactLog(dir, { beforeTs, dryRun: opts.dryRun === true });
+  const plan = compactLog(dir, { beforeTs, dryRun: true });
+  let keyframe: CompactReport['keyframe'] = null;
+  if (plan.removed.length > 0) {
+    const lastRemoved = plan.removed[plan.removed.length - 1]!;
+    const seq = lastSeqOf(dir, lastRemoved.name);
+    const k = opts.dryRun ? null : await ensureKeyframeAt(dir, seq, lastRemoved.lastTs, { onWarning: opts.onWarning });
+    keyframe = { seq, tsNs: lastRemoved.lastTs, written: k?.written ?? false, existed: k?.existed ?? false, books: k?.books ?? 0 };
+  }
+  const r = opts.dryRun ? plan : compactLog(dir, { beforeTs });
+  if (!opts.dryRun && keyframe && r.removed.length !== plan.removed.length) {
+    throw new TapedeckError('LOCKED', `${dir}: the recording changed while it was being compacted; run compact again`, { path: dir });
+  }
+  if (!opts.dryRun && keyframe) keyframe.prunedBefore = pruneKeyframesBefore(dir, keyframe.seq).length;
   const removed = r.removed.map((s) => ({ name: s.name, bytes: s.bytes, records: s.records, lastTs: s.lastTs, lastTsIso: isoOrNull(s.lastTs) }));
   return {
     dir,
@@ -54,7 +80,22 @@ export function compactRecording(dir: string, opts: CompactOptions): CompactRepo
     reclaimedBytes: r.reclaimedBytes,
     segmentsBefore,
     segmentsAfter: segmentsBefore - removed.length,
+    keyframe,
   };
+}
+
+function keyframeLine(k: NonNullable<CompactReport['keyframe']>, dryRun: boolean): string {
+  if (dryRun) return `a book keyframe as of the cut (seq ${k.seq}) is made first, when the removed part holds books`;
+  if (k.existed) return `kept: the keyframe at the cut (seq ${k.seq}) was already there`;
+  if (k.written) return `kept: keyframe written at the cut (seq ${k.seq}, ${k.books} book${k.books === 1 ? '' : 's'})`;
+  return 'none in the removed part: no keyframe needed';
+}
+
+/** The seq of the last record of a segment that is not the last one: the next segment's firstSeq − 1. */
+function lastSeqOf(dir: string, name: string): number {
+  const names = listSegmentNames(realFileOps, dir);
+  const next = names[names.indexOf(name) + 1];
+  return parseSegmentName(next!)!.firstSeq - 1;
 }
 
 export function formatCompact(r: CompactReport): string {
@@ -74,6 +115,7 @@ export function formatCompact(r: CompactReport): string {
       ['before', `${r.beforeTs}  ${r.beforeIso ?? ''}`.trimEnd()],
       [r.dryRun ? 'would reclaim' : 'reclaimed', `${formatCount(r.reclaimedBytes)} bytes (${formatBytes(r.reclaimedBytes)})`],
       ['segments', `${r.segmentsBefore} → ${r.segmentsAfter}`],
+      ...(r.keyframe ? [['books', keyframeLine(r.keyframe, r.dryRun)] as [string, string]] : []),
     ]),
   );
   return out.join('\n') + '\n';

@@ -10,6 +10,7 @@
  */
 import { decodePayload, eventToJson, isKnownTag } from '../events/index.js';
 import { EVENT_TYPES, type EventType, type SystemEvent } from '../events/types.js';
+import { keyframeStore } from '../book/keyframes.js';
 import { openReader } from '../log/index.js';
 import { StreamDigest } from '../verify/digest.js';
 import { digestCacheKey, readDigestCache, writeDigestCache } from '../verify/digest-cache.js';
@@ -94,6 +95,25 @@ export interface RecordingInfo {
   tornTail: TornTailInfo | null;
   /** True when the digest and jsonlBytes came from the digest cache (DIGEST.cache). */
   cached: boolean;
+  /** Book keyframes beside the log (book/keyframes.ts); null when there is no keyframes directory. */
+  keyframes: KeyframesInfo | null;
+}
+
+export interface KeyframesInfo {
+  /** Valid keyframes. */
+  count: number;
+  /** Damaged or incomplete ones (never used). */
+  damaged: number;
+  bytes: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  firstTs: bigint | null;
+  lastTs: bigint | null;
+  /**
+   * After a compaction: whether a keyframe as of the record just before the log's first one is
+   * there (the books of the rest of the recording depend on it). null when nothing was compacted.
+   */
+  atCut: boolean | null;
 }
 
 export interface InfoOptions {
@@ -224,7 +244,33 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
       ? { file: torn.file, offsetBytes: torn.offsetBytes, bytes: torn.bytes ?? null, seq: torn.seq ?? null, reason: torn.reason }
       : null,
     cached: !needDigest && !needJsonl,
+    keyframes: keyframesInfo(dir, metas[0]?.firstSeq ?? 0),
   };
+}
+
+function keyframesInfo(dir: string, logFirstSeq: number): KeyframesInfo | null {
+  const store = keyframeStore(dir);
+  if (!store.exists()) return null;
+  const all = store.list();
+  const ok = all.filter((l) => l.meta);
+  return {
+    count: ok.length,
+    damaged: all.length - ok.length,
+    bytes: all.reduce((n, l) => n + l.bytes, 0),
+    firstSeq: ok[0]?.seq ?? null,
+    lastSeq: ok[ok.length - 1]?.seq ?? null,
+    firstTs: ok[0]?.meta!.tsNs ?? null,
+    lastTs: ok[ok.length - 1]?.meta!.tsNs ?? null,
+    atCut: logFirstSeq > 0 ? ok.some((l) => l.seq === logFirstSeq - 1) : null,
+  };
+}
+
+function keyframesLine(k: KeyframesInfo | null): string {
+  if (k === null) return 'none (tapedeck keyframe <dir> writes them)';
+  const damaged = k.damaged > 0 ? `, ${k.damaged} damaged (ignored; --rebuild derives them again)` : '';
+  const range = k.count > 0 ? `, seq ${k.firstSeq}..${k.lastSeq}, ${isoOrNull(k.firstTs) ?? k.firstTs} .. ${isoOrNull(k.lastTs) ?? k.lastTs}` : '';
+  const cut = k.atCut === null ? '' : k.atCut ? '; one at the compaction cut (the books survive it)' : '; NONE at the compaction cut: books after it are incomplete';
+  return `${k.count} (${formatBytes(k.bytes)})${range}${damaged}${cut}`;
 }
 
 function tsLine(ts: bigint | null): string {
@@ -263,6 +309,7 @@ export function formatInfo(info: RecordingInfo, opts: { maxRows?: number } = {})
   rows.push(['rejects', formatCount(info.rejects.count)]);
   rows.push(['gaps', formatCount(info.gaps.count)]);
   const t = info.tornTail;
+  rows.push(['keyframes', keyframesLine(info.keyframes)]);
   rows.push(['torn tail', t ? `${t.file} at byte ${t.offsetBytes}${t.bytes !== null ? `, ${t.bytes} bytes` : ''} (${t.reason}); the next writer drops it` : 'none']);
   out.push(...alignRows(rows));
 

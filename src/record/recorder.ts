@@ -63,6 +63,11 @@ export interface RecorderOptions {
   strict?: boolean;
   /** Called for every bad input stored as a reject (default: a line on stderr). */
   onWarning?: (w: RecordWarning) => void;
+  /**
+   * Called with every event written to the log and its seq, in log order, and the recorder (whose
+   * sync() makes them durable): keyframes as they go.
+   */
+  onWritten?: (ev: TapeEvent, seq: number, recorder: Recorder) => void;
   /** Write metrics.json every this many ms, for `tapedeck stats` (0: never). */
   publishMetricsMs?: number;
   /** Bytes of raw input a reject event keeps, exactly (default 1 MiB, the default line cap). */
@@ -432,6 +437,7 @@ export class Recorder {
       }
     }
     if (this.firstSeq < 0) this.firstSeq = first;
+    if (this.opts.onWritten) for (let i = 0; i < evs.length; i++) this.opts.onWritten(evs[i]!, first + i, this);
     this.lastTs = evs[evs.length - 1]!.ts;
     for (const ev of evs) this.byType[ev.type]++;
     this.metrics.inc('events', evs.length);
@@ -470,6 +476,7 @@ export class Recorder {
       throw err;
     }
     if (this.firstSeq < 0) this.firstSeq = seq;
+    this.opts.onWritten?.(ev, seq, this);
     this.lastTs = ev.ts;
     this.byType[ev.type]++;
     this.metrics.inc('events');
@@ -751,6 +758,7 @@ export class Recorder {
     const ev = validateEvent({ type: 'system', ts, runId: this.runId, kind: p.kind, message: p.message, data: p.data });
     const seq = writeEvent(this.log, ev);
     if (this.firstSeq < 0) this.firstSeq = seq;
+    this.opts.onWritten?.(ev, seq, this);
     if (this.startTs === null) this.startTs = ts;
     this.lastTs = ts;
     return seq;

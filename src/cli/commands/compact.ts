@@ -33,7 +33,12 @@ export default function compactCommand(io: CliIo): CommandModule<object, Compact
     handler: async (argv) => {
       const { compactRecording, formatCompact } = await import('../../ops/compact.js');
       const { toJson } = await import('../../ops/util.js');
-      const r = compactRecording(recordingArg(io, argv.dir), { before: argv.before, tsUnit: argv['ts-unit'], dryRun: argv['dry-run'] });
+      const r = await compactRecording(recordingArg(io, argv.dir), {
+        before: argv.before,
+        tsUnit: argv['ts-unit'],
+        dryRun: argv['dry-run'],
+        onWarning: (w) => io.stderr.write(`warning: keyframe ${w.name} ignored: ${w.problem}\n`),
+      });
       io.stdout.write(argv.json ? `${toJson(r)}\n` : formatCompact(r));
     },
   };

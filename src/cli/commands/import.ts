@@ -74,6 +74,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? durationArg('--reorder-window', argv['reorder-window']) : undefined;
       normalizeDurability(argv.durability);
+      if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
       const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
       const maxLineBytes = maxLineBytesOf(argv);
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
@@ -85,7 +86,10 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         const input = resolvePath(io, file);
         if (input !== '-' && !fs.existsSync(input)) throw new IoError(file, 'cannot open the input', Object.assign(new Error('no such file'), { code: 'ENOENT' }));
         const dir = createOrAppend(io, argv.dir, argv.json);
+        const { keyframesOption } = await import('../keyframes-option.js');
+        const keyframes = await keyframesOption(io, dir, argv.keyframes);
         const summary = await importFile(input, dir, {
+          onWritten: keyframes?.onWritten,
           format: argv.format,
           runId: argv['run-id'],
           durability: argv.durability,
@@ -106,6 +110,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           onProgress: (p) => progress.update({ bytes: p.bytes, events: p.events, totalBytes: p.totalBytes }),
         });
         progress.done();
+        const kfLine = await keyframes?.finish();
         if (argv.json) io.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
         else {
           const what = summary.dbn
@@ -117,6 +122,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           if (summary.dbn && Object.keys(summary.dbn.skippedRtypes).length > 0) {
             io.stderr.write(`  DBN records without a mapping, skipped by their length: ${Object.entries(summary.dbn.skippedRtypes).map(([k, n]) => `rtype ${k} ${n}`).join(', ')}\n`);
           }
+          if (kfLine) io.stderr.write(kfLine);
         }
         // Nothing but rejects is a failed import, not a success with a count of 0.
         if (summary.events === 0 && summary.rejects > 0) {

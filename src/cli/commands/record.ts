@@ -69,6 +69,7 @@ export interface CommonArgs {
   'run-id'?: string;
   durability: DurabilityMode;
   'segment-size'?: string;
+  keyframes?: string;
   strict: boolean;
   json: boolean;
   deterministic: boolean;
@@ -116,6 +117,7 @@ export function commonOptions<T>(y: Argv<T>) {
       describe: 'strict: fsync before acknowledging; batched: group fsyncs; async: fsync in the background',
     })
     .option('segment-size', { type: 'string', describe: 'Rotate segments at about this size (e.g. 64MiB)' })
+    .option('keyframes', { type: 'string', describe: 'Write book keyframes as events are written, one per this much recording time (e.g. 1m; see `tapedeck keyframe`)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first bad line (exit 65) instead of storing it as a reject event' })
     .option('max-line-bytes', {
       type: 'string',
@@ -241,7 +243,11 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           }),
       ) as unknown as Argv<RecordArgs>,
     handler: async (argv) => {
-      if (argv.from !== undefined) return recordFromNats(argv, io);
+      if (argv.from !== undefined) {
+        if (argv.keyframes !== undefined) throw new TapedeckError('BAD_ARGUMENT', '--keyframes does not go with --from yet: run `tapedeck keyframe <dir>` on the recording');
+        return recordFromNats(argv, io);
+      }
+      if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
       const { normalizeDurability } = await import('../../log/index.js');
       const { openInput } = await import('../../record/input.js');
       const { Recorder } = await import('../../record/recorder.js');
@@ -261,8 +267,11 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       const ac = new AbortController();
       const uninstall = onStopSignals(io, ac);
       let rec: Recorder | null = null;
+      const { keyframesOption } = await import('../keyframes-option.js');
+      const keyframes = await keyframesOption(io, dir, argv.keyframes);
       try {
         rec = await Recorder.open(dir, {
+          onWritten: keyframes?.onWritten,
           runId: argv['run-id'],
           durability: argv.durability,
           segmentSize,
@@ -298,8 +307,9 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
         }
         input?.close();
         const summary = await rec.close();
+        const kfLine = await keyframes?.finish();
         if (argv.json) io.stdout.write(`${toJson({ ...summary, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
-        else io.stderr.write(describeSummary('recorded', summary));
+        else io.stderr.write(describeSummary('recorded', summary) + (kfLine ?? ''));
       } catch (err) {
         input?.close();
         if (rec) {

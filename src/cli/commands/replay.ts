@@ -48,6 +48,7 @@ interface ReplayArgs extends NatsArgs {
   out?: string;
   'window-bytes'?: number;
   'max-gap'?: string;
+  books?: boolean;
 }
 
 /** `--to` holds the end time, a NATS target, or both (given twice). */
@@ -170,7 +171,10 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       replayer?.stop();
     },
   });
-  replayer = new Replayer(recordings, bus);
+  // --books: at --from and after every seek, the books as of that instant (newest keyframe + tail)
+  // go out first as snapshot messages, so a consumer building books from the output is right.
+  const booksAt = argv.books ? await booksPreamble(recordings, bus, { types, symbols }) : undefined;
+  replayer = new Replayer(recordings, bus, { stateAt: booksAt });
   const r = replayer;
 
   let userPaused = false;
@@ -345,6 +349,22 @@ async function connectTarget(url: string, argv: ReplayArgs, io: CliIo) {
   return { nc, endpoint, NatsFanout };
 }
 
+async function booksPreamble(
+  recordings: readonly Recording[],
+  bus: import('../../bus/index.js').EventBus,
+  filter: { types: readonly EventType[] | undefined; symbols: readonly string[] | undefined },
+): Promise<((ts: bigint) => void) | undefined> {
+  if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes('book')) return undefined;
+  const { SeekableBooks, bookSnapshotEvents } = await import('../../book/keyframes.js');
+  const books = recordings.map((rec) => new SeekableBooks(rec));
+  const wanted = filter.symbols && filter.symbols.length > 0 ? new Set(filter.symbols) : null;
+  return (ts) => {
+    const all = books.flatMap((b) => (b.restoreAt(ts), b.builder.all())).filter((b) => b.messages > 0 && (wanted === null || wanted.has(b.symbol)));
+    all.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    for (const b of all) for (const ev of bookSnapshotEvents(b, 'books-at-' + ts.toString())) bus.publish(ev);
+  };
+}
+
 export default function replayCommand(io: CliIo): CommandModule<object, ReplayArgs> {
   return {
     builder: (y: Argv<object>) =>
@@ -364,10 +384,16 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('max-gap', { type: 'string', describe: 'Cap every wait between two events at this duration (e.g. 1s; as tcpreplay --maxsleep)' })
         .option('stats', { type: 'boolean', default: false, describe: 'At the end, on stderr: events, achieved speed, lateness p50/p99/max' })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
+        .option('books', {
+          type: 'boolean',
+          default: false,
+          describe: 'At --from and after each seek, first write the order books as of that instant as snapshot book messages (from the newest keyframe plus the tail)',
+        })
         .option('window-bytes', { type: 'number', describe: 'With a NATS target: unconfirmed bytes at most before the replay waits (default 1 MiB)' })
         .example('$0 replay rec/ --max | jq .', 'Dump a recording as fast as possible')
         .example('$0 replay rec/ --speed 10 --types tick --symbols AAPL,MSFT', 'Ticks for two symbols at 10x')
         .example('$0 replay rec/ --from +5m --to +10m --max --out slice.jsonl', 'Minutes 5 to 10 of the session into a file')
+        .example('$0 replay rec/ --from 2024-08-08T12:00:00Z --books --max', 'From noon, the books as of noon first (keyframes make that fast)')
         .example('$0 replay venue-a/ venue-b/ --max', 'Two recordings merged by ts')
         .example('$0 replay live/ --follow --speed 1', 'Watch a session that is still being recorded')
         .example('$0 replay rec/ --speed 10 --to nats://127.0.0.1:4222/md', 'Publish the replay to NATS subjects md.<venue>.<symbol>.<type>')
