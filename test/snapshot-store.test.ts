@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Ledger } from '../src/backtest/ledger.js';
 import { PendingTracker, pendingOrders } from '../src/events/pending.js';
 import { restoreSnapshot, takeSnapshot, type Stateful } from '../src/events/state.js';
 import type { OrderEvent, TapeEvent } from '../src/events/types.js';
@@ -221,6 +222,34 @@ test('contract - restoreSnapshot skips a snapshot whose checksummed bytes a part
   const other: Stateful = { stateFile: 'other.jsonl', captureState: () => [], restoreState: () => {} };
   assert.is(restoreSnapshot(store, [other], () => true, () => {}), null);
   rm(root);
+});
+
+test('contract - Ledger: captured at any fill and restored, then the rest, equals the uninterrupted ledger', () => {
+  const fills: [string, 'buy' | 'sell', number, number, number][] = [];
+  let x = 7;
+  const r = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x / 2 ** 32);
+  for (let i = 0; i < 60; i++) fills.push([r() < 0.5 ? 'A' : 'B', r() < 0.5 ? 'buy' : 'sell', 1 + Math.floor(r() * 4), 100 + r() * 5, r() * 0.1]);
+  const run = (l: Ledger, fs: typeof fills, at = 0) => fs.forEach(([s, side, q, p, fee], i) => (l.fill(s, side, q, p, fee), (at + i) % 3 === 0 && l.mark(s, p + 0.5), l.update()));
+  const whole = new Ledger();
+  run(whole, fills);
+  for (const cut of [0, 1, 17, 59, 60]) {
+    const first = new Ledger();
+    run(first, fills.slice(0, cut));
+    const bytes = Buffer.concat([...first.captureState()]);
+    const restored = new Ledger();
+    restored.restoreState(bytes);
+    assert.ok(Buffer.concat([...restored.captureState()]).equals(bytes), `cut ${cut}: restore → capture is the identity`);
+    run(restored, fills.slice(cut), cut);
+    assert.equal(restored.summary(), whole.summary(), `cut ${cut}`);
+    assert.equal([restored.netPnl(), restored.maxDrawdown, restored.maxExposure, restored.trades, restored.volume], [whole.netPnl(), whole.maxDrawdown, whole.maxExposure, whole.trades, whole.volume]);
+  }
+  let code = '';
+  try {
+    new Ledger().restoreState(Buffer.from('{"format":"tapedeck-ledger/1","realized":0,"fees":0,"peak":0,"maxDrawdown":0,"maxExposure":0,"fills":0,"volume":0}\n["A",1]\n'));
+  } catch (e) {
+    code = (e as { code: string }).code;
+  }
+  assert.is(code, 'CORRUPT_SNAPSHOT');
 });
 
 test.run();

@@ -4,6 +4,8 @@
  * a side of the quote is missing). Drawdown and exposure are sampled by `update()`, which the
  * engine calls after every step (a tick, an order arriving, a cancel).
  */
+import { TapedeckError } from '../errors.js';
+import { jsonLines, readJsonLines, type Stateful } from '../events/state.js';
 import type { Side } from '../events/types.js';
 
 export interface PositionSummary {
@@ -34,7 +36,16 @@ export function markPrice(q: { bid?: number | undefined; ask?: number | undefine
   return q.bid !== undefined && q.ask !== undefined ? (q.bid + q.ask) / 2 : q.last;
 }
 
-export class Ledger {
+export const LEDGER_FORMAT = 'tapedeck-ledger/1';
+
+/**
+ * The snapshot contract (events/state.ts): `ledger.jsonl` is a header with the totals, then one
+ * row per position [symbol, qty, avg, mark|null, realized, fees, trades, volume] in the ledger's
+ * order (the order symbols were first seen). Doubles are written as JSON numbers (shortest
+ * round-trip form), so a restored ledger holds the same values (-0 reads back as 0).
+ */
+export class Ledger implements Stateful {
+  readonly stateFile = 'ledger.jsonl';
   private readonly pos = new Map<string, Pos>();
   private realized = 0;
   private feeTotal = 0;
@@ -149,6 +160,34 @@ export class Ledger {
   }
   get volume(): number {
     return this.volumeTotal;
+  }
+
+  captureState(): Iterable<Uint8Array> {
+    const rows: unknown[] = new Array(this.pos.size);
+    let i = 0;
+    for (const [s, p] of this.pos) rows[i++] = [s, p.qty, p.avg, p.mark ?? null, p.realized, p.fees, p.trades, p.volume];
+    const header = { format: LEDGER_FORMAT, realized: this.realized, fees: this.feeTotal, peak: this.peak, maxDrawdown: this.maxDd, maxExposure: this.maxExp, fills: this.fillCount, volume: this.volumeTotal };
+    return jsonLines(header, rows);
+  }
+
+  restoreState(bytes: Uint8Array): void {
+    const { header: h, rows } = readJsonLines(bytes, this.stateFile, LEDGER_FORMAT);
+    const num = (k: string): number => {
+      const v = h[k];
+      if (typeof v !== 'number') throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: header ${k} is not a number`, { file: this.stateFile });
+      return v;
+    };
+    const totals = [num('realized'), num('fees'), num('peak'), num('maxDrawdown'), num('maxExposure'), num('fills'), num('volume')] as const;
+    const pos = new Map<string, Pos>();
+    rows.forEach((r, i) => {
+      const a = r as unknown[];
+      const ok = Array.isArray(a) && a.length === 8 && typeof a[0] === 'string' && [1, 2, 4, 5, 6, 7].every((k) => typeof a[k] === 'number') && (a[3] === null || typeof a[3] === 'number');
+      if (!ok) throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: row ${i + 2} is not a position`, { file: this.stateFile, line: i + 2 });
+      pos.set(a[0] as string, { qty: a[1] as number, avg: a[2] as number, mark: (a[3] as number | null) ?? undefined, realized: a[4] as number, fees: a[5] as number, trades: a[6] as number, volume: a[7] as number });
+    });
+    this.pos.clear();
+    for (const [k, v] of pos) this.pos.set(k, v);
+    [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal] = totals;
   }
 
   summary(): Record<string, PositionSummary> {

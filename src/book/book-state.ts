@@ -4,7 +4,7 @@
  *
  *   {"format":"tapedeck-books/1","books":B,"orders":O,"applied":N}
  *   ["book",venue,symbol,trusted,venueSeq|null,checksum|null,"ts","exchTs"|null,messages,[[price,size]…bids best first],[[price,size]…asks best first]]
- *   ["order",bookIndex,orderId,side,price,size]          (sorted by orderId within a book)
+ *   ["order",bookIndex,orderId,side,price,size]          (in the book's order: as the log added them)
  *   ["held",venue,symbol,[event JSON…]]                  (a message's events before its LAST)
  *
  * Prices and sizes are exact decimal text. Pure: bytes in, states out.
@@ -12,7 +12,7 @@
 import { TapedeckError } from '../errors.js';
 import { Decimal } from '../events/decimal.js';
 import { eventToJson, parseJsonEvent } from '../events/json.js';
-import { jsonLines, readJsonLines } from '../events/state.js';
+import { jsonLines, readJsonLines, ROWS_PER_CHUNK } from '../events/state.js';
 import type { BookEvent, BookSide } from '../events/types.js';
 import type { Level, OrderBookState } from './order-book.js';
 
@@ -40,7 +40,7 @@ export function encodeBooks(s: BooksSnapshot): Iterable<Uint8Array> {
       chunk.push(['book', venue, symbol, st.trusted, st.venueSeq ?? null, st.checksum ?? null, st.ts.toString(), st.exchTs === undefined ? null : st.exchTs.toString(), st.messages, st.bids.map(levelRow), st.asks.map(levelRow)]);
       for (const [id, side, price, size] of st.orders) {
         chunk.push(['order', i, id, side, price.toString(), size.toString()]);
-        if (chunk.length >= 8192) yield rowsChunk(chunk.splice(0));
+        if (chunk.length >= ROWS_PER_CHUNK) yield rowsChunk(chunk.splice(0));
       }
     }
     for (const h of s.held) chunk.push(['held', h.venue, h.symbol, h.events.map((e) => eventToJson(e))]);

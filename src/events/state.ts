@@ -22,8 +22,8 @@ export interface Stateful {
   restoreState(bytes: Uint8Array): void;
 }
 
-/** Rows per chunk of a capture: ~10k rows is a few hundred KB, well under a millisecond to encode. */
-export const ROWS_PER_CHUNK = 8192;
+/** Rows per chunk of a capture: each chunk is encoded in one turn of the event loop, so a chunk must stay ~1 ms. */
+export const ROWS_PER_CHUNK = 2048;
 
 /**
  * JSON lines from a header and a list of rows already copied (the caller copies; this only

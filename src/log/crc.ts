@@ -56,6 +56,11 @@ export function crc32Range(b: Uint8Array, start: number, end: number): number {
   return ~c >>> 0;
 }
 
+/** CRC-32 of the bytes before (whose CRC is `crc`) followed by `data`: crc32Continue(0, d) = crc32(d). */
+export function crc32Continue(crc: number, data: Uint8Array): number {
+  return native ? native(data, crc) >>> 0 : CRC32.buf(data, crc | 0) >>> 0;
+}
+
 export function crc32(data: Uint8Array): number {
   return crc32Range(data, 0, data.length);
 }

@@ -28,7 +28,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { IoError, TapedeckError } from '../errors.js';
-import { crc32 } from './crc.js';
+import { crc32, crc32Continue } from './crc.js';
 import { realFileOps, syncDir, type FileOps } from './file-ops.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -170,16 +170,16 @@ export class SnapshotStore {
     const meta: SnapshotMeta = { version: SNAPSHOT_VERSION, seq, tsNs, files: infos, info };
     const metaBytes = Buffer.from(encodeMeta(meta));
     this.step('write-meta', SNAPSHOT_META);
-    this.writeSmall(path.join(tmp, SNAPSHOT_META), metaBytes);
+    await this.writeSmall(path.join(tmp, SNAPSHOT_META), metaBytes);
     this.step('write-complete', SNAPSHOT_COMPLETE);
-    this.writeSmall(path.join(tmp, SNAPSHOT_COMPLETE), Buffer.from(`${hex8(crc32(metaBytes))}\n`));
+    await this.writeSmall(path.join(tmp, SNAPSHOT_COMPLETE), Buffer.from(`${hex8(crc32(metaBytes))}\n`));
     this.step('fsync-tmp-dir', tmp);
-    this.io(tmp, 'cannot sync the snapshot directory', () => syncDir(ops, tmp));
+    await this.syncDirAsync(tmp, 'cannot sync the snapshot directory');
     this.step('rename', final);
     this.io(final, 'cannot rename the snapshot into place', () => ops.renameSync(tmp, final));
     this.step('fsync-store-dir', this.dir);
-    this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(ops, this.dir));
-    this.setLatest(name);
+    await this.syncDirAsync(this.dir, 'cannot sync the snapshot store');
+    await this.setLatest(name);
     return { name, seq, meta, problem: null, bytes: infos.reduce((n, f) => n + f.bytes, metaBytes.length) };
   }
 
@@ -247,7 +247,7 @@ export class SnapshotStore {
     for (const n of this.readdir()) if (n.startsWith(TMP_PREFIX)) this.removeTree(path.join(this.dir, n));
     if (this.exists()) this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(this.ops, this.dir));
     const newest = this.list().filter((l) => l.meta).pop();
-    if (newest) this.setLatest(newest.name);
+    if (newest) this.setLatestSync(newest.name);
     else if (this.ops.existsSync(path.join(this.dir, SNAPSHOT_LATEST))) this.ops.unlinkSync(path.join(this.dir, SNAPSHOT_LATEST));
     return removed;
   }
@@ -362,7 +362,6 @@ export class SnapshotStore {
     const fd = this.io(file, 'cannot create a snapshot file', () => ops.openSync(file, 'wx'));
     let pos = 0;
     let crc = 0;
-    const parts: Uint8Array[] = [];
     try {
       const chunks = data instanceof Uint8Array ? [data] : data;
       for (const chunk of chunks) {
@@ -370,11 +369,10 @@ export class SnapshotStore {
           const piece = chunk.subarray(off, Math.min(chunk.length, off + this.chunkBytes));
           this.io(file, 'cannot write a snapshot file', () => writeAll(ops, fd, piece, pos));
           pos += piece.length;
-          parts.push(piece);
+          crc = crc32Continue(crc, piece);
           await yieldNow();
         }
       }
-      crc = crc32(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
       this.step('fsync-data', name);
       try {
         await ops.fdatasync(fd);
@@ -387,27 +385,58 @@ export class SnapshotStore {
     return { name, bytes: pos, crc32: crc };
   }
 
-  private writeSmall(file: string, bytes: Uint8Array): void {
+  /** Syncs are asynchronous (the thread pool's fdatasync): a snapshot never blocks the event loop on the disk. */
+  private async writeSmall(file: string, bytes: Uint8Array): Promise<void> {
     const ops = this.ops;
     const fd = this.io(file, 'cannot create a snapshot file', () => ops.openSync(file, 'w'));
     try {
-      this.io(file, 'cannot write a snapshot file', () => {
-        writeAll(ops, fd, bytes, 0);
-        ops.fsyncSync(fd);
+      this.io(file, 'cannot write a snapshot file', () => writeAll(ops, fd, bytes, 0));
+      await ops.fdatasync(fd).catch((err: unknown) => {
+        throw new IoError(file, 'cannot sync a snapshot file', err);
       });
     } finally {
       ops.closeSync(fd);
     }
   }
 
-  private setLatest(name: string): void {
+  /** fdatasync on a directory's descriptor: on Linux it makes the directory's entries durable, as fsync does. */
+  private async syncDirAsync(dir: string, what: string): Promise<void> {
+    const ops = this.ops;
+    const fd = this.io(dir, what, () => ops.openSync(dir, fs.constants.O_RDONLY));
+    try {
+      await ops.fdatasync(fd).catch((err: unknown) => {
+        throw new IoError(dir, what, err);
+      });
+    } finally {
+      ops.closeSync(fd);
+    }
+  }
+
+  /** The pointer, for prune (synchronous: pruning is maintenance, not on a writer's path). */
+  private setLatestSync(name: string): void {
+    const p = path.join(this.dir, SNAPSHOT_LATEST);
+    const ops = this.ops;
+    const fd = this.io(p + '.tmp', 'cannot create the latest pointer', () => ops.openSync(p + '.tmp', 'w'));
+    try {
+      this.io(p + '.tmp', 'cannot write the latest pointer', () => {
+        writeAll(ops, fd, Buffer.from(`${name}\n`), 0);
+        ops.fsyncSync(fd);
+      });
+    } finally {
+      ops.closeSync(fd);
+    }
+    this.io(p, 'cannot rename the latest pointer into place', () => ops.renameSync(p + '.tmp', p));
+    this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(ops, this.dir));
+  }
+
+  private async setLatest(name: string): Promise<void> {
     const p = path.join(this.dir, SNAPSHOT_LATEST);
     this.step('write-latest', p);
-    this.writeSmall(p + '.tmp', Buffer.from(`${name}\n`));
+    await this.writeSmall(p + '.tmp', Buffer.from(`${name}\n`));
     this.step('rename-latest', p);
     this.io(p, 'cannot rename the latest pointer into place', () => this.ops.renameSync(p + '.tmp', p));
     this.step('fsync-store-dir-latest', this.dir);
-    this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(this.ops, this.dir));
+    await this.syncDirAsync(this.dir, 'cannot sync the snapshot store');
   }
 
   /** Directories are removed through node:fs (FileOps has files only); removal needs no atomicity. */
