@@ -8,7 +8,9 @@
  *   BENCH_RUNS=3           repetitions of each measurement
  *   BENCH_FULL=1           the long real-time fidelity runs (1-hour session at 10x = 6 minutes)
  *   BENCH_RSS_GIB=4        size of the recording of the goals section's peak-RSS rows
- *   BENCH_ONLY=log,codec   a subset of: goals, log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, profile
+ *   BENCH_ONLY=log,codec   a subset of: goals, log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, keyframes, profile
+ *   BENCH_KF_GIB=1         size of the keyframes section's L2 recording (default BENCH_GIB)
+ *   BENCH_KF_BUDGET_S=120  seconds for the keyframes section's seeks that rebuild from the start
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
  */
 import fs from 'node:fs';
@@ -53,6 +55,7 @@ const SECTIONS: SectionDef[] = [
   { id: 'sweep', title: 'Backtest sweeps (issue 19)', module: 'sweep.js', fn: 'benchSweep' },
   { id: 'nats', title: 'NATS: fan-out, latency, JetStream recording (issue 18)', module: 'nats.js', fn: 'benchNats' },
   { id: 'vendor', title: 'Vendor files: DBN import and export (issue 14)', module: 'vendor.js', fn: 'benchVendor' },
+  { id: 'keyframes', title: 'Keyframes and snapshots (issue 15)', module: 'keyframes.js', fn: 'benchKeyframes' },
   { id: 'profile', title: 'Profile: where the log spends its time', module: 'profile.js', fn: 'benchProfile' },
   { id: 'startup', title: 'CLI start-up (issue 13)', module: 'startup.js', fn: 'benchStartup' },
 ];

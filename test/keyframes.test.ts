@@ -428,6 +428,22 @@ test('compact keeps the books: a keyframe at the cut is made first, older ones g
   rm(root);
 });
 
+test('record --keyframes: keyframes written as a recording is made from stdin are the ones `keyframe` writes afterwards', async () => {
+  const rec = await imported(fixture('kraken-20210417.head300.ws.txt.gz'), 'kraken');
+  const jsonl = (await runCli(['export', rec.dir])).stdout;
+  const dir = path.join(rec.root, 'again');
+  const r = await runCli(['record', dir, '--clock', 'source', '--deterministic', '--keyframes', '300ms'], { input: jsonl });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /keyframes: \d+ written \(every 300ms\)/);
+  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')]);
+  const live = listing();
+  assert.ok(live.length >= 3, `${live.length} keyframes`);
+  await writeKeyframes(dir, { everyNs: 300_000_000n, rebuild: true });
+  assert.equal(listing(), live);
+  assert.is((await runCli(['record', path.join(rec.root, 'x'), '--keyframes', 'soon'], { input: '' })).code, 2);
+  rm(rec.root);
+});
+
 test('import --keyframes: a spacing without a unit is a usage error before anything is created', async () => {
   const root = tmpDir();
   const dir = path.join(root, 'rec');
