@@ -41,7 +41,7 @@ type Lib = any;
 
 /** Writes an L2 recording of about `bytes` (one book, a day), returns its event count. */
 async function makeL2(lib: Lib, dir: string, bytes: number): Promise<number> {
-  const { openEventLog, writeEvents, Decimal } = lib;
+  const { openEventLog, writeEvents, Decimal, BOOK_FLAG_LAST: LAST, BOOK_FLAG_SNAPSHOT: SNAP } = lib;
   const log = await openEventLog(dir, { durability: 'async', segmentSize: 64 * 2 ** 20 });
   const rnd = lcg(15);
   const approxEvents = Math.round(bytes / 62);
@@ -52,12 +52,12 @@ async function makeL2(lib: Lib, dir: string, bytes: number): Promise<number> {
   const base = { type: 'book', runId: 'bench', venue: 'sim', symbol: 'BTCUSDT' };
   let ts = T0;
   let venueSeq = 1;
-  const snap = [{ ...base, ts, action: 'clear', flags: 32, venueSeq }];
+  const snap = [{ ...base, ts, action: 'clear', flags: SNAP, venueSeq }];
   for (let i = 1; i <= LEVELS; i++) {
-    snap.push({ ...base, ts, action: 'set', side: 'bid', price: px(mid - i), size: sz(), flags: 32, venueSeq } as never);
-    snap.push({ ...base, ts, action: 'set', side: 'ask', price: px(mid + i), size: sz(), flags: 32, venueSeq } as never);
+    snap.push({ ...base, ts, action: 'set', side: 'bid', price: px(mid - i), size: sz(), flags: SNAP, venueSeq } as never);
+    snap.push({ ...base, ts, action: 'set', side: 'ask', price: px(mid + i), size: sz(), flags: SNAP, venueSeq } as never);
   }
-  (snap[snap.length - 1] as { flags: number }).flags = 32 | 1;
+  (snap[snap.length - 1] as { flags: number }).flags = SNAP | LAST;
   writeEvents(log, snap);
   let events = snap.length;
   let written = 0;
@@ -69,7 +69,7 @@ async function makeL2(lib: Lib, dir: string, bytes: number): Promise<number> {
     for (let j = 0; j < k; j++) {
       const bid = rnd() < 0.5;
       const off = 1 + Math.floor(rnd() * LEVELS);
-      msg.push({ ...base, ts, action: 'set', side: bid ? 'bid' : 'ask', price: px(bid ? mid - off : mid + off), size: rnd() < 0.1 ? new Decimal(0, 0) : sz(), venueSeq, ...(j === k - 1 ? { flags: 1 } : {}) });
+      msg.push({ ...base, ts, action: 'set', side: bid ? 'bid' : 'ask', price: px(bid ? mid - off : mid + off), size: rnd() < 0.1 ? new Decimal(0, 0) : sz(), venueSeq, ...(j === k - 1 ? { flags: LAST } : {}) });
     }
     writeEvents(log, msg);
     events += k;
@@ -94,6 +94,7 @@ async function seekBench(lib: Lib, res: SectionResult): Promise<void> {
   t = performance.now();
   const kf = await lib.writeKeyframes(dir, { everyNs });
   const kfS = (performance.now() - t) / 1000;
+  if (kf.written.length === 0) throw new Error('no keyframe was written: the generated recording has no complete book message');
   const kfBytes = dirBytes(path.join(dir, 'keyframes'));
   const rnd = lcg(1515);
   const at = () => T0 + BigInt(Math.floor(rnd() * Number(DAY_NS / 1000n))) * 1000n;
@@ -142,15 +143,15 @@ async function seekBench(lib: Lib, res: SectionResult): Promise<void> {
 
 /** One L3 book with n resting orders, and a ledger with n positions. */
 function bigState(lib: Lib, n: number): { books: Lib; ledger: Lib } {
-  const { BookBuilder, Ledger, Decimal } = lib;
+  const { BookBuilder, Ledger, Decimal, BOOK_FLAG_LAST: LAST, BOOK_FLAG_SNAPSHOT: SNAP } = lib;
   const books = new BookBuilder();
   const rnd = lcg(100);
   let ts = T0;
-  books.push({ type: 'book', ts, runId: 'b', venue: 'sim', symbol: 'ES', action: 'clear', flags: 32 | 1 });
+  books.push({ type: 'book', ts, runId: 'b', venue: 'sim', symbol: 'ES', action: 'clear', flags: SNAP | LAST });
   for (let i = 0; i < n; i++) {
     const bid = rnd() < 0.5;
     const off = 1 + Math.floor(rnd() * 2000);
-    books.push({ type: 'book', ts: ++ts, runId: 'b', venue: 'sim', symbol: 'ES', action: 'add', side: bid ? 'bid' : 'ask', price: new Decimal(bid ? 520_000 - off : 520_000 + off, -2), size: new Decimal(1 + Math.floor(rnd() * 50), 0), orderId: `ord-${i}`, flags: 1 });
+    books.push({ type: 'book', ts: ++ts, runId: 'b', venue: 'sim', symbol: 'ES', action: 'add', side: bid ? 'bid' : 'ask', price: new Decimal(bid ? 520_000 - off : 520_000 + off, -2), size: new Decimal(1 + Math.floor(rnd() * 50), 0), orderId: `ord-${i}`, flags: LAST });
   }
   const ledger = new Ledger();
   for (let i = 0; i < n; i++) ledger.fill(`acct-${i}`, rnd() < 0.5 ? 'buy' : 'sell', 1 + Math.floor(rnd() * 10), 100 + rnd() * 10, rnd());
