@@ -88,8 +88,8 @@ async function seekBench(lib: Lib, res: SectionResult): Promise<void> {
   const events = await makeL2(lib, dir, gib * 2 ** 30);
   const genS = (performance.now() - t) / 1000;
   const recBytes = dirBytes(dir);
-  // One keyframe per ~4,000 events: the tail a seek replays stays short.
-  const everyNs = (DAY_NS * 4000n) / BigInt(events);
+  // One keyframe per ~1,000 events: the tail a seek replays stays short (≤ ~2,000 events).
+  const everyNs = (DAY_NS * 1000n) / BigInt(events);
   log(`keyframes: ${fmtCount(events)} events (${fmtBytes(recBytes)}) in ${genS.toFixed(0)} s; keyframes every ${Number(everyNs) / 1e9} s`);
   t = performance.now();
   const kf = await lib.writeKeyframes(dir, { everyNs });
@@ -193,6 +193,7 @@ async function snapshotBench(lib: Lib, res: SectionResult): Promise<void> {
   const w = await lib.openEventLog(logDir, { durability: 'batched' });
   const store = new lib.SnapshotStore(path.join(dir, 'snaps'));
   const ev = { type: 'tick', ts: T0, runId: 'w', venue: 'sim', symbol: 'X', bid: 1, ask: 2 };
+  let ts = T0;
   const gaps = async (ms: number, during?: () => Promise<unknown>): Promise<{ max: number; p99: number; snapshotMs: number; appends: number }> => {
     const out: number[] = [];
     let last = performance.now();
@@ -206,7 +207,6 @@ async function snapshotBench(lib: Lib, res: SectionResult): Promise<void> {
         })()
       : null;
     const end = performance.now() + ms;
-    let ts = T0;
     let done = false;
     void snap?.then(() => (done = true));
     while (performance.now() < end || (snap && !done)) {
