@@ -8,10 +8,11 @@
  *   BENCH_RUNS=3           repetitions of each measurement
  *   BENCH_FULL=1           the long real-time fidelity runs (1-hour session at 10x = 6 minutes)
  *   BENCH_RSS_GIB=4        size of the recording of the goals section's peak-RSS rows
- *   BENCH_ONLY=log,codec   a subset of: goals, log, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, keyframes, profile
+ *   BENCH_ONLY=log,codec   a subset of: goals, log, log-ab, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, keyframes, profile
  *   BENCH_KF_GIB=1         size of the keyframes section's L2 recording (default BENCH_GIB)
  *   BENCH_KF_BUDGET_S=120  seconds for the keyframes section's seeks that rebuild from the start
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
+ *   BENCH_AB_REV=5afac9f   the base revision of the log-ab section (built under bench/out/ab/)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,7 @@ interface SectionDef {
 const SECTIONS: SectionDef[] = [
   { id: 'goals', title: 'Goals (issue 16): event-level headline figures', module: 'goals.js', fn: 'benchGoals' },
   { id: 'log', title: 'Write-ahead log (issue 2)', module: 'log.js', fn: 'benchLog' },
+  { id: 'log-ab', title: 'Log A/B (issue 12)', module: 'log-ab.js', fn: 'benchLogAb' },
   { id: 'codec', title: 'Event codec (issue 3)', module: 'codec.js', fn: 'benchCodec' },
   { id: 'record', title: 'Record ingest (issue 4)', module: 'record.js', fn: 'benchRecord' },
   { id: 'replay', title: 'Replay (issue 5)', module: 'replay.js', fn: 'benchReplay' },
@@ -125,6 +127,7 @@ function envLine(): string {
     `BENCH_RUNS=${CONFIG.runs}`,
     CONFIG.full ? 'BENCH_FULL=1' : '',
     CONFIG.only.length > 0 ? `BENCH_ONLY=${CONFIG.only.join(',')}` : '',
+    process.env.BENCH_AB_REV ? `BENCH_AB_REV=${process.env.BENCH_AB_REV}` : '',
   ]
     .filter(Boolean)
     .join(' ');
