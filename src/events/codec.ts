@@ -6,7 +6,9 @@
 import { FLOAT32_OPTIONS, Packr, type Options } from 'msgpackr';
 import { TapedeckError } from '../errors.js';
 import { Decimal, DECIMAL_EXPONENT_MAX, DECIMAL_EXPONENT_MIN } from './decimal.js';
+import type { PayloadEncoder } from '../log/log.js';
 import { fastDecodePayload, fastDecodeRange } from './fast-decode.js';
+import { encodePayloadInto, NO_ROOM, OUT_OF_SUBSET, specFor } from './fast-encode.js';
 import { compareCodePoints, INT64_MAX, SPECS, type TypeSpec } from './schema.js';
 import { TAG_TYPE, TYPE_TAG, type EventType, type FlatMap, type TapeEvent } from './types.js';
 import { validateEvent } from './validate.js';
@@ -151,14 +153,55 @@ export function createCodec(): EventCodec {
 
 type DecodeFn = (tag: number, payload: Uint8Array, seq: number, ts: bigint) => TapeEvent;
 
-function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn } {
+/** Bytes of the slab encodePayload hands out views of, and the least room it starts a payload in. */
+const SLAB_BYTES = 16 * 1024;
+const SLAB_MIN_ROOM = 1024;
+
+function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn; encodeGeneric: (ev: TapeEvent) => Buffer; payloadEncoder: PayloadEncoder<TapeEvent> } {
   const packr = new Packr({ ...PACKR_OPTIONS });
   // One scratch array per codec: the positional payload is rebuilt in place on every encode.
   const scratch: unknown[] = [];
 
+  /**
+   * The hand-written encoder (fast-encode.ts) writes the payload into a slab and hands out a view
+   * of it, as msgpackr hands out views of its own buffer; values outside its subset go through
+   * msgpackr, whose bytes it matches exactly.
+   */
+  let slab = Buffer.allocUnsafe(SLAB_BYTES);
+  let slabUsed = 0;
   function encodePayload(ev: TapeEvent): Buffer {
-    const spec: TypeSpec | undefined = SPECS[ev.type];
-    if (!spec) throw new TapedeckError('BAD_INPUT', `cannot encode unknown event type ${String(ev.type)}`, { type: ev.type });
+    for (;;) {
+      if (slab.length - slabUsed < SLAB_MIN_ROOM) {
+        slab = Buffer.allocUnsafe(SLAB_BYTES);
+        slabUsed = 0;
+      }
+      const stop = encodePayloadInto(ev, slab, slabUsed, slab.length);
+      if (stop >= 0) {
+        const b = slab.subarray(slabUsed, stop);
+        slabUsed = stop;
+        return b;
+      }
+      if (stop === OUT_OF_SUBSET || slabUsed === 0) return encodeGeneric(ev);
+      slabUsed = slab.length; // no room left: the next turn takes a fresh slab
+    }
+  }
+
+  /** The encoder a log writes through: straight into its buffer, msgpackr for what the fast path leaves. */
+  const payloadEncoder: PayloadEncoder<TapeEvent> = {
+    encodeInto(ev, buf, start, end) {
+      const stop = encodePayloadInto(ev, buf, start, end);
+      if (stop !== OUT_OF_SUBSET) return stop;
+      const b = encodeGeneric(ev);
+      if (b.length > end - start) return NO_ROOM;
+      buf.set(b, start);
+      return start + b.length;
+    },
+    encode: encodePayload,
+  };
+
+  /** The msgpackr encoder: the reference bytes of encodePayload. */
+  function encodeGeneric(ev: TapeEvent): Buffer {
+    const spec: TypeSpec = specFor(ev);
     const rec = ev as unknown as Record<string, unknown>;
     const fields = spec.fields;
     scratch[0] = ev.runId;
@@ -253,7 +296,7 @@ function buildCodec(): { codec: EventCodec; decodeGeneric: DecodeFn } {
     return Buffer.compare(again, payload) === 0;
   }
 
-  return { codec: { encodePayload, decodePayload, encodeEvent, isCanonicalPayload }, decodeGeneric };
+  return { codec: { encodePayload, decodePayload, encodeEvent, isCanonicalPayload }, decodeGeneric, encodeGeneric, payloadEncoder };
 }
 
 const built = buildCodec();
@@ -280,3 +323,7 @@ export const isCanonicalPayload: (tag: number, payload: Uint8Array) => boolean =
  * results and errors, slower. For tests and benchmarks; not re-exported from the package.
  */
 export const decodePayloadGeneric: (tag: number, payload: Uint8Array, seq: number, ts: bigint) => TapeEvent = built.decodeGeneric;
+/** encodePayload through msgpackr alone: the reference bytes. For tests and benchmarks; not re-exported. */
+export const encodePayloadGeneric: (ev: TapeEvent) => Buffer = built.encodeGeneric;
+/** How writeEvent hands an event to the log: encoded straight into the log's write buffer. */
+export const eventPayloadEncoder: PayloadEncoder<TapeEvent> = built.payloadEncoder;

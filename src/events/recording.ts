@@ -3,7 +3,8 @@
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
 import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
-import { decodePayloadAt, encodeEvent } from './codec.js';
+import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
+import { specFor } from './fast-encode.js';
 import { TapedeckError } from '../errors.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_MIN, TAG_TYPE, TYPE_TAG, type EventType, type TapeEvent } from './types.js';
 
@@ -130,8 +131,8 @@ export function openEventLog(dir: string, opts: Omit<LogOptions, 'userVersion'> 
 
 /** Buffers one event in the log (validation is the caller's: see validateEvent); returns its seq. */
 export function writeEvent(log: Log, ev: TapeEvent): number {
-  const e = encodeEvent(ev);
-  return log.write(e.type, e.tsNs, e.payload);
+  specFor(ev); // an unknown type is refused as the encoder refuses it, before anything else
+  return log.writeEncoded(TYPE_TAG[ev.type], ev.ts, ev, eventPayloadEncoder);
 }
 
 /** Buffers events as one all-or-nothing batch (no reader ever sees part of it); returns the first seq. */

@@ -132,7 +132,15 @@ export function writeFrame(
   tsNs: bigint,
   payload: Uint8Array,
 ): number {
-  const n = payload.length;
+  target.set(payload, offset + FRAME_PREFIX_BYTES);
+  return sealFrame(target, offset, type, flags, seq, tsNs, payload.length);
+}
+
+/**
+ * Completes a frame whose n payload bytes are already in place at offset + FRAME_PREFIX_BYTES
+ * (an encoder wrote them there): writes the prefix and the CRC, returns the CRC.
+ */
+export function sealFrame(target: Buffer, offset: number, type: number, flags: number, seq: number, tsNs: bigint, n: number): number {
   // Byte stores rather than Buffer's range-checked writers: this runs once per record.
   putU32(target, offset, FRAME_MIN_LENGTH + n);
   target[offset + 4] = type;
@@ -141,7 +149,6 @@ export function writeFrame(
   putU32(target, offset + 6, seq % 0x100000000);
   putU32(target, offset + 10, Math.floor(seq / 0x100000000));
   writeI64(target, offset + 14, tsNs);
-  target.set(payload, offset + FRAME_PREFIX_BYTES);
   const end = offset + FRAME_PREFIX_BYTES + n;
   const c = crc32Range(target, offset + 4, end);
   putU32(target, end, c);

@@ -1,5 +1,6 @@
 /** The write-ahead log: a payload-agnostic, segmented, CRC-checked storage engine. */
 export { Log, normalizeDurability } from './log.js';
+export type { PayloadEncoder } from './log.js';
 export { compactLog } from './compaction.js';
 export { repair } from './recovery.js';
 export type { RepairResult } from './recovery.js';

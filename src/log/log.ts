@@ -17,7 +17,7 @@ import { chainUpdate } from './crc.js';
 import { deferred, normalizeDurability, type Deferred, type Durability, type DurabilityMode } from './durability.js';
 import { flushOnExitWhileOpen, forgetOnExit } from './exit-hook.js';
 import { realFileOps, syncDir, writeFully, type FileOps } from './file-ops.js';
-import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, TRAILER_BYTES, writeFrame } from './format.js';
+import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, FRAME_PREFIX_BYTES, sealFrame, TRAILER_BYTES } from './format.js';
 import { acquireLock, realProcessProbe, type DirLock, type ProcessProbe } from './lock.js';
 import { publishMetricsFile, writerMetrics } from './log-metrics.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -87,6 +87,17 @@ const DEFAULT_INDEX_EVERY = 64 * 1024;
 const BUFFER_BYTES = 1 << 20;
 /** Append latency is timed on one call in this many (a power of two); batches are always timed. */
 const LATENCY_SAMPLE = 8;
+
+/** Encodes a value's payload for writeEncoded: straight into the log's buffer, or as a Buffer. */
+export interface PayloadEncoder<T> {
+  /**
+   * Writes the payload of `value` into buf[start, end) and returns where it ends, or -1 (nothing
+   * else negative) when it needs more room; bytes in that range may be changed either way.
+   */
+  encodeInto(value: T, buf: Buffer, start: number, end: number): number;
+  /** The same payload bytes as a Buffer of their own. */
+  encode(value: T): Uint8Array;
+}
 
 export class Log {
   readonly dir: string;
@@ -216,6 +227,43 @@ export class Log {
     return seq;
   }
 
+  /**
+   * write() of the payload `enc` makes of `value`, encoded straight into the write buffer after
+   * a reserved frame prefix (no payload Buffer per record). Same checks, errors and bytes as
+   * write(type, tsNs, enc.encode(value)), which is what a payload too large for the buffer gets.
+   */
+  writeEncoded<T>(type: number, tsNs: bigint, value: T, enc: PayloadEncoder<T>): number {
+    const timed = this.measure && (this.nextSeqValue & (LATENCY_SAMPLE - 1)) === 0;
+    const t0 = timed ? performance.now() : 0;
+    this.checkWritable();
+    this.checkFrameFields(type, tsNs, this.lastTsValue);
+    let at = this.bufUsed;
+    let stop = enc.encodeInto(value, this.buf, at + FRAME_PREFIX_BYTES, this.payloadLimit(at));
+    if (stop < 0 && at > 0) {
+      this.writeOut();
+      at = 0;
+      stop = enc.encodeInto(value, this.buf, FRAME_PREFIX_BYTES, this.payloadLimit(0));
+    }
+    if (stop < 0) return this.write(type, tsNs, enc.encode(value));
+    const n = stop - at - FRAME_PREFIX_BYTES;
+    if (this.needsRotation(26 + n)) {
+      // Rotation writes out the buffer before the payload and empties it: move the payload down.
+      this.rotate();
+      this.buf.copyWithin(FRAME_PREFIX_BYTES, at + FRAME_PREFIX_BYTES, stop);
+    }
+    const seq = this.commitFrame(type, 0, tsNs, n);
+    this.pendingRecords++;
+    this.metrics.counters.records!++;
+    this.afterWrite();
+    if (timed) this.metrics.record('appendLatencyNs', (performance.now() - t0) * 1e6);
+    return seq;
+  }
+
+  /** Where a payload starting at frame offset `at` of the buffer must end (its CRC and the frame limit). */
+  private payloadLimit(at: number): number {
+    return Math.min(this.buf.length - 4, at + FRAME_PREFIX_BYTES + FRAME_MAX_PAYLOAD_BYTES);
+  }
+
   /** Buffers an all-or-nothing batch; returns the first seq. Nobody ever sees part of it. */
   writeBatch(records: readonly AppendRecord[]): number {
     const t0 = this.measure ? performance.now() : 0;
@@ -299,6 +347,13 @@ export class Log {
       const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
       throw new TapedeckError('BAD_ARGUMENT', `payload must be a Uint8Array or Buffer (got ${got})`, { got });
     }
+    this.checkFrameFields(type, tsNs, prevTs);
+    if (payload.length > FRAME_MAX_PAYLOAD_BYTES) {
+      throw new TapedeckError('RECORD_TOO_LARGE', `payload of ${payload.length} bytes exceeds the maximum of ${FRAME_MAX_PAYLOAD_BYTES}`);
+    }
+  }
+
+  private checkFrameFields(type: number, tsNs: bigint, prevTs: bigint): void {
     if (!Number.isInteger(type) || type < 1 || type > 255) {
       throw new TapedeckError('BAD_ARGUMENT', `record type ${type} is not an integer from 1 to 255`, { type });
     }
@@ -311,30 +366,37 @@ export class Log {
         prevTsNs: String(prevTs),
       });
     }
-    if (payload.length > FRAME_MAX_PAYLOAD_BYTES) {
-      throw new TapedeckError('RECORD_TOO_LARGE', `payload of ${payload.length} bytes exceeds the maximum of ${FRAME_MAX_PAYLOAD_BYTES}`);
-    }
   }
 
   /** Rotates first if `size` more bytes would overflow the segment, and makes buffer room. */
   private makeRoom(size: number): void {
-    const seg = this.seg;
-    const dataEnd = seg.fileEnd + this.bufUsed;
-    const footerBytes = (seg.index.length + 2) * INDEX_ENTRY_BYTES + TRAILER_BYTES;
-    if (seg.count > 0 && dataEnd + size + footerBytes > this.segmentBytes) this.rotate();
+    if (this.needsRotation(size)) this.rotate();
     if (this.bufUsed + size > this.buf.length) {
       this.writeOut();
       if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
     }
   }
 
+  /** Whether `size` more bytes would overflow the active segment (with its footer). */
+  private needsRotation(size: number): boolean {
+    const seg = this.seg;
+    const footerBytes = (seg.index.length + 2) * INDEX_ENTRY_BYTES + TRAILER_BYTES;
+    return seg.count > 0 && seg.fileEnd + this.bufUsed + size + footerBytes > this.segmentBytes;
+  }
+
   /** Frames one record into the buffer and updates the segment's bookkeeping. */
   private frame(type: number, flags: number, tsNs: bigint, payload: Uint8Array): number {
+    this.buf.set(payload, this.bufUsed + FRAME_PREFIX_BYTES);
+    return this.commitFrame(type, flags, tsNs, payload.length);
+  }
+
+  /** Frames the n payload bytes already at bufUsed + FRAME_PREFIX_BYTES and does the bookkeeping. */
+  private commitFrame(type: number, flags: number, tsNs: bigint, n: number): number {
     const seg = this.seg;
     const seq = this.nextSeqValue;
     const fileOffset = seg.fileEnd + this.bufUsed;
-    const crc = writeFrame(this.buf, this.bufUsed, type, flags, seq, tsNs, payload);
-    this.bufUsed += 26 + payload.length;
+    const crc = sealFrame(this.buf, this.bufUsed, type, flags, seq, tsNs, n);
+    this.bufUsed += 26 + n;
     // Index only where a reader may start: never inside a batch.
     const startsUnit = this.pendingContinuation === false;
     if (startsUnit && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery)) {
