@@ -1,8 +1,17 @@
 /**
- * Every command snippet in README.md runs as written: each fenced `sh` / `console` block is
- * extracted (a `console` block's commands are its `$ ` lines, `\` continuations joined), and its
- * commands run in order through bash (pipefail) in one temp working directory, with `tapedeck` on
- * the PATH as this checkout's CLI. A command must exit as its comment says (`# exit 1`), else 0.
+ * Every snippet in README.md runs as written, in document order, in one temp working directory:
+ *
+ * - Shell blocks (`sh` / `console`; a `console` block's commands are its `$ ` lines, `\`
+ *   continuations joined). Each `tapedeck` in a command runs in-process through `main(argv, io)`
+ *   (test/helpers/shell-line.ts: pipes, `&&`, `<`, `>`; other stages such as `head` or `grep` run
+ *   as the real programs); a line that needs more of a shell (`$(...)`, `jq` in a substitution)
+ *   runs through real bash (pipefail) with `tapedeck` on the PATH as this checkout's binary. A
+ *   command must exit as its comment says (`# exit 1`), else 0, and say something.
+ * - TypeScript/JavaScript blocks (`ts` / `js`): types stripped (TypeScript's transpileModule), run
+ *   by a plain `node` child in the working directory, where `node_modules/tapedeck` is this checkout
+ *   (as after `npm install tapedeck`), so `import ... from 'tapedeck'` means the built package. A
+ *   block must exit 0 and print something. A block whose first line is a comment naming a file
+ *   (`// my-crash.ts ...`) is also saved under that name, for the commands after it.
  *
  * The working directory holds what the snippets assume, made here and listed in PREREQUISITES:
  * the demo's recordings (`tapedeck demo`), the repo's `scenarios/` and `test/` (fixtures), and a
@@ -11,27 +20,31 @@
  * command that needs it says loudly SKIPPED when the folder is absent.
  *
  * A block that cannot run here (it installs, starts a server that runs until stopped, needs two
- * terminals or two hosts) is marked in the README with `<!-- snippet: not run by the tests: why -->`
- * on the line before its fence, and listed in NOT_RUN below: a new mark fails this test until it
- * is listed, so nothing is ever skipped silently.
+ * terminals, two hosts or the internet) is marked in the README with
+ * `<!-- snippet: not run by the tests: why -->` on the line before its fence, and listed in
+ * NOT_RUN below: a new mark fails this test until it is listed, so nothing is ever skipped silently.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCRIPT_LANGS, SHELL_LANGS, expectedExit, fencedBlocks, firstLine, shellCommands, type FencedBlock } from './helpers/readme.js';
+import { parseShellLine, runPipelines } from './helpers/shell-line.js';
 import { cliPath, repoRoot, rm, tmpDir } from './helpers/tmp.js';
 
 const README = path.join(repoRoot, 'README.md');
 const SHARED = path.resolve(repoRoot, '..', 'shared', 'data');
 
-/** The marked blocks, by their first command: what the README says cannot run here. */
+/** The marked blocks, by their first line (a shell block's first command): what the README says cannot run here. */
 const NOT_RUN = [
   'npm ci', // the Quickstart: installs and runs this very suite (CI runs it: .ci/run)
   'tapedeck scenario run flash-crash --seed 7 --out /tmp/src', // two terminals and a NATS server: test/nats-record.test.ts
   'tapedeck serve recordings/demo/source', // a service that runs until stopped: test/nats-service.test.ts
+  "import { connectNats, replayFrom } from 'tapedeck';", // needs that service (and a NATS server): test/nats-service.test.ts
   'tapedeck record rec/btc --format binance', // a live venue feed over the internet: test/record-ws.test.ts, record-venues
   'tapedeck ui recordings/demo/source bt1 bt2', // a server that opens a browser: test/ui-*.test.ts
+  "import { Recorder, recordWebSocket } from 'tapedeck';", // a live venue feed over the internet: test/record-ws.test.ts
   'nats-server -js -sd /var/lib/nats', // two hosts: test/sweep-nats.test.ts
 ];
 
@@ -39,6 +52,7 @@ const NOT_RUN = [
 const PREREQUISITES = [
   'recordings/demo/source, recordings/demo/replayed (tapedeck demo)',
   'scenarios -> the repo scenarios/, test -> the repo test/ (fixtures)',
+  'package.json ("type": "module"), node_modules/tapedeck -> this checkout, node_modules/<its dependencies> (an ES module project after npm install tapedeck)',
   'in.jsonl (a good tick, a line that is not JSON, a tick with a negative askSize)',
   'feed (a recording; stats reads it with no live writer)',
   'glbx-esm4-mbo-20240508T000000-2s.dbn.zst (the sample, or its excerpt in test/fixtures/dbn)',
@@ -46,129 +60,174 @@ const PREREQUISITES = [
   'eurusd.json (one quote with timestamp/bidPrice/askPrice in ms)',
 ];
 
-interface Block {
-  line: number;
-  lang: string;
-  commands: { line: number; text: string }[];
-  notRun: string | null;
+interface Workspace {
+  root: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
 }
 
-function blocks(markdown: string): Block[] {
-  const lines = markdown.split('\n');
-  const out: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    let end = i + 1;
-    while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++;
-    const lang = open[1]!;
-    if (lang === 'sh' || lang === 'console' || lang === 'bash') {
-      let prev = i - 1;
-      while (prev >= 0 && lines[prev]!.trim() === '') prev--;
-      const mark = prev >= 0 ? /<!--\s*snippet:\s*not run by the tests:\s*(.*?)\s*-->/.exec(lines[prev]!) : null;
-      out.push({ line: i + 1, lang, commands: commandsOf(lines.slice(i + 1, end), i + 2, lang), notRun: mark ? mark[1]! : null });
-    }
-    i = end;
-  }
-  return out;
+/** Runs one command line: in-process when the subset parser takes it, else through real bash. */
+async function runLine(ws: Workspace, text: string, input?: string): Promise<{ code: number; stdout: string; stderr: string; shell: boolean }> {
+  const cmd = text.replace(/(^|[\s='"(])\/tmp\//g, `$1${ws.root}/tmp/`);
+  const pipelines = input === undefined ? parseShellLine(cmd) : null;
+  if (pipelines !== null) return { ...(await runPipelines(pipelines, { cwd: ws.cwd, env: ws.env })), shell: false };
+  // A command that waits for the network or a server would hang: it fails after 2 minutes instead.
+  const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd: ws.cwd, env: ws.env, input, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr, shell: true };
 }
 
-function commandsOf(body: string[], firstLine: number, lang: string): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  for (let k = 0; k < body.length; k++) {
-    let text = body[k]!;
-    if (lang === 'console') {
-      if (!text.startsWith('$ ')) continue;
-      text = text.slice(2);
-    } else if (text.trim() === '' || text.trim().startsWith('#')) continue;
-    const line = firstLine + k;
-    while (text.endsWith('\\') && k + 1 < body.length) text = `${text.slice(0, -1)} ${body[++k]!.trim()}`;
-    out.push({ line, text });
-  }
-  return out;
-}
-
-/** The exit code a command's trailing comment promises (`# exit 1`, `# exit 0: ...`), else 0. */
-function expectedExit(cmd: string): number {
-  const m = /#[^#]*\bexit (\d+)/.exec(cmd);
-  return m ? Number(m[1]) : 0;
-}
-
-function setup(root: string): { cwd: string; env: NodeJS.ProcessEnv } {
+async function setup(root: string): Promise<Workspace> {
   const cwd = path.join(root, 'work');
   const bin = path.join(root, 'bin');
   fs.mkdirSync(cwd);
+  // The in-process CLI resolves relative paths as the real binary does: against the process's own directory.
+  process.chdir(cwd);
   fs.mkdirSync(bin);
   fs.mkdirSync(path.join(root, 'tmp'));
   fs.writeFileSync(path.join(bin, 'tapedeck'), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`, { mode: 0o755 });
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
+  const env: Record<string, string | undefined> = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
   delete env.TAPEDECK_DEBUG;
+  const ws = { root, cwd, env };
   fs.symlinkSync(path.join(repoRoot, 'scenarios'), path.join(cwd, 'scenarios'));
   fs.symlinkSync(path.join(repoRoot, 'test'), path.join(cwd, 'test'));
+  const modules = path.join(cwd, 'node_modules');
+  fs.mkdirSync(modules);
+  fs.writeFileSync(path.join(cwd, 'package.json'), JSON.stringify({ name: 'readme-user', private: true, type: 'module' }));
+  fs.symlinkSync(repoRoot, path.join(modules, 'tapedeck'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const dep of Object.keys(pkg.dependencies)) {
+    const target = path.join(modules, dep);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', dep), target);
+  }
   if (fs.existsSync(SHARED)) {
     fs.mkdirSync(path.join(root, 'shared'));
     fs.symlinkSync(SHARED, path.join(root, 'shared', 'data'));
   }
-  const run = (cmd: string, input?: string) => {
-    const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd, env, input, encoding: 'utf8', timeout: 300_000 });
-    assert.is(r.status, 0, `prerequisite "${cmd}" failed: ${r.stderr}`);
+  const run = async (cmd: string) => {
+    const r = await runLine(ws, cmd);
+    assert.is(r.code, 0, `prerequisite "${cmd}" failed: ${r.stderr}`);
   };
-  run('tapedeck demo >/dev/null');
+  await run('tapedeck demo >/dev/null');
   const tick = (ts: string, extra = '') => `{"type":"tick","ts":"${ts}","venue":"XNAS","symbol":"AAPL","bid":100,"ask":100.5,"askSize":3${extra}}`;
   fs.writeFileSync(path.join(cwd, 'in.jsonl'), `${tick('1709303400000000000')}\nnot json\n${tick('1709303400000000001').replace('"askSize":3', '"askSize":-5')}\n`);
-  run('tapedeck record feed --clock source --metrics-interval 0', `${tick('1709303400000000000')}\n`);
+  fs.writeFileSync(path.join(root, 'feed.jsonl'), `${tick('1709303400000000000')}\n`);
+  await run('tapedeck record feed --clock source --metrics-interval 0 < ../feed.jsonl');
   const dbn = path.join(SHARED, 'dbn', 'glbx-esm4-mbo-20240508T000000-2s.dbn.zst');
   fs.copyFileSync(fs.existsSync(dbn) ? dbn : path.join(repoRoot, 'test', 'fixtures', 'dbn', 'glbx-esm4-mbo-20240508.excerpt595.dbn.zst'), path.join(cwd, 'glbx-esm4-mbo-20240508T000000-2s.dbn.zst'));
   fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'tardis', 'deribit_incremental_book_L2_BTC-PERPETUAL.csv'), path.join(cwd, 'deribit_incremental_book_L2_BTC-PERPETUAL.csv'));
   fs.writeFileSync(path.join(cwd, 'eurusd.json'), '{"timestamp":1715126400000,"bidPrice":1.07512,"askPrice":1.07515}\n');
-  return { cwd, env };
+  return ws;
+}
+
+type Transpile = (source: string, fileName: string) => string;
+
+/** TypeScript's own type stripping (no type check: running the block is the check). */
+async function transpiler(): Promise<Transpile> {
+  const { default: ts } = await import('typescript');
+  return (source, fileName) =>
+    ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+}
+
+/** Runs one TS/JS block as its own module in a plain node child; returns how many lines it printed. */
+function runScript(ws: Workspace, block: FencedBlock, transpile: Transpile): number {
+  const source = block.body.join('\n').replace(/(^|[\s='"(])\/tmp\//g, `$1${ws.root}/tmp/`);
+  const named = /^\/\/\s*([\w.-]+\.(?:ts|js|mjs))\b/.exec(block.body[0] ?? '');
+  if (named) fs.writeFileSync(path.join(ws.cwd, named[1]!), source);
+  const file = path.join(ws.cwd, `.readme-L${block.line}.mjs`);
+  fs.writeFileSync(file, transpile(source, `readme-L${block.line}.${block.lang.startsWith('t') ? 'ts' : 'js'}`));
+  const r = spawnSync(process.execPath, [file], { cwd: ws.cwd, env: { ...ws.env, FORCE_COLOR: '0' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+  assert.is(r.status, 0, `README line ${block.line}: the ${block.lang} block exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const printed = r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+  // A block that runs says something, unless it is a module for the commands after it (a named file).
+  assert.ok(printed > 0 || named !== null, `README line ${block.line}: the ${block.lang} block printed nothing`);
+  console.log(`  README line ${block.line}: the ${block.lang} block ran${named ? ` (saved as ${named[1]})` : ''}, printed ${printed} lines: ${r.stdout.split('\n')[0]!.slice(0, 100)}`);
+  return printed;
 }
 
 test('README: the extractor sees the blocks it must (a parse that finds nothing cannot pass)', () => {
-  const bs = blocks(fs.readFileSync(README, 'utf8'));
-  const commands = bs.flatMap((b) => b.commands);
-  assert.ok(bs.length >= 10, `${bs.length} shell blocks`);
+  const bs = fencedBlocks(fs.readFileSync(README, 'utf8'));
+  const commands = bs.filter((b) => SHELL_LANGS.has(b.lang)).flatMap(shellCommands);
+  const scripts = bs.filter((b) => SCRIPT_LANGS.has(b.lang));
+  assert.ok(bs.filter((b) => SHELL_LANGS.has(b.lang)).length >= 10, `${bs.length} shell blocks`);
   assert.ok(commands.length >= 30, `${commands.length} commands`);
+  assert.ok(scripts.length >= 8, `${scripts.length} TypeScript/JavaScript blocks`);
   assert.ok(commands.some((c) => c.text.startsWith('tapedeck diff rw rw2 --types tick')), 'the diff example');
+  assert.ok(scripts.some((b) => firstLine(b) === "import { Log, openReader } from 'tapedeck';"), 'the log example');
   assert.is(expectedExit('tapedeck diff rw rw2 --types tick          # exit 1'), 1);
   assert.is(expectedExit('tapedeck verify a --against b    # exit 0: same events'), 0);
   assert.is(expectedExit('tapedeck info x'), 0);
 });
 
-test('README: every shell snippet runs as written; the marked ones are listed, never skipped silently', () => {
-  const bs = blocks(fs.readFileSync(README, 'utf8'));
+test('README: the in-process runner takes exactly the shell subset it understands', () => {
+  assert.equal(parseShellLine("tapedeck export rw --types tick --format csv | head -3   # a comment"), [
+    { stages: [['tapedeck', 'export', 'rw', '--types', 'tick', '--format', 'csv'], ['head', '-3']], stdinFile: null, stdoutFile: null },
+  ]);
+  assert.equal(parseShellLine("tapedeck record live --subject 'md.>' \"x y\" < in.jsonl >/dev/null"), [
+    { stages: [['tapedeck', 'record', 'live', '--subject', 'md.>', 'x y']], stdinFile: 'in.jsonl', stdoutFile: '/dev/null' },
+  ]);
+  assert.is(parseShellLine('tapedeck import a b && tapedeck verify b')?.length, 2);
+  for (const needsBash of [
+    'tapedeck verify x --digest "$(tapedeck verify y --json | jq -r .digest)"',
+    'tapedeck info x; echo done',
+    'tapedeck info x 2>/dev/null',
+    'tapedeck info x >> log',
+    'tapedeck info * ',
+    'nats-server -js &',
+    'tapedeck info x || true',
+  ]) {
+    assert.is(parseShellLine(needsBash), null, needsBash);
+  }
+});
+
+test('README: every snippet runs as written, in order; the marked ones are listed, never skipped silently', async () => {
+  const bs = fencedBlocks(fs.readFileSync(README, 'utf8')).filter((b) => SHELL_LANGS.has(b.lang) || SCRIPT_LANGS.has(b.lang));
   const marked = bs.filter((b) => b.notRun !== null);
   assert.equal(
-    marked.map((b) => NOT_RUN.find((n) => b.commands[0]?.text.startsWith(n)) ?? `(unlisted) ${b.commands[0]?.text}`),
+    marked.map((b) => NOT_RUN.find((n) => firstLine(b).startsWith(n)) ?? `(unlisted) ${firstLine(b)}`),
     NOT_RUN,
     'the README marks exactly the blocks listed in NOT_RUN',
   );
-  for (const b of marked) console.log(`  README line ${b.line}: not run by the tests (${b.notRun}): ${b.commands.map((c) => c.text.split(/\s+#/)[0]).join(' ; ')}`);
+  for (const b of marked) {
+    const what = SHELL_LANGS.has(b.lang) ? shellCommands(b).map((c) => c.text.split(/\s+#/)[0]).join(' ; ') : `${b.lang} block: ${firstLine(b)}`;
+    console.log(`  README line ${b.line}: not run by the tests (${b.notRun}): ${what}`);
+  }
   const root = tmpDir('tapedeck-readme-');
+  const before = process.cwd();
   try {
     console.log(`  prerequisites: ${PREREQUISITES.join('; ')}`);
-    const { cwd, env } = setup(root);
+    const ws = await setup(root);
+    const transpile = await transpiler();
     let ran = 0;
+    let inShell = 0;
+    let scripts = 0;
     for (const b of bs) {
       if (b.notRun !== null) continue;
-      for (const c of b.commands) {
+      if (SCRIPT_LANGS.has(b.lang)) {
+        runScript(ws, b, transpile);
+        scripts++;
+        continue;
+      }
+      for (const c of shellCommands(b)) {
         if (c.text.startsWith('npm ')) assert.unreachable(`README line ${c.line}: an npm command in a block that is not marked: ${c.text}`);
         if (c.text.includes('../shared/data') && !fs.existsSync(SHARED)) {
           console.log(`  SKIPPED: README line ${c.line} (no ../shared/data): ${c.text}`);
           continue;
         }
-        const cmd = c.text.replace(/(^|[\s='"(])\/tmp\//g, `$1${root}/tmp/`);
-        // A command that waits for the network or a server would hang: it fails after 2 minutes instead.
-        const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd, env, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+        const r = await runLine(ws, c.text);
         const want = expectedExit(c.text);
-        assert.is(r.status, want, `README line ${c.line}: "${c.text}" exited ${r.status} (want ${want})\n${r.stderr}`);
+        assert.is(r.code, want, `README line ${c.line}: "${c.text}" exited ${r.code} (want ${want})\n${r.stderr}`);
         // A command that succeeds says something (no silent success); one that fails says why.
         assert.ok((r.stdout + r.stderr).trim().length > 0 || />\s*\/dev\/null/.test(c.text), `README line ${c.line}: no output at all`);
         ran++;
+        if (r.shell) inShell++;
       }
     }
+    console.log(`  ran ${ran} commands (${ran - inShell} in-process, ${inShell} through bash) and ${scripts} TypeScript/JavaScript blocks`);
     assert.ok(ran >= 25, `${ran} commands ran`);
+    assert.ok(scripts >= 5, `${scripts} script blocks ran`);
   } finally {
+    process.chdir(before);
     rm(root);
   }
 });
