@@ -1,0 +1,173 @@
+/**
+ * `npm test`'s runner: every dist/test/*.test.js under uvu, split across a few uvu processes that
+ * run at once (default: one per core, at most 2; `TEST_JOBS=1` runs the whole suite in one
+ * process, exactly as `uvu dist/test '\.test\.js$'` would).
+ *
+ * Files go to shards by longest-expected-first onto the least-loaded shard, using the durations
+ * below (measured per file; a file not listed counts as DEFAULT_S). They only balance the shards:
+ * a stale figure makes the run a little longer, never different.
+ *
+ * The output stays readable: shard 1 streams live, each later shard's output is held and printed
+ * whole when the shards before it have finished. Last comes one summary over every shard in uvu's
+ * own format (`Total:` / `Passed:` / `Skipped:`), which is what .ci/run reads. The exit code is 0
+ * only when every shard exited 0, printed its summary, and every test passed.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TEST_DIR = path.join('dist', 'test');
+const UVU_BIN = path.join(repoRoot, 'node_modules', 'uvu', 'bin.js');
+
+/** Seconds per file, alone on a 2-core machine at load ~2-10 (2026-11-29): only for balancing. */
+const DURATIONS_S: Record<string, number> = {
+  'readme-snippets': 70,
+  'sweep-nats': 50,
+  'nats-record': 44,
+  'sweep-cli': 44,
+  'keyframes': 40,
+  'ui-browser': 34,
+  'log-crash': 29,
+  'package': 28,
+  'sweep-local': 20,
+  'scenario-run': 19,
+  'ui-server': 15,
+  'recovery-example': 15,
+  'vendor-import': 14,
+  'record-cli': 14,
+  'ops-stats': 12,
+  'nats-cli': 11,
+  'scenario-generate': 9,
+  'snapshot-store': 8,
+  'events-fast-decode': 8,
+  'verify-cli': 7,
+  'record-venues': 7,
+  'roundtrip': 7,
+  'backtest-cli': 7,
+  'record-ws': 6,
+  'log-sim': 6,
+  'verify-integrity': 6,
+  'transport-nats': 6,
+};
+const DEFAULT_S = 2;
+
+interface Shard {
+  files: string[];
+  loadS: number;
+}
+
+/** Longest first, each onto the shard with the least expected time. */
+export function planShards(files: readonly string[], jobs: number): Shard[] {
+  const shards: Shard[] = Array.from({ length: jobs }, () => ({ files: [], loadS: 0 }));
+  const weight = (f: string) => DURATIONS_S[f.replace(/\.test\.js$/, '')] ?? DEFAULT_S;
+  for (const f of [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
+    const s = shards.reduce((min, x) => (x.loadS < min.loadS ? x : min));
+    s.files.push(f);
+    s.loadS += weight(f);
+  }
+  return shards.filter((s) => s.files.length > 0);
+}
+
+interface Summary {
+  total: number;
+  passed: number;
+  skipped: number;
+}
+
+/** uvu's closing summary (colour codes stripped), or null when the shard never printed one. */
+export function parseSummary(output: string): Summary | null {
+  const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const num = (label: string) => {
+    const all = [...clean.matchAll(new RegExp(`^\\s*${label}:\\s*(\\d+)`, 'gm'))];
+    return all.length > 0 ? Number(all[all.length - 1]![1]) : null;
+  };
+  const total = num('Total');
+  const passed = num('Passed');
+  if (total === null || passed === null) return null;
+  return { total, passed, skipped: num('Skipped') ?? 0 };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function main(): Promise<number> {
+  const files = fs
+    .readdirSync(path.join(repoRoot, TEST_DIR))
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
+  const requested = Number(process.env.TEST_JOBS ?? Math.min(2, os.availableParallelism()));
+  const jobs = Number.isSafeInteger(requested) && requested >= 1 ? requested : 1;
+  const shards = planShards(files, jobs);
+  const t0 = process.hrtime.bigint();
+  if (shards.length > 1) {
+    process.stdout.write(`${files.length} test files in ${shards.length} uvu processes at once (TEST_JOBS=1 for one): ${shards.map((s) => `${s.files.length} files, ~${s.loadS} s`).join(' | ')}\n`);
+  }
+
+  const outputs: Buffer[][] = shards.map(() => []);
+  const closed = shards.map(() => false);
+  let live = 0;
+  const advance = () => {
+    while (live < shards.length && closed[live]) {
+      live++;
+      if (live < shards.length) for (const chunk of outputs[live]!) process.stdout.write(chunk);
+    }
+  };
+  const runs = shards.map(
+    (shard, i) =>
+      new Promise<{ code: number; text: string }>((resolve) => {
+        const pattern = `^(${shard.files.map(escapeRegex).join('|')})$`;
+        const child = spawn(process.execPath, [UVU_BIN, TEST_DIR, pattern], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+        const onData = (chunk: Buffer) => {
+          outputs[i]!.push(chunk);
+          if (i === live) process.stdout.write(chunk);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('error', (err) => onData(Buffer.from(`\nshard ${i + 1}: ${err.message}\n`)));
+        child.on('close', (code, signal) => {
+          if (code !== 0) onData(Buffer.from(`\nshard ${i + 1} (${shard.files.join(', ')}): exit ${code ?? signal}\n`));
+          closed[i] = true;
+          advance();
+          resolve({ code: code ?? 1, text: Buffer.concat(outputs[i]!).toString('utf8') });
+        });
+      }),
+  );
+  const results = await Promise.all(runs);
+  if (shards.length === 1) return results[0]!.code;
+
+  const sum: Summary = { total: 0, passed: 0, skipped: 0 };
+  let ok = true;
+  results.forEach((r, i) => {
+    const s = parseSummary(r.text);
+    if (s === null) {
+      process.stdout.write(`shard ${i + 1} printed no summary: its tests count as failed\n`);
+      sum.total += 1;
+      ok = false;
+      return;
+    }
+    sum.total += s.total;
+    sum.passed += s.passed;
+    sum.skipped += s.skipped;
+    if (r.code !== 0) ok = false;
+  });
+  if (sum.passed !== sum.total) ok = false;
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  process.stdout.write(`\n  All ${shards.length} shards:\n  Total:     ${sum.total}\n  Passed:    ${sum.passed}\n  Skipped:   ${sum.skipped}\n  Duration:  ${wallMs.toFixed(2)}ms\n\n`);
+  return ok ? 0 : 1;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
