@@ -89,3 +89,10 @@ export function displayPath(io: CliIo, p: string): string {
   const rel = path.relative(io.cwd, p);
   return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
+
+/**
+ * What an output file stream (`export -o`, `replay -o`) buffers before it pushes back: 1 MiB keeps
+ * the command computing while earlier 64 KiB chunks are written. At the stream default (16 KiB)
+ * every chunk waited for its own write: 10-16% of a 1M-event export's profile was idle.
+ */
+export const FILE_BUFFER_BYTES = 1 << 20;

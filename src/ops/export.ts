@@ -8,9 +8,10 @@
  * which is how a caller applies backpressure.
  */
 import { TapedeckError } from '../errors.js';
-import { eventToJson, type TsUnit } from '../events/index.js';
+import type { TsUnit } from '../events/index.js';
+import { JsonLineWriter } from '../events/json-line-writer.js';
 import { openRecording } from '../events/recording.js';
-import { EVENT_TYPES, type EventType } from '../events/types.js';
+import { EVENT_TYPES, type EventType, type TapeEvent } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
 import { csvHeader, eventToCsvRow } from './csv.js';
 import { resolveTimeRange } from './time-range.js';
@@ -46,9 +47,16 @@ export type ExportStream = 'all' | EventType;
 /** Receives the output; a returned promise pauses the export until it settles (backpressure). */
 export type ExportSink = (stream: ExportStream, text: string) => void | Promise<void>;
 
-export interface ExportChunk {
-  stream: ExportStream;
-  text: string;
+/** A piece of the output: its UTF-8 bytes, and the same as text (made when asked for). */
+export class ExportChunk {
+  constructor(
+    readonly stream: ExportStream,
+    readonly bytes: Buffer,
+  ) {}
+
+  get text(): string {
+    return this.bytes.toString('utf8');
+  }
 }
 
 export interface ExportSummary {
@@ -122,23 +130,30 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
   };
   function* gen(): Generator<ExportChunk> {
     const cursor = rec.cursor({ fromTs: from, toTs: to, types, runId: opts.runId, symbols: opts.symbols });
-    const bufs = new Map<ExportStream, { parts: string[]; len: number }>();
+    // Lines are written as bytes straight into one buffer per stream (json-line-writer.ts).
+    const bufs = new Map<ExportStream, JsonLineWriter>();
     const started = new Set<ExportStream>();
+    const writerOf = (s: ExportStream): JsonLineWriter => {
+      let w = bufs.get(s);
+      if (!w) bufs.set(s, (w = new JsonLineWriter(chunkBytes + 4096)));
+      return w;
+    };
     const take = (s: ExportStream): ExportChunk | null => {
-      const b = bufs.get(s);
-      if (!b || b.parts.length === 0) return null;
-      const text = b.parts.join('');
-      b.parts = [];
-      b.len = 0;
-      summary.bytes[s] = (summary.bytes[s] ?? 0) + Buffer.byteLength(text);
-      return { stream: s, text };
+      const w = bufs.get(s);
+      if (!w || w.length === 0) return null;
+      const bytes = w.take();
+      summary.bytes[s] = (summary.bytes[s] ?? 0) + bytes.length;
+      return new ExportChunk(s, bytes);
     };
     const add = (s: ExportStream, text: string): ExportChunk | null => {
-      let b = bufs.get(s);
-      if (!b) bufs.set(s, (b = { parts: [], len: 0 }));
-      b.parts.push(text);
-      b.len += text.length;
-      return b.len >= chunkBytes ? take(s) : null;
+      const w = writerOf(s);
+      w.raw(text);
+      return w.length >= chunkBytes ? take(s) : null;
+    };
+    const all = writerOf('all');
+    const addEvent = (ev: TapeEvent, newline: boolean): ExportChunk | null => {
+      all.event(ev, iso, newline);
+      return all.length >= chunkBytes ? take('all') : null;
     };
     let completed = false;
     let failure: unknown = null;
@@ -153,9 +168,10 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
           }
           chunk = add(ev.type, eventToCsvRow(ev, { iso }));
         } else if (format === 'json') {
-          chunk = add('all', `${summary.events === 0 ? '\n' : ',\n'}${eventToJson(ev, { iso })}`);
+          all.raw(summary.events === 0 ? '\n' : ',\n');
+          chunk = addEvent(ev, false);
         } else {
-          chunk = add('all', `${eventToJson(ev, { iso })}\n`);
+          chunk = addEvent(ev, true);
         }
         summary.events++;
         summary.byType[ev.type]++;
@@ -200,6 +216,8 @@ export async function exportRecording(dir: string, opts: ExportOptions, sink: Ex
 export function exportToStrings(dir: string, opts: ExportOptions = {}): { streams: Partial<Record<ExportStream, string>>; summary: ExportSummary } {
   const { chunks, summary } = exportChunks(dir, opts);
   const streams: Partial<Record<ExportStream, string>> = {};
-  for (const c of chunks) streams[c.stream] = (streams[c.stream] ?? '') + c.text;
+  const parts: Partial<Record<ExportStream, Buffer[]>> = {};
+  for (const c of chunks) (parts[c.stream] ??= []).push(c.bytes);
+  for (const [s, bufs] of Object.entries(parts)) streams[s as ExportStream] = Buffer.concat(bufs).toString('utf8');
   return { streams, summary };
 }

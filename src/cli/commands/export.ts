@@ -11,7 +11,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
 import { recordingArg, TS_UNIT_OPTION } from '../args.js';
-import { resolvePath, type CliIo } from '../io.js';
+import { FILE_BUFFER_BYTES, resolvePath, type CliIo } from '../io.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
 export const EXPORT_FORMAT_CHOICES: readonly (ExportFormat | 'dbn')[] = ['jsonl', 'csv', 'json', 'dbn'];
@@ -57,7 +57,7 @@ class Dest {
     return this.broken || this.error !== null;
   }
 
-  write(text: string): Promise<void> | void {
+  write(text: string | Buffer): Promise<void> | void {
     if (this.failed) return;
     if (this.stream.write(text)) return;
     return new Promise((resolve) => {
@@ -95,7 +95,7 @@ function openFile(file: string): Dest {
   } catch (err) {
     throw new IoError(file, 'cannot create the output file', err);
   }
-  return new Dest(fs.createWriteStream(file, { fd }), file);
+  return new Dest(fs.createWriteStream(file, { fd, highWaterMark: FILE_BUFFER_BYTES }), file);
 }
 
 export default function exportCommand(io: CliIo): CommandModule<object, ExportArgs> {
@@ -217,7 +217,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
       try {
         for (const c of chunks) {
           const d = destFor(c.stream);
-          const w = d.write(c.text);
+          const w = d.write(c.bytes);
           if (w) await w;
           if (d.broken) break; // the reader went away (`| head`): stop quietly
           if (d.error) throw d.error;

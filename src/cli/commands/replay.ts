@@ -24,11 +24,12 @@ import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
+import type { JsonLineWriter } from '../../events/json-line-writer.js';
 import type { Recording } from '../../events/recording.js';
-import { EVENT_TYPES, type EventType } from '../../events/types.js';
+import { EVENT_TYPES, type EventType, type TapeEvent } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
 import { countArg, durationArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
-import { resolvePath, type CliIo } from '../io.js';
+import { FILE_BUFFER_BYTES, resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
 interface ReplayArgs extends NatsArgs {
@@ -82,10 +83,8 @@ function parseTypes(v: string | string[] | undefined): EventType[] | undefined {
   return names as EventType[];
 }
 
-/** Gathers lines and writes them in chunks; reports when the stream's buffer fills and drains. */
+/** Gathers event lines as bytes and writes them in chunks; reports when the stream's buffer fills and drains. */
 class LineSink {
-  private lines: string[] = [];
-  private bytes = 0;
   private scheduled = false;
   blocked = false;
   broken = false;
@@ -95,13 +94,15 @@ class LineSink {
     private readonly onBlocked: () => void,
     private readonly onDrain: () => void,
     private readonly beforeWrite: () => void,
+    /** Where lines are gathered (a JsonLineWriter of about CHUNK_BYTES). */
+    private readonly lines: JsonLineWriter,
+    private readonly iso: boolean,
   ) {}
 
-  push(line: string): void {
+  push(ev: TapeEvent): void {
     if (this.broken) return;
-    this.lines.push(line);
-    this.bytes += line.length + 1;
-    if (this.bytes >= CHUNK_BYTES) this.flush();
+    this.lines.event(ev, this.iso, true);
+    if (this.lines.length >= CHUNK_BYTES) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       // After the current pass: one write per pass, not per event.
@@ -112,9 +113,7 @@ class LineSink {
   flush(): void {
     this.scheduled = false;
     if (this.lines.length === 0 || this.broken) return;
-    const chunk = this.lines.join('\n') + '\n';
-    this.lines = [];
-    this.bytes = 0;
+    const chunk = this.lines.take();
     this.beforeWrite();
     if (!this.out.write(chunk) && !this.blocked) {
       this.blocked = true;
@@ -138,7 +137,8 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const { lastValueFrom } = await import('rxjs');
   const { EventBus } = await import('../../bus/index.js');
   const { openRecording } = await import('../../events/recording.js');
-  const { eventToJson, formatTsIso } = await import('../../events/index.js');
+  const { formatTsIso } = await import('../../events/index.js');
+  const { JsonLineWriter } = await import('../../events/json-line-writer.js');
   const { Replayer } = await import('../../replay/index.js');
   const { resolveTimeRange } = await import('../../ops/time-range.js');
   const { fmtNs } = await import('../../util/metrics.js');
@@ -155,7 +155,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // Connect first: a wrong address or credentials fail before anything is replayed.
   const nats = split.target !== undefined ? await connectTarget(split.target, argv, io) : null;
 
-  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out)) : null;
+  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out), { highWaterMark: FILE_BUFFER_BYTES }) : null;
   const out: Writable = fileOut ?? io.stdout;
   // The status line needs a terminal on stderr; keys come from stdin if it is one, else /dev/tty.
   const interactive = io.isTTY.stderr;
@@ -192,6 +192,8 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       if (!userPaused) r.resume();
     },
     interactive ? clearStatus : () => {},
+    new JsonLineWriter(CHUNK_BYTES + 4096),
+    argv.iso === true,
   );
   out.on('error', (err: NodeJS.ErrnoException) => {
     // The reader went away (`| head`): not a failure, just stop.
@@ -199,7 +201,6 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     else failure ??= new IoError(argv.out ?? 'stdout', 'write failed', err);
     r.stop();
   });
-  const iso = argv.iso === true;
   const fanout = nats
     ? new nats.NatsFanout(nats.nc, bus, r, {
         prefix: nats.endpoint.prefix,
@@ -222,7 +223,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     written++;
     firstTs ??= ev.ts;
     lastTs = ev.ts;
-    if (!fanout) sink.push(eventToJson(ev, { iso }));
+    if (!fanout) sink.push(ev);
     if (written >= limit) r.stop();
   });
   const wallStartMs = performance.now();

@@ -1,0 +1,298 @@
+/**
+ * Canonical JSON lines written straight into bytes: the one implementation of the line layout
+ * (docs/EVENTS.md §4; `eventToJson` in json.ts is this writer plus a string conversion).
+ *
+ * Why bytes: an export or `replay -o` of a million events built each line as a string of pieces
+ * (one `'' + n` per number, concatenations), joined the lines into a chunk string and then had the
+ * stream encode that string to UTF-8 again: string building, joining and encoding were ~45% of
+ * the CLI's profile. Here each value is written once, as bytes, into a growing buffer:
+ * - strings of printable ASCII (ids, venues, symbols, enum values) are copied char by char;
+ *   anything else goes through JSON.stringify and a UTF-8 write (the same text as before);
+ * - whole numbers in the safe range are written as digits (what ToString gives them);
+ * - other numbers through `'' + n` (ECMA-262 ToString, the shortest round-trip text that
+ *   JSON.stringify writes), remembered per value in a small cache: prices repeat line after line.
+ */
+import { Decimal } from './decimal.js';
+import { sortedKeys, SPECS } from './schema.js';
+import { formatTsIso } from './ts.js';
+import type { FlatMap, TapeEvent } from './types.js';
+import { ValidationError } from '../errors.js';
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+
+/** How a field is written: its `,"name":` prefix once per type, and one of the cases below. */
+const NS = 0;
+const MAP = 1;
+const NUM = 2;
+const OTHER = 3;
+interface JsonField {
+  readonly name: string;
+  readonly prefix: Uint8Array;
+  readonly how: number;
+}
+interface JsonType {
+  /** `{"type":"<type>","ts":"` */
+  readonly head: Uint8Array;
+  readonly fields: readonly JsonField[];
+}
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const JSON_TYPES = new Map<string, JsonType>(
+  Object.entries(SPECS).map(([type, spec]) => [
+    type,
+    {
+      head: ascii(`{"type":${JSON.stringify(type)},"ts":"`),
+      fields: spec.fields.map((fs) => ({
+        name: fs.name,
+        prefix: ascii(`,${JSON.stringify(fs.name)}:`),
+        how: fs.kind === 'ns' ? NS : fs.kind === 'map' ? MAP : fs.kind === 'num' || fs.kind === 'nonneg' || fs.kind === 'pos' || fs.kind === 'uint' ? NUM : OTHER,
+      })),
+    },
+  ]),
+);
+const RUN_ID = ascii('","runId":');
+const SEQ = ascii(',"seq":');
+const CAUSE = ascii(',"cause":');
+
+// Number texts by value (non-integers only; see the module comment): two ways per set, the most
+// recent first. `'' + n` costs ~160-210 ns per price here; the 1M-tick bench recording holds ~7.4K
+// distinct prices, which this cache hits 93% of the time (one way of 4096 sets hit 22%).
+const NUM_SET_BITS = 14;
+const numKeys0 = new Float64Array(1 << NUM_SET_BITS).fill(NaN);
+const numKeys1 = new Float64Array(1 << NUM_SET_BITS).fill(NaN);
+const numText0: string[] = new Array<string>(1 << NUM_SET_BITS).fill('');
+const numText1: string[] = new Array<string>(1 << NUM_SET_BITS).fill('');
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** The JSON text of a non-integer finite number, from the cache when it holds the value. */
+function fractionText(n: number): string {
+  F64[0] = n;
+  const set = Math.imul(U32[0]! ^ Math.imul(U32[1]!, 0x9e3779b1), 0x85ebca6b) >>> (32 - NUM_SET_BITS);
+  if (numKeys0[set] === n) return numText0[set]!;
+  let s: string;
+  if (numKeys1[set] === n) s = numText1[set]!;
+  else s = '' + n;
+  numKeys1[set] = numKeys0[set]!;
+  numText1[set] = numText0[set]!;
+  numKeys0[set] = n;
+  numText0[set] = s;
+  return s;
+}
+
+/** The JSON text of a number: ToString, as JSON.stringify writes a finite one. */
+export function jsonNumber(n: number): string {
+  // Validated events never hold these; refusing beats JSON.stringify's silent "null".
+  if (!Number.isFinite(n)) throw new RangeError(`cannot write non-finite number ${n} as JSON`);
+  return '' + n;
+}
+
+/** A flat map as canonical JSON: keys in code point order. */
+export function jsonMap(m: FlatMap): string {
+  let s = '{';
+  let first = true;
+  for (const k of sortedKeys(m)) {
+    const v = m[k] as string | number;
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + (typeof v === 'number' ? jsonNumber(v) : JSON.stringify(v));
+    first = false;
+  }
+  return s + '}';
+}
+
+/** Canonical JSON lines appended to a growing byte buffer; `take` hands the bytes over. */
+export class JsonLineWriter {
+  buf: Buffer;
+  /** Bytes written. */
+  length = 0;
+  /** False once a byte ≥ 0x80 was written (then the text is UTF-8, not plain ASCII). */
+  asciiOnly = true;
+
+  constructor(capacityBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(256, capacityBytes));
+  }
+
+  /** Appends one event's line; `newline` adds the '\n' after it. `ev` must be valid (validateEvent's output). */
+  event(ev: TapeEvent, iso: boolean, newline: boolean): void {
+    const t = JSON_TYPES.get(ev.type);
+    if (!t) throw new ValidationError('type', 'is not a known event type', ev.type);
+    const start = this.length;
+    try {
+      this.bytes(t.head);
+      this.ns(ev.ts, iso);
+      this.bytes(RUN_ID);
+      this.string(ev.runId);
+      if (ev.seq !== undefined) {
+        this.bytes(SEQ);
+        this.number(ev.seq);
+      }
+      if (ev.cause !== undefined) {
+        this.bytes(CAUSE);
+        this.number(ev.cause);
+      }
+      const rec = ev as unknown as Record<string, unknown>;
+      const fields = t.fields;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const v = rec[f.name];
+        if (v === undefined) continue;
+        this.bytes(f.prefix);
+        switch (f.how) {
+          case NS:
+            this.byte(QUOTE);
+            this.ns(v as bigint, iso);
+            this.byte(QUOTE);
+            break;
+          case MAP:
+            this.text(jsonMap(v as FlatMap));
+            break;
+          case NUM:
+            // An exact decimal is written as its canonical text, in a JSON string: a JSON number
+            // would lose digits and scale in every parser that reads numbers as doubles.
+            if (v instanceof Decimal) {
+              this.byte(QUOTE);
+              this.ascii(v.toString());
+              this.byte(QUOTE);
+            } else this.number(v as number);
+            break;
+          default:
+            if (typeof v === 'string') this.string(v);
+            else this.text(JSON.stringify(v));
+        }
+      }
+      this.byte(0x7d); // }
+      if (newline) this.byte(NEWLINE);
+    } catch (e) {
+      // Nothing of a line that failed stays in the buffer.
+      this.length = start;
+      throw e;
+    }
+  }
+
+  /** The bytes written so far (a fresh buffer the caller owns); the writer starts over empty. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    this.clear();
+    return out;
+  }
+
+  /** The text written so far; the writer starts over empty. */
+  takeText(): string {
+    const s = this.asciiOnly ? this.buf.toString('latin1', 0, this.length) : this.buf.toString('utf8', 0, this.length);
+    this.clear();
+    return s;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.asciiOnly = true;
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  private byte(b: number): void {
+    if (this.length === this.buf.length) this.room(1);
+    this.buf[this.length++] = b;
+  }
+
+  private bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.length;
+    for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    this.length = p;
+  }
+
+  /** A string known to be ASCII (digits, decimals, ISO times). */
+  private ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.length;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.length = p;
+  }
+
+  /** Appends any text as UTF-8 (separators, CSV rows). */
+  raw(s: string): void {
+    this.text(s);
+  }
+
+  /** Any JSON text, as UTF-8. */
+  private text(s: string): void {
+    this.room(Buffer.byteLength(s));
+    const n = this.buf.write(s, this.length, 'utf8');
+    for (let i = this.length; i < this.length + n; i++) {
+      if (this.buf[i]! >= 0x80) {
+        this.asciiOnly = false;
+        break;
+      }
+    }
+    this.length += n;
+  }
+
+  /** A string as JSON: quoted as is when it is printable ASCII without `"` or `\`, else JSON.stringify's text. */
+  private string(s: string): void {
+    const n = s.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let p = this.length;
+    buf[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return this.text(JSON.stringify(s));
+      buf[p++] = c;
+    }
+    buf[p++] = QUOTE;
+    this.length = p;
+  }
+
+  private ns(v: bigint, iso: boolean): void {
+    this.ascii(iso ? formatTsIso(v) : v.toString());
+  }
+
+  private number(n: number): void {
+    if (Number.isInteger(n) && n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER) return this.integer(n);
+    if (!Number.isFinite(n)) jsonNumber(n); // throws the RangeError
+    this.ascii(fractionText(n));
+  }
+
+  /** A safe integer's digits (-0 is "0", as ToString writes it). */
+  private integer(n: number): void {
+    this.room(17);
+    const buf = this.buf;
+    let p = this.length;
+    if (n < 0) {
+      buf[p++] = 0x2d;
+      n = -n;
+    }
+    if (n < 10) {
+      buf[p++] = 0x30 + n;
+      this.length = p;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let q = p + digits;
+    this.length = q;
+    // Above 2^31 by float division (exact for safe integers); below it in int32 arithmetic, which
+    // avoids the floating-point modulo (a C call) per digit.
+    while (n > 0x7fffffff) {
+      const next = Math.floor(n / 10);
+      buf[--q] = 0x30 + (n - next * 10);
+      n = next;
+    }
+    let m = n | 0;
+    while (q > p) {
+      const next = (m / 10) | 0;
+      buf[--q] = 0x30 + (m - next * 10);
+      m = next;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The byte writer of canonical JSON lines (src/events/json-line-writer.ts) against a reference:
+ * the string-building eventToJson it replaced (kept here verbatim in substance, JSON.stringify for
+ * every string and number), over arbitrary events of every type, number edge cases, strings that
+ * need escaping, growth past the buffer and a failing line.
+ */
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Decimal } from '../src/events/decimal.js';
+import { eventToJson } from '../src/events/json.js';
+import { JsonLineWriter } from '../src/events/json-line-writer.js';
+import { sortedKeys, SPECS } from '../src/events/schema.js';
+import { formatTsIso } from '../src/events/ts.js';
+import type { FlatMap, TapeEvent } from '../src/events/types.js';
+import { arbEvent, arbNum } from './events-arbitraries.js';
+import { SAMPLES, sample } from './events-fixtures.js';
+
+const params = { numRuns: 1500, seed: 20261129 };
+
+/** The canonical line as the string-building implementation wrote it before the byte writer. */
+function referenceLine(ev: TapeEvent, iso: boolean): string {
+  const ns = (n: bigint): string => (iso ? formatTsIso(n) : n.toString());
+  const num = (n: number): string => {
+    if (!Number.isFinite(n)) throw new RangeError('non-finite');
+    return JSON.stringify(n);
+  };
+  const map = (m: FlatMap): string =>
+    '{' + sortedKeys(m).map((k) => JSON.stringify(k) + ':' + (typeof m[k] === 'number' ? num(m[k] as number) : JSON.stringify(m[k]))).join(',') + '}';
+  let s = `{"type":"${ev.type}","ts":"${ns(ev.ts)}","runId":${JSON.stringify(ev.runId)}`;
+  if (ev.seq !== undefined) s += `,"seq":${num(ev.seq)}`;
+  if (ev.cause !== undefined) s += `,"cause":${num(ev.cause)}`;
+  const rec = ev as unknown as Record<string, unknown>;
+  for (const f of SPECS[ev.type].fields) {
+    const v = rec[f.name];
+    if (v === undefined) continue;
+    s += `,${JSON.stringify(f.name)}:`;
+    if (f.kind === 'ns') s += `"${ns(v as bigint)}"`;
+    else if (f.kind === 'map') s += map(v as FlatMap);
+    else if (v instanceof Decimal) s += `"${v.toString()}"`;
+    else if (typeof v === 'number') s += num(v);
+    else s += JSON.stringify(v);
+  }
+  return s + '}';
+}
+
+test('json writer - every arbitrary event: bytes and eventToJson equal the reference line', () => {
+  const w = new JsonLineWriter(256);
+  fc.assert(
+    fc.property(arbEvent(), fc.boolean(), fc.option(fc.nat(), { nil: undefined }), (ev0, iso, seq) => {
+      const ev = seq === undefined ? ev0 : { ...ev0, seq };
+      const want = referenceLine(ev, iso);
+      assert.is(eventToJson(ev, { iso }), want);
+      w.event(ev, iso, true);
+      w.event(ev, iso, false);
+      assert.is(w.take().toString('utf8'), want + '\n' + want);
+      assert.is(w.length, 0);
+    }),
+    params,
+  );
+});
+
+test('json writer - numbers are written as JSON.stringify writes them, also after cache evictions', () => {
+  const edge = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, -(2 ** 31), 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 1, 1e21, 1e21 + 2 ** 20, 123456789012345680000, 1e-6, 1e-7, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -190.12, 190.14, 4.35, 1 / 3];
+  const tick = sample('tick');
+  const w = new JsonLineWriter(64);
+  const check = (n: number): void => {
+    const ev = { ...tick, bid: n, bidSize: Math.abs(n), volume: Math.abs(n) } as TapeEvent;
+    w.event(ev, false, false);
+    assert.is(w.takeText(), referenceLine(ev, false), String(n));
+  };
+  for (const n of edge) check(n);
+  // Many distinct values (more than the cache holds), each seen twice: hits return the right text.
+  fc.assert(fc.property(fc.array(arbNum(), { minLength: 1, maxLength: 50 }), (ns) => {
+    for (const n of ns) check(n);
+    for (const n of ns) check(n);
+  }), { numRuns: 600, seed: 7 });
+});
+
+test('json writer - strings needing escapes, non-ASCII and lone surrogates are JSON.stringify text, UTF-8 encoded', () => {
+  const w = new JsonLineWriter(32);
+  for (const message of ['plain', 'quote " and \\ backslash', 'tab\tnew\nline\u0001', 'café ✓ 日本', '\ud83d\ude00 emoji', 'lone \ud800 surrogate', '\u007f del', 'x'.repeat(5000)]) {
+    const ev = { ...sample('system'), message } as TapeEvent;
+    const want = referenceLine(ev, false);
+    w.event(ev, false, true);
+    assert.ok(w.take().equals(Buffer.from(want + '\n', 'utf8')), message.slice(0, 20));
+    assert.is(eventToJson(ev), want);
+  }
+});
+
+test('json writer - a line that cannot be written leaves nothing behind and names the number', () => {
+  const w = new JsonLineWriter(64);
+  w.event(sample('tick'), false, true);
+  const before = w.length;
+  assert.throws(() => w.event({ ...sample('tick'), bid: Infinity } as TapeEvent, false, true), /non-finite number Infinity/);
+  assert.throws(() => w.event({ ...sample('tick'), type: 'nope' } as unknown as TapeEvent, false, true), /not a known event type/);
+  assert.is(w.length, before);
+  assert.is(w.takeText(), eventToJson(sample('tick')) + '\n');
+});
+
+test('json writer - the golden samples, ISO and ns, byte for byte', () => {
+  const w = new JsonLineWriter();
+  for (const iso of [false, true]) {
+    for (const ev of SAMPLES) w.event(ev, iso, true);
+    assert.is(w.takeText(), SAMPLES.map((ev) => referenceLine(ev, iso) + '\n').join(''));
+  }
+});
+
+test.run();
