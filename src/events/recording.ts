@@ -97,6 +97,8 @@ export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; file
         toTs: o.toTs,
         follow: o.follow,
         types: o.types ? o.types.map((t) => TYPE_TAG[t]) : undefined,
+        // Each record is decoded before the next is read and events keep no view of it.
+        reuseChunks: true,
       }),
       o,
     );

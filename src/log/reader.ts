@@ -51,6 +51,12 @@ export interface ReadOptions {
   types?: Iterable<number>;
   /** Keep waiting for records appended after the current end. */
   follow?: boolean;
+  /**
+   * The caller is done with each record (and its payload view) before it asks for the next one:
+   * the cursor may then read the next chunk into the same buffer. Memory stays at one chunk
+   * however long the read (decoders and digests that copy what they need set this).
+   */
+  reuseChunks?: boolean;
 }
 
 export interface ReaderOptions {
@@ -91,6 +97,7 @@ export class LogCursor {
   private closed = false;
   private readonly types: Set<number> | null;
   private readonly known: Set<number> | null;
+  private readonly reuseChunks: boolean;
   /** Problems met so far: a torn tail, the corruptions a lenient policy stepped over, a follow whose writer died. */
   readonly problems: ReadProblem[] = [];
   unknownSkipped = 0;
@@ -103,6 +110,7 @@ export class LogCursor {
   ) {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
+    this.reuseChunks = opts.reuseChunks === true;
     const checked = reader.checkedSegments();
     this.segs = checked.segments;
     const present = new Set(this.segs.map((s) => s.name));
@@ -214,7 +222,9 @@ export class LogCursor {
       this.fds.set(seg.name, fd);
     }
     const start = entry ? entry.offsetBytes : HEADER_BYTES;
-    const walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes);
+    // The previous segment's chunk is read into again when records do not outlive the next read.
+    const spare = this.reuseChunks && prev ? prev.walker.buf : null;
+    const walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes, spare);
     this.walkedWhole = entry === null;
     this.segCount = 0;
     let expectedSeq: number | null;
@@ -278,6 +288,8 @@ export class LogCursor {
   private advance(): boolean {
     const sc = this.scanner!;
     const seg = this.segs[this.segIdx]!;
+    // advance runs once the queue is drained; frames of an open batch still point into the chunk.
+    sc.walker.reuse = this.reuseChunks && this.pending.length === 0;
     const r = sc.next();
     if (r === FRAME) {
       const out = sc.view;

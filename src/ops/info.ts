@@ -168,7 +168,7 @@ export function recordingInfo(dir: string, opts: InfoOptions = {}): RecordingInf
   const digest = new StreamDigest();
 
   const result = reader.scan({}, (r) => {
-    if (needDigest) digest.update(r.tsNs, r.type, r.payload);
+    if (needDigest) digest.updateAt(r.tsNs, r.type, r.chunk, r.payloadStart, r.payloadEnd);
     records++;
     firstSeq ??= r.seq;
     lastSeq = r.seq;

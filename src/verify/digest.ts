@@ -22,6 +22,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { openReader } from '../log/index.js';
+import { writeI64 } from '../log/format.js';
 import { decodePayload, isKnownTag } from '../events/index.js';
 
 export const DIGEST_VERSION = 1;
@@ -33,10 +34,19 @@ function u32(n: number): Buffer {
   return b;
 }
 
+/**
+ * Record headers and payloads are gathered here and hashed this many bytes at a time: two
+ * `hash.update` calls per record (a native call each, plus a payload view) were ~6% of a backtest's
+ * profile; the hash sees the very same byte stream either way.
+ */
+const BATCH_BYTES = 64 * 1024;
+const HEAD_BYTES = 13;
+
 /** An incremental digest: feed records in log order, then read `hex()`. */
 export class StreamDigest {
   private readonly hash: Hash = createHash('sha256');
-  private readonly head = Buffer.alloc(13);
+  private readonly batch = Buffer.allocUnsafe(BATCH_BYTES);
+  private used = 0;
   private finished: string | null = null;
   records = 0;
 
@@ -45,18 +55,52 @@ export class StreamDigest {
   }
 
   update(tsNs: bigint, type: number, payload: Uint8Array): void {
+    this.updateAt(tsNs, type, payload, 0, payload.length);
+  }
+
+  /** The record whose payload is buf[start, end) (a reader's chunk: no view needed). */
+  updateAt(tsNs: bigint, type: number, buf: Uint8Array, start: number, end: number): void {
     if (this.finished !== null) throw new Error('digest already finished');
-    this.head.writeBigInt64LE(tsNs, 0);
-    this.head[8] = type;
-    this.head.writeUInt32LE(payload.length, 9);
-    this.hash.update(this.head);
-    this.hash.update(payload);
+    const n = end - start;
+    if (this.used + HEAD_BYTES + n > BATCH_BYTES) this.flush();
+    const b = this.batch;
+    let o = this.used;
+    if (HEAD_BYTES + n > BATCH_BYTES) {
+      // A payload larger than the batch is hashed on its own, after its header.
+      writeI64(b, 0, tsNs);
+      b[8] = type;
+      b.writeUInt32LE(n, 9);
+      this.hash.update(b.subarray(0, HEAD_BYTES));
+      this.hash.update(buf.subarray(start, end));
+      this.records++;
+      return;
+    }
+    writeI64(b, o, tsNs);
+    b[o + 8] = type;
+    b[o + 9] = n & 0xff;
+    b[o + 10] = (n >>> 8) & 0xff;
+    b[o + 11] = (n >>> 16) & 0xff;
+    b[o + 12] = n >>> 24;
+    o += HEAD_BYTES;
+    if (n <= 64) {
+      for (let i = 0; i < n; i++) b[o + i] = buf[start + i]!;
+    } else b.set(buf.subarray(start, end), o);
+    this.used = o + n;
     this.records++;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.hash.update(this.batch.subarray(0, this.used));
+    this.used = 0;
   }
 
   /** The digest as 64 lowercase hex digits; the digest cannot be updated afterwards. */
   hex(): string {
-    this.finished ??= this.hash.digest('hex');
+    if (this.finished === null) {
+      this.flush();
+      this.finished = this.hash.digest('hex');
+    }
     return this.finished;
   }
 }
@@ -86,12 +130,13 @@ export interface DigestResult {
 export function digestRecordingDetailed(dir: string, opts: DigestOptions = {}): DigestResult {
   const reader = openReader(dir, { policy: 'tolerate-tail' });
   const d = new StreamDigest();
-  reader.scan({ fromSeq: opts.fromSeq, toSeq: opts.toSeq, fromTs: opts.fromTs, toTs: opts.toTs }, (r) => {
+  // Each payload is hashed before the next record is read: one chunk buffer serves the whole scan.
+  reader.scan({ fromSeq: opts.fromSeq, toSeq: opts.toSeq, fromTs: opts.fromTs, toTs: opts.toTs, reuseChunks: true }, (r) => {
     if (opts.runId !== undefined) {
       if (!isKnownTag(r.type)) return;
       if (decodePayload(r.type, r.payload, r.seq, r.tsNs).runId !== opts.runId) return;
     }
-    d.update(r.tsNs, r.type, r.payload);
+    d.updateAt(r.tsNs, r.type, r.chunk, r.payloadStart, r.payloadEnd);
   });
   return { digest: d.hex(), records: d.records };
 }
