@@ -32,12 +32,15 @@ const RECENT_TO_S = 4_102_444_800n;
 
 /** The unit a bare integer looks like when it is implausible as ns of market data, else null. */
 export function implausibleNsUnit(n: bigint): Exclude<TsUnit, 'ns'> | null {
-  for (const unit of ['s', 'ms', 'us'] as const) {
-    const scale = NS_PER_SEC / TS_UNIT_NS[unit];
-    if (n >= RECENT_FROM_S * scale && n < RECENT_TO_S * scale) return unit;
-  }
+  for (const [unit, from, to] of RECENT_BOUNDS) if (n >= from && n < to) return unit;
   return null;
 }
+
+/** The recent window in each unit (bigint products computed once, not per parsed ts). */
+const RECENT_BOUNDS = (['s', 'ms', 'us'] as const).map((unit) => {
+  const scale = NS_PER_SEC / TS_UNIT_NS[unit];
+  return [unit, RECENT_FROM_S * scale, RECENT_TO_S * scale] as const;
+});
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(y: number, m: number, d: number): number {
@@ -152,7 +155,9 @@ export function parseTs(input: unknown, field = 'ts', position?: string, unit?: 
       ns = r;
     }
   } else if (typeof input === 'string') {
-    if (DIGITS.test(input) || (unit !== undefined && DECIMAL.test(input))) {
+    if ((unit === undefined || unit === 'ns') && DIGITS.test(input)) {
+      ns = BigInt(input); // the common case: integer nanoseconds as text (what unitTextToNs gives)
+    } else if (DIGITS.test(input) || (unit !== undefined && DECIMAL.test(input))) {
       const r = unitTextToNs(input, unit ?? 'ns');
       if (typeof r === 'string') throw new ValidationError(field, r, input, position);
       ns = r;

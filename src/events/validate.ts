@@ -18,10 +18,20 @@ function isPlainObject(v: unknown): v is Obj {
 
 function str(field: string, v: unknown, nonEmpty: boolean, pos: string | undefined): string {
   if (typeof v !== 'string') throw new ValidationError(field, 'must be a string', v, pos);
+  // ASCII (most ids, venues, symbols) is well-formed and already NFC: skip the regex and ICU call.
+  if (v.length < 64 && isAscii(v)) {
+    if (nonEmpty && v.length === 0) throw new ValidationError(field, 'must not be empty', v, pos);
+    return v;
+  }
   if (!isWellFormed(v)) throw new ValidationError(field, 'contains a lone UTF-16 surrogate', v, pos);
   const s = v.normalize('NFC');
   if (nonEmpty && s.length === 0) throw new ValidationError(field, 'must not be empty', v, pos);
   return s;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function num(field: string, v: unknown, pos: string | undefined): number {
@@ -64,13 +74,21 @@ function flatMap(field: string, v: unknown, pos: string | undefined): FlatMap {
   return out;
 }
 
+/** A number field of kind num, nonneg or pos. */
+function numOfKind(name: string, kind: FieldSpec['kind'], v: unknown, pos: string | undefined): number {
+  const n = num(name, v, pos);
+  if (kind === 'nonneg' && n < 0) throw new ValidationError(name, 'must not be negative', v, pos);
+  if (kind === 'pos' && n <= 0) throw new ValidationError(name, 'must be greater than 0', v, pos);
+  return n;
+}
+
 /** A price or size: a Decimal (kept as is: immutable), decimal text (parsed) or a number. */
 function dec(fs: FieldSpec, v: unknown, pos: string | undefined): Decimal | number {
   const name = fs.name;
   const x = typeof v === 'string' ? parseDecimalField(name, v, pos) : v;
   if (!(x instanceof Decimal)) {
     if (typeof x !== 'number') throw new ValidationError(name, 'must be a number or an exact decimal (Decimal or decimal text)', v, pos);
-    return field({ name, kind: fs.kind, optional: fs.optional }, x, pos) as number;
+    return numOfKind(name, fs.kind, x, pos);
   }
   if (fs.kind === 'nonneg' && x.mantissa < 0) throw new ValidationError(name, 'must not be negative', x.toString(), pos);
   if (fs.kind === 'pos' && x.mantissa <= 0) throw new ValidationError(name, 'must be greater than 0', x.toString(), pos);
@@ -91,17 +109,9 @@ function field(fs: FieldSpec, v: unknown, pos: string | undefined): unknown {
       }
       return v;
     case 'num':
-      return num(name, v, pos);
-    case 'nonneg': {
-      const n = num(name, v, pos);
-      if (n < 0) throw new ValidationError(name, 'must not be negative', v, pos);
-      return n;
-    }
-    case 'pos': {
-      const n = num(name, v, pos);
-      if (n <= 0) throw new ValidationError(name, 'must be greater than 0', v, pos);
-      return n;
-    }
+    case 'nonneg':
+    case 'pos':
+      return numOfKind(name, fs.kind, v, pos);
     case 'ns':
       return ns(name, v, pos);
     case 'map':

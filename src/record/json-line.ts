@@ -31,10 +31,22 @@ export function jsonDepth(text: string, max = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
+/**
+ * Whether the text holds more than `max` of `[` and `{` in all (strings included): nesting can be
+ * no deeper than that count, so the exact pass runs only for the rare line over it. indexOf runs
+ * natively, many times faster than a JS loop over every character.
+ */
+function openersExceed(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > max) return true;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > max) return true;
+  return false;
+}
+
 /** JSON.parse of one input line; invalid or too deeply nested JSON is a ValidationError. The
  * error quotes at most the start of the text (never the parsed value, which may be deep). */
 export function parseJsonLine(text: string, position?: string): unknown {
-  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+  if (openersExceed(text, MAX_JSON_DEPTH) && jsonDepth(text) > MAX_JSON_DEPTH) {
     throw new ValidationError('(json)', `nests deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 40), position);
   }
   try {

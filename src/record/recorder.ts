@@ -17,7 +17,7 @@ import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
 import { deriveRecordingId } from '../log/recording-id.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
-import { specOf } from '../events/schema.js';
+import { SPECS } from '../events/schema.js';
 import { validateEvent } from '../events/validate.js';
 import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
@@ -26,6 +26,12 @@ import { parseJsonLine } from './json-line.js';
 import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
 import { TAPEDECK_VERSION } from '../util/version.js';
+
+
+/** Per event type, the names of its 'ns' fields: stamp parses them from text before validation. */
+const NS_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(SPECS).map(([type, spec]) => [type, spec.fields.filter((f) => f.kind === 'ns').map((f) => f.name)]),
+);
 
 export type ClockMode = 'receive' | 'source';
 
@@ -92,6 +98,8 @@ export interface WriteContext {
   position?: string;
   /** The raw text, stored in a reject event if this input is bad. */
   raw?: string;
+  /** The input object is the recorder's own (just parsed from `raw`): stamped in place, not copied. */
+  owned?: boolean;
 }
 
 export interface RecordSummary {
@@ -454,7 +462,7 @@ export class Recorder {
     if (ctx.raw !== undefined) this.metrics.inc('bytes', Buffer.byteLength(ctx.raw) + 1);
     let ev: TapeEvent;
     try {
-      ev = this.stamp(input, ctx.position);
+      ev = this.stamp(input, ctx.position, ctx.owned === true);
     } catch (err) {
       if (err instanceof ValidationError) return this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
       throw err;
@@ -493,7 +501,7 @@ export class Recorder {
       this.metrics.inc('bytes', Buffer.byteLength(text) + 1);
       return this.badInput(e, text, position);
     }
-    return this.write(obj, { position, raw: text });
+    return this.write(obj, { position, raw: text, owned: true });
   }
 
   /**
@@ -691,16 +699,16 @@ export class Recorder {
   }
 
   /** Stamps runId and ts and validates; throws ValidationError for bad input. */
-  private stamp(input: unknown, position: string | undefined): TapeEvent {
+  private stamp(input: unknown, position: string | undefined, owned = false): TapeEvent {
     if (!isPlainObject(input)) throw new ValidationError('(event)', 'must be an object', input, position);
-    const obj: Obj = { ...input };
+    const obj: Obj = owned ? input : { ...input };
     if (obj.runId === undefined) obj.runId = this.runId;
     const unit = this.opts.tsUnit;
-    const spec = typeof obj.type === 'string' ? specOf(obj.type) : undefined;
-    if (spec) {
-      for (const f of spec.fields) {
-        const v = obj[f.name];
-        if (f.kind === 'ns' && v !== undefined && typeof v !== 'bigint') obj[f.name] = parseTs(v, f.name, position, unit);
+    const nsFields = typeof obj.type === 'string' ? NS_FIELDS.get(obj.type) : undefined;
+    if (nsFields) {
+      for (const name of nsFields) {
+        const v = obj[name];
+        if (v !== undefined && typeof v !== 'bigint') obj[name] = parseTs(v, name, position, unit);
       }
     }
     if (this.clockMode === 'source') {
