@@ -7,7 +7,7 @@
  * rate and of the CPU time (user + system) per record, and their ratio: under load the wall
  * rate moves with the machine, the CPU time far less.
  *
- *   BENCH_ONLY=log-ab BENCH_AB_REV=<git rev> BENCH_RUNS=5 npm run bench
+ *   BENCH_ONLY=log-ab BENCH_AB_REV=<git rev> [BENCH_AB_HEAD=<git rev>] BENCH_RUNS=5 npm run bench
  *
  * The base revision is exported with `git archive` into bench/out/ab/<commit>/ and built
  * there once (its dist/ is kept for later runs), with this checkout's node_modules.
@@ -80,13 +80,16 @@ function runChild(root: string, work: string, dir: string, n: number): Sample {
 export async function benchLogAb(): Promise<SectionResult> {
   const rev = process.env.BENCH_AB_REV || DEFAULT_AB_REV;
   const base = buildRev(rev);
-  const head = git(['rev-parse', '--short=7', 'HEAD']);
-  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', 'src']) !== '' ? ' + uncommitted src changes' : '';
+  // BENCH_AB_HEAD: a second revision, built like the base (a run then ignores this checkout's dist/).
+  const headRev = process.env.BENCH_AB_HEAD;
+  const headBuild = headRev ? buildRev(headRev) : null;
+  const head = headBuild ? headBuild.commit.slice(0, 7) : git(['rev-parse', '--short=7', 'HEAD']);
+  const dirty = !headBuild && git(['status', '--porcelain', '--untracked-files=no', '--', 'src']) !== '' ? ' + uncommitted src changes' : '';
   const N = CONFIG.records;
   const RUNS = CONFIG.runs;
   const builds = [
     { name: 'base', root: base.root },
-    { name: 'head', root: ROOT },
+    { name: 'head', root: headBuild ? headBuild.root : ROOT },
   ];
   const samples = new Map<string, Sample[]>();
   const add = (k: string, s: Sample): void => void (samples.get(k) ?? samples.set(k, []).get(k)!).push(s);
@@ -134,7 +137,7 @@ export async function benchLogAb(): Promise<SectionResult> {
       `Every figure is a fresh process; in each of ${RUNS} rounds the two builds alternate per workload and the order flips each round; medians. ` +
       `CPU is user + system time of the workload per record (it moves far less with the machine's load than the wall rate). ` +
       `Load average (1 min) during the rounds: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${os.cpus().length} cores. ` +
-      `Reproduce: \`npm run build && BENCH_ONLY=log-ab BENCH_AB_REV=${rev} BENCH_RUNS=${RUNS} BENCH_RECORDS=${N} node --expose-gc dist/bench/run.js\`.`,
+      `Reproduce: \`npm run build && BENCH_ONLY=log-ab BENCH_AB_REV=${rev}${headRev ? ` BENCH_AB_HEAD=${headRev}` : ''} BENCH_RUNS=${RUNS} BENCH_RECORDS=${N} node --expose-gc dist/bench/run.js\`.`,
     tables: [
       {
         header: ['workload', 'base rate', 'head rate', 'head ÷ base (rate)', 'base CPU / record', 'head CPU / record', 'head ÷ base (CPU)'],

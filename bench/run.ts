@@ -13,6 +13,7 @@
  *   BENCH_KF_BUDGET_S=120  seconds for the keyframes section's seeks that rebuild from the start
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
  *   BENCH_AB_REV=5afac9f   the base revision of the log-ab section (built under bench/out/ab/)
+ *   BENCH_AB_HEAD=<rev>    its head revision (default: this checkout's dist/)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -128,6 +129,7 @@ function envLine(): string {
     CONFIG.full ? 'BENCH_FULL=1' : '',
     CONFIG.only.length > 0 ? `BENCH_ONLY=${CONFIG.only.join(',')}` : '',
     process.env.BENCH_AB_REV ? `BENCH_AB_REV=${process.env.BENCH_AB_REV}` : '',
+    process.env.BENCH_AB_HEAD ? `BENCH_AB_HEAD=${process.env.BENCH_AB_HEAD}` : '',
   ]
     .filter(Boolean)
     .join(' ');
