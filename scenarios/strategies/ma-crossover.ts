@@ -56,6 +56,25 @@ class Window {
   get mean(): number {
     return this.sum / this.n;
   }
+  /** Everything, the running sum included (recomputing it would round differently). */
+  save(): WindowState {
+    return { buf: [...this.buf], i: this.i, n: this.n, sum: this.sum };
+  }
+  static load(size: number, s: WindowState): Window {
+    const w = new Window(size);
+    w.buf.splice(0, size, ...s.buf);
+    w.i = s.i;
+    w.n = s.n;
+    w.sum = s.sum;
+    return w;
+  }
+}
+
+interface WindowState {
+  buf: number[];
+  i: number;
+  n: number;
+  sum: number;
 }
 
 interface SymbolState {
@@ -111,6 +130,15 @@ export default defineStrategy<MaCrossoverOptions>({
     };
 
     return {
+      // Engine snapshots (backtest --snapshot-every / --resume-from): the per-symbol state.
+      snapshot: () =>
+        [...states].map(([sym, st]) => ({ sym, fast: st.fast.save(), slow: st.slow.save(), side: st.side, recentTs: [...st.recentTs], recentMid: [...st.recentMid], standAsideUntil: st.standAsideUntil })),
+      restore(saved: unknown): void {
+        states.clear();
+        for (const x of saved as Array<{ sym: string; fast: WindowState; slow: WindowState; side: number; recentTs: bigint[]; recentMid: number[]; standAsideUntil: bigint }>) {
+          states.set(x.sym, { fast: Window.load(o.fast, x.fast), slow: Window.load(o.slow, x.slow), side: x.side, recentTs: [...x.recentTs], recentMid: [...x.recentMid], standAsideUntil: x.standAsideUntil });
+        }
+      },
       onTick(tick: TickEvent, ctx: StrategyContext): void {
         if (o.symbol !== '' && tick.symbol !== o.symbol) return;
         if (tick.bid === undefined || tick.ask === undefined) return;

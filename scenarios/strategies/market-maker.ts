@@ -75,6 +75,13 @@ export default defineStrategy<MarketMakerOptions>({
     };
 
     return {
+      // Engine snapshots (backtest --snapshot-every / --resume-from): the symbol and working quotes.
+      snapshot: () => ({ symbol, quotes: { buy: { ...quotes.buy }, sell: { ...quotes.sell } } }),
+      restore(saved: unknown): void {
+        const s = saved as { symbol: string; quotes: Record<Side, { id?: string; price: number }> };
+        symbol = s.symbol;
+        for (const side of ['buy', 'sell'] as const) quotes[side] = { id: s.quotes[side].id, price: s.quotes[side].price };
+      },
       onTick(tick: TickEvent, ctx: StrategyContext): void {
         if (symbol === '') symbol = tick.symbol;
         if (tick.symbol !== symbol || tick.bid === undefined || tick.ask === undefined) return;

@@ -31,13 +31,21 @@ import { RiskManager, type RiskDecision, type RiskOptions } from './risk.js';
 import type { BookLevels, OrderRequest, OrderView, Strategy, StrategyContext, TimeInForce } from './strategy.js';
 import { SimVenue, remainingOf, type Book, type OrderState, type VenueHost, type VenueOptions } from './venue.js';
 import { PnlSeries } from './pnl-series.js';
+import { SeededRandom } from './random.js';
+import { decodeEngineState, encodeEngineState, ENGINE_STATE_FILE, parseStrategyState, strategyStateText, type EngineState, type JobRow } from './engine-state.js';
+import type { Stateful } from '../events/state.js';
+import { eventToJson, parseJsonEvent } from '../events/json.js';
 
 export interface BacktestOptions {
   strategy: Strategy;
   /** The output run's id, on every output event. */
   runId: string;
-  /** The run's seeded source in [0, 1): latency draws and ctx.random(). */
-  rng: () => number;
+  /**
+   * The run's seeded source in [0, 1): latency draws and ctx.random(). A SeededRandom is
+   * state-bearing (an engine snapshot saves and restores it); a plain function is not, so an
+   * engine given one refuses to snapshot.
+   */
+  rng: (() => number) | SeededRandom;
   venue?: VenueOptions;
   risk?: RiskOptions;
   /** The output seq of the first emitted event. Default 1. */
@@ -128,6 +136,14 @@ class JobQueue {
   get size(): number {
     return this.heap.length;
   }
+  /** The heap as it is (for a snapshot: restoring the same array restores the same order). */
+  items(): readonly Job[] {
+    return this.heap;
+  }
+  load(jobs: readonly Job[]): void {
+    this.heap.length = 0;
+    this.heap.push(...jobs);
+  }
   peek(): Job | undefined {
     return this.heap[0];
   }
@@ -196,6 +212,8 @@ export class BacktestEngine {
   private readonly strategy: Strategy;
   private readonly emitFn: EmitFn;
   private readonly rng: () => number;
+  /** The state-bearing source behind rng, when the caller gave one. */
+  private readonly random: SeededRandom | undefined;
   private readonly venue: SimVenue;
   private readonly risk: RiskManager;
   private readonly ledger = new Ledger();
@@ -245,7 +263,9 @@ export class BacktestEngine {
     if (typeof options.runId !== 'string' || options.runId.length === 0) {
       throw new TapedeckError('BAD_ARGUMENT', 'runId must be a non-empty string', { runId: options.runId });
     }
-    if (typeof options.rng !== 'function') throw new TapedeckError('BAD_ARGUMENT', 'rng must be a seeded () => number', {});
+    if (typeof options.rng !== 'function' && !(options.rng instanceof SeededRandom)) {
+      throw new TapedeckError('BAD_ARGUMENT', 'rng must be a SeededRandom or a seeded () => number', {});
+    }
     const seqBase = options.seqBase ?? 1;
     if (!Number.isSafeInteger(seqBase) || seqBase < 0) {
       throw new TapedeckError('BAD_ARGUMENT', 'seqBase must be a non-negative safe integer', { seqBase });
@@ -258,7 +278,9 @@ export class BacktestEngine {
     this.seq = seqBase;
     this.strategy = options.strategy;
     this.emitFn = emit;
-    this.rng = options.rng;
+    const src = options.rng;
+    this.random = src instanceof SeededRandom ? src : undefined;
+    this.rng = src instanceof SeededRandom ? () => src.double() : src;
     this.honorInputKill = options.honorInputKill ?? true;
     this.risk = new RiskManager(options.risk);
     const host: VenueHost = {
@@ -383,6 +405,151 @@ export class BacktestEngine {
       openOrders: open,
       positions: this.ledger.summary(),
     };
+  }
+
+  // ---- snapshots (events/state.ts; docs/BACKTEST.md "Snapshots and resume") -----------------
+
+  /**
+   * Why this engine's state cannot be saved, or undefined. The strategy must have snapshot() and
+   * restore() hooks: its state lives in its own closure, and the only other way to rebuild it is
+   * to replay the run from the start, which is what a snapshot is there to avoid; resuming with a
+   * fresh strategy would silently give a different run. The RNG must be a SeededRandom.
+   */
+  snapshotProblem(): string | undefined {
+    if (typeof this.strategy.snapshot !== 'function' || typeof this.strategy.restore !== 'function') {
+      return `strategy ${this.strategy.name} has no snapshot()/restore() hooks, so its state cannot be saved (add them: docs/BACKTEST.md "Snapshots and resume")`;
+    }
+    if (!this.random) return 'the run\'s random source is a plain function: pass a SeededRandom as rng so its state can be saved';
+    if (this.finished) return 'the run has finished';
+    return undefined;
+  }
+
+  /**
+   * The engine's snapshot parts, each a Stateful: `backtest.jsonl` (orders, jobs, venue queues,
+   * risk, RNG, strategy, counters), the ledger's `ledger.jsonl`, and under the 'l2' fill model the
+   * venue's books (`books.jsonl`). Capture between input events (after onEvent returns); restore
+   * into a fresh engine built with the same options, then feed the input after the snapshot.
+   */
+  stateParts(): Stateful[] {
+    const core: Stateful = {
+      stateFile: ENGINE_STATE_FILE,
+      captureState: () => encodeEngineState(this.saveState()),
+      restoreState: (bytes) => this.loadState(decodeEngineState(bytes)),
+    };
+    const books = this.venue.books;
+    return books ? [core, this.ledger, books] : [core, this.ledger];
+  }
+
+  private saveState(): EngineState {
+    const problem = this.snapshotProblem();
+    if (problem) throw new TapedeckError('BAD_ARGUMENT', `cannot snapshot the backtest: ${problem}`, { strategy: this.strategy.name });
+    if (this.notes.length > 0 || this.flushing || this.trigger !== undefined) {
+      throw new TapedeckError('BAD_ARGUMENT', 'an engine snapshot is taken between input events, not from inside a callback', {});
+    }
+    // Every order referred to, once, in first-reference order.
+    const table = new Map<string, OrderState>();
+    const note = (o: OrderState) => {
+      if (!table.has(o.orderId)) table.set(o.orderId, o);
+    };
+    for (const o of this.orders.values()) note(o);
+    for (const list of this.live.values()) list.forEach(note);
+    for (const j of this.jobs.items()) if (j.order) note(j.order);
+    const venue = this.venue.saveState();
+    const strategyState = strategyStateText(this.strategy.snapshot!(), this.strategy.name);
+    // Orders only the venue still holds are in `orders` (the venue never outlives the registry's
+    // live set); jobs can point at orders the registry forgot (a cancel racing a close).
+    return {
+      runId: this.runId,
+      strategy: this.strategy.name,
+      seqBase: this.seqBase,
+      fillModel: this.venue.fillModel,
+      seq: this.seq,
+      clock: this.clock,
+      started: this.started,
+      stopped: this.stopped,
+      killed: this.killed,
+      killReason: this.killReason,
+      jobCount: this.jobCount,
+      orderCount: this.orderCount,
+      startTs: this.startTs,
+      dirty: this.dirty,
+      pnlCause: this.pnlCause,
+      flattening: [...this.flattening],
+      stats: { ...this.stats },
+      pnl: this.pnlSeries.saveState(),
+      risk: this.risk.saveState(),
+      rng: this.random!.state(),
+      strategyState,
+      orders: [...table.values()].map((o) => ({ ...o })),
+      known: [...this.orders.keys()],
+      closed: this.closed.slice(this.closedHead),
+      live: [...this.live].map(([s, list]) => [s, list.map((o) => o.orderId)]),
+      lastTicks: [...this.lastTicks.values()].map((t) => eventToJson(t)),
+      lastVenue: [...this.lastVenue],
+      jobs: this.jobs.items().map((j): JobRow => ({ ts: j.ts, n: j.n, kind: j.kind, orderId: j.order?.orderId, cause: j.cause })),
+      venue,
+    };
+  }
+
+  private loadState(s: EngineState): void {
+    if (this.started || this.stats.events > 0) throw new TapedeckError('BAD_ARGUMENT', 'restore a snapshot into a fresh engine (this one has already run)', {});
+    const mismatch: string[] = [];
+    if (s.runId !== this.runId) mismatch.push(`runId ${s.runId} (this engine: ${this.runId})`);
+    if (s.strategy !== this.strategy.name) mismatch.push(`strategy ${s.strategy} (this engine: ${this.strategy.name})`);
+    if (s.seqBase !== this.seqBase) mismatch.push(`seqBase ${s.seqBase} (this engine: ${this.seqBase})`);
+    if (s.fillModel !== this.venue.fillModel) mismatch.push(`fill model ${s.fillModel} (this engine: ${this.venue.fillModel})`);
+    if (mismatch.length > 0) throw new TapedeckError('BAD_ARGUMENT', `the snapshot is of another run: ${mismatch.join(', ')}`, { mismatch });
+    const problem = this.snapshotProblem();
+    if (problem) throw new TapedeckError('BAD_ARGUMENT', `cannot restore the backtest: ${problem}`, { strategy: this.strategy.name });
+    const byId = new Map<string, OrderState>();
+    for (const r of s.orders) byId.set(r.orderId, { ...r });
+    const order = (id: string): OrderState => {
+      const o = byId.get(id);
+      if (!o) throw new TapedeckError('CORRUPT_SNAPSHOT', `${ENGINE_STATE_FILE}: order ${id} is referred to but not listed`, { file: ENGINE_STATE_FILE, orderId: id });
+      return o;
+    };
+    let ticks: TickEvent[];
+    try {
+      ticks = s.lastTicks.map((t) => parseJsonEvent(t) as TickEvent);
+    } catch (e) {
+      throw new TapedeckError('CORRUPT_SNAPSHOT', `${ENGINE_STATE_FILE}: a last tick: ${e instanceof Error ? e.message : String(e)}`, { file: ENGINE_STATE_FILE });
+    }
+    const strategyState = parseStrategyState(s.strategyState);
+    this.orders.clear();
+    for (const id of s.known) this.orders.set(id, order(id));
+    this.live.clear();
+    for (const [sym, ids] of s.live) this.live.set(sym, ids.map(order));
+    this.closed.length = 0;
+    this.closed.push(...s.closed);
+    this.closedHead = 0;
+    this.lastTicks.clear();
+    for (const t of ticks) this.lastTicks.set(t.symbol, t);
+    this.lastVenue.clear();
+    for (const [sym, v] of s.lastVenue) this.lastVenue.set(sym, v);
+    this.jobs.load(s.jobs.map((j) => ({ ts: j.ts, n: j.n, kind: j.kind, order: j.orderId === undefined ? undefined : order(j.orderId), cause: j.cause })));
+    this.venue.loadState(s.venue, order);
+    this.flattening.clear();
+    for (const sym of s.flattening) this.flattening.add(sym);
+    this.pnlSeries.loadState(s.pnl);
+    this.risk.loadState(s.risk);
+    this.random!.restore(s.rng);
+    this.seq = s.seq;
+    this.clock = s.clock;
+    this.started = s.started;
+    this.stopped = s.stopped;
+    this.killed = s.killed;
+    this.killReason = s.killReason;
+    this.jobCount = s.jobCount;
+    this.orderCount = s.orderCount;
+    this.startTs = s.startTs;
+    this.dirty = s.dirty;
+    this.pnlCause = s.pnlCause;
+    this.stats = { ...this.stats, ...s.stats };
+    try {
+      this.strategy.restore!(strategyState);
+    } catch (e) {
+      throw new StrategyError(this.strategy.name, 'restore', this.clock, undefined, e);
+    }
   }
 
   // ---- internals ---------------------------------------------------------------------------

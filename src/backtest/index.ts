@@ -29,5 +29,6 @@ export {
   type VenueOptions,
 } from './venue.js';
 export { runBacktest, type BacktestRun } from './harness.js';
+export { SeededRandom, type SeededRandomState } from './random.js';
 export { TakenLiquidity, tradeFills, walkLevels, type QueueSlot } from './l2-queue.js';
-export { backtestRecordings, defaultBacktestRunId, prepareOutputDir, sha256File, summaryData, tapedeckVersion, type BacktestRecordingsOptions, type BacktestRecordingsResult, type RecordableLatency, type RunnerVenueOptions, type StrategyOptionValue } from './runner.js';
+export { BACKTEST_SNAPSHOTS_DIR, SNAPSHOTS_KEPT, backtestRecordings, defaultBacktestRunId, prepareOutputDir, sha256File, summaryData, tapedeckVersion, type BacktestRecordingsOptions, type BacktestRecordingsResult, type RecordableLatency, type RunnerVenueOptions, type StrategyOptionValue } from './runner.js';

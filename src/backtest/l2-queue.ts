@@ -44,6 +44,17 @@ export class TakenLiquidity {
     this.side(s).delete(price);
   }
 
+  /** [price, qty] pairs per side, in insertion order (an engine snapshot: engine-state.ts). */
+  saveState(): { bid: [number, number][]; ask: [number, number][] } {
+    return { bid: [...this.bid], ask: [...this.ask] };
+  }
+
+  loadState(s: { bid: readonly [number, number][]; ask: readonly [number, number][] }): void {
+    this.clear();
+    for (const [px, q] of s.bid) this.bid.set(px, q);
+    for (const [px, q] of s.ask) this.ask.set(px, q);
+  }
+
   clear(s?: BookSide): void {
     if (s === undefined || s === 'bid') this.bid.clear();
     if (s === undefined || s === 'ask') this.ask.clear();

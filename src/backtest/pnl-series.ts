@@ -14,6 +14,8 @@
  * unchanged (a halt is time with no PnL change). The statistics are Welford's running mean and
  * M2, so memory is constant whatever the length of the run.
  */
+import type { PnlSeriesState } from './engine-state.js';
+
 export const PNL_INTERVAL_NS = 1_000_000_000n;
 
 export class PnlSeries {
@@ -59,6 +61,15 @@ export class PnlSeries {
     if (this.n < 2) return 0;
     const sd = Math.sqrt(this.m2 / (this.n - 1));
     return sd > 0 ? (this.mean / sd) * Math.sqrt(this.n) : 0;
+  }
+
+  /** The running statistics, for an engine snapshot (engine-state.ts). */
+  saveState(): PnlSeriesState {
+    return { boundary: this.boundary, lastPnl: this.lastPnl, n: this.n, mean: this.mean, m2: this.m2 };
+  }
+
+  loadState(s: PnlSeriesState): void {
+    ({ boundary: this.boundary, lastPnl: this.lastPnl, n: this.n, mean: this.mean, m2: this.m2 } = s);
   }
 
   /** Welford's update with `count` copies of `x` (Chan et al.'s merge of a constant batch). */

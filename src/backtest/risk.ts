@@ -4,6 +4,7 @@
  * `risk` event.
  */
 import { TapedeckError } from '../errors.js';
+import type { RiskState } from './engine-state.js';
 import type { RiskSeverity, Side } from '../events/types.js';
 
 export interface RiskOptions {
@@ -187,6 +188,19 @@ export class RiskManager {
       };
     }
     return undefined;
+  }
+
+  /** The rate window and the warn zones, for an engine snapshot (engine-state.ts). */
+  saveState(): RiskState {
+    return { accepted: this.accepted.slice(this.head), warned: [...this.warned] };
+  }
+
+  loadState(s: RiskState): void {
+    this.accepted.length = 0;
+    this.accepted.push(...s.accepted);
+    this.head = 0;
+    this.warned.clear();
+    for (const k of s.warned) this.warned.add(k);
   }
 
   /** The kill decision for the current PnL, if a kill limit is breached. */

@@ -28,13 +28,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, type SchedulerLike } from 'rxjs';
-import seedrandom from 'seedrandom';
 import { EventBus } from '../bus/index.js';
 import { IoError, TapedeckError } from '../errors.js';
 import { openEventLog, openRecording, writeEvent, type Recording } from '../events/recording.js';
 import type { FlatMap, SystemEvent, TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
-import { realFileOps, withWriterLock, type Log } from '../log/index.js';
+import { openReader, realFileOps, SnapshotStore, snapshotName, withWriterLock, type Log, type SnapshotMeta } from '../log/index.js';
+import { restoreSnapshot, takeSnapshot } from '../events/state.js';
+import { SeededRandom } from './random.js';
 import { deriveRecordingId } from '../log/recording-id.js';
 import { LOCK_NAME, MANIFEST_NAME, METRICS_NAME, SEGMENT_SUFFIX, TMP_SUFFIX } from '../log/names.js';
 import { EventMerge } from '../replay/merge.js';
@@ -90,7 +91,26 @@ export interface BacktestRecordingsOptions {
   segmentBytes?: number;
   /** The scheduler of a numeric-speed replay (default: the Replayer's realtimeScheduler). */
   scheduler?: SchedulerLike;
+  /**
+   * Snapshot the engine every this many ns of input time into <out>/snapshots (the newest
+   * SNAPSHOTS_KEPT are kept). Needs speed 'max' and a strategy with snapshot()/restore() hooks.
+   */
+  snapshotEveryNs?: bigint;
+  /**
+   * Resume the run recorded in this directory from its newest valid snapshot: the new output
+   * (`out`, another directory) gets that run's records up to the snapshot, then the rest of the
+   * run. The result is the recording the uninterrupted run gives. Needs speed 'max', and every
+   * option that determines the output (the manifest) equal to that run's.
+   */
+  resumeFrom?: string;
+  /** Snapshots skipped as damaged or incomplete while resuming. */
+  onWarning?: (message: string) => void;
 }
+
+/** Where a backtest keeps its engine snapshots, inside its output recording. */
+export const BACKTEST_SNAPSHOTS_DIR = 'snapshots';
+/** How many engine snapshots a run keeps (older ones are pruned as new ones are written). */
+export const SNAPSHOTS_KEPT = 3;
 
 export interface BacktestRecordingsResult {
   dir: string;
@@ -105,6 +125,10 @@ export interface BacktestRecordingsResult {
   /** Wall-clock measures: never recorded. */
   wallMs: number;
   eventsPerSec: number;
+  /** Engine snapshots written by this run (--snapshot-every). */
+  snapshots: number;
+  /** When resumed: the snapshot used and how many input events it had consumed. */
+  resumed?: { from: string; snapshot: string; events: number };
 }
 
 const DEFAULT_SEED = 0;
@@ -129,7 +153,7 @@ export function tapedeckVersion(): string {
 }
 
 function isLogFile(name: string): boolean {
-  return name.endsWith(SEGMENT_SUFFIX) || name.includes(`${SEGMENT_SUFFIX}.torn-`) || name.endsWith(TMP_SUFFIX) || name === LOCK_NAME || name === METRICS_NAME || name === MANIFEST_NAME;
+  return name.endsWith(SEGMENT_SUFFIX) || name.includes(`${SEGMENT_SUFFIX}.torn-`) || name.endsWith(TMP_SUFFIX) || name === LOCK_NAME || name === METRICS_NAME || name === MANIFEST_NAME || name === BACKTEST_SNAPSHOTS_DIR;
 }
 
 /**
@@ -215,6 +239,11 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
     throw new TapedeckError('BAD_ARGUMENT', `seed must be an integer or a non-empty string (got ${String(seed)})`, { seed: String(seed) });
   }
 
+  const every = options.snapshotEveryNs;
+  if (every !== undefined && every <= 0n) throw new TapedeckError('BAD_ARGUMENT', `--snapshot-every must be a duration > 0 (got ${every} ns)`, {});
+  if ((every !== undefined || options.resumeFrom !== undefined) && speed !== 'max') {
+    throw new TapedeckError('BAD_ARGUMENT', `--snapshot-every and --resume-from need --speed max (a paced run is for watching; its output is the same as at max)`, { speed: String(speed) });
+  }
   for (const dir of inputs) {
     if (!fs.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `${dir}: no such recording`, { path: dir });
   }
@@ -255,6 +284,27 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
   const recordings = inputs.map((dir) => openRecording(dir));
   const startTs = firstInputTs(recordings, from, to) ?? from ?? 0n;
 
+  // The engine first: a run that cannot snapshot is refused before anything is written.
+  let emit: (ev: TapeEvent, seq: number) => void = () => {};
+  const engine = new BacktestEngine(
+    {
+      strategy,
+      runId,
+      rng: new SeededRandom(seed),
+      ...(options.venue ? { venue: options.venue } : {}),
+      ...(options.risk ? { risk: options.risk } : {}),
+      // The session-start is the output's seq 0: the engine's outputs are 1, 2, ...
+      seqBase: 1,
+      honorInputKill: options.honorInputKill ?? true,
+    },
+    (ev, seq) => emit(ev, seq),
+  );
+  if (every !== undefined || options.resumeFrom !== undefined) {
+    const problem = engine.snapshotProblem();
+    if (problem) throw new TapedeckError('BAD_ARGUMENT', `${every !== undefined ? '--snapshot-every' : '--resume-from'}: ${problem}`, { strategy: strategy.name });
+  }
+  const resume = options.resumeFrom === undefined ? undefined : resumePoint(options.resumeFrom, out, manifest, engine, inputs.length, options.onWarning);
+
   prepareOutputDir(out, options.force);
   // Deterministic: the id comes from the run's manifest (inputs, strategy, seed, options).
   const recordingId = deriveRecordingId('backtest', jsonText(manifest));
@@ -270,32 +320,49 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
       message: `backtest ${strategy.name} seed ${String(seed)} over ${inputs.length} recording${inputs.length === 1 ? '' : 's'}`,
       data: manifest,
     } satisfies SystemEvent);
-    const startSeq = writeEvent(log, startEvent);
     let lastTs = startTs;
-    const prng = seedrandom.alea(String(seed));
-    const engine = new BacktestEngine(
-      {
-        strategy,
-        runId,
-        rng: () => prng.double(),
-        ...(options.venue ? { venue: options.venue } : {}),
-        ...(options.risk ? { risk: options.risk } : {}),
-        seqBase: startSeq + 1,
-        honorInputKill: options.honorInputKill ?? true,
-      },
-      (ev: TapeEvent, seq: number) => {
-        const got = writeEvent(log, ev);
-        if (got !== seq) throw new TapedeckError('CHECK_FAILED', `internal: output seq ${got} differs from the engine's number ${seq}`, { got, seq });
-        lastTs = ev.ts;
-      },
-    );
-    engine.start(startTs);
+    if (resume) lastTs = copyPrefix(resume, log);
+    else {
+      const startSeq = writeEvent(log, startEvent);
+      if (startSeq !== 0) throw new TapedeckError('CHECK_FAILED', `internal: the session-start got seq ${startSeq}, not 0`, { startSeq });
+    }
+    emit = (ev: TapeEvent, seq: number) => {
+      const got = writeEvent(log, ev);
+      if (got !== seq) throw new TapedeckError('CHECK_FAILED', `internal: output seq ${got} differs from the engine's number ${seq}`, { got, seq });
+      lastTs = ev.ts;
+    };
+    if (!resume) engine.start(startTs);
 
+    let snapshots = 0;
     if (speed === 'max') {
+      // Per input, the seq of the last event fed to the engine: the merge order is fixed, so what
+      // was fed is a prefix of every input, and a resumed run skips exactly that.
+      const fed = resume ? resume.fed.slice() : inputs.map(() => -1);
+      let count = resume ? resume.meta.seq : 0;
+      const store = every !== undefined ? new SnapshotStore(path.join(out, BACKTEST_SNAPSHOTS_DIR)) : undefined;
+      let nextSnapshotTs = every !== undefined ? (resume ? resume.meta.tsNs : startTs) + every : undefined;
       const merge = new EventMerge(recordings);
       try {
-        merge.open({ fromTs: from, toTs: to });
-        for (let src = merge.peek(); src !== null; src = merge.peek()) engine.onEvent(merge.take(src));
+        const fromTs = resume ? resume.meta.tsNs : from;
+        merge.open({ fromTs, toTs: to });
+        for (let src = merge.peek(); src !== null; src = merge.peek()) {
+          const ev = merge.take(src);
+          const i = src.index;
+          if (resume && ev.seq !== undefined && ev.seq <= fed[i]!) continue;
+          engine.onEvent(ev);
+          fed[i] = ev.seq ?? fed[i]!;
+          count++;
+          if (nextSnapshotTs !== undefined && ev.ts >= nextSnapshotTs) {
+            // The outputs the snapshot counts must be on disk before the snapshot says so.
+            await log.sync();
+            const info: Record<string, string | number> = { kind: 'backtest', outSeq: engine.nextSeq - 1, outTsNs: lastTs.toString() };
+            fed.forEach((seqFed, k) => (info[`input.${k}.seq`] = seqFed));
+            await takeSnapshot(store!, count, ev.ts, engine.stateParts(), info);
+            store!.prune(SNAPSHOTS_KEPT);
+            snapshots++;
+            nextSnapshotTs = ev.ts + every!;
+          }
+        }
       } finally {
         merge.close();
       }
@@ -343,10 +410,77 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
       manifest,
       wallMs,
       eventsPerSec: wallMs > 0 ? summary.eventsProcessed / (wallMs / 1000) : 0,
+      snapshots,
+      ...(resume ? { resumed: { from: resume.dir, snapshot: resume.name, events: resume.meta.seq } } : {}),
     };
   } finally {
     if (!closed) await log.close().catch(() => undefined);
   }
+}
+
+interface ResumePoint {
+  dir: string;
+  name: string;
+  meta: SnapshotMeta;
+  /** Per input, the seq of the last event the snapshot's engine had been fed (-1: none). */
+  fed: number[];
+  /** The previous output's last seq the snapshot includes. */
+  outSeq: number;
+}
+
+/**
+ * Checks that `dir` holds the same run (its session-start manifest equals `manifest`), restores
+ * `engine` from its newest valid snapshot, and says where the run stands.
+ */
+function resumePoint(dir: string, out: string, manifest: FlatMap, engine: BacktestEngine, inputs: number, onWarning?: (m: string) => void): ResumePoint {
+  if (!fs.existsSync(dir)) throw new TapedeckError('NOT_FOUND', `--resume-from ${dir}: no such recording`, { path: dir });
+  if (path.resolve(dir) === path.resolve(out)) {
+    throw new TapedeckError('BAD_ARGUMENT', `--resume-from ${dir}: give another --out (the resumed run is written afresh: the records up to the snapshot are copied from ${dir}, the rest computed)`, { path: dir });
+  }
+  let first: TapeEvent | undefined;
+  for (const ev of openRecording(dir).events({ toSeq: 0 })) first = ev;
+  if (!first || first.type !== 'system' || first.kind !== 'session-start' || !first.data) {
+    throw new TapedeckError('BAD_ARGUMENT', `--resume-from ${dir}: not a backtest output (no session-start at seq 0)`, { path: dir });
+  }
+  const had = first.data;
+  const keys = [...new Set([...Object.keys(had), ...Object.keys(manifest)])].sort();
+  const differ = keys.filter((k) => String(had[k]) !== String(manifest[k]));
+  if (differ.length > 0) {
+    const shown = differ.slice(0, 5).map((k) => `${k} (${dir}: ${had[k] === undefined ? '-' : String(had[k])}, now: ${manifest[k] === undefined ? '-' : String(manifest[k])})`);
+    throw new TapedeckError('BAD_ARGUMENT', `--resume-from ${dir}: another run: ${shown.join('; ')}${differ.length > 5 ? ` and ${differ.length - 5} more` : ''}`, { path: dir, differ });
+  }
+  const store = new SnapshotStore(path.join(dir, BACKTEST_SNAPSHOTS_DIR), { onWarning: (w) => onWarning?.(`snapshot ${w.name} ignored: ${w.problem}`) });
+  const meta = store.exists() ? restoreSnapshot(store, engine.stateParts(), (m) => m.info.kind === 'backtest', (name, problem) => onWarning?.(`snapshot ${name} ignored: ${problem}`)) : null;
+  if (!meta) throw new TapedeckError('NOT_FOUND', `--resume-from ${dir}: no usable snapshot in ${path.join(dir, BACKTEST_SNAPSHOTS_DIR)} (run with --snapshot-every)`, { path: dir });
+  const int = (k: string): number => {
+    const v = meta.info[k];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TapedeckError('CORRUPT_SNAPSHOT', `${dir}: snapshot ${meta.seq}: META.json info.${k} is not a whole number`, { path: dir, field: k });
+    return v;
+  };
+  const fed = Array.from({ length: inputs }, (_x, k) => int(`input.${k}.seq`));
+  return { dir, name: path.join(dir, BACKTEST_SNAPSHOTS_DIR, snapshotName(meta.seq)), meta, fed, outSeq: int('outSeq') };
+}
+
+/** Copies the previous output's records 0..outSeq into the new log; returns the last one's ts. */
+function copyPrefix(r: ResumePoint, log: Log): bigint {
+  const reader = openReader(r.dir);
+  const c = reader.cursor({ toSeq: r.outSeq });
+  let last = -1;
+  let lastTs = 0n;
+  try {
+    for (let rec = c.next(); rec !== null; rec = c.next()) {
+      const got = log.write(rec.type, rec.tsNs, rec.payload);
+      if (got !== rec.seq) throw new TapedeckError('CHECK_FAILED', `internal: copied record ${rec.seq} got seq ${got}`, { seq: rec.seq, got });
+      last = rec.seq;
+      lastTs = rec.tsNs;
+    }
+  } finally {
+    c.close();
+  }
+  if (last !== r.outSeq) {
+    throw new TapedeckError('CHECK_FAILED', `--resume-from ${r.dir}: its log ends at seq ${last}, before the snapshot's seq ${r.outSeq} (the snapshot is newer than the log: was the log repaired?)`, { path: r.dir, last, outSeq: r.outSeq });
+  }
+  return lastTs;
 }
 
 /** Rounds away float residue for messages (the data keeps full values). */

@@ -108,6 +108,14 @@ export interface Strategy {
   onOrder?(order: OrderEvent, ctx: StrategyContext): void;
   onTimer?(ts: bigint, ctx: StrategyContext): void;
   onEnd?(ctx: StrategyContext): void;
+  /**
+   * Optional, for engine snapshots (docs/BACKTEST.md "Snapshots and resume"): the strategy's own
+   * state as JSON-compatible data (bigints allowed), taken between events. An engine whose
+   * strategy lacks these two hooks refuses to snapshot.
+   */
+  snapshot?(): unknown;
+  /** Replaces the strategy's state with what snapshot() returned (called once, on a fresh instance). */
+  restore?(state: unknown): void;
 }
 
 /** What a strategy module default-exports, made by defineStrategy. */

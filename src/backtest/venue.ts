@@ -43,6 +43,7 @@ import { TapedeckError } from '../errors.js';
 import { toDecimal, toNumber } from '../events/decimal.js';
 import type { BookEvent, FillEvent, OrderAction, OrderEvent, Side, SystemEvent, TapeEvent, TickEvent } from '../events/types.js';
 import { restsOn, TakenLiquidity, takesFrom, tradeFills, walkLevels, type QueueSlot } from './l2-queue.js';
+import type { SlotRow, VenueState } from './engine-state.js';
 import type { BookLevels, OrderIdentity, OrderStatus } from './strategy.js';
 
 /** A side's levels, best first (the book's own array: read, never kept). */
@@ -491,6 +492,62 @@ export class SimVenue {
       this.queues.set(o, { side: o.side, price: o.price!, aheadQty: ob.depthAt(restsOn(o.side), toDecimal(o.price!)).value });
     }
     this.rest(o);
+  }
+
+  /** Under 'l2': the books rebuilt from the input (their own snapshot part, books.jsonl). */
+  get books(): BookBuilder | undefined {
+    return this.l2;
+  }
+
+  /**
+   * The venue's state for an engine snapshot (engine-state.ts): every slot's book, priority lists
+   * (as order ids) and taken liquidity, and the queue positions. Called between input events only
+   * (no venue message is half applied then).
+   */
+  saveState(): VenueState {
+    const slots: SlotRow[] = [];
+    for (const [venue, bySymbol] of this.slots) {
+      for (const [symbol, w] of bySymbol) {
+        slots.push({
+          venue,
+          symbol,
+          book: { ...w.book },
+          buys: w.buys.map((o) => o.orderId),
+          sells: w.sells.map((o) => o.orderId),
+          taken: w.taken?.saveState(),
+        });
+      }
+    }
+    const queues: [string, number, number][] = [];
+    for (const [o, q] of this.queues) queues.push([o.orderId, q.price, q.aheadQty]);
+    return { lastArrival: this.lastArrival, arrivals: this.arrivals, fillCount: this.fillCount, slots, queues };
+  }
+
+  /** Restores what saveState gave; `order` resolves an id to the engine's (restored) order object. */
+  loadState(s: VenueState, order: (orderId: string) => OrderState): void {
+    this.slots.clear();
+    for (const r of s.slots) {
+      let bySymbol = this.slots.get(r.venue);
+      if (!bySymbol) {
+        bySymbol = new Map();
+        this.slots.set(r.venue, bySymbol);
+      }
+      let taken: TakenLiquidity | undefined;
+      if (r.taken) {
+        taken = new TakenLiquidity();
+        taken.loadState(r.taken);
+      }
+      bySymbol.set(r.symbol, { book: { ...r.book }, buys: r.buys.map(order), sells: r.sells.map(order), taken });
+    }
+    this.queues.clear();
+    for (const [id, price, aheadQty] of s.queues) {
+      const o = order(id);
+      this.queues.set(o, { side: o.side, price, aheadQty });
+    }
+    this.lastArrival = s.lastArrival;
+    this.arrivals = s.arrivals;
+    this.fillCount = s.fillCount;
+    this.message = undefined;
   }
 
   /** Under 'l2': a copy of a book's top levels (for the strategy's ctx.book). */

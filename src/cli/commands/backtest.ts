@@ -10,7 +10,7 @@ import type { BacktestSummary } from '../../backtest/engine.js';
 import type { RiskOptions } from '../../backtest/risk.js';
 import type { FeeSchedule } from '../../backtest/venue.js';
 import { formatTsIso } from '../../events/ts.js';
-import { durationOrRangeArg, numberArg, optionPairsArg, positiveNumberArg, recordingArg, seedArg, TS_UNIT_OPTION } from '../args.js';
+import { durationArg, durationOrRangeArg, numberArg, optionPairsArg, positiveNumberArg, recordingArg, seedArg, TS_UNIT_OPTION } from '../args.js';
 import { displayPath, resolvePath, type CliIo } from '../io.js';
 
 interface BacktestArgs {
@@ -35,6 +35,8 @@ interface BacktestArgs {
   'max-loss'?: string;
   'max-drawdown'?: string;
   json: boolean;
+  'snapshot-every'?: string;
+  'resume-from'?: string;
 }
 
 /** --seed (the argument layer's rule, shared with `scenario run`). */
@@ -72,6 +74,8 @@ export function backtestJson(r: BacktestRecordingsResult): Record<string, unknow
     records: r.records,
     summary: summaryJson(r.summary),
     manifest: r.manifest,
+    snapshots: r.snapshots,
+    ...(r.resumed ? { resumed: r.resumed } : {}),
     wallMs: r2(r.wallMs),
     eventsPerSec: Math.round(r.eventsPerSec),
   };
@@ -97,6 +101,8 @@ export function formatBacktest(r: BacktestRecordingsResult): string {
   for (const [sym, p] of Object.entries(s.positions)) {
     rows.push([`  ${sym}`, `position ${r6(p.qty)}  realized ${r6(p.realizedPnl)}  unrealized ${r6(p.unrealizedPnl)}  trades ${p.trades}`]);
   }
+  if (r.resumed) rows.push(['resumed', `from ${r.resumed.snapshot} (${r.resumed.events} input events in)`]);
+  if (r.snapshots > 0) rows.push(['snapshots', `${r.snapshots} written to ${r.dir}/snapshots`]);
   rows.push(['speed', `${Math.round(r.eventsPerSec).toLocaleString('en-US')} events/s (${r2(r.wallMs)} ms wall)`]);
   rows.push(['output', `${r.dir}  (${r.records} records)`]);
   rows.push(['digest', r.digest]);
@@ -128,11 +134,15 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .option('max-orders-per-sec', { type: 'string', group: 'Risk:', describe: 'Max orders per second of replay time' })
         .option('max-loss', { type: 'string', group: 'Risk:', describe: 'Kill when net PnL falls to -N' })
         .option('max-drawdown', { type: 'string', group: 'Risk:', describe: 'Kill when net PnL falls N below its peak' })
+        .option('snapshot-every', { type: 'string', group: 'Snapshots:', describe: 'Snapshot the engine every <duration> of input time (e.g. 10s) into <out>/snapshots; needs a strategy with snapshot()/restore() hooks (docs/BACKTEST.md)' })
+        .option('resume-from', { type: 'string', group: 'Snapshots:', describe: 'Resume the run recorded in <dir> from its newest valid snapshot into a new --out; same options as that run' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
         .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
         .example('$0 backtest rec/a rec/b --strategy my.ts --seed 7 --latency 1ms-5ms --out bt/7', 'Two recordings merged, random latency drawn from seed 7')
         .example('$0 backtest rec/btc --strategy scenarios/strategies/market-maker.ts --option halfSpread=0.02 --from +5m --to +10m --json', 'Minutes 5 to 10, one option changed, JSON summary')
-        .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time') as Argv<BacktestArgs>,
+        .example('$0 backtest rec/btc --strategy s.ts --speed 10', 'Replay paced at 10x real time')
+        .example('$0 backtest rec/btc --strategy s.ts --out bt/1 --snapshot-every 1m', 'Snapshot the engine every minute of input time')
+        .example('$0 backtest rec/btc --strategy s.ts --out bt/1b --resume-from bt/1', 'Finish the interrupted run bt/1 from its newest snapshot') as Argv<BacktestArgs>,
     handler: async (args) => {
       const { backtestRecordings } = await import('../../backtest/runner.js');
       const { resolveTimeRange } = await import('../../ops/time-range.js');
@@ -140,6 +150,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
       const num = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : numberArg(`--${flag}`, args[flag]));
       const pos = (flag: keyof BacktestArgs) => (args[flag] === undefined ? undefined : positiveNumberArg(`--${flag}`, args[flag]));
       const seed = parseSeedArg(args.seed);
+      const snapshotEveryNs = args['snapshot-every'] === undefined ? undefined : durationArg('--snapshot-every', args['snapshot-every']);
       const speed = parseSpeed(args.speed);
       const strategyOptions = parseOptionArgs(args.option);
       const latency = args.latency !== undefined ? parseLatencyArg(args.latency) : undefined;
@@ -179,6 +190,9 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         ...(args['run-id'] !== undefined ? { runId: args['run-id'] } : {}),
         ...(Object.keys(venue).length > 0 ? { venue } : {}),
         ...(Object.keys(risk).length > 0 ? { risk } : {}),
+        ...(snapshotEveryNs !== undefined ? { snapshotEveryNs } : {}),
+        ...(args['resume-from'] !== undefined ? { resumeFrom: resolvePath(io, args['resume-from']) } : {}),
+        onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
       });
       const shown = { ...result, dir: args.out ?? displayPath(io, result.dir) };
       io.stdout.write(args.json ? JSON.stringify(backtestJson(shown)) + '\n' : formatBacktest(shown));
