@@ -194,7 +194,7 @@ function orderRow(o: OrderRow): unknown[] {
 }
 
 function jobRow(j: JobRow): unknown[] {
-  return ['j', j.ts, j.n, j.kind, j.orderId ?? null, j.cause ?? null];
+  return ['j', j.ts.toString(), j.n, j.kind, j.orderId ?? null, j.cause ?? null];
 }
 
 /** The engine's state as JSON lines, produced lazily (events/state.ts jsonLines). */

@@ -6,6 +6,7 @@
  */
 import { TapedeckError } from '../errors.js';
 import { jsonLines, readJsonLines, type Stateful } from '../events/state.js';
+import { CaptureRegistry } from '../events/lazy-capture.js';
 import type { Side } from '../events/types.js';
 
 export interface PositionSummary {
@@ -20,6 +21,8 @@ export interface PositionSummary {
 }
 
 interface Pos {
+  /** Insertion number (lazy-capture.ts): positions are never removed, so the order is ascending n. */
+  readonly n: number;
   qty: number;
   avg: number;
   mark: number | undefined;
@@ -38,6 +41,11 @@ export function markPrice(q: { bid?: number | undefined; ask?: number | undefine
 
 export const LEDGER_FORMAT = 'tapedeck-ledger/1';
 
+/** One position's row in ledger.jsonl. */
+function positionRow(symbol: string, p: Pos): unknown[] {
+  return [symbol, p.qty, p.avg, p.mark ?? null, p.realized, p.fees, p.trades, p.volume];
+}
+
 /**
  * The snapshot contract (events/state.ts): `ledger.jsonl` is a header with the totals, then one
  * row per position [symbol, qty, avg, mark|null, realized, fees, trades, volume] in the ledger's
@@ -47,6 +55,8 @@ export const LEDGER_FORMAT = 'tapedeck-ledger/1';
 export class Ledger implements Stateful {
   readonly stateFile = 'ledger.jsonl';
   private readonly pos = new Map<string, Pos>();
+  /** Snapshots still reading the positions (captureState). */
+  private readonly captures = new CaptureRegistry<unknown[]>();
   private realized = 0;
   private feeTotal = 0;
   private peak = 0;
@@ -58,7 +68,7 @@ export class Ledger implements Stateful {
   private get(symbol: string): Pos {
     let p = this.pos.get(symbol);
     if (!p) {
-      p = { qty: 0, avg: 0, mark: undefined, realized: 0, fees: 0, trades: 0, volume: 0 };
+      p = { n: this.pos.size + 1, qty: 0, avg: 0, mark: undefined, realized: 0, fees: 0, trades: 0, volume: 0 };
       this.pos.set(symbol, p);
     }
     return p;
@@ -79,8 +89,14 @@ export class Ledger implements Stateful {
 
   mark(symbol: string, price: number): void {
     const p = this.pos.get(symbol);
-    if (p) p.mark = price;
-    else this.get(symbol).mark = price;
+    if (p) {
+      if (this.captures.active) this.beforeChange(symbol, p);
+      p.mark = price;
+    } else this.get(symbol).mark = price;
+  }
+
+  private beforeChange(symbol: string, p: Pos): void {
+    this.captures.beforeChange(symbol, p.n, () => positionRow(symbol, p), false);
   }
 
   markOf(symbol: string): number | undefined {
@@ -89,6 +105,7 @@ export class Ledger implements Stateful {
 
   fill(symbol: string, side: Side, qty: number, price: number, fee: number): void {
     const p = this.get(symbol);
+    if (this.captures.active) this.beforeChange(symbol, p);
     const signed = side === 'buy' ? qty : -qty;
     if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) {
       const abs = Math.abs(p.qty);
@@ -162,10 +179,15 @@ export class Ledger implements Stateful {
     return this.volumeTotal;
   }
 
+  /**
+   * The totals are copied now; the positions are read lazily as the chunks are written, through a
+   * capture that keeps the before-image of each position changed before it is read
+   * (lazy-capture.ts): the bytes are those of a copy taken now, at no cost now.
+   */
   captureState(): Iterable<Uint8Array> {
-    const rows: unknown[] = new Array(this.pos.size);
-    let i = 0;
-    for (const [s, p] of this.pos) rows[i++] = [s, p.qty, p.avg, p.mark ?? null, p.realized, p.fees, p.trades, p.volume];
+    const c = this.captures.start(this.pos.size, this.pos.size);
+    const live = this.pos;
+    const rows = { length: c.count, [Symbol.iterator]: () => c.rows(live, positionRow) };
     const header = { format: LEDGER_FORMAT, realized: this.realized, fees: this.feeTotal, peak: this.peak, maxDrawdown: this.maxDd, maxExposure: this.maxExp, fills: this.fillCount, volume: this.volumeTotal };
     return jsonLines(header, rows);
   }
@@ -183,8 +205,9 @@ export class Ledger implements Stateful {
       const a = r as unknown[];
       const ok = Array.isArray(a) && a.length === 8 && typeof a[0] === 'string' && [1, 2, 4, 5, 6, 7].every((k) => typeof a[k] === 'number') && (a[3] === null || typeof a[3] === 'number');
       if (!ok) throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: row ${i + 2} is not a position`, { file: this.stateFile, line: i + 2 });
-      pos.set(a[0] as string, { qty: a[1] as number, avg: a[2] as number, mark: (a[3] as number | null) ?? undefined, realized: a[4] as number, fees: a[5] as number, trades: a[6] as number, volume: a[7] as number });
+      pos.set(a[0] as string, { n: i + 1, qty: a[1] as number, avg: a[2] as number, mark: (a[3] as number | null) ?? undefined, realized: a[4] as number, fees: a[5] as number, trades: a[6] as number, volume: a[7] as number });
     });
+    if (this.captures.active) for (const [k, p] of this.pos) this.captures.beforeChange(k, p.n, () => positionRow(k, p), true);
     this.pos.clear();
     for (const [k, v] of pos) this.pos.set(k, v);
     [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal] = totals;

@@ -95,7 +95,8 @@ export class BookBuilder implements Stateful {
   }
 
   captureState(): Iterable<Uint8Array> {
-    const books = this.all().map((b) => ({ venue: b.venue, symbol: b.symbol, state: b.copyState() }));
+    // Each book's orders are read lazily as the chunks are written (OrderBook.captureState).
+    const books = this.all().map((b) => ({ venue: b.venue, symbol: b.symbol, state: b.captureState() }));
     const held = [...this.pending.values()].filter((evs) => evs.length > 0).map((evs) => ({ venue: evs[0]!.venue, symbol: evs[0]!.symbol, events: evs.slice() }));
     return encodeBooks({ books, held, applied: this.applied });
   }

@@ -99,7 +99,7 @@ export function decodeBooks(bytes: Uint8Array, what = BOOKS_FILE): BooksSnapshot
         const [, bi, id, side, price, size] = r as unknown[];
         const b = typeof bi === 'number' ? out.books[bi] : undefined;
         if (!b || typeof id !== 'string' || (side !== 'bid' && side !== 'ask')) return bad(i, 'not an order row of a book before it');
-        b.state.orders.push([id, side as BookSide, dec(i, price), dec(i, size)]);
+        (b.state.orders as [string, BookSide, Decimal, Decimal][]).push([id, side as BookSide, dec(i, price), dec(i, size)]);
         return;
       }
       case 'held': {

@@ -6,6 +6,7 @@
  */
 import { addDecimals, compareDecimals, Decimal, toDecimal } from '../events/decimal.js';
 import type { BookEvent, BookSide } from '../events/types.js';
+import { CaptureRegistry } from '../events/lazy-capture.js';
 
 export interface Level {
   readonly price: Decimal;
@@ -16,7 +17,11 @@ interface Order {
   side: BookSide;
   price: Decimal;
   size: Decimal;
+  /** Insertion number (lazy-capture.ts): the book's order is ascending n. */
+  readonly n: number;
 }
+
+type OrderRow = [string, BookSide, Decimal, Decimal];
 
 /** A book's whole state, copied: what a snapshot holds (book-state.ts encodes it). */
 export interface OrderBookState {
@@ -28,8 +33,13 @@ export interface OrderBookState {
   messages: number;
   bids: Level[];
   asks: Level[];
-  /** Resting orders (L3), in the book's order: [orderId, side, price, size]. */
-  orders: [string, BookSide, Decimal, Decimal][];
+  /** Resting orders (L3), in the book's order: [orderId, side, price, size] (an array, or read lazily). */
+  orders: OrderList;
+}
+
+/** Resting orders of a state: an array, or a capture read lazily (its length known up front). */
+export interface OrderList extends Iterable<[string, BookSide, Decimal, Decimal]> {
+  readonly length: number;
 }
 
 const ZERO = new Decimal(0, 0);
@@ -86,6 +96,9 @@ export class OrderBook {
   readonly bids = new BookSide_(true);
   readonly asks = new BookSide_(false);
   private readonly orders = new Map<string, Order>();
+  private orderN = 0;
+  /** Snapshots still reading the orders (captureState). */
+  private readonly captures = new CaptureRegistry<OrderRow>();
   /** False until a snapshot or clear, and after a gap or a bad-book flag until the next one. */
   trusted = false;
   /** The venueSeq of the last applied message, and its checksum if the venue sent one. */
@@ -116,7 +129,7 @@ export class OrderBook {
       case 'clear':
         if (e.side === undefined || e.side === 'bid') this.bids.levels.length = 0;
         if (e.side === undefined || e.side === 'ask') this.asks.levels.length = 0;
-        for (const [id, o] of this.orders) if (e.side === undefined || o.side === e.side) this.orders.delete(id);
+        for (const [id, o] of this.orders) if (e.side === undefined || o.side === e.side) this.dropOrder(id, o);
         this.trusted = true;
         break;
       case 'set':
@@ -125,7 +138,7 @@ export class OrderBook {
       case 'add':
         if (e.orderId !== undefined && e.side !== undefined && price !== undefined && size !== undefined) {
           this.remove(e.orderId);
-          this.orders.set(e.orderId, { side: e.side, price, size });
+          this.orders.set(e.orderId, { side: e.side, price, size, n: ++this.orderN });
           this.side(e.side).add(price, size, 1);
         }
         break;
@@ -134,7 +147,7 @@ export class OrderBook {
           const side = e.side ?? this.orders.get(e.orderId)?.side;
           this.remove(e.orderId);
           if (side !== undefined && !size.isZero()) {
-            this.orders.set(e.orderId, { side, price, size });
+            this.orders.set(e.orderId, { side, price, size, n: ++this.orderN });
             this.side(side).add(price, size, 1);
           }
         }
@@ -144,8 +157,11 @@ export class OrderBook {
         const o = e.orderId === undefined ? undefined : this.orders.get(e.orderId);
         if (o && size !== undefined) {
           this.side(o.side).add(o.price, addDecimals(o.size, size, -1), -1);
-          if (size.isZero()) this.orders.delete(e.orderId!);
-          else o.size = size;
+          if (size.isZero()) this.dropOrder(e.orderId!, o);
+          else {
+            if (this.captures.active) this.beforeChange(e.orderId!, o, false);
+            o.size = size;
+          }
         }
         break;
       }
@@ -154,8 +170,11 @@ export class OrderBook {
         if (o && size !== undefined) {
           this.side(o.side).add(o.price, size, -1);
           const left = addDecimals(o.size, size, -1);
-          if (left.mantissa <= 0) this.orders.delete(e.orderId!);
-          else o.size = left;
+          if (left.mantissa <= 0) this.dropOrder(e.orderId!, o);
+          else {
+            if (this.captures.active) this.beforeChange(e.orderId!, o, false);
+            o.size = left;
+          }
         }
         break;
       }
@@ -170,7 +189,16 @@ export class OrderBook {
     const o = this.orders.get(orderId);
     if (!o) return;
     this.side(o.side).add(o.price, o.size, -1);
+    this.dropOrder(orderId, o);
+  }
+
+  private dropOrder(orderId: string, o: Order): void {
+    if (this.captures.active) this.beforeChange(orderId, o, true);
     this.orders.delete(orderId);
+  }
+
+  private beforeChange(orderId: string, o: Order, removing: boolean): void {
+    this.captures.beforeChange(orderId, o.n, () => [orderId, o.side, o.price, o.size], removing);
   }
 
   bestBid(): Level | undefined {
@@ -197,10 +225,10 @@ export class OrderBook {
    * they were added, which the log determines): sorting 100k ids would stall the caller for tens
    * of ms, and restore keeps that order, so restore → copy is the identity.
    */
-  copyState(): OrderBookState {
-    const orders: [string, BookSide, Decimal, Decimal][] = new Array(this.orders.size);
+  copyState(withOrders = true): OrderBookState {
+    const orders: OrderRow[] = new Array(withOrders ? this.orders.size : 0);
     let i = 0;
-    for (const [id, o] of this.orders) orders[i++] = [id, o.side, o.price, o.size];
+    if (withOrders) for (const [id, o] of this.orders) orders[i++] = [id, o.side, o.price, o.size];
     return {
       trusted: this.trusted,
       venueSeq: this.venueSeq,
@@ -214,8 +242,25 @@ export class OrderBook {
     };
   }
 
+  /**
+   * The state as of now, at no cost now: levels are immutable objects, so the level arrays are
+   * copied (a few thousand entries at most); the resting orders are read lazily as the snapshot is
+   * written, through a capture that keeps the before-image of every order changed or removed before
+   * it is read (lazy-capture.ts). The rows and their order are those copyState() gives now.
+   */
+  captureState(): OrderBookState {
+    const c = this.captures.start(this.orderN, this.orders.size);
+    const live = this.orders;
+    const orders: OrderList = {
+      length: c.count,
+      [Symbol.iterator]: () => c.rows(live, (id, o: Order): OrderRow => [id, o.side, o.price, o.size]),
+    };
+    return { ...this.copyState(false), orders };
+  }
+
   /** Replaces the whole state with a copy (see copyState). */
   restoreState(s: OrderBookState): void {
+    if (this.captures.active) for (const [id, o] of this.orders) this.beforeChange(id, o, true);
     this.trusted = s.trusted;
     this.venueSeq = s.venueSeq;
     this.checksum = s.checksum;
@@ -228,7 +273,7 @@ export class OrderBook {
     this.asks.levels.length = 0;
     for (const l of s.asks) this.asks.levels.push(l);
     this.orders.clear();
-    for (const [id, side, price, size] of s.orders) this.orders.set(id, { side, price, size });
+    for (const [id, side, price, size] of s.orders) this.orders.set(id, { side, price, size, n: ++this.orderN });
   }
 
   /** Number of resting orders (L3 feeds). */

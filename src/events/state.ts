@@ -22,21 +22,34 @@ export interface Stateful {
   restoreState(bytes: Uint8Array): void;
 }
 
-/** Rows per chunk of a capture: each chunk is encoded in one turn of the event loop, so a chunk must stay ~1 ms. */
-export const ROWS_PER_CHUNK = 2048;
+/**
+ * Rows per chunk of a capture: each chunk is encoded in one turn of the event loop, so a chunk must
+ * stay ~1 ms. 2,048 rows of the 100K-order bench took 10-20 ms of CPU per chunk under load; 512 keep
+ * a turn to a few ms there (bench/keyframes.ts, "longest stall").
+ */
+export const ROWS_PER_CHUNK = 512;
 
 /**
- * JSON lines from a header and a list of rows already copied (the caller copies; this only
- * encodes). bigint values are written as decimal strings: the reader knows which fields they are.
+ * JSON lines from a header and the rows: copied by the caller, or read lazily from a consistent
+ * capture (events/lazy-capture.ts); this only encodes. bigint values in the header are written as
+ * decimal strings (the reader knows which fields they are); rows hold none.
  */
-export function* jsonLines(header: unknown, rows: readonly unknown[], rowsPerChunk = ROWS_PER_CHUNK): Generator<Uint8Array> {
+export function* jsonLines(header: unknown, rows: Iterable<unknown>, rowsPerChunk = ROWS_PER_CHUNK): Generator<Uint8Array> {
   yield Buffer.from(JSON.stringify(header, bigintText) + '\n');
-  for (let i = 0; i < rows.length; i += rowsPerChunk) {
-    let s = '';
-    const end = Math.min(rows.length, i + rowsPerChunk);
-    for (let j = i; j < end; j++) s += JSON.stringify(rows[j], bigintText) + '\n';
-    yield Buffer.from(s);
+  // Rows may be read lazily from live state (lazy-capture.ts): one chunk's worth per turn.
+  let s = '';
+  let n = 0;
+  for (const r of rows) {
+    // No replacer for rows (it makes JSON.stringify several times slower): rows hold no bigint
+    // (their owners write ns as strings); a bigint here throws, it is never written wrongly.
+    s += JSON.stringify(r) + '\n';
+    if (++n === rowsPerChunk) {
+      yield Buffer.from(s);
+      s = '';
+      n = 0;
+    }
   }
+  if (n > 0) yield Buffer.from(s);
 }
 
 /** Reads what jsonLines wrote: the header and the rows. */

@@ -1,0 +1,132 @@
+/**
+ * A consistent capture of a keyed collection that costs nothing when it is taken: the rows are
+ * read from the live collection lazily, one chunk per turn of the event loop, while its owner keeps
+ * changing it; the owner reports each change first (`beforeChange`), and the capture keeps the
+ * before-image of every entry it has not read yet. So a snapshot of 100K resting orders never
+ * stalls the owner (or a writer appending beside it) for the time a copy of 100K rows takes, and
+ * still yields exactly the rows, in exactly the order, a copy taken at that instant would hold.
+ *
+ * The collection's contract: every entry carries a number `n`, larger than every number before it
+ * (given when the key is inserted, kept when its value changes in place or is replaced), and it is
+ * iterated in insertion order — a JS Map whose deleted keys come back only as new insertions. Then
+ * the live order is ascending n; entries numbered above the capture's `nMax` came after it;
+ * deleted entries the capture had not read yet are kept in a min-heap on n and put back in their
+ * place.
+ *
+ * A capture nobody reads to the end (a snapshot that failed half-way) is held only weakly by its
+ * owner: once its reader is garbage, the owner stops reporting to it.
+ */
+
+export interface Numbered {
+  readonly n: number;
+}
+
+export class LazyCapture<R> {
+  /** The number of the last entry read; entries at or below it are done. */
+  private readN = 0;
+  private done = false;
+  private readonly before = new Map<string, R>();
+  /** Entries removed before they were read: a min-heap on n. */
+  private readonly gone: { n: number; row: R }[] = [];
+
+  constructor(
+    /** Entries numbered above this were inserted after the capture was taken. */
+    readonly nMax: number,
+    /** The number of entries the capture holds. */
+    readonly count: number,
+  ) {}
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** See CaptureRegistry.beforeChange. */
+  note(key: string, n: number, row: () => R, removing: boolean): void {
+    if (this.done || n > this.nMax || n <= this.readN) return;
+    let r = this.before.get(key);
+    if (r === undefined) {
+      r = row();
+      this.before.set(key, r);
+    }
+    if (removing) heapPush(this.gone, { n, row: r });
+  }
+
+  /** The rows as of the capture, in the live order; `rowOf` turns a live entry into a row. */
+  *rows<V extends Numbered>(live: Iterable<[string, V]>, rowOf: (key: string, v: V) => R): Generator<R> {
+    try {
+      for (const [k, v] of live) {
+        if (v.n > this.nMax) break; // the rest were inserted after the capture
+        while (this.gone.length > 0 && this.gone[0]!.n < v.n) yield heapPop(this.gone).row;
+        // Removed while this very entry was next (between the yield above and here): its image is
+        // the one to give, once.
+        if (this.gone.length > 0 && this.gone[0]!.n === v.n) heapPop(this.gone);
+        this.readN = v.n;
+        yield this.before.get(k) ?? rowOf(k, v);
+      }
+      while (this.gone.length > 0) yield heapPop(this.gone).row;
+    } finally {
+      this.done = true;
+      this.before.clear();
+      this.gone.length = 0;
+    }
+  }
+}
+
+/** The captures of one collection still being read (held weakly). */
+export class CaptureRegistry<R> {
+  private refs: WeakRef<LazyCapture<R>>[] = [];
+
+  /** Whether a change must be reported (the owner's hot path checks only this). */
+  get active(): boolean {
+    return this.refs.length > 0;
+  }
+
+  start(nMax: number, count: number): LazyCapture<R> {
+    const c = new LazyCapture<R>(nMax, count);
+    this.refs.push(new WeakRef(c));
+    return c;
+  }
+
+  /** Before the entry `key` (numbered n; `row` makes its current row) changes in place or is removed. */
+  beforeChange(key: string, n: number, row: () => R, removing: boolean): void {
+    let keep = 0;
+    for (let i = 0; i < this.refs.length; i++) {
+      const c = this.refs[i]!.deref();
+      if (!c || c.finished) continue;
+      c.note(key, n, row, removing);
+      this.refs[keep++] = this.refs[i]!;
+    }
+    this.refs.length = keep;
+  }
+}
+
+function heapPush<T extends { n: number }>(h: T[], x: T): void {
+  h.push(x);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (h[p]!.n <= h[i]!.n) break;
+    [h[i], h[p]] = [h[p]!, h[i]!];
+    i = p;
+  }
+}
+
+function heapPop<T extends { n: number }>(h: T[]): T {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && h[l]!.n < h[m]!.n) m = l;
+      if (r < h.length && h[r]!.n < h[m]!.n) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
+}
