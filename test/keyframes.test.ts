@@ -19,7 +19,8 @@ import { booksStateAt, keyframeStore, SeekableBooks, writeKeyframes } from '../s
 import { EventBus } from '../src/bus/index.js';
 import { Decimal } from '../src/events/decimal.js';
 import { parseJsonEvent } from '../src/events/json.js';
-import { openRecording } from '../src/events/recording.js';
+import { openEventLog, openRecording, writeEvent } from '../src/events/recording.js';
+import { repair } from '../src/log/index.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type TapeEvent } from '../src/events/types.js';
 import { importFile } from '../src/record/importer.js';
 import { Replayer } from '../src/replay/index.js';
@@ -292,6 +293,56 @@ test('keyframes - a damaged keyframe is skipped with a warning: the previous one
   assert.is(cli.code, 0, cli.stderr);
   assert.match(cli.stderr, new RegExp(`warning: keyframe ${newest.name} ignored: data file books.jsonl: CRC-32`));
   rm(rec.root);
+});
+
+test('keyframes - after repair cuts the log, keyframes past its end are ignored with a warning (book --at equals a rebuild); keyframe removes them, --rebuild writes them again', async () => {
+  const src = await imported(fixture('kraken-20210417.head300.ws.txt.gz'), 'kraken');
+  const dir = path.join(src.root, 'cut');
+  // The same events through a writer that then dies (an unsealed tail), keyframes written as it ran.
+  const log = await openEventLog(dir, {});
+  for (const ev of openRecording(src.dir).events()) writeEvent(log, ev);
+  await log.sync();
+  const every = (src.last - src.first) / 10n + 1n;
+  await writeKeyframes(dir, { everyNs: every });
+  log.abandon();
+  fs.rmSync(path.join(dir, 'LOCK'));
+  const kept = keyframeStore(dir).list().map((l) => l.seq);
+  // Damage a record at ~60% of the log; repair (point in time) cuts the log there.
+  const seg = fs.readdirSync(dir).filter((n) => n.endsWith('.tdseg')).sort().pop()!;
+  flipByte(path.join(dir, seg), Math.floor(fs.statSync(path.join(dir, seg)).size * 0.6));
+  const r = repair(dir, 'point-in-time');
+  assert.is(r.action, 'cut-and-resume');
+  let end = -1;
+  for (const ev of openRecording(dir).events()) end = ev.seq!;
+  const stale = kept.filter((q) => q > end);
+  assert.ok(stale.length >= 2 && stale.length < kept.length, `keyframes past the new end (seq ${end}): ${stale.length} of ${kept.length}`);
+  const warnings: string[] = [];
+  const at = src.last;
+  const fast = booksStateAt(dir, at, { inclusive: true, onWarning: (w) => warnings.push(`${w.name}: ${w.problem}`) });
+  assert.ok(fast.keyframe!.seq <= end, 'a keyframe inside the log was used');
+  assert.match(warnings.join('\n'), /past the log's end \(the log was cut, e\.g\. by repair\): run keyframe --rebuild/);
+  sameBooks(fast.builder, booksStateAt(dir, at, { inclusive: true, noKeyframes: true }).builder, 'after repair');
+  // A SeekableBooks checks each keyframe once and warns once, seek after seek.
+  const seekWarnings: string[] = [];
+  const seekable = new SeekableBooks(dir, { onWarning: (w) => seekWarnings.push(w.name) });
+  seekable.restoreAt(at);
+  seekable.restoreAt(at);
+  assert.is(new Set(seekWarnings).size, seekWarnings.length, 'each stale keyframe warned about once');
+  const cli = await runCli(['book', dir, '--at', String(at), '--depth', '2']);
+  assert.is(cli.code, 0, cli.stderr);
+  assert.match(cli.stderr, /warning: keyframe [0-9a-f]{16} ignored: its seq \d+ is past the log's end/);
+  // `keyframe` (catching up) removes the stale ones and writes what the log now needs.
+  const fix = await runCli(['keyframe', dir, '--every', `${every}ns`]);
+  assert.is(fix.code, 0, fix.stderr);
+  assert.match(fix.stderr, /past the log's end \(the log was cut, e\.g\. by repair\); removed/);
+  assert.ok(keyframeStore(dir).list().every((l) => l.seq <= end), 'no keyframe past the end is left');
+  const quiet: string[] = [];
+  sameBooks(booksStateAt(dir, at, { inclusive: true, onWarning: (w) => quiet.push(w.problem) }).builder, fast.builder, 'after keyframe');
+  assert.equal(quiet, []);
+  const rb = await runCli(['keyframe', dir, '--every', `${every}ns`, '--rebuild']);
+  assert.is(rb.code, 0, rb.stderr);
+  assert.is(rb.stderr, '');
+  rm(src.root);
 });
 
 // -- seeking a replay ----------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ import { digestRecordingDetailed } from '../src/verify/index.js';
 import { collect, runChild, runCli, spawnCli } from './helpers/cli.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { rm, tmpDir } from './helpers/tmp.js';
+import * as fs from 'node:fs';
+import { keyframeStore, writeKeyframes } from '../src/book/keyframes.js';
+import { importFile } from '../src/record/importer.js';
+import { fixture } from './record-helpers.js';
 
 let server: NatsServer;
 let root: string;
@@ -84,6 +88,29 @@ test('cli - credentials from NATS_USER/NATS_PASSWORD; a range; --json; a second 
   assert.is(again.code, 0, again.stderr);
   assert.is(JSON.parse(again.stdout).events, 0);
   assert.is(digestRecordingDetailed(copy).digest, expected.digest);
+});
+
+test('cli - record --from nats --keyframes writes, batch by batch once durable, the keyframes `keyframe` writes afterwards', async () => {
+  const books = path.join(root, 'books');
+  await importFile(fixture('kraken-20210417.head300.ws.txt.gz'), books, { format: 'kraken' });
+  const env = { NATS_USER: 'td', NATS_PASSWORD: 'sekret-pw-42' };
+  const nc = await connectNats(server.url, { env });
+  await (await jetstreamManager(nc)).streams.add({ name: 'MD3', subjects: ['md3.>'] });
+  await nc.close();
+  const pub = await runCli(['replay', books, '--max', '--to', `${server.url}/md3`], { env });
+  assert.is(pub.code, 0, pub.stderr);
+  const copy = path.join(root, 'books-copy');
+  const rec = await runCli(['record', copy, '--from', server.url, '--subject', 'md3.>', '--until-end', '--batch', '200', '--keyframes', '500ms'], { env });
+  assert.is(rec.code, 0, rec.stderr);
+  assert.match(rec.stderr, /keyframes: \d+ written \(every 500ms\)/);
+  assert.is(digestRecordingDetailed(copy).digest, digestRecordingDetailed(books).digest);
+  const files = (dir: string) => keyframeStore(dir).list().map((l) => `${l.name} ${fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')}`);
+  const live = files(copy);
+  assert.ok(live.length >= 3, `keyframes while recording: ${live.length}`);
+  await writeKeyframes(copy, { everyNs: 500_000_000n, rebuild: true });
+  assert.equal(files(copy), live, 'the same keyframes, byte for byte');
+  const bad = await runCli(['record', path.join(root, 'z'), '--from', server.url, '--subject', 'md3.>', '--keyframes', '5'], { env });
+  assert.is(bad.code, 2);
 });
 
 test('cli - usage errors exit 2; an unreachable server exits 74 with the password masked', async () => {

@@ -15,7 +15,7 @@ import { TapedeckError } from '../errors.js';
 import { openRecording, type Recording } from '../events/recording.js';
 import { restoreSnapshot } from '../events/state.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type TapeEvent } from '../events/types.js';
-import { listSegmentNames, parseSegmentName, realFileOps, SnapshotStore, type SnapshotMeta, type SnapshotWarning } from '../log/index.js';
+import { listSegmentNames, parseSegmentName, realFileOps, snapshotName, SnapshotStore, type SnapshotMeta, type SnapshotWarning } from '../log/index.js';
 import { BookBuilder } from './book-builder.js';
 import type { OrderBook } from './order-book.js';
 
@@ -44,6 +44,33 @@ export interface KeyframeReport {
   resumedFrom: number | null;
   /** Keyframes in the store afterwards. */
   total: number;
+}
+
+/**
+ * Why a keyframe does not describe this log, or null: the record it ends at (its seq) must still
+ * be in the log with the ts the keyframe names. After `repair` cut the log's tail (or the log was
+ * written again), a keyframe past the new end would describe records that are gone: it is ignored
+ * with a warning, and `keyframe --rebuild` writes them again. A keyframe at a compaction cut (its
+ * record removed, the log starting right after it) is fine. One record read per keyframe tried.
+ */
+function mismatchWithLog(recording: Recording, firstSeq: number, m: SnapshotMeta): string | null {
+  if (m.seq + 1 === firstSeq) return null;
+  const c = recording.reader.cursor({ fromSeq: m.seq, toSeq: m.seq });
+  let problem: string | null;
+  try {
+    const r = c.next();
+    if (r === null || r.seq !== m.seq) problem = `its seq ${m.seq} is past the log's end (the log was cut, e.g. by repair): run keyframe --rebuild`;
+    else if (r.tsNs !== m.tsNs) problem = `the log's record ${m.seq} has ts ${r.tsNs}, the keyframe says ${m.tsNs} (the log was written again): run keyframe --rebuild`;
+    else problem = null;
+  } finally {
+    c.close();
+  }
+  return problem;
+}
+
+function firstSeqOf(dir: string): number {
+  const firstName = listSegmentNames(realFileOps, dir)[0];
+  return firstName === undefined ? 0 : parseSegmentName(firstName)!.firstSeq;
 }
 
 function checkEvery(everyNs: bigint): void {
@@ -75,6 +102,18 @@ export async function catchUpKeyframes(dir: string, opts: KeyframeOptions & { be
   const store = keyframeStore(dir, { onWarning: opts.onWarning });
   if (opts.rebuild) store.clear();
   const builder = new BookBuilder();
+  // Keyframes past the log's end (a repair cut it) are removed: derived data that is wrong, and a
+  // keyframe written again at the same seq would otherwise keep the stale one.
+  if (!opts.rebuild && store.exists() && listSegmentNames(realFileOps, dir).length > 0) {
+    const recording = openRecording(dir);
+    const firstSeq = firstSeqOf(dir);
+    for (const l of store.list()) {
+      const problem = l.meta ? mismatchWithLog(recording, firstSeq, l.meta) : null;
+      if (problem === null) continue;
+      opts.onWarning?.({ name: l.name, problem: `${problem.replace(/: run keyframe --rebuild$/, '')}; removed` });
+      store.remove(l.name);
+    }
+  }
   const from = restoreSnapshot(store, [builder], () => true, (name, problem) => opts.onWarning?.({ name, problem }));
   const writer = new KeyframeWriter(store, builder, everyNs, from, opts.beforeWrite);
   if (listSegmentNames(realFileOps, dir).length > 0) {
@@ -201,9 +240,26 @@ export function booksStateAt(rec: Recording | string, ts: bigint, opts: BooksSta
     const store = opts.store ?? keyframeStore(recording.dir, { onWarning: opts.onWarning });
     // After a compaction the log starts later: a keyframe from before the cut would need records
     // that are gone (compaction leaves a keyframe at the cut, which is usable).
-    const firstName = listSegmentNames(realFileOps, recording.dir)[0];
-    const firstSeq = firstName === undefined ? 0 : parseSegmentName(firstName)!.firstSeq;
-    if (store.exists()) keyframe = restoreSnapshot(store, [into], (m) => m.tsNs <= toTs && m.seq + 1 >= firstSeq, (name, problem) => opts.onWarning?.({ name, problem }));
+    const firstSeq = firstSeqOf(recording.dir);
+    const verdicts = opts.store ? verdictsOf(opts.store) : undefined;
+    const warn = (name: string, problem: string) => opts.onWarning?.({ name, problem });
+    if (store.exists()) {
+      keyframe = restoreSnapshot(
+        store,
+        [into],
+        (m) => {
+          if (m.tsNs > toTs || m.seq + 1 < firstSeq) return false;
+          // Checked once per keyframe for a store kept across seeks (and warned about once).
+          const known = verdicts?.get(m.seq);
+          if (known !== undefined) return known === null;
+          const problem = mismatchWithLog(recording, firstSeq, m);
+          verdicts?.set(m.seq, problem);
+          if (problem !== null) warn(snapshotName(m.seq), problem);
+          return problem === null;
+        },
+        warn,
+      );
+    }
   }
   let tailEvents = 0;
   for (const ev of recording.events({ toTs, types: [...BOOK_TYPES], ...(keyframe ? { fromSeq: keyframe.seq + 1 } : {}) })) {
@@ -211,6 +267,14 @@ export function booksStateAt(rec: Recording | string, ts: bigint, opts: BooksSta
     tailEvents++;
   }
   return { builder: into, keyframe, tailEvents };
+}
+
+/** Per store (kept across seeks): keyframe seq → its verdict against the log (mismatchWithLog). */
+const VERDICTS = new WeakMap<SnapshotStore, Map<number, string | null>>();
+function verdictsOf(store: SnapshotStore): Map<number, string | null> {
+  let v = VERDICTS.get(store);
+  if (!v) VERDICTS.set(store, (v = new Map()));
+  return v;
 }
 
 /**

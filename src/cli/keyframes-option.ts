@@ -11,6 +11,8 @@ import type { CliIo } from './io.js';
 
 export interface KeyframesOption {
   onWritten: (ev: TapeEvent, seq: number, recorder: Recorder) => void;
+  /** Records already durable (`record --from nats`: the recorder syncs each batch before this). */
+  onDurable: (ev: TapeEvent, seq: number) => void;
   /** Waits for the last keyframes; the line to print. */
   finish(): Promise<string>;
 }
@@ -31,6 +33,7 @@ export async function keyframesOption(io: CliIo, dir: string, text: string | und
       recorder = rec;
       writer.push(ev, seq);
     },
+    onDurable: (ev, seq) => writer.push(ev, seq),
     finish: async () => {
       await writer.flush();
       const r = writer.report(dir);

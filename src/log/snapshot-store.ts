@@ -260,6 +260,15 @@ export class SnapshotStore {
     return gone;
   }
 
+  /** Removes one snapshot (e.g. one found not to match its log). */
+  remove(name: string): void {
+    if (!NAME.test(name)) throw new TapedeckError('BAD_ARGUMENT', `${JSON.stringify(name)} is not a snapshot name`);
+    this.removeTree(path.join(this.dir, name));
+    this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(this.ops, this.dir));
+    const newest = this.list().filter((l) => l.meta).pop();
+    if (newest) this.setLatestSync(newest.name);
+  }
+
   /** Removes the whole store (snapshots are derived data: they can be rebuilt from the log). */
   clear(): void {
     if (this.exists()) this.removeTree(this.dir);

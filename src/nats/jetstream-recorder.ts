@@ -64,6 +64,19 @@ export interface JetStreamRecordOptions extends NatsConnectOptions {
   onReady?: (info: { stream: string; consumer: string; fromStreamSeq: number }) => void;
   /** Test hook: the log's segment rotation steps. */
   onLogStep?: LogOptions['onStep'];
+  /**
+   * Each batch's records once they are durable in the log (before they are acknowledged), with
+   * their log seqs: what `record --from nats --keyframes` feeds its keyframe writer.
+   */
+  onDurable?: (records: readonly DurableRecord[]) => void;
+}
+
+/** A record the recorder wrote, durable: its log seq, type tag, ts and payload bytes. */
+export interface DurableRecord {
+  seq: number;
+  tag: number;
+  tsNs: bigint;
+  payload: Uint8Array;
 }
 
 export interface JetStreamRecordSummary {
@@ -404,8 +417,10 @@ class JetStreamRun {
     writeCursor(this.dir, this.cursor);
     this.options.onPhase?.('intent', n);
     // 2. The records, durable.
+    const firstSeq = this.log.nextSeq;
     for (const r of records) this.log.write(r.tag, r.tsNs, r.payload);
     await this.log.sync();
+    if (this.options.onDurable) this.options.onDurable(records.map((r, i) => ({ seq: firstSeq + i, tag: r.tag, tsNs: r.tsNs, payload: r.payload })));
     this.cursor = reconcile(this.cursor, this.log.nextSeq - 1);
     this.summary.committedStreamSeq = this.cursor.committed.streamSeq;
     this.options.onPhase?.('durable', n);

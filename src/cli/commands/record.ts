@@ -7,6 +7,8 @@
  * consumer, exactly once (src/nats/jetstream-recorder.ts); a signal stops it after the batch under
  * way is committed, and a restart continues where the recording stands.
  */
+import type { KeyframesOption } from '../keyframes-option.js';
+import type { DurableRecord } from '../../nats/jetstream-recorder.js';
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
 import type { DurabilityMode } from '../../log/index.js';
@@ -244,7 +246,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       ) as unknown as Argv<RecordArgs>,
     handler: async (argv) => {
       if (argv.from !== undefined) {
-        if (argv.keyframes !== undefined) throw new TapedeckError('BAD_ARGUMENT', '--keyframes does not go with --from yet: run `tapedeck keyframe <dir>` on the recording');
+        if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
         return recordFromNats(argv, io);
       }
       if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
@@ -335,8 +337,28 @@ async function recordFromNats(argv: RecordArgs, io: CliIo): Promise<void> {
   const ac = new AbortController();
   const uninstall = onStopSignals(io, ac);
   const note = argv.json ? undefined : (t: string) => io.stderr.write(`tapedeck: ${t}\n`);
+  // --keyframes: fed each batch once it is durable (book and system records only, decoded here).
+  const dir = resolvePath(io, argv.dir);
+  let keyframes: KeyframesOption | undefined;
+  let onDurable: ((records: readonly DurableRecord[]) => void) | undefined;
+  if (argv.keyframes !== undefined) {
+    const { mkdirs } = await import('../../util/mkdirs.js');
+    const { keyframesOption } = await import('../keyframes-option.js');
+    const { decodePayloadAt } = await import('../../events/codec.js');
+    const { TYPE_TAG } = await import('../../events/types.js');
+    const wanted = new Set([TYPE_TAG.book, TYPE_TAG.system]);
+    mkdirs(dir);
+    keyframes = await keyframesOption(io, dir, argv.keyframes);
+    onDurable = (records) => {
+      for (const r of records) {
+        if (!wanted.has(r.tag)) continue;
+        const b = Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength);
+        keyframes!.onDurable(decodePayloadAt(r.tag, b, 0, b.length, r.seq, r.tsNs), r.seq);
+      }
+    };
+  }
   try {
-    const s = await recordFromJetStream(resolvePath(io, argv.dir), argv.from!, {
+    const s = await recordFromJetStream(dir, argv.from!, {
       ...natsConnectOptions(argv, io, 'tapedeck record'),
       subject: argv.subject!,
       stream: argv.stream,
@@ -349,14 +371,17 @@ async function recordFromNats(argv: RecordArgs, io: CliIo): Promise<void> {
       signal: ac.signal,
       onNote: note,
       onReady: (r) => note?.(`recording ${argv.subject} from ${display} (stream ${r.stream}, consumer ${r.consumer}, from stream seq ${r.fromStreamSeq}); Ctrl-C stops`),
+      ...(onDurable ? { onDurable } : {}),
     });
+    const kfLine = await keyframes?.finish();
     if (argv.json) io.stdout.write(`${toJson({ ...s, from: display, stopped: ac.signal.aborted ? 'signal' : 'end' })}\n`);
     else {
       io.stderr.write(
         `recorded ${formatCount(s.events)} event${s.events === 1 ? '' : 's'} from ${display} (stream ${s.stream}, consumer ${s.consumer}, subject ${s.subject}) into ${s.dir}\n` +
           `  stream seq ${s.committedStreamSeq} committed; ${s.redelivered} redelivered and ${s.resent} resent message(s) dropped as duplicates` +
           `${s.rejects ? `; ${s.rejects} rejected (stored as reject events)` : ''}${s.gaps ? `; ${s.gaps} gap(s), ${s.missing} message(s) missing` : ''}` +
-          `${s.reconnects ? `; ${s.reconnects} reconnect(s)` : ''}\n`,
+          `${s.reconnects ? `; ${s.reconnects} reconnect(s)` : ''}\n` +
+          (kfLine ?? ''),
       );
     }
   } finally {
