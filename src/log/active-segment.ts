@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { TapedeckError } from '../errors.js';
 import { syncDir, writeFully, type FileOps } from './file-ops.js';
 import { HEADER_BYTES, INDEX_ENTRY_BYTES, TRAILER_BYTES, encodeFooter, encodeHeader, type IndexEntry } from './format.js';
-import type { ManifestSegment } from './manifest.js';
+import { entryTs, type ManifestSegment } from './manifest.js';
 import { TMP_SUFFIX, segmentName } from './names.js';
 import type { TailState } from './recovery.js';
 import type { SegmentMeta } from './segment-file.js';
@@ -162,7 +162,16 @@ export function segStats(seg: ActiveSegment, sealed: boolean): SegmentStats {
 /** A sealed segment's manifest entry (the segment must have been sealed). */
 export function sealedEntry(seg: ActiveSegment): ManifestSegment {
   const st = segStats(seg, true);
-  return { no: seg.no, name: seg.name, firstSeq: seg.firstSeq, lastSeq: st.lastSeq, records: seg.count, bytes: st.bytes, chain: seg.chain };
+  return {
+    no: seg.no,
+    name: seg.name,
+    firstSeq: seg.firstSeq,
+    lastSeq: st.lastSeq,
+    records: seg.count,
+    bytes: st.bytes,
+    chain: seg.chain,
+    ...entryTs(seg.count, seg.firstTs ?? seg.prevLastTs, seg.lastTs, seg.prevLastTs),
+  };
 }
 
 export function metaStats(m: SegmentMeta): SegmentStats {

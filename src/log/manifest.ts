@@ -29,6 +29,14 @@ export interface ManifestSegment {
   records: number;
   bytes: number;
   chain: number;
+  /**
+   * The segment catalogue (docs/FORMAT.md §3.1.1): its first and last record's ts, in decimal ns
+   * (JSON has no 64-bit integers). A segment without records carries the ts before it in both.
+   * Absent in manifests written before the catalogue existed: readers then inspect every segment,
+   * and the next writer's open fills them in.
+   */
+  firstTs?: string;
+  lastTs?: string;
 }
 
 export interface Manifest {
@@ -57,26 +65,52 @@ export function emptyManifest(recordingId: string): Manifest {
 export function manifestEntry(m: SegmentMeta): ManifestSegment | null {
   const f = m.footer;
   if (!f) return null;
-  return { no: m.segmentNo, name: m.name, firstSeq: m.firstSeq, lastSeq: f.lastSeq, records: f.recordCount, bytes: m.sizeBytes, chain: f.chain };
+  const carried = m.header.prevLastTs;
+  return {
+    no: m.segmentNo,
+    name: m.name,
+    firstSeq: m.firstSeq,
+    lastSeq: f.lastSeq,
+    records: f.recordCount,
+    bytes: m.sizeBytes,
+    chain: f.chain,
+    ...entryTs(f.recordCount, f.firstTs, f.lastTs, carried),
+  };
+}
+
+/** The catalogue's ts fields of a sealed segment (§3.1.1): one rule for the writer and for checks. */
+export function entryTs(records: number, firstTs: bigint, lastTs: bigint, prevLastTs: bigint): { firstTs: string; lastTs: string } {
+  return records > 0 ? { firstTs: String(firstTs), lastTs: String(lastTs) } : { firstTs: String(prevLastTs), lastTs: String(prevLastTs) };
+}
+
+/** True when every listed segment carries the catalogue's ts fields (a reader can then seek from the manifest alone). */
+export function hasCatalogue(m: Manifest): boolean {
+  return m.version === MANIFEST_VERSION && m.sealed.every((e) => typeof e.firstTs === 'string' && typeof e.lastTs === 'string');
 }
 
 /** Reads the manifest; null when the recording has none (written before manifests existed). */
 export function readManifest(ops: FileOps, dir: string): Manifest | null {
   const p = path.join(dir, MANIFEST_NAME);
-  let text: string;
+  let text: Buffer;
   try {
-    text = ops.readFileSync(p).toString('utf8');
+    text = ops.readFileSync(p);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new IoError(p, 'cannot read the manifest', err);
   }
-  let m: Manifest;
+  return parseManifest(text);
+}
+
+/** A manifest's text parsed; an unreadable one comes back as version -1 (reported by `manifestProblems`). */
+export function parseManifest(text: string | Buffer): Manifest {
+  let m: unknown;
   try {
-    m = JSON.parse(text) as Manifest;
+    m = JSON.parse(text.toString());
   } catch {
-    return { ...emptyManifest(NO_RECORDING_ID), version: -1 };
+    m = null;
   }
-  return m;
+  if (typeof m !== 'object' || m === null || !Array.isArray((m as Manifest).sealed)) return { ...emptyManifest(NO_RECORDING_ID), version: -1 };
+  return m as Manifest;
 }
 
 /** Replaces the manifest atomically and durably. */
@@ -133,30 +167,49 @@ export function manifestProblems(m: Manifest, metas: readonly SegmentMeta[]): Ma
       out.push({ file: e.name, offsetBytes: 0, reason: `sealed segment ${e.no} (seq ${e.firstSeq}..${e.lastSeq}, ${e.records} records) is missing: the manifest lists it`, code: 'MISSING_SEGMENT' });
       continue;
     }
-    if (!s.footer) {
-      out.push({
-        file: s.name,
-        offsetBytes: s.sizeBytes,
-        reason: `truncated: the manifest says it was sealed with ${e.records} records in ${e.bytes} bytes, the file has ${s.sizeBytes} bytes and no footer`,
-        code: 'CORRUPT_SEGMENT',
-      });
-    } else if (s.sizeBytes !== e.bytes || s.footer.recordCount !== e.records || s.footer.chain !== e.chain || s.footer.lastSeq !== e.lastSeq) {
-      out.push({
-        file: s.name,
-        offsetBytes: 0,
-        reason: `does not match the manifest (${e.records} records, ${e.bytes} bytes, chain ${e.chain}): a segment from another recording, or a replaced one`,
-        code: 'FOREIGN_SEGMENT',
-      });
-    }
+    const p = listedProblem(e, s);
+    if (p) out.push(p);
   }
-  if (m.recordingId !== NO_RECORDING_ID) {
-    for (const s of metas) {
-      if (s.header.recordingId !== m.recordingId && !(s.header.recordingId === NO_RECORDING_ID && s.segmentNo < m.idSinceSegmentNo)) {
-        out.push({ file: s.name, offsetBytes: 44, reason: `recording id ${s.header.recordingId} is not this recording's (${m.recordingId}): a segment from another recording`, code: 'FOREIGN_SEGMENT' });
-      }
-    }
+  for (const s of metas) {
+    const p = idProblem(m, s);
+    if (p) out.push(p);
   }
   return out;
+}
+
+/**
+ * How a listed segment on disk disagrees with its manifest entry, or null: truncated (no footer),
+ * or another size, count, last seq, chain or (when the entry has them) first/last ts. Readers ask
+ * this of each catalogued segment when they open it; verify and the writer ask it of every one.
+ */
+export function listedProblem(e: ManifestSegment, s: SegmentMeta): ManifestProblem | null {
+  if (!s.footer) {
+    return {
+      file: s.name,
+      offsetBytes: s.sizeBytes,
+      reason: `truncated: the manifest says it was sealed with ${e.records} records in ${e.bytes} bytes, the file has ${s.sizeBytes} bytes and no footer`,
+      code: 'CORRUPT_SEGMENT',
+    };
+  }
+  const f = s.footer;
+  const ts = entryTs(f.recordCount, f.firstTs, f.lastTs, s.header.prevLastTs);
+  const tsDiffer = (e.firstTs !== undefined && e.firstTs !== ts.firstTs) || (e.lastTs !== undefined && e.lastTs !== ts.lastTs);
+  if (s.sizeBytes !== e.bytes || f.recordCount !== e.records || f.chain !== e.chain || f.lastSeq !== e.lastSeq || tsDiffer) {
+    return {
+      file: s.name,
+      offsetBytes: 0,
+      reason: `does not match the manifest (${e.records} records, ${e.bytes} bytes, chain ${e.chain}${e.lastTs !== undefined ? `, ts ${e.firstTs}..${e.lastTs}` : ''}): a segment from another recording, or a replaced one`,
+      code: 'FOREIGN_SEGMENT',
+    };
+  }
+  return null;
+}
+
+/** A segment whose header carries another recording's id (zeros allowed below `idSinceSegmentNo`), or null. */
+export function idProblem(m: Manifest, s: SegmentMeta): ManifestProblem | null {
+  if (m.recordingId === NO_RECORDING_ID) return null;
+  if (s.header.recordingId === m.recordingId || (s.header.recordingId === NO_RECORDING_ID && s.segmentNo < m.idSinceSegmentNo)) return null;
+  return { file: s.name, offsetBytes: 44, reason: `recording id ${s.header.recordingId} is not this recording's (${m.recordingId}): a segment from another recording`, code: 'FOREIGN_SEGMENT' };
 }
 
 /** Segments left below the horizon by a compaction interrupted before its unlinks. */

@@ -7,14 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CorruptionError, TapedeckError } from '../errors.js';
 import { Metrics } from '../util/metrics.js';
 import { IoError } from '../errors.js';
-import { linkProblem } from './chain.js';
+import { catalogueRefs, endOfListed, readCatalogue, refOf, sealedExtent, type SegmentRef } from './catalogue.js';
+import { endOf, linkProblem, linkProblemAt, type SegmentEnd } from './chain.js';
 import { realFileOps, type FileOps } from './file-ops.js';
 import { HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
 import { readLockHolder } from './lock.js';
-import { belowHorizon, manifestProblems, readManifest, type ManifestProblem } from './manifest.js';
+import { belowHorizon, idProblem, listedProblem, manifestProblems, readManifest, type Manifest, type ManifestProblem } from './manifest.js';
 import { decideReader, RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
 import { FRAME, UnitScanner } from './scanner.js';
-import { inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
+import { inspectOpenSegment, inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
 import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
 
 export { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
@@ -85,8 +86,12 @@ export interface ReadProblem {
 /** A cursor: reads units through the scanner and acts on each ending by the reader decision table. */
 export class LogCursor {
   private readonly fds = new Map<string, number>();
-  private segs: SegmentMeta[];
+  private segs: SegmentRef[];
+  /** The manifest the segments were catalogued from (null: every segment was inspected up front). */
+  private readonly catalogue: Manifest | null;
   private segIdx = 0;
+  /** The segment being read (its inspected header and footer). */
+  private seg!: SegmentMeta;
   private scanner: UnitScanner | null = null;
   private walkedWhole = false;
   private segCount = 0;
@@ -111,19 +116,17 @@ export class LogCursor {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
     this.reuseChunks = opts.reuseChunks === true;
-    const checked = reader.checkedSegments();
-    this.segs = checked.segments;
-    const present = new Set(this.segs.map((s) => s.name));
+    const found = reader.segmentRefs();
+    this.segs = found.refs;
+    this.catalogue = found.catalogue;
     // Loss the manifest proves: a missing segment stops the read up front; a truncated or foreign
     // one is raised when the cursor reaches it, so every unit before it is delivered first.
-    for (const p of checked.problems) {
-      if (present.has(p.file)) this.manifestProblems.set(p.file, p);
+    const present = found.problems.length > 0 ? new Set(this.segs.map((s) => s.name)) : null;
+    for (const p of found.problems) {
+      if (present!.has(p.file)) this.manifestProblems.set(p.file, p);
       else this.manifestProblem(p);
     }
     this.checkChainOfNames(this.segs);
-    // Hold every segment open from the start, so a compaction that unlinks files mid-read does
-    // not take away what this cursor was going to read.
-    for (const s of this.segs) this.fds.set(s.name, reader.openFile(s.path));
     this.position();
   }
 
@@ -170,21 +173,57 @@ export class LogCursor {
     }
     let idx = 0;
     if (fromSeq !== undefined) {
-      for (let i = 0; i < this.segs.length; i++) if (this.segs[i]!.firstSeq <= fromSeq) idx = i;
+      // The last segment starting at or before fromSeq (the names are enough).
+      let lo = 0;
+      let hi = this.segs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.segs[mid]!.firstSeq <= fromSeq) lo = mid;
+        else hi = mid - 1;
+      }
+      idx = lo;
     } else if (fromTs !== undefined) {
-      idx = this.segs.length - 1;
       let lo = 0;
       let hi = this.segs.length - 1;
       // First segment whose last ts reaches fromTs; an unsealed segment always might.
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        const f = this.segs[mid]!.footer;
-        if (f && (f.recordCount === 0 || f.lastTs < fromTs)) lo = mid + 1;
+        const x = sealedExtent(this.segs[mid]!);
+        if (x && (x.records === 0 || x.lastTs < fromTs)) lo = mid + 1;
         else hi = mid;
       }
       idx = lo;
     }
-    this.openSegment(idx, this.entryFor(this.segs[idx]!));
+    const seeking = fromSeq !== undefined || fromTs !== undefined;
+    // A cursor that reads from the start opens every segment anyway: it holds them all at once. A
+    // seek opens segments as it reaches them, so its cost does not grow with their number (§3.1.1).
+    if (!seeking || !this.catalogue) this.holdFrom(idx);
+    this.openSegment(idx, seeking);
+  }
+
+  /**
+   * Holds the segments from `idx` to the end open, so a compaction that unlinks files mid-read
+   * does not take away what this cursor was going to read. A listed segment already missing is
+   * diagnosed when the cursor reaches it (`lost`), after every unit before it.
+   */
+  private holdFrom(idx: number): void {
+    for (let i = idx; i < this.segs.length; i++) {
+      const ref = this.segs[i]!;
+      try {
+        this.fdOf(ref);
+      } catch (err) {
+        if (!(ref.entry && isMissing(err))) throw err;
+      }
+    }
+  }
+
+  private fdOf(ref: SegmentRef): number {
+    let fd = this.fds.get(ref.name);
+    if (fd === undefined) {
+      fd = this.reader.openFile(ref.path);
+      this.fds.set(ref.name, fd);
+    }
+    return fd;
   }
 
   private entryFor(seg: SegmentMeta): IndexEntry | null {
@@ -207,8 +246,10 @@ export class LogCursor {
     return found >= 0 ? index[found]! : null;
   }
 
-  private openSegment(idx: number, entry: IndexEntry | null): void {
-    const seg = this.segs[idx]!;
+  private openSegment(idx: number, useIndex: boolean): void {
+    const ref = this.segs[idx]!;
+    const seg = ref.meta ?? this.inspectListed(idx);
+    if (seg === null) return;
     const mp = this.manifestProblems.get(seg.name);
     if (mp) {
       this.manifestProblems.delete(seg.name);
@@ -216,11 +257,9 @@ export class LogCursor {
     }
     const prev = this.scanner;
     this.segIdx = idx;
-    let fd = this.fds.get(seg.name);
-    if (fd === undefined) {
-      fd = this.reader.openFile(seg.path);
-      this.fds.set(seg.name, fd);
-    }
+    this.seg = seg;
+    const fd = this.fdOf(ref);
+    const entry = useIndex ? this.entryFor(seg) : null;
     const start = entry ? entry.offsetBytes : HEADER_BYTES;
     // The previous segment's chunk is read into again when records do not outlive the next read.
     const spare = this.reuseChunks && prev ? prev.walker.buf : null;
@@ -264,20 +303,95 @@ export class LogCursor {
     throw new CorruptionError(p.file, p.offsetBytes, p.reason, undefined, p.code, this.reader.dir);
   }
 
-  private checkChainOfNames(segs: SegmentMeta[]): void {
+  /**
+   * A catalogued segment, opened now: checked against its manifest entry and the recording id, and
+   * linked to the segment before it (§9.3) from that one's entry or footer. Null when the policy
+   * ends the read here (point-in-time).
+   */
+  private inspectListed(idx: number): SegmentMeta | null {
+    const ref = this.segs[idx]!;
+    let fd: number;
+    try {
+      fd = this.fdOf(ref);
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      this.lost(idx);
+      return null;
+    }
+    const meta = inspectOpenSegment(this.reader.ops, this.reader.dir, ref.name, fd);
+    // The catalogue's refs are shared between cursors: this cursor keeps its own from now on.
+    this.segs[idx] = { ...ref, meta };
+    // The link first, as the chain of names is checked before the manifest when all is inspected.
+    const before = this.segs[idx - 1];
+    if (before) {
+      const reason = this.linkReason(before, this.segs[idx]!);
+      if (reason && !this.brokenLink(ref, reason)) {
+        this.finish();
+        return null;
+      }
+    }
+    const p = listedProblem(ref.entry!, meta) ?? idProblem(this.catalogue!, meta);
+    if (p) {
+      this.manifestProblem(p);
+      if (this.finished) return null;
+    }
+    return meta;
+  }
+
+  /**
+   * A listed segment not on disk. A compaction since this cursor started (a seek holds only what it
+   * has reached) is said to be one; anything else is loss, named as the inspection of every
+   * segment names it (what an open without a catalogue reports up front). Then by policy: strict
+   * throws, skip goes on with the next segment, point-in-time ends here.
+   */
+  private lost(idx: number): void {
+    const ref = this.segs[idx]!;
+    const m = readManifest(this.reader.ops, this.reader.dir);
+    const p: ManifestProblem =
+      m && ref.segmentNo < m.horizonSegmentNo
+        ? { file: ref.name, offsetBytes: 0, reason: `removed by compaction (the recording now starts at segment ${m.horizonSegmentNo}) before this cursor reached it: read again`, code: 'MISSING_SEGMENT' }
+        : (this.reader.checkedSegments().problems[0] ?? { file: ref.name, offsetBytes: 0, reason: 'the manifest lists it but it is not on disk', code: 'MISSING_SEGMENT' });
+    this.manifestProblem(p);
+    if (this.finished) return;
+    if (idx + 1 < this.segs.length) {
+      this.openSegment(idx + 1, false);
+      if (this.scanner) this.scanner.expectedSeq = null;
+    } else this.finish();
+  }
+
+  /** Why `b` does not continue `a` (§9.3), from whatever is known of `a`: its footer or its entry. */
+  private linkReason(a: SegmentRef, b: SegmentRef): string | null {
+    if (a.meta && b.meta) return linkProblem(a.meta, b.meta);
+    const end: SegmentEnd | null = a.meta ? endOf(a.meta) : endOfListed(a.entry!);
+    if (!end || !b.meta) return null;
+    return linkProblemAt(end, b.segmentNo, b.firstSeq, b.meta.header)?.reason ?? null;
+  }
+
+  /** A broken link before `b`, by policy; false when the read ends before `b`. */
+  private brokenLink(b: SegmentRef, reason: string): boolean {
+    if (this.reader.policy === 'skip') {
+      this.problems.push({ kind: 'skipped', file: b.name, offsetBytes: 0, reason });
+      return true;
+    }
+    if (this.reader.policy === 'point-in-time') {
+      this.problems.push({ kind: 'corrupt', file: b.name, offsetBytes: 0, reason });
+      return false;
+    }
+    throw new CorruptionError(b.name, 0, reason, undefined, 'MISSING_SEGMENT', this.reader.dir);
+  }
+
+  /**
+   * The chain of the segments known up front: inspected ones between themselves and with the
+   * listed one before them. Between two listed segments the catalogue already checked numbers and
+   * seqs; their headers are linked when a cursor opens them (`inspectListed`).
+   */
+  private checkChainOfNames(segs: SegmentRef[]): void {
     for (let i = 1; i < segs.length; i++) {
-      const reason = linkProblem(segs[i - 1]!, segs[i]!);
-      if (reason) {
-        const b = segs[i]!;
-        if (this.reader.policy === 'skip') {
-          this.problems.push({ kind: 'skipped', file: b.name, offsetBytes: 0, reason });
-        } else if (this.reader.policy === 'point-in-time') {
-          this.problems.push({ kind: 'corrupt', file: b.name, offsetBytes: 0, reason });
-          segs.length = i;
-          return;
-        } else {
-          throw new CorruptionError(b.name, 0, reason, undefined, 'MISSING_SEGMENT', this.reader.dir);
-        }
+      if (!segs[i]!.meta) continue;
+      const reason = this.linkReason(segs[i - 1]!, segs[i]!);
+      if (reason && !this.brokenLink(segs[i]!, reason)) {
+        segs.length = i;
+        return;
       }
     }
   }
@@ -287,7 +401,7 @@ export class LogCursor {
   /** Reads at least one frame or reaches a stopping point; false when nothing more is available now. */
   private advance(): boolean {
     const sc = this.scanner!;
-    const seg = this.segs[this.segIdx]!;
+    const seg = this.seg;
     // advance runs once the queue is drained; frames of an open batch still point into the chunk.
     sc.walker.reuse = this.reuseChunks && this.pending.length === 0;
     const r = sc.next();
@@ -324,7 +438,7 @@ export class LogCursor {
       return true;
     }
     // A writer may have sealed the tail since we listed it: the bytes we stopped at are its footer.
-    if (!seg.footer && this.sealedSince(seg)) return this.endOfSealed(this.segs[this.segIdx]!);
+    if (!seg.footer && this.sealedSince(seg)) return this.endOfSealed(this.seg);
     if (r.kind === 'end') {
       if (seg.footer) return this.endOfSealed(seg);
       if (this.segIdx < this.segs.length - 1) {
@@ -382,7 +496,7 @@ export class LogCursor {
 
   private nextSegment(seg: SegmentMeta): boolean {
     if (this.segIdx + 1 < this.segs.length) {
-      this.openSegment(this.segIdx + 1, null);
+      this.openSegment(this.segIdx + 1, false);
       return true;
     }
     if (!this.opts.follow) {
@@ -396,8 +510,8 @@ export class LogCursor {
     const meta = this.reader.inspect(nextName);
     const reason = linkProblem(seg, meta);
     if (reason) this.fail(meta, 0, reason, this.scanner!.expectedSeq ?? undefined, 'MISSING_SEGMENT');
-    this.segs.push(meta);
-    this.openSegment(this.segIdx + 1, null);
+    this.segs.push(refOf(meta));
+    this.openSegment(this.segIdx + 1, false);
     return true;
   }
 
@@ -431,7 +545,8 @@ export class LogCursor {
       return false;
     }
     if (!fresh.footer || fresh.footer.dataEnd !== sc.walker.offset) return false;
-    this.segs[this.segIdx] = fresh;
+    this.segs[this.segIdx] = { ...this.segs[this.segIdx]!, meta: fresh };
+    this.seg = fresh;
     sc.walker.setLimit(fresh.footer.dataEnd);
     sc.tail = false;
     sc.follow = false;
@@ -463,7 +578,7 @@ export class LogCursor {
 
   private nextSegmentAfterSkip(): boolean {
     if (this.segIdx + 1 < this.segs.length) {
-      this.openSegment(this.segIdx + 1, null);
+      this.openSegment(this.segIdx + 1, false);
       this.scanner!.expectedSeq = null;
       return true;
     }
@@ -547,9 +662,40 @@ export class LogReader {
     }
   }
 
+  /**
+   * The segments a cursor starts from: from the manifest's catalogue when it has one that matches
+   * the directory (listed segments uninspected, §3.1.1), else every segment inspected and checked
+   * against the manifest (`checkedSegments`).
+   */
+  segmentRefs(): { refs: SegmentRef[]; problems: ManifestProblem[]; catalogue: Manifest | null } {
+    const cat = readCatalogue(this.ops, this.dir);
+    const refs = cat ? catalogueRefs(cat, (n) => this.inspectIfPresent(n)) : null;
+    if (cat && refs) {
+      const m = cat.manifest;
+      const problems: ManifestProblem[] = [];
+      for (const r of refs) {
+        const p = r.meta ? idProblem(m, r.meta) : null;
+        if (p) problems.push(p);
+      }
+      return { refs, problems, catalogue: m };
+    }
+    const checked = this.checkedSegments();
+    return { refs: checked.segments.map(refOf), problems: checked.problems, catalogue: null };
+  }
+
   /** One segment's header and footer, as on disk now. */
   inspect(name: string): SegmentMeta {
     return inspectSegment(this.ops, this.dir, name);
+  }
+
+  /** `inspect`, or null when there is no such file. */
+  inspectIfPresent(name: string): SegmentMeta | null {
+    try {
+      return this.inspect(name);
+    } catch (err) {
+      if (err instanceof IoError && err.errno === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   /** Opens a segment file for reading; a failure is an IoError naming the file and errno. */
@@ -610,4 +756,8 @@ export class LogReader {
 
 export function openReader(dir: string, opts: ReaderOptions = {}): LogReader {
   return LogReader.open(dir, opts);
+}
+
+function isMissing(err: unknown): boolean {
+  return err instanceof IoError && err.errno === 'ENOENT';
 }

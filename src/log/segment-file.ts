@@ -44,14 +44,25 @@ export function listSegmentNames(ops: FileOps, dir: string): string[] {
 
 export function inspectSegment(ops: FileOps, dir: string, name: string): SegmentMeta {
   const p = path.join(dir, name);
-  const parsed = parseSegmentName(name);
-  if (!parsed) throw new CorruptionError(name, 0, 'not a segment file name', undefined, 'CORRUPT_SEGMENT', dir);
+  if (!parseSegmentName(name)) throw new CorruptionError(name, 0, 'not a segment file name', undefined, 'CORRUPT_SEGMENT', dir);
   let fd: number;
   try {
     fd = ops.openSync(p, 'r');
   } catch (err) {
     throw new IoError(p, 'cannot open the segment', err);
   }
+  try {
+    return inspectOpenSegment(ops, dir, name, fd);
+  } finally {
+    ops.closeSync(fd);
+  }
+}
+
+/** `inspectSegment` on a file the caller has open (a reader keeps the fd to read the frames). */
+export function inspectOpenSegment(ops: FileOps, dir: string, name: string, fd: number): SegmentMeta {
+  const p = path.join(dir, name);
+  const parsed = parseSegmentName(name);
+  if (!parsed) throw new CorruptionError(name, 0, 'not a segment file name', undefined, 'CORRUPT_SEGMENT', dir);
   try {
     const sizeBytes = ops.fstatSizeSync(fd);
     const head = readFully(ops, fd, HEADER_BYTES, 0);
@@ -72,8 +83,6 @@ export function inspectSegment(ops: FileOps, dir: string, name: string): Segment
   } catch (err) {
     if (err instanceof TapedeckError) throw err;
     throw new IoError(p, 'cannot read the segment', err);
-  } finally {
-    ops.closeSync(fd);
   }
 }
 

@@ -63,22 +63,29 @@ export function openForWriter(ops: FileOps, dir: string, o: WriterStartOptions):
     manifest.idSinceSegmentNo = metas.length === 0 ? 0 : nextNo + (metas[metas.length - 1]!.footer ? 0 : 1);
   }
   // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
-  const listed = new Set(manifest.sealed.map((e) => e.no));
   let changed = found === null || (recordingId !== undefined && found.recordingId !== recordingId);
+  const byNo = new Map(manifest.sealed.map((e) => [e.no, e]));
+  let filled = false;
   for (const m of metas) {
     const e = manifestEntry(m);
-    if (e && !listed.has(e.no)) {
+    if (!e) continue;
+    const had = byNo.get(e.no);
+    if (!had) {
       manifest.sealed.push(e);
       changed = true;
+    } else if ((had.firstTs === undefined || had.lastTs === undefined)) {
+      // A manifest from before the catalogue (§3.1.1) gets its ts fields once, from the footers
+      // this open has just read anyway.
+      had.firstTs = e.firstTs;
+      had.lastTs = e.lastTs;
+      filled = true;
     }
   }
   manifest.sealed.sort((a, b) => a.no - b.no);
   // Unchanged: not rewritten. An open costs no extra fsync, and a full disk does not stop the
   // reopen that frees it. The clean-close mark stays until the next rotation or compaction.
-  if (changed) {
-    manifest.cleanClose = false;
-    writeManifest(ops, dir, manifest);
-  }
+  if (changed) manifest.cleanClose = false;
+  if (changed || filled) writeManifest(ops, dir, manifest);
   const sealed: SegmentStats[] = [];
   for (let i = 0; i < metas.length - 1; i++) sealed.push(metaStats(metas[i]!));
   const newSegment = (no: number, firstSeq: number, prevLastTs: bigint, prevChain: number): ActiveSegment =>
