@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptionError, TapedeckError } from '../src/errors.js';
-import { Log, openReader, readManifest, realFileOps, type FileOps, type Manifest } from '../src/log/index.js';
+import { Log, openReader, readManifest, realFileOps, repair, type FileOps, type Manifest } from '../src/log/index.js';
 import { verifyRecording } from '../src/verify/integrity.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -140,12 +140,23 @@ test('catalogue - a recording without it (older manifest) opens as before, and i
   assert.equal(seqsFrom(dir, { fromTs: T0 + 455n }, ops), [...Array(14).keys()].map((k) => 46 + k));
   // Without a catalogue every segment is inspected.
   assert.ok(opened.filter((n) => n.endsWith('.tdseg')).length >= 6);
-  const log = await Log.open(dir);
-  await log.close();
+  // `repair` (which touches no segment) and a writer's open both fill it in.
+  const before = readManifest(realFileOps, dir)!;
+  repair(dir);
   const m = readManifest(realFileOps, dir)!;
   assert.ok(m.sealed.every((e) => e.firstTs !== undefined && e.lastTs !== undefined));
   assert.is(m.sealed[4]!.lastTs, String(T0 + 490n));
+  assert.equal({ ...m, sealed: m.sealed.map(({ firstTs: _f, lastTs: _l, ...rest }) => rest) }, before, 'nothing else changes');
+  setManifest(dir, (x) => {
+    for (const e of x.sealed) delete e.lastTs;
+  });
+  const log = await Log.open(dir);
+  await log.close();
+  assert.equal(readManifest(realFileOps, dir)!.sealed.map((e) => e.lastTs), m.sealed.map((e) => e.lastTs));
   assert.ok(verifyRecording(dir).ok);
+  const { ops: ops2, opened: opened2 } = countingOps();
+  assert.equal(seqsFrom(dir, { fromTs: T0 + 455n }, ops2), [...Array(14).keys()].map((k) => 46 + k));
+  assert.ok(opened2.filter((n) => n.endsWith('.tdseg')).length <= 3, JSON.stringify(opened2));
   rm(dir);
 });
 

@@ -83,6 +83,24 @@ export function entryTs(records: number, firstTs: bigint, lastTs: bigint, prevLa
   return records > 0 ? { firstTs: String(firstTs), lastTs: String(lastTs) } : { firstTs: String(prevLastTs), lastTs: String(prevLastTs) };
 }
 
+/**
+ * Gives the entries of a manifest from before the catalogue (§3.1.1) their ts fields, from the
+ * inspected segments (a writer's open and repair have them at hand). True when any was added.
+ */
+export function fillCatalogue(m: Manifest, metas: readonly SegmentMeta[]): boolean {
+  const byNo = new Map(metas.map((s) => [s.segmentNo, s]));
+  let filled = false;
+  for (const e of m.sealed) {
+    if (e.firstTs !== undefined && e.lastTs !== undefined) continue;
+    const s = byNo.get(e.no);
+    const f = s?.footer;
+    if (!s || !f) continue;
+    Object.assign(e, entryTs(f.recordCount, f.firstTs, f.lastTs, s.header.prevLastTs));
+    filled = true;
+  }
+  return filled;
+}
+
 /** True when every listed segment carries the catalogue's ts fields (a reader can then seek from the manifest alone). */
 export function hasCatalogue(m: Manifest): boolean {
   return m.version === MANIFEST_VERSION && m.sealed.every((e) => typeof e.firstTs === 'string' && typeof e.lastTs === 'string');

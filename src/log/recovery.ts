@@ -10,7 +10,7 @@ import { linkProblem } from './chain.js';
 import { realFileOps, readFully, syncDir, writeFully, type FileOps } from './file-ops.js';
 import { HEADER_BYTES, type IndexEntry } from './format.js';
 import { withWriterLock } from './lock.js';
-import { belowHorizon, manifestProblems, readManifest, type Manifest } from './manifest.js';
+import { belowHorizon, fillCatalogue, manifestProblems, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { tornSideName, TMP_SUFFIX } from './names.js';
 import { decideWriter, RECOVERY_POLICIES, type RecoveryPolicy, type WriterAction } from './recovery-table.js';
 import { FRAME, UnitScanner, type ScanEnding } from './scanner.js';
@@ -214,6 +214,8 @@ export function repair(dir: string, policy: RecoveryPolicy = 'tolerate-tail', op
   return withWriterLock(ops, dir, () => {
     const manifest = readManifest(ops, dir);
     const metas = inspectForWriter(ops, dir, manifest);
+    // A manifest from before the segment catalogue gets it (§3.1.1); no segment is touched.
+    if (manifest && fillCatalogue(manifest, metas)) writeManifest(ops, dir, manifest);
     const last = metas[metas.length - 1];
     if (!last || last.footer) {
       return { dir, action: tailAction(null, last ? 'sealed' : 'none', policy), cut: null, segments: metas.length };

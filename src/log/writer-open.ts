@@ -7,7 +7,7 @@ import { IoError, TapedeckError } from '../errors.js';
 import { createSegment, closeQuietly, metaStats, resumeSegment, type ActiveSegment, type FailWith, type SegmentStats } from './active-segment.js';
 import type { FileOps } from './file-ops.js';
 import { INT64_MIN } from './format.js';
-import { emptyManifest, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { emptyManifest, fillCatalogue, manifestEntry, NO_RECORDING_ID, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { cutTail, inspectForWriter, refuse, scanTail, tailAction, type RecoveryReport } from './recovery.js';
 import type { RecoveryPolicy } from './recovery-table.js';
 import { newRecordingId } from './recording-id.js';
@@ -64,23 +64,17 @@ export function openForWriter(ops: FileOps, dir: string, o: WriterStartOptions):
   }
   // Sealed segments a crash kept out of the manifest (sealed, then the power went) are listed now.
   let changed = found === null || (recordingId !== undefined && found.recordingId !== recordingId);
-  const byNo = new Map(manifest.sealed.map((e) => [e.no, e]));
-  let filled = false;
+  const listed = new Set(manifest.sealed.map((e) => e.no));
   for (const m of metas) {
     const e = manifestEntry(m);
-    if (!e) continue;
-    const had = byNo.get(e.no);
-    if (!had) {
+    if (e && !listed.has(e.no)) {
       manifest.sealed.push(e);
       changed = true;
-    } else if ((had.firstTs === undefined || had.lastTs === undefined)) {
-      // A manifest from before the catalogue (§3.1.1) gets its ts fields once, from the footers
-      // this open has just read anyway.
-      had.firstTs = e.firstTs;
-      had.lastTs = e.lastTs;
-      filled = true;
     }
   }
+  // A manifest from before the catalogue (§3.1.1) gets its ts fields once, from the footers this
+  // open has just read anyway.
+  const filled = fillCatalogue(manifest, metas);
   manifest.sealed.sort((a, b) => a.no - b.no);
   // Unchanged: not rewritten. An open costs no extra fsync, and a full disk does not stop the
   // reopen that frees it. The clean-close mark stays until the next rotation or compaction.
