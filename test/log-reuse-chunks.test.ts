@@ -60,6 +60,10 @@ test('reuseChunks - a long scan reads into a bounded number of buffers and reads
   // (the segment header and footer reads, then one chunk that every refill reuses).
   assert.ok(plain.buffers.size > 100, `plain ${plain.buffers.size}`);
   assert.ok(reused.buffers.size <= 6, `reused ${reused.buffers.size}`);
+  // Single-record units: one record object refilled for every record.
+  const objects = new Set<object>();
+  openReader(dir, { chunkBytes: 1024 }).scan({ reuseChunks: true }, (r) => void objects.add(r));
+  assert.is(objects.size, 1);
   rm(dir);
 });
 

@@ -40,6 +40,19 @@ export class LogRecord {
   get payload(): Buffer {
     return (this.view ??= this.chunk.subarray(this.payloadStart, this.payloadEnd));
   }
+
+  /** Refills this record in place (a `reuseChunks` cursor hands out one record object again and again). */
+  reuseFor(seq: number, tsNs: bigint, type: number, chunk: Buffer, payloadStart: number, payloadEnd: number): this {
+    const m = this as { -readonly [K in keyof LogRecord]: LogRecord[K] };
+    m.seq = seq;
+    m.tsNs = tsNs;
+    m.type = type;
+    m.chunk = chunk;
+    m.payloadStart = payloadStart;
+    m.payloadEnd = payloadEnd;
+    this.view = null;
+    return this;
+  }
 }
 
 export interface ReadOptions {
@@ -54,8 +67,9 @@ export interface ReadOptions {
   follow?: boolean;
   /**
    * The caller is done with each record (and its payload view) before it asks for the next one:
-   * the cursor may then read the next chunk into the same buffer. Memory stays at one chunk
-   * however long the read (decoders and digests that copy what they need set this).
+   * the cursor may then read the next chunk into the same buffer, and hand out the same record
+   * object refilled. Memory stays at one chunk however long the read, with no allocation per
+   * record (decoders and digests that copy what they need set this).
    */
   reuseChunks?: boolean;
 }
@@ -103,6 +117,7 @@ export class LogCursor {
   private readonly types: Set<number> | null;
   private readonly known: Set<number> | null;
   private readonly reuseChunks: boolean;
+  private readonly reuseRecord: LogRecord | null;
   /** Problems met so far: a torn tail, the corruptions a lenient policy stepped over, a follow whose writer died. */
   readonly problems: ReadProblem[] = [];
   unknownSkipped = 0;
@@ -116,6 +131,7 @@ export class LogCursor {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
     this.reuseChunks = opts.reuseChunks === true;
+    this.reuseRecord = this.reuseChunks ? new LogRecord(0, 0n, 0, Buffer.alloc(0), 0, 0) : null;
     const found = reader.segmentRefs();
     this.segs = found.refs;
     this.catalogue = found.catalogue;
@@ -410,7 +426,12 @@ export class LogCursor {
       this.recordsRead++;
       this.segCount++;
       this.bytesRead += out.next - out.payloadStart + 26 - 4;
-      const rec = new LogRecord(out.seq, out.tsNs, out.type, sc.walker.buf, out.payloadStart, out.payloadEnd);
+      // A record that is a whole unit on its own, read by a reuseChunks cursor, is handed out and
+      // done with before the next advance: one object serves them all (no allocation per record).
+      const rec =
+        this.reuseRecord !== null && sc.unitDone && this.pending.length === 0
+          ? this.reuseRecord.reuseFor(out.seq, out.tsNs, out.type, sc.walker.buf, out.payloadStart, out.payloadEnd)
+          : new LogRecord(out.seq, out.tsNs, out.type, sc.walker.buf, out.payloadStart, out.payloadEnd);
       if (!sc.unitDone) {
         this.pending.push(rec);
         return true;
