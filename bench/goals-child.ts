@@ -182,7 +182,7 @@ async function rssScan(dir: string): Promise<void> {
   const V = await importSrc('src/verify/index.js');
   const t0 = now();
   const r = V.digestRecordingDetailed(dir);
-  out({ ms: msSince(t0), events: r.events ?? r.count ?? null, maxRssKiB: process.resourceUsage().maxRSS });
+  out({ ms: msSince(t0), events: r.records, maxRssKiB: process.resourceUsage().maxRSS });
 }
 
 function seek(dir: string, samples: number, seed: string): void {
