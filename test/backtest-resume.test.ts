@@ -11,7 +11,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backtestRecordings, BACKTEST_SNAPSHOTS_DIR } from '../src/backtest/index.js';
 import { SnapshotStore } from '../src/log/index.js';
-import { defineScenario, runScenario } from '../src/scenario/index.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { TapedeckError } from '../src/errors.js';
 
@@ -28,34 +27,19 @@ async function rejects(p: Promise<unknown>, code: string, re: RegExp): Promise<v
   assert.unreachable('expected a rejection');
 }
 import { runCli } from './helpers/cli.js';
-import { repoRoot, rm, tmpDir } from './helpers/tmp.js';
+import { MA_JS, MM_JS, recordTwoMarkets } from './helpers/backtest-inputs.js';
+import { rm, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-btresume-');
 test.after(() => rm(root));
 let n = 0;
 const fresh = (label: string) => path.join(root, `${label}-${n++}`);
-const MA_JS = path.join(repoRoot, 'dist', 'scenarios', 'strategies', 'ma-crossover.js');
-const MM_JS = path.join(repoRoot, 'dist', 'scenarios', 'strategies', 'market-maker.js');
 
-function market(name: string, symbol: string, seed: number) {
-  return defineScenario({
-    name,
-    description: 'a short market for resume tests',
-    seed,
-    start: '2024-01-02T10:00:00Z',
-    duration: '20s',
-    symbols: [{ symbol, venue: 'SIM', price: 100, tickSize: 0.01 }],
-    build(ctx) {
-      ctx.ticks(symbol, { model: 'random-walk', volatility: 0.03, spreadBps: 2, ratePerSec: 40 });
-    },
-  });
-}
 
 let inputA = '';
 let inputB = '';
 test.before(async () => {
-  inputA = (await runScenario(market('res-a', 'AAA', 1), { out: path.join(root, 'in-a') })).dir;
-  inputB = (await runScenario(market('res-b', 'BBB', 2), { out: path.join(root, 'in-b') })).dir;
+  ({ a: inputA, b: inputB } = await recordTwoMarkets(root, 'res', { duration: '20s', ratePerSec: 40 }));
 });
 
 const SEC = 1_000_000_000n;

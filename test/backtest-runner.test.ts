@@ -11,10 +11,11 @@ import { backtestRecordings, defaultBacktestRunId, runBacktest, tapedeckVersion 
 import type { TapedeckError } from '../src/errors.js';
 import { openRecording } from '../src/events/recording.js';
 import type { SystemEvent, TapeEvent } from '../src/events/types.js';
-import { defineScenario, runScenario } from '../src/scenario/index.js';
+import { runScenario } from '../src/scenario/index.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { diffRecordings } from '../src/verify/diff.js';
 import { rejects } from './helpers/assert.js';
+import { MA_JS, MM_JS, recordTwoMarkets } from './helpers/backtest-inputs.js';
 import { repoRoot, rm, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-btrun-');
@@ -22,28 +23,12 @@ test.after(() => rm(root));
 let n = 0;
 const fresh = (label: string) => path.join(root, `${label}-${n++}`);
 
-const MA_JS = path.join(repoRoot, 'dist', 'scenarios', 'strategies', 'ma-crossover.js');
-const MM_JS = path.join(repoRoot, 'dist', 'scenarios', 'strategies', 'market-maker.js');
 
-function market(name: string, symbol: string, seed: number) {
-  return defineScenario({
-    name,
-    description: 'a short market for backtest tests',
-    seed,
-    start: '2024-01-02T10:00:00Z',
-    duration: '30s',
-    symbols: [{ symbol, venue: 'SIM', price: 100, tickSize: 0.01 }],
-    build(ctx) {
-      ctx.ticks(symbol, { model: 'random-walk', volatility: 0.03, spreadBps: 2, ratePerSec: 60 });
-    },
-  });
-}
 
 let inputA = '';
 let inputB = '';
 test.before(async () => {
-  inputA = (await runScenario(market('mkt-a', 'AAA', 1), { out: path.join(root, 'in-a') })).dir;
-  inputB = (await runScenario(market('mkt-b', 'BBB', 2), { out: path.join(root, 'in-b') })).dir;
+  ({ a: inputA, b: inputB } = await recordTwoMarkets(root, 'mkt', { duration: '30s', ratePerSec: 60 }));
 });
 
 function events(dir: string): TapeEvent[] {
