@@ -34,6 +34,7 @@ import { PnlSeries } from './pnl-series.js';
 import { SeededRandom } from './random.js';
 import { decodeEngineState, encodeEngineState, ENGINE_STATE_FILE, parseStrategyState, strategyStateText, type EngineState, type JobRow } from './engine-state.js';
 import type { Stateful } from '../events/state.js';
+import { heapPop, heapPush } from '../events/min-heap.js';
 import { eventToJson, parseJsonEvent } from '../events/json.js';
 
 export interface BacktestOptions {
@@ -148,35 +149,10 @@ class JobQueue {
     return this.heap[0];
   }
   push(job: Job): void {
-    const h = this.heap;
-    h.push(job);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!JobQueue.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    heapPush(this.heap, job, JobQueue.less);
   }
   pop(): Job | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && JobQueue.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && JobQueue.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    return heapPop(this.heap, JobQueue.less);
   }
 }
 

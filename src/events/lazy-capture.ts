@@ -16,6 +16,7 @@
  * A capture nobody reads to the end (a snapshot that failed half-way) is held only weakly by its
  * owner: once its reader is garbage, the owner stops reporting to it.
  */
+import { heapPop, heapPush } from './min-heap.js';
 
 export interface Numbered {
   readonly n: number;
@@ -48,7 +49,7 @@ export class LazyCapture<R> {
       r = row();
       this.before.set(key, r);
     }
-    if (removing) heapPush(this.gone, { n, row: r });
+    if (removing) heapPush(this.gone, { n, row: r }, byN);
   }
 
   /** The rows as of the capture, in the live order; `rowOf` turns a live entry into a row. */
@@ -56,14 +57,14 @@ export class LazyCapture<R> {
     try {
       for (const [k, v] of live) {
         if (v.n > this.nMax) break; // the rest were inserted after the capture
-        while (this.gone.length > 0 && this.gone[0]!.n < v.n) yield heapPop(this.gone).row;
+        while (this.gone.length > 0 && this.gone[0]!.n < v.n) yield heapPop(this.gone, byN)!.row;
         // Removed while this very entry was next (between the yield above and here): its image is
         // the one to give, once.
-        if (this.gone.length > 0 && this.gone[0]!.n === v.n) heapPop(this.gone);
+        if (this.gone.length > 0 && this.gone[0]!.n === v.n) heapPop(this.gone, byN);
         this.readN = v.n;
         yield this.before.get(k) ?? rowOf(k, v);
       }
-      while (this.gone.length > 0) yield heapPop(this.gone).row;
+      while (this.gone.length > 0) yield heapPop(this.gone, byN)!.row;
     } finally {
       this.done = true;
       this.before.clear();
@@ -100,33 +101,4 @@ export class CaptureRegistry<R> {
   }
 }
 
-function heapPush<T extends { n: number }>(h: T[], x: T): void {
-  h.push(x);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (h[p]!.n <= h[i]!.n) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
-}
-
-function heapPop<T extends { n: number }>(h: T[]): T {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l]!.n < h[m]!.n) m = l;
-      if (r < h.length && h[r]!.n < h[m]!.n) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
-}
+const byN = (a: { n: number }, b: { n: number }): boolean => a.n < b.n;
