@@ -181,7 +181,7 @@ async function snapshotBench(lib: Lib, res: SectionResult): Promise<void> {
     caption: 'Snapshot of 100K resting orders (one L3 book) + 100K positions of ledger state',
     header: ['measurement', 'result', 'goal'],
     rows: [
-      ['size (books.jsonl + ledger.jsonl + META.json)', fmtBytes(runs[0]!.bytes), '-'],
+      ['size (books.bin + ledger.bin + META.json)', fmtBytes(runs[0]!.bytes), '-'],
       ['creation (capture, encode, write, fsync every file and directory, rename)', fmtMs(create), target(create < 2000, '< 2 s')],
       ['restore (validate checksums, decode)', fmtMs(med(runs, (r) => r.restoreMs)), '-'],
       ['restored = captured', runs.every((r) => r.ok) ? 'yes, byte for byte' : '**NO**', '-'],

@@ -195,7 +195,7 @@ test('a run snapshotted at a random input event and restored into a fresh engine
       const core = split.files.get('backtest.jsonl')!.toString();
       if (!/"jobs":0,/.test(core)) withJobs++;
       if (/"queues":\[\[/.test(core)) withQueues++;
-      assert.is(split.files.has('books.jsonl'), s.l2);
+      assert.is(split.files.has('books.bin'), s.l2);
     }),
     { numRuns: 40, seed: 15 },
   );
@@ -212,7 +212,7 @@ test('L2 queue positions, taken liquidity and the books survive a snapshot: orde
   const venue = JSON.parse(split.files.get('backtest.jsonl')!.toString().split('\n')[0]!).venue;
   assert.ok(venue.queues.length >= 3, `orders queued at the split: ${JSON.stringify(venue.queues)}`);
   assert.ok(venue.queues.some((q: [string, number, number]) => q[2] === 0) , 'queue ahead recorded');
-  assert.ok(split.files.get('books.jsonl')!.length > 0);
+  assert.ok(split.files.get('books.bin')!.length > 0);
   assert.equal(split.out, whole.out);
   assert.is(split.summary, whole.summary);
 });

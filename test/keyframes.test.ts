@@ -261,7 +261,7 @@ test('keyframes - resuming writes only what is missing; --rebuild writes the sam
   const rec = await imported(fixture('kraken-20210417.head300.ws.txt.gz'), 'kraken');
   const every = (rec.last - rec.first) / 10n + 1n;
   const all = await writeKeyframes(rec.dir, { everyNs: every });
-  const files = () => keyframeStore(rec.dir).list().map((l) => [l.name, fs.readFileSync(path.join(rec.dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')]);
+  const files = () => keyframeStore(rec.dir).list().map((l) => [l.name, fs.readFileSync(path.join(rec.dir, 'keyframes', l.name, 'books.bin')).toString('base64')]);
   const before = files();
   const again = await writeKeyframes(rec.dir, { everyNs: every });
   assert.is(again.written.length, 0, 'nothing missing');
@@ -283,15 +283,15 @@ test('keyframes - a damaged keyframe is skipped with a warning: the previous one
   await writeKeyframes(rec.dir, { everyNs: (rec.last - rec.first) / 10n + 1n });
   const store = keyframeStore(rec.dir);
   const newest = store.newest()!;
-  flipByte(path.join(newest.dir, 'books.jsonl'), 40);
+  flipByte(path.join(newest.dir, 'books.bin'), 40);
   const warnings: string[] = [];
   const fast = booksStateAt(rec.dir, rec.last, { inclusive: true, onWarning: (w) => warnings.push(`${w.name}: ${w.problem}`) });
   assert.ok(fast.keyframe!.seq < newest.meta.seq, 'an older keyframe was used');
-  assert.match(warnings.join('\n'), new RegExp(`${newest.name}: data file books.jsonl: CRC-32`));
+  assert.match(warnings.join('\n'), new RegExp(`${newest.name}: data file books.bin: CRC-32`));
   sameBooks(fast.builder, booksStateAt(rec.dir, rec.last, { inclusive: true, noKeyframes: true }).builder, 'after a damaged keyframe');
   const cli = await runCli(['book', rec.dir, '--at', String(rec.last), '--depth', '3']);
   assert.is(cli.code, 0, cli.stderr);
-  assert.match(cli.stderr, new RegExp(`warning: keyframe ${newest.name} ignored: data file books.jsonl: CRC-32`));
+  assert.match(cli.stderr, new RegExp(`warning: keyframe ${newest.name} ignored: data file books.bin: CRC-32`));
   rm(rec.root);
 });
 
@@ -448,7 +448,7 @@ test('compact keeps the books: a keyframe at the cut is made first, older ones g
   assert.match(imp.stderr, /keyframes: \d+ written \(every 500ms\), \d+ in /);
   const { first, last } = span(dir);
   // Keyframes written as the import went are the ones `keyframe` writes afterwards, byte for byte.
-  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')]);
+  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin')).toString('base64')]);
   const asImported = listing();
   assert.ok(asImported.length >= 3, `${asImported.length} keyframes`);
   await writeKeyframes(dir, { everyNs: 500_000_000n, rebuild: true });
@@ -486,7 +486,7 @@ test('record --keyframes: keyframes written as a recording is made from stdin ar
   const r = await runCli(['record', dir, '--clock', 'source', '--deterministic', '--keyframes', '300ms'], { input: jsonl });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /keyframes: \d+ written \(every 300ms\)/);
-  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')]);
+  const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin')).toString('base64')]);
   const live = listing();
   assert.ok(live.length >= 3, `${live.length} keyframes`);
   await writeKeyframes(dir, { everyNs: 300_000_000n, rebuild: true });

@@ -104,7 +104,7 @@ test('cli - record --from nats --keyframes writes, batch by batch once durable, 
   assert.is(rec.code, 0, rec.stderr);
   assert.match(rec.stderr, /keyframes: \d+ written \(every 500ms\)/);
   assert.is(digestRecordingDetailed(copy).digest, digestRecordingDetailed(books).digest);
-  const files = (dir: string) => keyframeStore(dir).list().map((l) => `${l.name} ${fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.jsonl')).toString('base64')}`);
+  const files = (dir: string) => keyframeStore(dir).list().map((l) => `${l.name} ${fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin')).toString('base64')}`);
   const live = files(copy);
   assert.ok(live.length >= 3, `keyframes while recording: ${live.length}`);
   await writeKeyframes(copy, { everyNs: 500_000_000n, rebuild: true });

@@ -402,8 +402,8 @@ export class BacktestEngine {
 
   /**
    * The engine's snapshot parts, each a Stateful: `backtest.jsonl` (orders, jobs, venue queues,
-   * risk, RNG, strategy, counters), the ledger's `ledger.jsonl`, and under the 'l2' fill model the
-   * venue's books (`books.jsonl`). Capture between input events (after onEvent returns); restore
+   * risk, RNG, strategy, counters), the ledger's `ledger.bin`, and under the 'l2' fill model the
+   * venue's books (`books.bin`). Capture between input events (after onEvent returns); restore
    * into a fresh engine built with the same options, then feed the input after the snapshot.
    */
   stateParts(): Stateful[] {

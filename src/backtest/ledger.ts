@@ -5,7 +5,8 @@
  * engine calls after every step (a tick, an order arriving, a cancel).
  */
 import { TapedeckError } from '../errors.js';
-import { jsonLines, readJsonLines, type Stateful } from '../events/state.js';
+import { readJsonLines, type Stateful } from '../events/state.js';
+import { isBinaryState, StateReader, StateWriter } from '../events/state-binary.js';
 import { CaptureRegistry } from '../events/lazy-capture.js';
 import type { Side } from '../events/types.js';
 
@@ -39,24 +40,35 @@ export function markPrice(q: { bid?: number | undefined; ask?: number | undefine
   return q.bid !== undefined && q.ask !== undefined ? (q.bid + q.ask) / 2 : q.last;
 }
 
-export const LEDGER_FORMAT = 'tapedeck-ledger/1';
+export const LEDGER_FORMAT = 'tapedeck-ledger/2';
+/** The JSON-lines encoding before the binary one (`ledger.jsonl`): read, never written. */
+export const LEDGER_FORMAT_JSON = 'tapedeck-ledger/1';
 
-/** One position's row in ledger.jsonl. */
-function positionRow(symbol: string, p: Pos): unknown[] {
-  return [symbol, p.qty, p.avg, p.mark ?? null, p.realized, p.fees, p.trades, p.volume];
+/** One position's row: symbol, qty, avg, mark, realized, fees, trades, volume. */
+type PositionRow = [string, number, number, number | undefined, number, number, number, number];
+
+function positionRow(symbol: string, p: Pos): PositionRow {
+  return [symbol, p.qty, p.avg, p.mark, p.realized, p.fees, p.trades, p.volume];
 }
 
+/** Positions encoded per chunk (one chunk per turn of the event loop while a snapshot is written). */
+const POSITIONS_PER_CHUNK = 1024;
+
 /**
- * The snapshot contract (events/state.ts): `ledger.jsonl` is a header with the totals, then one
- * row per position [symbol, qty, avg, mark|null, realized, fees, trades, volume] in the ledger's
- * order (the order symbols were first seen). Doubles are written as JSON numbers (shortest
- * round-trip form), so a restored ledger holds the same values (-0 reads back as 0).
+ * The snapshot contract (events/state.ts): `ledger.bin` is the binary state layout
+ * (events/state-binary.ts, docs/FORMAT.md §20.4) with format `tapedeck-ledger/2`: the totals as
+ * 7 × f64 (realized, fees, peak, maxDrawdown, maxExposure, fills, volume), uvarint positions, then
+ * per position in the ledger's order (the order symbols were first seen): str symbol, u8 1 when a
+ * mark follows, f64 qty, f64 avg, [f64 mark], f64 realized, f64 fees, f64 trades, f64 volume.
+ * Every double round-trips exactly (-0 included). `ledger.jsonl` (`tapedeck-ledger/1`, JSON
+ * lines) from before is still read.
  */
 export class Ledger implements Stateful {
-  readonly stateFile = 'ledger.jsonl';
-  private readonly pos = new Map<string, Pos>();
+  readonly stateFile = 'ledger.bin';
+  readonly legacyStateFile = 'ledger.jsonl';
+  private pos = new Map<string, Pos>();
   /** Snapshots still reading the positions (captureState). */
-  private readonly captures = new CaptureRegistry<unknown[]>();
+  private readonly captures = new CaptureRegistry<PositionRow>();
   private realized = 0;
   private feeTotal = 0;
   private peak = 0;
@@ -187,30 +199,75 @@ export class Ledger implements Stateful {
   captureState(): Iterable<Uint8Array> {
     const c = this.captures.start(this.pos.size, this.pos.size);
     const live = this.pos;
-    const rows = { length: c.count, [Symbol.iterator]: () => c.rows(live, positionRow) };
-    const header = { format: LEDGER_FORMAT, realized: this.realized, fees: this.feeTotal, peak: this.peak, maxDrawdown: this.maxDd, maxExposure: this.maxExp, fills: this.fillCount, volume: this.volumeTotal };
-    return jsonLines(header, rows);
+    const totals = [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal];
+    return (function* () {
+      const w = new StateWriter(LEDGER_FORMAT);
+      for (const t of totals) w.f64(t);
+      w.uvarint(c.count);
+      let n = 0;
+      for (const [symbol, qty, avg, mark, realized, fees, trades, volume] of c.rows(live, positionRow)) {
+        w.str(symbol);
+        w.bool(mark !== undefined);
+        w.f64(qty);
+        w.f64(avg);
+        if (mark !== undefined) w.f64(mark);
+        w.f64(realized);
+        w.f64(fees);
+        w.f64(trades);
+        w.f64(volume);
+        if (++n % POSITIONS_PER_CHUNK === 0) yield w.take();
+      }
+      if (n !== c.count) throw new Error(`internal: a ledger capture of ${c.count} positions gave ${n}`);
+      yield w.finish();
+    })();
   }
 
   restoreState(bytes: Uint8Array): void {
-    const { header: h, rows } = readJsonLines(bytes, this.stateFile, LEDGER_FORMAT);
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { totals, pos } = isBinaryState(b) ? this.decodeBinary(b) : this.decodeJson(b);
+    if (this.captures.active) for (const [k, p] of this.pos) this.captures.beforeChange(k, p.n, () => positionRow(k, p), true);
+    // The decoded map replaces the live one (a capture still reading the old one keeps it).
+    this.pos = pos;
+    [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal] = totals;
+  }
+
+  private decodeBinary(b: Buffer): { totals: number[]; pos: Map<string, Pos> } {
+    const r = new StateReader(b, this.stateFile);
+    r.expectFormat(LEDGER_FORMAT);
+    const totals = [r.f64('realized'), r.f64('fees'), r.f64('peak'), r.f64('maxDrawdown'), r.f64('maxExposure'), r.f64('fills'), r.f64('volume')];
+    const n = r.count('the position count', 50);
+    const pos = new Map<string, Pos>();
+    for (let i = 0; i < n; i++) {
+      const at = r.offset;
+      const symbol = r.str('a symbol');
+      const hasMark = r.bool('the mark flag');
+      const qty = r.f64('qty');
+      const avg = r.f64('avg');
+      const mark = hasMark ? r.f64('mark') : undefined;
+      pos.set(symbol, { n: i + 1, qty, avg, mark, realized: r.f64('realized'), fees: r.f64('fees'), trades: r.f64('trades'), volume: r.f64('volume') });
+      if (pos.size !== i + 1) throw r.fail(at, `position ${JSON.stringify(symbol)} given twice`);
+    }
+    r.done();
+    return { totals, pos };
+  }
+
+  private decodeJson(b: Buffer): { totals: number[]; pos: Map<string, Pos> } {
+    const file = this.legacyStateFile;
+    const { header: h, rows } = readJsonLines(b, file, LEDGER_FORMAT_JSON);
     const num = (k: string): number => {
       const v = h[k];
-      if (typeof v !== 'number') throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: header ${k} is not a number`, { file: this.stateFile });
+      if (typeof v !== 'number') throw new TapedeckError('CORRUPT_SNAPSHOT', `${file}: header ${k} is not a number`, { file });
       return v;
     };
-    const totals = [num('realized'), num('fees'), num('peak'), num('maxDrawdown'), num('maxExposure'), num('fills'), num('volume')] as const;
+    const totals = [num('realized'), num('fees'), num('peak'), num('maxDrawdown'), num('maxExposure'), num('fills'), num('volume')];
     const pos = new Map<string, Pos>();
     rows.forEach((r, i) => {
       const a = r as unknown[];
       const ok = Array.isArray(a) && a.length === 8 && typeof a[0] === 'string' && [1, 2, 4, 5, 6, 7].every((k) => typeof a[k] === 'number') && (a[3] === null || typeof a[3] === 'number');
-      if (!ok) throw new TapedeckError('CORRUPT_SNAPSHOT', `${this.stateFile}: row ${i + 2} is not a position`, { file: this.stateFile, line: i + 2 });
+      if (!ok) throw new TapedeckError('CORRUPT_SNAPSHOT', `${file}: row ${i + 2} is not a position`, { file, line: i + 2 });
       pos.set(a[0] as string, { n: i + 1, qty: a[1] as number, avg: a[2] as number, mark: (a[3] as number | null) ?? undefined, realized: a[4] as number, fees: a[5] as number, trades: a[6] as number, volume: a[7] as number });
     });
-    if (this.captures.active) for (const [k, p] of this.pos) this.captures.beforeChange(k, p.n, () => positionRow(k, p), true);
-    this.pos.clear();
-    for (const [k, v] of pos) this.pos.set(k, v);
-    [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal] = totals;
+    return { totals, pos };
   }
 
   summary(): Record<string, PositionSummary> {

@@ -494,7 +494,7 @@ export class SimVenue {
     this.rest(o);
   }
 
-  /** Under 'l2': the books rebuilt from the input (their own snapshot part, books.jsonl). */
+  /** Under 'l2': the books rebuilt from the input (their own snapshot part, books.bin). */
   get books(): BookBuilder | undefined {
     return this.l2;
   }

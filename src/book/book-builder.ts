@@ -9,12 +9,13 @@ import type { Subscription } from 'rxjs';
 import type { EventBus } from '../bus/bus.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type SystemEvent, type TapeEvent } from '../events/types.js';
 import type { Stateful } from '../events/state.js';
-import { BOOKS_FILE, decodeBooks, encodeBooks } from './book-state.js';
+import { BOOKS_FILE, BOOKS_FILE_JSON, decodeBooks, encodeBooks } from './book-state.js';
 import { OrderBook } from './order-book.js';
 
 export class BookBuilder implements Stateful {
   /** The snapshot contract (events/state.ts): every book, trusted or not, its venue seq, held messages. */
   readonly stateFile = BOOKS_FILE;
+  readonly legacyStateFile = BOOKS_FILE_JSON;
   private readonly books = new Map<string, OrderBook>();
   private readonly pending = new Map<string, BookEvent[]>();
   /** Called after each message is applied, with the book and the message's events. */

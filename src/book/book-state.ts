@@ -1,23 +1,42 @@
 /**
- * The books' snapshot encoding (`books.jsonl` in a keyframe or snapshot; docs/FORMAT.md §20.4):
- * JSON lines, a header then one row per book, per resting order and per held message.
+ * The books' snapshot encoding (`books.bin` in a keyframe or snapshot; docs/FORMAT.md §20.4): the
+ * binary state layout (events/state-binary.ts) with format `tapedeck-books/2`:
  *
- *   {"format":"tapedeck-books/1","books":B,"orders":O,"applied":N}
- *   ["book",venue,symbol,trusted,venueSeq|null,checksum|null,"ts","exchTs"|null,messages,[[price,size]…bids best first],[[price,size]…asks best first]]
- *   ["order",bookIndex,orderId,side,price,size]          (in the book's order: as the log added them)
- *   ["held",venue,symbol,[event JSON…]]                  (a message's events before its LAST)
+ *   uvarint books, uvarint orders (all books), uvarint applied
+ *   per book, in the order first seen:
+ *     str venue, str symbol
+ *     u8 flags: 1 trusted, 2 venueSeq follows, 4 checksum follows, 8 exchTs follows
+ *     [f64 venueSeq] [f64 checksum] i64 ts [i64 exchTs] uvarint messages
+ *     uvarint n, n × (decimal price, decimal size)       bids, best (highest) first
+ *     uvarint n, n × (decimal price, decimal size)       asks, best (lowest) first
+ *     uvarint n, n × (str orderId, u8 side 0 bid / 1 ask, decimal price, decimal size)
+ *                                                        resting orders (L3), as the log added them
+ *   uvarint held, per held message: str venue, str symbol, uvarint n, n × str canonical event JSON
  *
- * Prices and sizes are exact decimal text. Pure: bytes in, states out.
+ * The JSON-lines encoding before it (`books.jsonl`, `tapedeck-books/1`) is still read
+ * (decodeBooks tells them apart by the magic), so keyframes written before stay usable. Pure:
+ * bytes in, states out.
  */
 import { TapedeckError } from '../errors.js';
 import { Decimal } from '../events/decimal.js';
 import { eventToJson, parseJsonEvent } from '../events/json.js';
-import { jsonLines, readJsonLines, ROWS_PER_CHUNK } from '../events/state.js';
+import { isBinaryState, StateReader, StateWriter } from '../events/state-binary.js';
+import { readJsonLines } from '../events/state.js';
 import type { BookEvent, BookSide } from '../events/types.js';
 import type { Level, OrderBookState } from './order-book.js';
 
-export const BOOKS_FORMAT = 'tapedeck-books/1';
-export const BOOKS_FILE = 'books.jsonl';
+export const BOOKS_FORMAT = 'tapedeck-books/2';
+export const BOOKS_FILE = 'books.bin';
+/** The JSON-lines encoding before the binary one: read, never written. */
+export const BOOKS_FORMAT_JSON = 'tapedeck-books/1';
+export const BOOKS_FILE_JSON = 'books.jsonl';
+
+/**
+ * Bytes encoded per turn of the event loop: a capture reads resting orders lazily from the live
+ * book (lazy-capture.ts) one chunk at a time, so a chunk bounds what one turn costs (32 KiB is
+ * ~1,100 orders, well under a millisecond to encode).
+ */
+export const STATE_CHUNK_BYTES = 32 * 1024;
 
 export interface BooksSnapshot {
   books: { venue: string; symbol: string; state: OrderBookState }[];
@@ -25,37 +44,131 @@ export interface BooksSnapshot {
   applied: number;
 }
 
-const levelRow = (l: Level): [string, string] => [l.price.toString(), l.size.toString()];
+const F_TRUSTED = 1;
+const F_VENUE_SEQ = 2;
+const F_CHECKSUM = 4;
+const F_EXCH_TS = 8;
 
-/** The rows are built lazily from copies: the caller passes a BooksSnapshot it copied. */
+/** The chunks are produced lazily: the caller passes a BooksSnapshot it copied (or captured). */
 export function encodeBooks(s: BooksSnapshot): Iterable<Uint8Array> {
-  const rows: unknown[] = [];
-  let orders = 0;
-  s.books.forEach((b) => (orders += b.state.orders.length));
   return (function* () {
-    yield* jsonLines({ format: BOOKS_FORMAT, books: s.books.length, orders, applied: s.applied }, rows, 1);
-    const chunk: unknown[] = [];
-    for (let i = 0; i < s.books.length; i++) {
-      const { venue, symbol, state: st } = s.books[i]!;
-      chunk.push(['book', venue, symbol, st.trusted, st.venueSeq ?? null, st.checksum ?? null, st.ts.toString(), st.exchTs === undefined ? null : st.exchTs.toString(), st.messages, st.bids.map(levelRow), st.asks.map(levelRow)]);
-      for (const [id, side, price, size] of st.orders) {
-        chunk.push(['order', i, id, side, price.toString(), size.toString()]);
-        if (chunk.length >= ROWS_PER_CHUNK) yield rowsChunk(chunk.splice(0));
+    const w = new StateWriter(BOOKS_FORMAT);
+    let orders = 0;
+    for (const b of s.books) orders += b.state.orders.length;
+    w.uvarint(s.books.length);
+    w.uvarint(orders);
+    w.uvarint(s.applied);
+    for (const { venue, symbol, state: st } of s.books) {
+      w.str(venue);
+      w.str(symbol);
+      w.u8((st.trusted ? F_TRUSTED : 0) | (st.venueSeq === undefined ? 0 : F_VENUE_SEQ) | (st.checksum === undefined ? 0 : F_CHECKSUM) | (st.exchTs === undefined ? 0 : F_EXCH_TS));
+      if (st.venueSeq !== undefined) w.f64(st.venueSeq);
+      if (st.checksum !== undefined) w.f64(st.checksum);
+      w.i64(st.ts);
+      if (st.exchTs !== undefined) w.i64(st.exchTs);
+      w.uvarint(st.messages);
+      for (const side of [st.bids, st.asks]) {
+        w.uvarint(side.length);
+        for (const l of side) {
+          w.decimal(l.price);
+          w.decimal(l.size);
+        }
       }
+      w.uvarint(st.orders.length);
+      let n = 0;
+      for (const [id, side, price, size] of st.orders) {
+        w.str(id);
+        w.u8(side === 'bid' ? 0 : 1);
+        w.decimal(price);
+        w.decimal(size);
+        n++;
+        if (w.pending >= STATE_CHUNK_BYTES) yield w.take();
+      }
+      if (n !== st.orders.length) throw new Error(`internal: a book capture of ${st.orders.length} orders gave ${n}`);
     }
-    for (const h of s.held) chunk.push(['held', h.venue, h.symbol, h.events.map((e) => eventToJson(e))]);
-    if (chunk.length > 0) yield rowsChunk(chunk);
+    w.uvarint(s.held.length);
+    for (const h of s.held) {
+      w.str(h.venue);
+      w.str(h.symbol);
+      w.uvarint(h.events.length);
+      for (const e of h.events) w.str(eventToJson(e));
+    }
+    yield w.finish();
   })();
 }
 
-function rowsChunk(rows: readonly unknown[]): Uint8Array {
-  let t = '';
-  for (const r of rows) t += JSON.stringify(r) + '\n';
-  return Buffer.from(t);
+/** Reads either encoding (binary `tapedeck-books/2`, or JSON lines `tapedeck-books/1`). */
+export function decodeBooks(bytes: Uint8Array, what?: string): BooksSnapshot {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isBinaryState(b) ? decodeBooksBinary(b, what ?? BOOKS_FILE) : decodeBooksJson(b, what ?? BOOKS_FILE_JSON);
 }
 
-export function decodeBooks(bytes: Uint8Array, what = BOOKS_FILE): BooksSnapshot {
-  const { header, rows } = readJsonLines(bytes, what, BOOKS_FORMAT);
+function decodeBooksBinary(b: Buffer, what: string): BooksSnapshot {
+  const r = new StateReader(b, what);
+  r.expectFormat(BOOKS_FORMAT);
+  const nBooks = r.count('the book count', 4);
+  const nOrders = r.count('the order count', 0);
+  const applied = r.uvarint('applied');
+  const out: BooksSnapshot = { books: [], held: [], applied };
+  let orders = 0;
+  for (let i = 0; i < nBooks; i++) {
+    const venue = r.str('a venue');
+    const symbol = r.str('a symbol');
+    const at = r.offset;
+    const flags = r.u8('book flags');
+    if (flags > 15) throw r.fail(at, `book flags ${flags}: unknown bits`);
+    const venueSeq = flags & F_VENUE_SEQ ? r.f64('venueSeq') : undefined;
+    const checksum = flags & F_CHECKSUM ? r.f64('checksum') : undefined;
+    const ts = r.i64('ts');
+    const exchTs = flags & F_EXCH_TS ? r.i64('exchTs') : undefined;
+    const messages = r.uvarint('messages');
+    const levels = (side: string): Level[] => {
+      const n = r.count(`the ${side} count`, 4);
+      const out: Level[] = new Array(n);
+      for (let k = 0; k < n; k++) out[k] = { price: r.decimal(`a ${side} price`), size: r.decimal(`a ${side} size`) };
+      return out;
+    };
+    const bids = levels('bid');
+    const asks = levels('ask');
+    const n = r.count('the resting order count', 6);
+    const list: [string, BookSide, Decimal, Decimal][] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const id = r.str('an order id');
+      const sp = r.offset;
+      const side = r.u8('an order side');
+      if (side > 1) throw r.fail(sp, `order side ${side} is not 0 (bid) or 1 (ask)`);
+      list[k] = [id, side === 0 ? 'bid' : 'ask', r.decimal('an order price'), r.decimal('an order size')];
+    }
+    orders += n;
+    out.books.push({ venue, symbol, state: { trusted: (flags & F_TRUSTED) !== 0, venueSeq, checksum, ts, exchTs, messages, bids, asks, orders: list } });
+  }
+  if (orders !== nOrders) throw r.fail(r.offset, `the header says ${nOrders} resting orders, the books hold ${orders}`);
+  const nHeld = r.count('the held message count', 3);
+  for (let i = 0; i < nHeld; i++) {
+    const venue = r.str('a venue');
+    const symbol = r.str('a symbol');
+    const n = r.count('the held event count', 1);
+    const events: BookEvent[] = [];
+    for (let k = 0; k < n; k++) {
+      const at = r.offset;
+      const text = r.str('a held event');
+      let e;
+      try {
+        e = parseJsonEvent(text);
+      } catch (err) {
+        throw r.fail(at, `a held event: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (e.type !== 'book') throw r.fail(at, 'a held event is not a book event');
+      events.push(e);
+    }
+    out.held.push({ venue, symbol, events });
+  }
+  r.done();
+  return out;
+}
+
+function decodeBooksJson(bytes: Uint8Array, what: string): BooksSnapshot {
+  const { header, rows } = readJsonLines(bytes, what, BOOKS_FORMAT_JSON);
   const bad = (i: number, why: string): never => {
     throw new TapedeckError('CORRUPT_SNAPSHOT', `${what}: row ${i + 2}: ${why}`, { file: what, line: i + 2 });
   };

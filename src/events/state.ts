@@ -10,14 +10,21 @@
  *   cannot read; the store has already checked their checksum).
  *
  * The encoding helpers here write JSON lines: a header line naming the format, then one line per
- * row, so a capture yields every `rowsPerChunk` rows and never builds one huge string.
+ * row, so a capture yields every `rowsPerChunk` rows and never builds one huge string. Parts with
+ * many rows (books, the ledger) use the binary layout of events/state-binary.ts instead.
  */
 import { TapedeckError } from '../errors.js';
 import type { LoadedSnapshot, SnapshotMeta, SnapshotStore } from '../log/index.js';
 
 export interface Stateful {
-  /** The data file this state is kept in within a snapshot (e.g. "books.jsonl"). */
+  /** The data file this state is kept in within a snapshot (e.g. "books.bin"). */
   readonly stateFile: string;
+  /**
+   * The name the data file had in an older encoding (e.g. "books.jsonl"): read when a snapshot
+   * has no `stateFile`, so restoreState must tell the encodings apart (binary ones by their magic,
+   * events/state-binary.ts).
+   */
+  readonly legacyStateFile?: string;
   captureState(): Iterable<Uint8Array>;
   restoreState(bytes: Uint8Array): void;
 }
@@ -92,7 +99,8 @@ export function restoreSnapshot(store: SnapshotStore, parts: readonly Stateful[]
     const snap: LoadedSnapshot | null = store.newest((m) => m.seq < bound && accept(m));
     if (!snap) return null;
     try {
-      for (const p of parts) p.restoreState(snap.file(p.stateFile));
+      const has = new Set(snap.meta.files.map((f) => f.name));
+      for (const p of parts) p.restoreState(snap.file(!has.has(p.stateFile) && p.legacyStateFile !== undefined && has.has(p.legacyStateFile) ? p.legacyStateFile : p.stateFile));
       return snap.meta;
     } catch (e) {
       if (!(e instanceof TapedeckError) || e.code !== 'CORRUPT_SNAPSHOT') throw e;

@@ -91,7 +91,7 @@ export interface LoadedSnapshot {
   name: string;
   dir: string;
   meta: SnapshotMeta;
-  /** Reads one data file (verified against META.json when loaded). */
+  /** One data file's bytes (read and verified against META.json when the snapshot was loaded). */
   file(name: string): Buffer;
 }
 
@@ -209,21 +209,21 @@ export class SnapshotStore {
       // data files' checksums only for the one chosen.
       const head = this.head(names[i]!);
       if (head.meta && !accept(head.meta)) continue;
-      const l = head.meta ? this.inspect(names[i]!) : head;
+      const { listing: l, data } = head.meta ? this.verify(names[i]!) : { listing: head, data: new Map<string, Buffer>() };
       if (!l.meta) {
         this.onWarning({ name: l.name, problem: l.problem! });
         continue;
       }
-      return this.loaded(l.name, l.meta);
+      return this.loaded(l.name, l.meta, data);
     }
     return null;
   }
 
   /** One snapshot by name, validated; throws CORRUPT_SNAPSHOT when it is not usable. */
   load(name: string): LoadedSnapshot {
-    const l = this.inspect(name);
+    const { listing: l, data } = this.verify(name);
     if (!l.meta) throw new TapedeckError('CORRUPT_SNAPSHOT', `${path.join(this.dir, name)}: ${l.problem}`, { path: path.join(this.dir, name), reason: l.problem });
-    return this.loaded(name, l.meta);
+    return this.loaded(name, l.meta, data);
   }
 
   /**
@@ -276,23 +276,31 @@ export class SnapshotStore {
 
   /** Validates one snapshot directory: its marker, its metadata and every data file's size and CRC. */
   inspect(name: string): SnapshotListing {
+    return this.verify(name).listing;
+  }
+
+  /** inspect(), keeping the data files it read (a snapshot about to be loaded is not read twice). */
+  private verify(name: string): { listing: SnapshotListing; data: Map<string, Buffer> } {
     const head = this.head(name);
-    if (!head.meta) return head;
+    const data = new Map<string, Buffer>();
+    if (!head.meta) return { listing: head, data };
     const dir = path.join(this.dir, name);
     let total = head.bytes;
+    const bad = (problem: string) => ({ listing: { ...head, meta: null, problem }, data: new Map<string, Buffer>() });
     for (const f of head.meta.files) {
       let b: Buffer;
       try {
         b = this.ops.readFileSync(path.join(dir, f.name));
       } catch {
-        return { ...head, meta: null, problem: `data file ${f.name} is missing` };
+        return bad(`data file ${f.name} is missing`);
       }
-      if (b.length !== f.bytes) return { ...head, meta: null, problem: `data file ${f.name} has ${b.length} bytes, META.json says ${f.bytes}` };
+      if (b.length !== f.bytes) return bad(`data file ${f.name} has ${b.length} bytes, META.json says ${f.bytes}`);
       const c = crc32(b);
-      if (c !== f.crc32) return { ...head, meta: null, problem: `data file ${f.name}: CRC-32 ${hex8(c)}, META.json says ${hex8(f.crc32)}` };
+      if (c !== f.crc32) return bad(`data file ${f.name}: CRC-32 ${hex8(c)}, META.json says ${hex8(f.crc32)}`);
+      data.set(f.name, b);
       total += b.length;
     }
-    return { ...head, bytes: total };
+    return { listing: { ...head, bytes: total }, data };
   }
 
   /** The COMPLETE marker and META.json only (cached when valid). */
@@ -330,17 +338,17 @@ export class SnapshotStore {
 
   // -- internals -----------------------------------------------------------------------------------------
 
-  private loaded(name: string, meta: SnapshotMeta): LoadedSnapshot {
+  /** The data files as verified (their bytes were read and checked against META.json). */
+  private loaded(name: string, meta: SnapshotMeta, data: Map<string, Buffer>): LoadedSnapshot {
     const dir = path.join(this.dir, name);
-    const ops = this.ops;
-    const known = new Set(meta.files.map((f) => f.name));
     return {
       name,
       dir,
       meta,
       file(f: string): Buffer {
-        if (!known.has(f)) throw new TapedeckError('CORRUPT_SNAPSHOT', `${dir}: has no data file ${f}`, { path: dir, file: f });
-        return ops.readFileSync(path.join(dir, f));
+        const b = data.get(f);
+        if (b === undefined) throw new TapedeckError('CORRUPT_SNAPSHOT', `${dir}: has no data file ${f}`, { path: dir, file: f });
+        return b;
       },
     };
   }
