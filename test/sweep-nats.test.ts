@@ -16,6 +16,7 @@ import { digestRecording } from '../src/verify/digest.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { bounded, killOnExit, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { filesOf, MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
+import { startSlowProxy } from './helpers/slow-proxy.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-sweepnats-');
@@ -43,8 +44,10 @@ interface Worker {
   exited: Promise<number | null>;
 }
 
+/** A `tapedeck worker` on the test server (or on the `--nats` URL given in `extra`). */
 function startWorker(name: string, ...extra: string[]): Worker {
-  const child = spawnCli(['worker', '--nats', server.url, '--concurrency', '1', '--cache', path.join(root, `cache-${name}`), '--ack-wait', '1500ms', ...extra]);
+  const at = extra.includes('--nats') ? [] : ['--nats', server.url];
+  const child = spawnCli(['worker', ...at, '--concurrency', '1', '--cache', path.join(root, `cache-${name}`), '--ack-wait', '1500ms', ...extra]);
   children.push(child);
   killOnExit(child);
   let text = '';
@@ -199,6 +202,42 @@ test('a poison job (its thread exits on every delivery) is a failed row after --
   await w.waitFor(/FAILED after 2 deliveries: WORKER_DIED/, 10_000);
   assert.is((w.log().match(/handed back: WORKER_DIED/g) ?? []).length, 1, 'handed back once, failed on the second delivery');
   await stop(w);
+});
+
+test('a pull the server never answers right after a hand-back (heartbeats missed): the worker pulls again, the job comes back and fails after --max-deliveries', async () => {
+  // The ordering that hung a clean CI run: the worker hands the poison job back (nak with a delay)
+  // and pulls at once; that pull then gets neither the redelivery nor its 408 (nats-server 2.9.10
+  // drops it when the delayed redelivery falls due as the pull expires). Here a proxy holds what
+  // the server sends this worker, which nats.js sees the same way: two idle heartbeats missed, the
+  // pull rejected. The worker used to exit on that rejection, leaving the job undelivered and the
+  // sweep waiting forever; it must count it as an empty pull and pull again.
+  const faulty = writeFaultyStrategy(root);
+  const proxy = await startSlowProxy(server.port, Infinity);
+  const w = startWorker('lost-pull', '--nats', proxy.url);
+  try {
+    await w.waitFor(/at a time/);
+    const out = path.join(root, 'lost-pull');
+    const sweep = sweepCli(['sweep', recording, '--strategy', faulty, '--grid', 'die=true', '--seeds', '4', '--out', out, '--nats', server.url, '--max-deliveries', '2'], w);
+    await w.waitFor(/handed back: WORKER_DIED/);
+    proxy.holdReplies();
+    try {
+      await w.waitFor(/a pull for jobs was never answered by the server \(heartbeats missed\); pulling again/, 15_000);
+    } finally {
+      proxy.releaseReplies();
+    }
+    const r = await sweep;
+    assert.is(r.code, 1, r.stderr + w.log());
+    assert.match(r.stderr, /1 of 1 jobs failed \(first: #0 MAX_DELIVERIES: no result after 2 deliveries/);
+    // The second delivery either reached this worker (it died again: failed after 2 deliveries) or
+    // went to the pull it had given up on while the proxy held it (lost, so the ack wait brought a
+    // third: failed as delivered 3 times). Either way the job ended, on this same worker.
+    await w.waitFor(/FAILED( after 2 deliveries: WORKER_DIED|: delivered 3 times, the last 2 without a result)/, 10_000);
+    assert.is(w.child.exitCode, null, `the worker is still running; its log:\n${w.log()}`);
+    await stop(w);
+  } finally {
+    w.child.kill('SIGKILL');
+    await proxy.close();
+  }
 });
 
 test('a job whose workers all die on it is failed on the delivery after --max-deliveries', async () => {
