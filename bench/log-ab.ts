@@ -11,6 +11,10 @@
  *
  * The base revision is exported with `git archive` into bench/out/ab/<commit>/ and built
  * there once (its dist/ is kept for later runs), with this checkout's node_modules.
+ *
+ * A second table pairs the builds inside one process (bench/log-ab-paired-child.ts: chunks of
+ * 10,000 records alternating between the two, CPU per chunk): under load, where fresh processes
+ * swing by ±30%, it still resolves a few percent. BENCH_AB_PAIRED=0 leaves it out.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +25,7 @@ import { CONFIG, fmtCount, fmtRate, log, median, OUT_DIR, rmrf, ROOT, scratch, t
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'log-ab-child.js');
+const PAIRED_CHILD = path.join(HERE, 'log-ab-paired-child.js');
 /** The parent of 5d1feaa, the first issue-12 commit ("one scanner …"): the log as issue 12 found it. */
 export const DEFAULT_AB_REV = '5afac9f';
 
@@ -77,6 +82,48 @@ function runChild(root: string, work: string, dir: string, n: number): Sample {
   return s;
 }
 
+const PAIRED_WORKLOADS = ['write-batched', 'append-batched', 'write-async', 'event-append'] as const;
+
+interface PairedSample {
+  aCpuMs: number;
+  bCpuMs: number;
+  records: number;
+  pairs: number;
+  bFaster: number;
+}
+
+/** One paired run: `first` and `second` alternate chunk by chunk in one process. */
+function runPaired(first: string, second: string, work: string, dir: string, n: number): PairedSample {
+  const r = spawnSync(process.execPath, [PAIRED_CHILD, first, second, work, dir, String(n)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`log-ab-paired-child ${work} exited ${r.status}: ${r.stderr.trim().slice(0, 500)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as PairedSample;
+}
+
+/** The paired table: per workload, RUNS processes (which build loads first flips each run). */
+function pairedTable(baseRoot: string, headRoot: string, n: number, runs: number, load: number[]): string[][] {
+  return PAIRED_WORKLOADS.map((work) => {
+    const ratios: number[] = [];
+    const baseNs: number[] = [];
+    const headNs: number[] = [];
+    let headFaster = 0;
+    let pairs = 0;
+    for (let r = 0; r < runs; r++) {
+      const headFirst = r % 2 === 1;
+      log(`log-ab: paired ${r + 1}/${runs} ${work}`);
+      load.push(os.loadavg()[0]!);
+      const s = runPaired(headFirst ? headRoot : baseRoot, headFirst ? baseRoot : headRoot, work, scratch(`ab-paired-${work}`), n);
+      const [b, h] = headFirst ? [s.bCpuMs, s.aCpuMs] : [s.aCpuMs, s.bCpuMs];
+      baseNs.push((b * 1e6) / s.records);
+      headNs.push((h * 1e6) / s.records);
+      ratios.push(h / b);
+      headFaster += headFirst ? s.pairs - s.bFaster : s.bFaster;
+      pairs += s.pairs;
+    }
+    const label = WORKLOADS.find((w) => w.id === work)!.label;
+    return [label, `${median(baseNs).toFixed(0)} ns`, `${median(headNs).toFixed(0)} ns`, `${median(ratios).toFixed(2)}×`, `${headFaster} of ${pairs}`];
+  });
+}
+
 export async function benchLogAb(): Promise<SectionResult> {
   const rev = process.env.BENCH_AB_REV || DEFAULT_AB_REV;
   const base = buildRev(rev);
@@ -109,6 +156,7 @@ export async function benchLogAb(): Promise<SectionResult> {
       }
     }
   }
+  const paired = process.env.BENCH_AB_PAIRED === '0' ? null : pairedTable(base.root, headBuild ? headBuild.root : ROOT, N, RUNS, load);
   const rows = WORKLOADS.map((w) => {
     const b = samples.get(`${w.id}/base`)!;
     const h = samples.get(`${w.id}/head`)!;
@@ -144,6 +192,18 @@ export async function benchLogAb(): Promise<SectionResult> {
         rows,
         notes: ['A rate ratio above 1 or a CPU ratio below 1 means head is faster.'],
       },
+      ...(paired
+        ? [
+            {
+              caption: `Paired in one process (bench/log-ab-paired-child.ts): ${RUNS} processes per workload, each alternating chunks of 10,000 records between base and head (which build goes first flips each process); CPU per record of each build, median over the processes`,
+              header: ['workload', 'base CPU / record', 'head CPU / record', 'head ÷ base (CPU, median of the processes)', 'chunk pairs where head took less CPU'],
+              rows: paired,
+              notes: [
+                'Chunks milliseconds apart see the same machine, so the load that makes fresh processes swing cancels in the pairs; one heap and one thread pool are shared (garbage or an fdatasync of one build may land in the other\'s chunk, on either side alike). Leave it out with BENCH_AB_PAIRED=0.',
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }
