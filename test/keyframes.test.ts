@@ -20,7 +20,7 @@ import { EventBus } from '../src/bus/index.js';
 import { Decimal } from '../src/events/decimal.js';
 import { parseJsonEvent } from '../src/events/json.js';
 import { openEventLog, openRecording, writeEvent } from '../src/events/recording.js';
-import { repair } from '../src/log/index.js';
+import { realFileOps, repair, type FileOps } from '../src/log/index.js';
 import { BOOK_FLAG_BAD_BOOK, BOOK_FLAG_LAST, BOOK_FLAG_SNAPSHOT, type BookEvent, type TapeEvent } from '../src/events/types.js';
 import { importFile } from '../src/record/importer.js';
 import { Replayer } from '../src/replay/index.js';
@@ -380,6 +380,28 @@ test('keyframes - Replayer seeks restore books through stateAt: after each seek 
   sched.flush();
   await done;
   sameBooks(books.builder, reference(lastSeq), 'played to the end after the seeks');
+  rm(rec.root);
+});
+
+test('seeks - a reader inspects a sealed segment once: later cursors (one per seek) do not read its footer and index again', async () => {
+  const rec = await imported(fixture('binance-spot-btcusdt-20240808.head300.capture.gz'), 'binance');
+  const reads: number[] = [];
+  const ops: FileOps = { ...realFileOps, readSync: (fd, b, o, l, pos) => (reads.push(pos), realFileOps.readSync(fd, b, o, l, pos)) };
+  const recording = openRecording(rec.dir, { fileOps: ops });
+  const size = fs.statSync(path.join(rec.dir, fs.readdirSync(rec.dir).find((n) => n.endsWith('.tdseg'))!)).size;
+  const seekReads = () => {
+    reads.length = 0;
+    const c = recording.cursor({ fromSeq: 50 });
+    assert.is(c.next()!.seq, 50);
+    c.close();
+    return reads.slice();
+  };
+  const first = seekReads();
+  const again = seekReads();
+  // The footer and index sit at the end of a sealed segment: read by the first cursor only.
+  const atEnd = (xs: number[]) => xs.filter((p) => p >= size - 4096).length;
+  assert.ok(atEnd(first) > 0, `the first cursor reads the footer: ${first}`);
+  assert.is(atEnd(again), 0, `later cursors do not: ${again}`);
   rm(rec.root);
 });
 

@@ -4,6 +4,7 @@
  * the old snapshot or the whole new one, damaged and incomplete snapshots skipped with a warning,
  * listing and pruning; and the snapshot contract over it (restoreSnapshot, PendingTracker).
  */
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -270,6 +271,54 @@ test('contract - Ledger: captured at any fill and restored, then the rest, equal
     code = (e as { code: string }).code;
   }
   assert.is(code, 'CORRUPT_SNAPSHOT');
+});
+
+test('snapshot store - newestWithin (binary search) finds what newest does, damaged and unaccepted snapshots in between', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'snaps');
+  const store = new SnapshotStore(dir);
+  const n = 40;
+  for (let i = 0; i < n; i++) await store.write(i * 10, BigInt(i * 100), [{ name: 'x.bin', data: Buffer.from([i]) }]);
+  // Damage: no marker (the head is unreadable), a bad data file (the head is fine, the data not).
+  const names = store.list().map((l) => l.name);
+  for (const i of [0, 7, 8, 9, 20, 39]) fs.unlinkSync(path.join(dir, names[i]!, 'COMPLETE'));
+  for (const i of [3, 21, 30]) flipByte(path.join(dir, names[i]!, 'x.bin'), 0);
+  fc.assert(
+    fc.property(fc.integer({ min: -100, max: n * 100 + 100 }), fc.integer({ min: 1, max: 5 }), (bound, mod) => {
+      const warned: string[] = [];
+      const fresh = () => new SnapshotStore(dir, { onWarning: (w) => warned.push(w.name) });
+      const within = (m: { tsNs: bigint }) => m.tsNs <= BigInt(bound);
+      const accept = (m: { seq: number }) => (m.seq / 10) % mod === 0;
+      const want = fresh().newest((m) => within(m) && accept(m));
+      const wantWarned = warned.splice(0);
+      const got = fresh().newestWithin(within, accept);
+      assert.is(got?.meta.seq ?? null, want?.meta.seq ?? null, `bound ${bound}, every ${mod}`);
+      // Damaged ones it looked at are warned about (newest() looks at every newer one).
+      assert.ok(warned.every((w) => wantWarned.includes(w)), `warned ${warned} of ${wantWarned}`);
+    }),
+    { seed: 15, numRuns: 150 },
+  );
+  rm(root);
+});
+
+test('snapshot store - a cached listing (cacheListing) sees snapshots another store adds and removes once the directory changes', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'snaps');
+  const writer = new SnapshotStore(dir);
+  await writer.write(10, 100n, [{ name: 'x.bin', data: Buffer.from('a') }]);
+  const reader = new SnapshotStore(dir, { cacheListing: true });
+  assert.is(reader.newest()!.meta.seq, 10);
+  await writer.write(20, 200n, [{ name: 'x.bin', data: Buffer.from('b') }]);
+  // Another store's change: seen when the directory's mtime moved (force a distinct stamp).
+  fs.utimesSync(dir, new Date(1_000_000), new Date(2_000_000));
+  assert.is(reader.newest()!.meta.seq, 20);
+  writer.remove('0000000000000014');
+  fs.utimesSync(dir, new Date(1_000_000), new Date(3_000_000));
+  assert.is(reader.newest()!.meta.seq, 10);
+  // Its own writes are seen at once.
+  await reader.write(30, 300n, [{ name: 'x.bin', data: Buffer.from('c') }]);
+  assert.is(reader.newest()!.meta.seq, 30);
+  rm(root);
 });
 
 test.run();

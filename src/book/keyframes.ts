@@ -24,7 +24,7 @@ export const KEYFRAMES_DIR = 'keyframes';
 export const KEYFRAME_EVERY_NS_DEFAULT = 60_000_000_000n;
 const BOOK_TYPES = ['book', 'system'] as const;
 
-export function keyframeStore(recordingDir: string, opts: { onWarning?: (w: SnapshotWarning) => void } = {}): SnapshotStore {
+export function keyframeStore(recordingDir: string, opts: { onWarning?: (w: SnapshotWarning) => void; cacheListing?: boolean } = {}): SnapshotStore {
   return new SnapshotStore(path.join(recordingDir, KEYFRAMES_DIR), opts);
 }
 
@@ -234,39 +234,73 @@ export interface BooksState {
 export function booksStateAt(rec: Recording | string, ts: bigint, opts: BooksStateOptions, into: BookBuilder = new BookBuilder()): BooksState {
   const recording = typeof rec === 'string' ? openRecording(rec) : rec;
   const toTs = opts.inclusive ? ts : ts - 1n;
-  let keyframe: SnapshotMeta | null = null;
-  into.reset();
-  if (!opts.noKeyframes) {
-    const store = opts.store ?? keyframeStore(recording.dir, { onWarning: opts.onWarning });
-    // After a compaction the log starts later: a keyframe from before the cut would need records
-    // that are gone (compaction leaves a keyframe at the cut, which is usable).
-    const firstSeq = firstSeqOf(recording.dir);
-    const verdicts = opts.store ? verdictsOf(opts.store) : undefined;
-    const warn = (name: string, problem: string) => opts.onWarning?.({ name, problem });
-    if (store.exists()) {
-      keyframe = restoreSnapshot(
-        store,
-        [into],
-        (m) => {
-          if (m.tsNs > toTs || m.seq + 1 < firstSeq) return false;
-          // Checked once per keyframe for a store kept across seeks (and warned about once).
-          const known = verdicts?.get(m.seq);
-          if (known !== undefined) return known === null;
-          const problem = mismatchWithLog(recording, firstSeq, m);
-          verdicts?.set(m.seq, problem);
-          if (problem !== null) warn(snapshotName(m.seq), problem);
-          return problem === null;
-        },
-        warn,
-      );
+  const store = opts.noKeyframes ? null : (opts.store ?? keyframeStore(recording.dir, { onWarning: opts.onWarning }));
+  if (!store || !store.exists()) {
+    into.reset();
+    return { builder: into, keyframe: null, tailEvents: applyTail(recording, into, toTs, null) as number };
+  }
+  // After a compaction the log starts later: a keyframe from before the cut would need records
+  // that are gone (compaction leaves a keyframe at the cut, which is usable).
+  const firstSeq = firstSeqOf(recording.dir);
+  // Checked once per keyframe for a store kept across seeks (and warned about once).
+  const verdicts = opts.store ? verdictsOf(opts.store) : new Map<number, string | null>();
+  const warn = (name: string, problem: string) => opts.onWarning?.({ name, problem });
+  const judge = (m: SnapshotMeta, problem: string | null): void => {
+    verdicts.set(m.seq, problem);
+    if (problem !== null) warn(snapshotName(m.seq), problem);
+  };
+  for (;;) {
+    const keyframe = restoreSnapshot(
+      store,
+      [into],
+      (m) => m.seq + 1 >= firstSeq && typeof verdicts.get(m.seq) !== 'string',
+      warn,
+      // Keyframes are in log order, and ts never goes back in a log: a binary search finds the
+      // newest one at or before the bound.
+      (m) => m.tsNs <= toTs,
+    );
+    if (!keyframe) {
+      into.reset();
+      return { builder: into, keyframe: null, tailEvents: applyTail(recording, into, toTs, null) as number };
     }
+    // A keyframe not judged yet is checked against the log by the tail read itself: its own record
+    // comes first (one cursor per seek, not two).
+    const check = !verdicts.has(keyframe.seq) && keyframe.seq + 1 !== firstSeq ? keyframe : null;
+    const tail = applyTail(recording, into, toTs, keyframe, check);
+    if (typeof tail === 'number') {
+      if (check) judge(check, null);
+      return { builder: into, keyframe, tailEvents: tail };
+    }
+    judge(keyframe, tail.problem);
+    into.reset();
   }
-  let tailEvents = 0;
-  for (const ev of recording.events({ toTs, types: [...BOOK_TYPES], ...(keyframe ? { fromSeq: keyframe.seq + 1 } : {}) })) {
+}
+
+/**
+ * Applies the book and system events after `from` (or from the start) up to toTs; returns how
+ * many. With `check`, the read starts at the keyframe's own record, which must be there with the
+ * keyframe's ts (mismatchWithLog), and is not applied again; a mismatch is returned instead.
+ */
+function applyTail(recording: Recording, into: BookBuilder, toTs: bigint, from: SnapshotMeta | null, check: SnapshotMeta | null = null): number | { problem: string } {
+  let n = 0;
+  let checking = check !== null;
+  for (const ev of recording.events({ toTs, types: [...BOOK_TYPES], ...(from ? { fromSeq: check ? from.seq : from.seq + 1 } : {}) })) {
+    if (checking) {
+      checking = false;
+      if (ev.seq === check!.seq && ev.ts === check!.tsNs) continue;
+      // Not the keyframe's record first (or another ts): the careful check says why, or clears it
+      // (a keyframe that ends at a record of another type).
+      const problem = mismatchWithLog(recording, firstSeqOf(recording.dir), check!);
+      if (problem !== null) return { problem };
+    }
     into.push(ev);
-    tailEvents++;
+    n++;
   }
-  return { builder: into, keyframe, tailEvents };
+  if (checking) {
+    const problem = mismatchWithLog(recording, firstSeqOf(recording.dir), check!);
+    if (problem !== null) return { problem };
+  }
+  return n;
 }
 
 /** Per store (kept across seeks): keyframe seq → its verdict against the log (mismatchWithLog). */
@@ -276,6 +310,9 @@ function verdictsOf(store: SnapshotStore): Map<number, string | null> {
   if (!v) VERDICTS.set(store, (v = new Map()));
   return v;
 }
+
+/** Read size of a seek's tail (see SeekableBooks). */
+const SEEK_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Books that follow a replay, seeks included: attach to the replayer's bus, and pass `restoreAt`
@@ -293,8 +330,12 @@ export class SeekableBooks {
     recording: Recording | string,
     private readonly opts: { noKeyframes?: boolean; onWarning?: (w: SnapshotWarning) => void } = {},
   ) {
-    this.recordingOpen = typeof recording === 'string' ? openRecording(recording) : recording;
-    this.store = keyframeStore(this.recordingOpen.dir, { onWarning: opts.onWarning });
+    // Its own reader, with smaller chunks: a seek reads a short tail (the sparse index lands within
+    // ~64 KiB of the keyframe, the tail is ~1,000 events), and 1 MiB reads were 15% of a seek.
+    const given = typeof recording === 'string' ? null : recording;
+    this.recordingOpen = openRecording(given ? given.dir : (recording as string), { chunkBytes: SEEK_CHUNK_BYTES, ...(given ? { policy: given.reader.policy, fileOps: given.reader.ops } : {}) });
+    // Seeks look often: the keyframe listing is kept while the directory is unchanged.
+    this.store = keyframeStore(this.recordingOpen.dir, { onWarning: opts.onWarning, cacheListing: true });
   }
 
   /** The books as of just before `ts` (the replayer publishes the events at ts next). */

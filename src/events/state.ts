@@ -91,12 +91,20 @@ export function takeSnapshot(store: SnapshotStore, seq: number, tsNs: bigint, pa
  * Restores every part from the newest valid snapshot `accept` accepts; returns its metadata (the
  * log is then to be applied from meta.seq + 1), or null when there is none (start from nothing).
  * A snapshot whose parts cannot be read is skipped like a damaged one (parts are restored again
- * from the next older one).
+ * from the next older one). `within`, when given, is a bound that holds for every snapshot up to
+ * some seq and for none after (e.g. tsNs ≤ T): the store finds the newest such one by binary
+ * search (SnapshotStore.newestWithin) instead of looking at every newer one.
  */
-export function restoreSnapshot(store: SnapshotStore, parts: readonly Stateful[], accept: (meta: SnapshotMeta) => boolean = () => true, onWarning?: (name: string, problem: string) => void): SnapshotMeta | null {
+export function restoreSnapshot(
+  store: SnapshotStore,
+  parts: readonly Stateful[],
+  accept: (meta: SnapshotMeta) => boolean = () => true,
+  onWarning?: (name: string, problem: string) => void,
+  within: (meta: SnapshotMeta) => boolean = () => true,
+): SnapshotMeta | null {
   let bound = Infinity;
   for (;;) {
-    const snap: LoadedSnapshot | null = store.newest((m) => m.seq < bound && accept(m));
+    const snap: LoadedSnapshot | null = store.newestWithin((m) => m.seq < bound && within(m), accept);
     if (!snap) return null;
     try {
       const has = new Set(snap.meta.files.map((f) => f.name));

@@ -108,6 +108,14 @@ export interface SnapshotStoreOptions {
   onWarning?: (w: SnapshotWarning) => void;
   /** Bytes written per turn of the event loop (default 1 MiB). */
   chunkBytes?: number;
+  /**
+   * Keep the directory listing while the store directory's mtime, ctime and inode stay the same
+   * (one stat per lookup instead of listing thousands of keyframes): for readers that look often,
+   * such as seeks. A snapshot another process adds within the same timestamp tick may be missed
+   * until the directory changes again: an older snapshot is used (a longer tail); one removed while
+   * still listed fails verification and is skipped. Neither makes a restored state wrong.
+   */
+  cacheListing?: boolean;
 }
 
 export function snapshotName(seq: number): string {
@@ -122,6 +130,9 @@ export class SnapshotStore {
   private readonly chunkBytes: number;
   /** Valid markers and metadata seen, by name (dropped when a snapshot is removed or replaced). */
   private readonly heads = new Map<string, SnapshotListing>();
+  /** The last listing of the store directory and the directory's stamp when it was taken (names()). */
+  private listing: { stamp: string; names: string[] } | null = null;
+  private readonly cacheListing: boolean;
 
   constructor(
     readonly dir: string,
@@ -131,6 +142,7 @@ export class SnapshotStore {
     this.onStep = opts.onStep ?? (() => {});
     this.onWarning = opts.onWarning ?? (() => {});
     this.chunkBytes = opts.chunkBytes ?? 1 << 20;
+    this.cacheListing = opts.cacheListing === true;
   }
 
   /** Whether the store directory exists (a recording without keyframes has none). */
@@ -177,6 +189,7 @@ export class SnapshotStore {
     await this.syncDirAsync(tmp, 'cannot sync the snapshot directory');
     this.step('rename', final);
     this.io(final, 'cannot rename the snapshot into place', () => ops.renameSync(tmp, final));
+    this.listing = null;
     this.step('fsync-store-dir', this.dir);
     await this.syncDirAsync(this.dir, 'cannot sync the snapshot store');
     await this.setLatest(name);
@@ -204,7 +217,35 @@ export class SnapshotStore {
    */
   newest(accept: (meta: SnapshotMeta) => boolean = () => true): LoadedSnapshot | null {
     const names = this.names();
-    for (let i = names.length - 1; i >= 0; i--) {
+    return this.newestFrom(names, names.length - 1, accept);
+  }
+
+  /**
+   * newest(accept) among the snapshots `within` holds for, where `within` holds for every snapshot
+   * up to some seq and for none after it (e.g. tsNs ≤ T: ts never goes back in a log). Found by a
+   * binary search over the listing, so a seek reads O(log n) metadata files, not every newer
+   * snapshot's (a 1 GiB recording has thousands of keyframes).
+   */
+  newestWithin(within: (meta: SnapshotMeta) => boolean, accept: (meta: SnapshotMeta) => boolean = () => true): LoadedSnapshot | null {
+    const names = this.names();
+    // Every valid snapshot before lo is within; none from hi on is.
+    let lo = 0;
+    let hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      let j = mid;
+      let h = this.head(names[j]!);
+      while (!h.meta && ++j < hi) h = this.head(names[j]!);
+      if (!h.meta) hi = mid;
+      else if (within(h.meta)) lo = j + 1;
+      else hi = mid;
+    }
+    return this.newestFrom(names, lo - 1, (m) => within(m) && accept(m));
+  }
+
+  /** The newest valid snapshot at or before names[start] that `accept` accepts, warning about damaged ones. */
+  private newestFrom(names: readonly string[], start: number, accept: (meta: SnapshotMeta) => boolean): LoadedSnapshot | null {
+    for (let i = start; i >= 0; i--) {
       // The metadata first (small, cached: a snapshot never changes once renamed into place), the
       // data files' checksums only for the one chosen.
       const head = this.head(names[i]!);
@@ -362,10 +403,23 @@ export class SnapshotStore {
     }
   }
 
+  /** The snapshot names, oldest first (see SnapshotStoreOptions.cacheListing). */
   private names(): string[] {
-    return this.readdir()
+    let stamp: string | null = null;
+    if (this.cacheListing) {
+      try {
+        const st = fs.statSync(this.dir, { bigint: true });
+        stamp = `${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+      } catch {
+        stamp = null;
+      }
+      if (stamp !== null && this.listing?.stamp === stamp) return this.listing.names;
+    }
+    const names = this.readdir()
       .filter((n) => NAME.test(n))
       .sort();
+    this.listing = stamp === null ? null : { stamp, names };
+    return names;
   }
 
   private step(step: SnapshotStep, detail: string): void {
@@ -458,6 +512,7 @@ export class SnapshotStore {
 
   /** Directories are removed through node:fs (FileOps has files only); removal needs no atomicity. */
   private removeTree(p: string): void {
+    this.listing = null;
     this.heads.delete(path.basename(p));
     if (p === this.dir) this.heads.clear();
     this.io(p, 'cannot remove', () => fs.rmSync(p, { recursive: true, force: true }));
