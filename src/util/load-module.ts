@@ -3,7 +3,15 @@
  * `.ts`/`.mts`/`.cts`/`.tsx` through tsx (`tsImport`, esbuild, no type checking). A `.js` path
  * that does not exist but has a `.ts` sibling loads the `.ts`: a scenario script run from source
  * names its strategy as `./strategies/x.js`, as it would once compiled.
+ *
+ * A TypeScript module is loaded once per thread for as long as its file's bytes stay the same,
+ * like a `.js` module that `import()` caches by URL: each tsx `tsImport` opens a new namespace,
+ * re-evaluates the module and everything it imports (`'tapedeck'` is the whole library) and adds
+ * one more set of loader hooks to the thread. Per sweep job that cost about 0.6 s of CPU
+ * (8 jobs of ma-crossover.ts: 6.9 s against 1.6 s for its compiled .js). A file whose bytes
+ * changed is loaded again, fresh, as before.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +44,19 @@ export function isTypeScriptPath(file: string): boolean {
   return TS_EXT.test(file) && !file.endsWith('.d.ts');
 }
 
+/** TypeScript modules loaded in this thread: by absolute path, with the sha256 of the bytes loaded. */
+const tsLoaded = new Map<string, { sha256: string; module: Record<string, unknown> }>();
+
+async function importTypeScript(abs: string, url: string): Promise<Record<string, unknown>> {
+  const sha256 = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+  const hit = tsLoaded.get(abs);
+  if (hit?.sha256 === sha256) return hit.module;
+  const { tsImport } = await import('tsx/esm/api');
+  const module = (await tsImport(url, { parentURL: import.meta.url })) as Record<string, unknown>;
+  tsLoaded.set(abs, { sha256, module });
+  return module;
+}
+
 /** Imports a module file (see the module comment). */
 export async function loadModule(file: string, base?: string): Promise<LoadedModule> {
   const abs = resolveModulePath(file, base);
@@ -43,8 +64,7 @@ export async function loadModule(file: string, base?: string): Promise<LoadedMod
   let mod: Record<string, unknown>;
   try {
     if (isTypeScriptPath(abs)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(url, { parentURL: import.meta.url })) as Record<string, unknown>;
+      mod = await importTypeScript(abs, url);
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }
