@@ -39,6 +39,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(`tapedeck: ${msg}\nRun 'tapedeck --help' for usage.\n`);
       throw new ExitError(EXIT.USAGE);
     });
+  skipHelpRender(parser);
   for (const c of COMMANDS) {
     if (c.name === named) {
       const loaded = (await c.load())(io, args);
@@ -61,4 +62,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (io.env.TAPEDECK_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
   }
   return exitCode;
+}
+
+/**
+ * yargs renders the whole help text every time it runs a command (its usage instance's
+ * cacheHelpMessage, kept in case a later failure prints help). tapedeck never prints help on a
+ * failure (`.fail` above writes one line), and --help is answered before yargs (help.ts), so that
+ * render is work thrown away: cliui/string-width wrapping every option of the command, about 7%
+ * of the CPU of a CLI-heavy test file (keyframes: 1.9 s of 27 s in a profile). It is skipped.
+ */
+function skipHelpRender(parser: unknown): void {
+  const internal = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
