@@ -22,15 +22,18 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const TEST_DIR = path.join('dist', 'test');
 const UVU_BIN = path.join(repoRoot, 'node_modules', 'uvu', 'bin.js');
 
-/** Seconds per file, alone on a 2-core machine at load ~2-10 (2026-11-29): only for balancing. */
+/**
+ * Seconds per file, alone: only for balancing. Measured 2026-11-29 (per file: CPU as user+sys of
+ * its process tree, and the wall time of its waits for servers, workers and browsers); a file
+ * that mostly waits (NATS, Chromium) weighs its quiet wall time, a CPU-bound one its CPU time.
+ */
 const DURATIONS_S: Record<string, number> = {
-  'readme-snippets': 70,
-  'sweep-nats': 50,
+  'readme-snippets': 60,
+  'sweep-nats': 55,
   'nats-record': 44,
-  'sweep-cli': 44,
-  'keyframes': 40,
   'ui-browser': 34,
-  'log-crash': 29,
+  'keyframes': 30,
+  'sweep-cli': 30,
   'package': 28,
   'sweep-local': 20,
   'scenario-run': 19,
@@ -38,19 +41,28 @@ const DURATIONS_S: Record<string, number> = {
   'recovery-example': 15,
   'vendor-import': 14,
   'record-cli': 14,
+  'nats-cli': 13,
   'ops-stats': 12,
-  'nats-cli': 11,
+  'log-crash': 11,
+  'snapshot-store': 10,
+  'events-fast-decode': 9,
+  'log-sim': 9,
   'scenario-generate': 9,
-  'snapshot-store': 8,
-  'events-fast-decode': 8,
+  'backtest-cli': 8,
   'verify-cli': 7,
   'record-venues': 7,
   'roundtrip': 7,
-  'backtest-cli': 7,
   'record-ws': 6,
-  'log-sim': 6,
   'verify-integrity': 6,
   'transport-nats': 6,
+  'nats-service': 6,
+  'book-builder': 5,
+  'ops-export': 5,
+  'backtest-runner': 4,
+  'replay-tty': 4,
+  'nats-fanout': 4,
+  'events-property': 4,
+  'cli-guards': 4,
 };
 const DEFAULT_S = 2;
 
