@@ -1,6 +1,9 @@
 /**
  * CRC-32 (IEEE 802.3, the zlib/PNG polynomial 0xEDB88320, init and final xor 0xFFFFFFFF).
- * Node 20's native zlib.crc32 is several times faster than a JS table on frame-sized input.
+ * Node 20's native zlib.crc32 is many times faster than the JS table per byte, but each call costs
+ * ~0.35-0.55 µs (re-measured 2026-11-29 on a 68-byte frame: ~370 ns native with its subarray
+ * against ~100 ns for crc32Range), so frames use the JS loop and only ranges from
+ * NATIVE_FROM_BYTES up go native.
  */
 import * as zlib from 'node:zlib';
 import CRC32 from 'crc-32';

@@ -22,6 +22,7 @@ import { validateEvent } from '../events/validate.js';
 import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
+import { readCanonicalTick, scratchTick, type ScratchTick } from './canonical-tick.js';
 import { parseJsonLine } from './json-line.js';
 import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
@@ -91,6 +92,12 @@ export interface RecorderOptions {
    * event older than one already written is a reject, as without a window. Default: no window.
    */
   reorderWindowNs?: bigint;
+  /**
+   * writeLine reads a canonical tick line in one pass (canonical-tick.ts) when the source clock
+   * runs without a reorder window or onWritten; false sends every line through JSON.parse, stamp
+   * and validateEvent (the reference path; same recording). Default true.
+   */
+  canonicalTicks?: boolean;
 }
 
 export interface WriteContext {
@@ -248,6 +255,8 @@ export class Recorder {
   private summaryValue: RecordSummary | null = null;
   /** Source clock with a reorder window: events held until the window has passed them. */
   private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext }> | null;
+  /** The tick writeLine's one-pass reader fills (null: every line takes the general path). */
+  private readonly tick: ScratchTick | null;
 
   private constructor(dir: string, log: Log, opts: RecorderOptions) {
     this.dir = dir;
@@ -263,6 +272,9 @@ export class Recorder {
     this.byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
     this.lastTs = log.nextSeq > 0 && log.lastTs >= 0n ? log.lastTs : -1n;
     this.reorder = opts.reorderWindowNs !== undefined && this.clockMode === 'source' ? new ReorderBuffer(opts.reorderWindowNs) : null;
+    // onWritten would be handed the reused tick, which the next line overwrites.
+    const onePass = this.clockMode === 'source' && this.reorder === null && opts.onWritten === undefined && opts.canonicalTicks !== false;
+    this.tick = onePass ? scratchTick() : null;
   }
 
   /** Opens (creating if needed) the recording in `dir` and starts a session. */
@@ -467,6 +479,11 @@ export class Recorder {
       if (err instanceof ValidationError) return this.badInput(err, ctx.raw ?? stringifyRaw(input), ctx.position);
       throw err;
     }
+    return this.commit(ev, input, ctx);
+  }
+
+  /** Writes a stamped, valid event (`input` is what it came from, for a reject). */
+  private commit(ev: TapeEvent, input: unknown, ctx: WriteContext): number | null {
     if (this.pending) {
       if (this.firstSeq < 0 && (this.opts.sessionEvents ?? 'auto') === 'auto' && ev.type === 'system' && ev.kind === 'session-start') {
         // The input is a recording being re-recorded: it brings its own session events.
@@ -493,6 +510,12 @@ export class Recorder {
 
   /** One line of canonical JSON. */
   writeLine(text: string, position?: string): number | null {
+    const tick = this.tick;
+    if (tick !== null && this.pending === null && readCanonicalTick(text, tick, this.opts.tsUnit, this.lastTs)) {
+      this.checkOpen();
+      this.metrics.inc('bytes', text.length + 1); // printable ASCII: a byte per character
+      return this.commit(tick as unknown as TapeEvent, text, { position, raw: text });
+    }
     let obj: unknown;
     try {
       obj = parseJsonLine(text, position);
