@@ -21,7 +21,6 @@
  * than the rest of the line).
  */
 import { parseTs, type TsUnit } from '../events/ts.js';
-import { INT64_MAX } from '../events/schema.js';
 import type { TickEvent } from '../events/types.js';
 
 /** The reused tick: every tick field present (undefined when absent), so its shape never changes. */
@@ -88,7 +87,7 @@ let num = 0;
 /**
  * Reads `text` into `into` when it is a canonical tick this path takes, with its ts parsed under
  * `unit` and not before `minTs`; returns false (with `into` in an undefined state) otherwise.
- * `prev` holds the previous line's strings: an equal string is reused instead of sliced.
+ * A string equal to the one `into` holds from the line before is reused, not sliced again.
  */
 export function readCanonicalTick(text: string, into: ScratchTick, unit: TsUnit | undefined, minTs: bigint): boolean {
   pos = 0;
@@ -104,7 +103,7 @@ export function readCanonicalTick(text: string, into: ScratchTick, unit: TsUnit 
   } catch {
     return false;
   }
-  if (ts > INT64_MAX || ts < minTs) return false;
+  if (ts < minTs) return false;
   into.ts = ts;
   pos = i + 1;
   if (!key(text, ',"runId":')) return false;
