@@ -89,6 +89,17 @@ test('json writer - strings needing escapes, non-ASCII and lone surrogates are J
   }
 });
 
+test('json writer - the run id kept from the last line is never written for another id (escapes, non-ASCII, alternating)', () => {
+  const w = new JsonLineWriter(64);
+  const ids = ['run-1', 'run-1', 'run "2"', 'run-1', 'exécution', 'run\\3', 'run-1', 'r', 'run-1\u0000'];
+  for (const runId of ids) {
+    const ev = { ...sample('tick'), runId } as TapeEvent;
+    w.event(ev, false, true);
+    // takeText reads latin1 while only ASCII was written: a stale ascii-only flag would garble é.
+    assert.is(w.takeText(), referenceLine(ev, false) + '\n', runId);
+  }
+});
+
 test('json writer - a line that cannot be written leaves nothing behind and names the number', () => {
   const w = new JsonLineWriter(64);
   w.event(sample('tick'), false, true);

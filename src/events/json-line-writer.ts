@@ -30,6 +30,8 @@ interface JsonField {
   readonly name: string;
   readonly prefix: Uint8Array;
   readonly how: number;
+  /** Reads this field of an event (see fieldGetter). */
+  readonly get: (ev: object) => unknown;
 }
 interface JsonType {
   /** `{"type":"<type>","ts":"` */
@@ -37,6 +39,17 @@ interface JsonType {
   readonly fields: readonly JsonField[];
 }
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/**
+ * A getter compiled once per schema field: `ev.bid` as a named property load. The loop over a
+ * type's fields read them as `ev[f.name]`, a keyed load whose key changes at every step, which V8
+ * serves from its megamorphic stub cache (slowest for the absent optional fields): measured ~1/3 of
+ * the line writer's CPU on 1M ticks (2.1 → 1.4 µs per line in a loop, CPU time, same run).
+ * The names are the schema's own identifiers, quoted by JSON.stringify.
+ */
+function fieldGetter(name: string): (ev: object) => unknown {
+  return new Function('ev', `return ev[${JSON.stringify(name)}];`) as (ev: object) => unknown;
+}
 const JSON_TYPES = new Map<string, JsonType>(
   Object.entries(SPECS).map(([type, spec]) => [
     type,
@@ -46,11 +59,16 @@ const JSON_TYPES = new Map<string, JsonType>(
         name: fs.name,
         prefix: ascii(`,${JSON.stringify(fs.name)}:`),
         how: fs.kind === 'ns' ? NS : fs.kind === 'map' ? MAP : fs.kind === 'num' || fs.kind === 'nonneg' || fs.kind === 'pos' || fs.kind === 'uint' ? NUM : OTHER,
+        get: fieldGetter(fs.name),
       })),
     },
   ]),
 );
 const RUN_ID = ascii('","runId":');
+/** What `string` copies as it is: printable ASCII without `"` or `\`. */
+const PRINTABLE_NO_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** POW10[k] = 10^k, k ≤ 16 (exact doubles). */
+const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
 const SEQ = ascii(',"seq":');
 const CAUSE = ascii(',"cause":');
 
@@ -106,6 +124,8 @@ export class JsonLineWriter {
   length = 0;
   /** False once a byte ≥ 0x80 was written (then the text is UTF-8, not plain ASCII). */
   asciiOnly = true;
+  private lastRunId = '';
+  private runIdBytes: Uint8Array | null = null;
 
   constructor(capacityBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(Math.max(256, capacityBytes));
@@ -119,8 +139,7 @@ export class JsonLineWriter {
     try {
       this.bytes(t.head);
       this.ns(ev.ts, iso);
-      this.bytes(RUN_ID);
-      this.string(ev.runId);
+      this.runId(ev.runId);
       if (ev.seq !== undefined) {
         this.bytes(SEQ);
         this.number(ev.seq);
@@ -129,11 +148,10 @@ export class JsonLineWriter {
         this.bytes(CAUSE);
         this.number(ev.cause);
       }
-      const rec = ev as unknown as Record<string, unknown>;
       const fields = t.fields;
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
-        const v = rec[f.name];
+        const v = f.get(ev);
         if (v === undefined) continue;
         this.bytes(f.prefix);
         switch (f.how) {
@@ -200,10 +218,27 @@ export class JsonLineWriter {
     this.buf[this.length++] = b;
   }
 
+  /** `","runId":` and the run id as JSON: one copy of bytes kept for the last printable-ASCII id seen. */
+  private runId(id: string): void {
+    if (id !== this.lastRunId) {
+      this.lastRunId = id;
+      this.runIdBytes = PRINTABLE_NO_ESCAPE.test(id) ? ascii(`","runId":"${id}"`) : null;
+    }
+    if (this.runIdBytes !== null) return this.bytes(this.runIdBytes);
+    this.bytes(RUN_ID);
+    this.string(id);
+  }
+
   private bytes(b: Uint8Array): void {
     const n = b.length;
     this.room(n);
     const buf = this.buf;
+    if (n >= 16) {
+      // A native copy beats the byte loop from ~16 bytes (~30 ns flat against ~2.5 ns a byte).
+      buf.set(b, this.length);
+      this.length += n;
+      return;
+    }
     let p = this.length;
     for (let i = 0; i < n; i++) buf[p++] = b[i]!;
     this.length = p;
@@ -277,8 +312,9 @@ export class JsonLineWriter {
       this.length = p;
       return;
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    // The digit count by comparisons (a float division per digit cost ~10% of the writer).
+    let digits = 2;
+    while (digits < 16 && n >= POW10[digits]!) digits++;
     let q = p + digits;
     this.length = q;
     // Above 2^31 by float division (exact for safe integers); below it in int32 arithmetic, which
