@@ -143,7 +143,8 @@ export const REPLAY_CHUNK_BYTES = 256 * 1024;
 const LAG_MAX_NS = 3_600_000_000_000;
 
 export class Replayer {
-  readonly metrics = new Metrics(['events', 'passes', 'seeks', 'polls'], ['lagNs']);
+  /** Counters, and the lagNs histogram once a paced pass measured a lag (a max-speed replay has none). */
+  readonly metrics = new Metrics(['events', 'passes', 'seeks', 'polls']);
   readonly state$: ValueObservable<ReplayState>;
   readonly progress$: ValueObservable<ReplayProgress>;
   /** The recordings, in the order given (the tie-break order). */
@@ -157,7 +158,8 @@ export class Replayer {
   private readonly stateSubject = new BehaviorSubject<ReplayState>('idle');
   private readonly progressSubject: BehaviorSubject<ReplayProgress>;
   private readonly done$ = new AsyncSubject<void>();
-  private readonly lagHist: Histogram;
+  /** Made by the first paced pass: a max-speed replay never loads the histogram code (see util/metrics.ts). */
+  private lagHist: Histogram | null = null;
   private readonly stateAt: ((ts: bigint) => void) | undefined;
 
   private merge: EventMerge | null = null;
@@ -202,7 +204,6 @@ export class Replayer {
     const chunkBytes = positiveInt(options.chunkBytes ?? REPLAY_CHUNK_BYTES, 'chunkBytes');
     this.recordings = list.map((s) => (typeof s === 'string' ? openRecording(s, { chunkBytes }) : s));
     this.sched = options.scheduler ?? realtimeScheduler;
-    this.lagHist = this.metrics.histograms.lagNs!;
     this.sliceMax = positiveInt(options.sliceMax ?? 4096, 'sliceMax');
     this.sliceMs = positive(options.sliceMs ?? 8, 'sliceMs');
     this.pollMs = positive(options.pollMs ?? 50, 'pollMs');
@@ -522,7 +523,7 @@ export class Replayer {
     const sched = this.sched;
     const epoch = this.epoch;
     const speed = this.speedValue;
-    const lag = this.lagHist;
+    const lag = (this.lagHist ??= this.metrics.histogram('lagNs'));
     const sliceStart = sched.now();
     let now = sliceStart;
     let n = 0;
@@ -687,8 +688,8 @@ export class Replayer {
  * recorded value (~10 ms for a histogram of a million lags), and progress is computed every
  * `progressMs` during a replay, inside the pass, where that pause would be lag itself.
  */
-function lagSummary(h: Histogram): LagSummary {
-  if (h.totalCount === 0) return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+function lagSummary(h: Histogram | null): LagSummary {
+  if (h === null || h.totalCount === 0) return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
   return { count: h.totalCount, p50Ms: h.getValueAtPercentile(50) / 1e6, p99Ms: h.getValueAtPercentile(99) / 1e6, maxMs: h.maxValue / 1e6 };
 }
 
