@@ -6,7 +6,7 @@
 import { lastValueFrom, VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
 import { EventBus } from '../bus/index.js';
 import type { TapeEvent } from '../events/index.js';
-import { Recorder, type RecorderOptions, type RecordSummary } from '../record/index.js';
+import { Recorder, type RecorderOptions, type RecordSummary } from '../record/recorder.js';
 import { Replayer, type ReplaySpeed } from '../replay/index.js';
 import { digestRecording } from './digest.js';
 
