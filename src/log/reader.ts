@@ -110,7 +110,13 @@ export class LogCursor {
   private walkedWhole = false;
   private segCount = 0;
   private readonly pending: LogRecord[] = [];
-  private queue: LogRecord[] = [];
+  /**
+   * Records accepted and not yet handed out: queue[qi, qn). Slots are reused, never reallocated:
+   * a fresh array per drained queue (the old `this.queue = []`) cost an array and its backing store
+   * per record on the usual one-record-per-advance path.
+   */
+  private readonly queue: (LogRecord | null)[] = [];
+  private qn = 0;
   private qi = 0;
   private finished = false;
   private closed = false;
@@ -147,18 +153,16 @@ export class LogCursor {
   }
 
   get done(): boolean {
-    return this.finished && this.qi >= this.queue.length;
+    return this.finished && this.qi >= this.qn;
   }
 
   /** The next record, or null when none is available (check `done` to tell the end from a pause). */
   next(): LogRecord | null {
     for (;;) {
-      if (this.qi < this.queue.length) {
-        const r = this.queue[this.qi++]!;
-        if (this.qi === this.queue.length) {
-          this.queue = [];
-          this.qi = 0;
-        }
+      if (this.qi < this.qn) {
+        const r = this.queue[this.qi]!;
+        this.queue[this.qi++] = null; // the cursor keeps no record (nor its chunk) it handed out
+        if (this.qi === this.qn) this.qi = this.qn = 0;
         return r;
       }
       if (this.finished || this.closed) return null;
@@ -495,7 +499,7 @@ export class LogCursor {
       return;
     }
     if (this.types && !this.types.has(rec.type)) return;
-    this.queue.push(rec);
+    this.queue[this.qn++] = rec;
   }
 
   private finish(): void {
