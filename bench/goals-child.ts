@@ -25,16 +25,22 @@
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import Database from 'better-sqlite3';
-import seedrandom from 'seedrandom';
+import type BetterSqlite3 from 'better-sqlite3';
 import { lastValueFrom } from 'rxjs';
 import { openReader } from '../src/log/index.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import { Decimal, decodePayload, encodeEvent, BOOK_FLAG_LAST, type BookEvent, type TickEvent } from '../src/events/index.js';
-import { RUN_ID, T0, tickStream, toV2 } from './data.js';
 import { importSrc } from './table.js';
 
 const [cmd, a1, a2, a3] = process.argv.slice(2);
+
+// The peers' library and the data generator are loaded only by the commands that use them: the
+// replay and peak-RSS rows measure a process holding tapedeck alone (better-sqlite3's addon alone
+// adds ~6 MiB of RSS to a process that never opens a database).
+const lean = cmd === 'replay' || cmd === 'rss-replay' || cmd === 'rss-scan';
+const Database: typeof BetterSqlite3 = lean ? (null as never) : (await import('better-sqlite3')).default;
+const seedrandom: typeof import('seedrandom') = lean ? (null as never) : (await import('seedrandom')).default;
+const { RUN_ID, T0, tickStream, toV2 } = lean ? ({} as typeof import('./data.js')) : await import('./data.js');
 
 const now = (): bigint => process.hrtime.bigint();
 const msSince = (t0: bigint): number => Number(now() - t0) / 1e6;
@@ -65,7 +71,7 @@ function appendTicks(n: number, v2: boolean): TickEvent[] {
 
 const bigintJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
 
-function openDb(file: string): Database.Database {
+function openDb(file: string): BetterSqlite3.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
