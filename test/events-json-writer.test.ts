@@ -78,6 +78,23 @@ test('json writer - numbers are written as JSON.stringify writes them, also afte
   }), { numRuns: 600, seed: 7 });
 });
 
+test('json writer - numbers with few decimals (written from integers) read as ToString writes them', () => {
+  const tick = sample('tick');
+  const w = new JsonLineWriter(64);
+  const check = (n: number): void => {
+    const ev = { ...tick, bid: n, last: -n } as TapeEvent;
+    w.event(ev, false, false);
+    assert.is(w.takeText(), referenceLine(ev, false), String(n));
+  };
+  for (const n of [0.1, 0.5, 0.0001, 0.001, 0.07, 1.5, 1.005, 2.675, 4.35, 10.2, 99.99, 100.1, 121.05, 190.14, 0.9999, 0.99999, 123456789.1234,
+    999999999.9999, 1e9 - 0.5, 1e9 + 0.5, 268.34000000000003, 0.30000000000000004, 1 / 3, 1e-6, 1e-7]) check(n);
+  // k / 10^d for d up to 6: the fast path takes d ≤ 4 below 1e9, the cache the rest.
+  fc.assert(
+    fc.property(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.integer({ min: 1, max: 6 }), (k, d) => check(k / 10 ** d)),
+    { numRuns: 3000, seed: 11 },
+  );
+});
+
 test('json writer - strings needing escapes, non-ASCII and lone surrogates are JSON.stringify text, UTF-8 encoded', () => {
   const w = new JsonLineWriter(32);
   for (const message of ['plain', 'quote " and \\ backslash', 'tab\tnew\nline\u0001', 'café ✓ 日本', '\ud83d\ude00 emoji', 'lone \ud800 surrogate', '\u007f del', 'x'.repeat(5000)]) {

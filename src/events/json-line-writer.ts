@@ -295,7 +295,45 @@ export class JsonLineWriter {
   private number(n: number): void {
     if (Number.isInteger(n) && n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER) return this.integer(n);
     if (!Number.isFinite(n)) jsonNumber(n); // throws the RangeError
+    if (this.fewDecimals(n)) return;
     this.ascii(fractionText(n));
+  }
+
+  /**
+   * A number below 1e9 in magnitude that is exactly k / 10^d for d ≤ 4 (the usual price or size):
+   * written from k in integer arithmetic, no string. Its ToString is that decimal: k / 10^d === n
+   * means the decimal rounds to n, the smallest such d gives the fewest digits, and below 1e9 an
+   * ulp is far under 10^-4, so no other decimal of as few digits rounds to n. Measured: number
+   * text was ~20% of `replay --max -o` (the cache's misses at ~200 ns each, and the copy of the
+   * cached text). False (nothing written) for anything else.
+   */
+  private fewDecimals(n: number): boolean {
+    const a = n < 0 ? -n : n;
+    if (!(a < 1e9)) return false;
+    let scale = 10;
+    let d = 1;
+    let k = Math.round(a * 10);
+    while (k / scale !== a) {
+      if (d === 4) return false;
+      d++;
+      scale *= 10;
+      k = Math.round(a * scale);
+    }
+    this.room(16);
+    if (n < 0) this.buf[this.length++] = 0x2d;
+    const whole = Math.floor(k / scale);
+    if (whole === 0) this.buf[this.length++] = 0x30;
+    else this.integer(whole);
+    const buf = this.buf;
+    let p = this.length;
+    buf[p] = 0x2e; // .
+    let frac = k - whole * scale;
+    for (let i = d; i > 0; i--) {
+      buf[p + i] = 0x30 + (frac % 10);
+      frac = Math.floor(frac / 10);
+    }
+    this.length = p + d + 1;
+    return true;
   }
 
   /** A safe integer's digits (-0 is "0", as ToString writes it). */
