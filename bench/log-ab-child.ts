@@ -14,7 +14,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { payloadPool, POOL_MASK, TICK_TAG, tsOf } from './data.js';
+import { BATCH, writeBatch } from './log-ab-batch.js';
+import { payloadPool, POOL_MASK } from './data.js';
 
 const [root, work, dir, nArg] = process.argv.slice(2);
 const WORKS = ['write-batched', 'write-async', 'append-batched', 'event-append', 'scan'];
@@ -23,17 +24,14 @@ if (!root || !work || !dir || !WORKS.includes(work)) {
   process.exit(2);
 }
 const n = Number(nArg ?? 0);
-const BATCH = 1000;
 
 const load = (rel: string): Promise<any> => import(pathToFileURL(path.join(root!, 'dist', 'src', rel)).href);
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 async function main(): Promise<void> {
   const recording = await load('events/recording.js');
   const logMod = await load('log/index.js');
   const pool = payloadPool();
   const ps = pool.payloads;
-  const evs = pool.events;
   let records = 0;
   let bytes = 0;
   const c0 = process.cpuUsage();
@@ -49,21 +47,7 @@ async function main(): Promise<void> {
     const lg = await recording.openEventLog(dir, { durability });
     for (let i = 0; i < n; i += BATCH) {
       const to = Math.min(n, i + BATCH);
-      if (work === 'append-batched') {
-        const proms: Promise<number>[] = [];
-        for (let j = i; j < to; j++) proms.push(lg.append(TICK_TAG, tsOf(j), ps[j & POOL_MASK]!));
-        await Promise.all(proms);
-      } else if (work === 'event-append') {
-        for (let j = i; j < to; j++) {
-          const ev = evs[j & POOL_MASK]!;
-          ev.ts = tsOf(j);
-          recording.writeEvent(lg, ev);
-        }
-        await tick();
-      } else {
-        for (let j = i; j < to; j++) lg.write(TICK_TAG, tsOf(j), ps[j & POOL_MASK]!);
-        await tick();
-      }
+      await writeBatch(work, recording, lg, pool, i, to);
       for (let j = i; j < to; j++) bytes += ps[j & POOL_MASK]!.length;
     }
     records = n;

@@ -20,7 +20,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { payloadPool, POOL_MASK, TICK_TAG, tsOf } from './data.js';
+import { BATCH, writeBatch } from './log-ab-batch.js';
+import { payloadPool } from './data.js';
 
 const [rootA, rootB, work, dir, nArg, chunkArg] = process.argv.slice(2);
 const WORKS = ['write-async', 'write-batched', 'append-batched', 'event-append'];
@@ -30,13 +31,10 @@ if (!rootA || !rootB || !work || !dir || !nArg || !WORKS.includes(work)) {
 }
 const n = Number(nArg);
 const CHUNK = Number(chunkArg ?? 10_000);
-const BATCH = 1000;
 if (!(CHUNK >= BATCH && CHUNK % BATCH === 0 && n % CHUNK === 0)) {
   process.stderr.write(`chunk must be a multiple of ${BATCH} dividing n (n ${n}, chunk ${CHUNK})\n`);
   process.exit(2);
 }
-
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 interface Side {
   recording: any;
@@ -55,28 +53,10 @@ async function open(root: string, name: string): Promise<Side> {
 
 async function main(): Promise<void> {
   const pool = payloadPool();
-  const ps = pool.payloads;
-  const evs = pool.events;
   const sides = [await open(rootA!, 'a'), await open(rootB!, 'b')];
   const run = async (s: Side, from: number): Promise<void> => {
-    const { lg, recording } = s;
     for (let i = from; i < from + CHUNK; i += BATCH) {
-      const to = i + BATCH;
-      if (work === 'append-batched') {
-        const proms: Promise<number>[] = [];
-        for (let j = i; j < to; j++) proms.push(lg.append(TICK_TAG, tsOf(j), ps[j & POOL_MASK]!));
-        await Promise.all(proms);
-      } else if (work === 'event-append') {
-        for (let j = i; j < to; j++) {
-          const ev = evs[j & POOL_MASK]!;
-          ev.ts = tsOf(j);
-          recording.writeEvent(lg, ev);
-        }
-        await tick();
-      } else {
-        for (let j = i; j < to; j++) lg.write(TICK_TAG, tsOf(j), ps[j & POOL_MASK]!);
-        await tick();
-      }
+      await writeBatch(work!, s.recording, s.lg, pool, i, i + BATCH);
     }
   };
   for (let from = 0, k = 0; from < n; from += CHUNK, k++) {
