@@ -13,11 +13,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodePayload, encodePayloadGeneric, eventPayloadEncoder } from '../src/events/codec.js';
 import { Decimal } from '../src/events/decimal.js';
-import { encodePayloadInto, NO_ROOM, OUT_OF_SUBSET } from '../src/events/fast-encode.js';
+import { encodePayloadInto, encodeTickInto, NO_ROOM, NOT_PLAIN, OUT_OF_SUBSET } from '../src/events/fast-encode.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import { SPECS } from '../src/events/schema.js';
 import { EVENT_TYPES, TYPE_TAG, type TapeEvent } from '../src/events/types.js';
-import { arbEvent, arbEventOf } from './events-arbitraries.js';
+import { arbEvent, arbEventOf, arbNum, arbTick } from './events-arbitraries.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -37,6 +37,50 @@ for (const type of EVENT_TYPES) {
     );
   });
 }
+
+/** Ticks the plain-tick path takes: ASCII strings under 32 characters, numbers, int64 exchTs. */
+const arbAscii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 31 });
+const arbPlainTick = fc
+  .tuple(arbTick(), arbAscii, arbAscii, arbAscii, arbNum(), fc.constantFrom('buy', 'sell', undefined))
+  .map(([t, runId, venue, symbol, x, aggressor]) => {
+    const ev: Record<string, unknown> = { ...t, runId, venue, symbol };
+    for (const [k, v] of Object.entries(ev)) if (v instanceof Decimal) ev[k] = x;
+    if (typeof ev.tradeId === 'string' && !/^[\x00-\x7f]{0,31}$/.test(ev.tradeId)) ev.tradeId = venue;
+    if (aggressor === undefined) delete ev.aggressor;
+    return ev as unknown as TapeEvent;
+  });
+
+test('fast-encode - plain ticks take the one-check path, with the bytes msgpackr writes', () => {
+  const buf = Buffer.alloc(1 << 12);
+  fc.assert(
+    fc.property(arbPlainTick, fc.nat(64), (ev, off) => {
+      const want = hex(encodePayloadGeneric(ev));
+      const stop = encodeTickInto(ev as never, buf, off, buf.length);
+      assert.ok(stop !== NOT_PLAIN, 'a plain tick takes the plain path');
+      assert.is(hex(buf.subarray(off, stop)), want);
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('fast-encode - any other tick: the plain path declines (NOT_PLAIN) or writes the same bytes', () => {
+  const buf = Buffer.alloc(1 << 12);
+  let declined = 0;
+  fc.assert(
+    fc.property(arbEventOf('tick'), (ev) => {
+      const want = hex(encodePayloadGeneric(ev));
+      const stop = encodeTickInto(ev as never, buf, 0, buf.length);
+      if (stop === NOT_PLAIN) declined++;
+      else assert.is(hex(buf.subarray(0, stop)), want);
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(declined > 0, 'some ticks (decimals, long or non-ASCII text) are declined');
+  // Less room than the largest plain tick: declined, and the general path checks room exactly.
+  const t = { type: 'tick', ts: 1n, runId: 'r', venue: 'XNAS', symbol: 'AAPL', bid: 1.5 } as unknown as TapeEvent;
+  assert.is(encodeTickInto(t as never, buf, 0, 200), NOT_PLAIN);
+  assert.is(hex(buf.subarray(0, encodePayloadInto(t, buf, 0, 200))), hex(encodePayloadGeneric(t)));
+});
 
 test('fast-encode - NO_ROOM for every end short of the payload, success exactly at its length', () => {
   fc.assert(

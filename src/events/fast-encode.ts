@@ -14,6 +14,7 @@
  *
  * Encoding assumes a validated event (validateEvent), like encodePayload.
  */
+import { endianness } from 'node:os';
 import { TapedeckError } from '../errors.js';
 import { Decimal } from './decimal.js';
 import { compareCodePoints, SPECS, type TypeSpec } from './schema.js';
@@ -49,6 +50,10 @@ export function specFor(ev: TapeEvent): TypeSpec {
  * buf[start, end) may be changed in either failure case.
  */
 export function encodePayloadInto(ev: TapeEvent, buf: Buffer, start: number, end: number): number {
+  if (ev.type === 'tick') {
+    const r = encodeTickInto(ev, buf, start, end);
+    if (r !== NOT_PLAIN) return r;
+  }
   const spec = specFor(ev);
   const fields = spec.fields;
   let n = ev.type === 'tick' ? tickValues(ev) : fieldValues(ev, fields);
@@ -320,4 +325,157 @@ function putOther(v: unknown): boolean {
     return true;
   }
   return subset();
+}
+
+// -- ticks of plain values ---------------------------------------------------------------------
+
+/** encodeTickInto: this tick holds a value the plain-tick path does not write; use the general one. */
+export const NOT_PLAIN = -3;
+
+/**
+ * The most room a plain tick can take: fixarray header, runId and four more fixstr fields (≤ 32
+ * bytes each), cause and eight numbers (≤ 9 bytes each). With less room the general path runs,
+ * which checks room value by value and says NO_ROOM exactly.
+ */
+const PLAIN_TICK_BYTES_MAX = 1 + 5 * 32 + 9 * 9;
+
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const I64 = new BigInt64Array(1);
+const I64_BYTES = new Uint8Array(I64.buffer);
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * A tick whose strings are ASCII shorter than 32 characters and whose other values are numbers
+ * (exchTs an int64 bigint), encoded with the position in a local and one room check for the
+ * whole payload instead of one per value: what nearly every tick is (recorded feeds, imports).
+ * The bytes are the general path's (the same integer and float forms, fixstr headers, trailing
+ * absent fields trimmed), checked against msgpackr by test/events-fast-encode.test.ts. Returns
+ * NOT_PLAIN (having maybe written into buf[start, end)) for anything else, and on big-endian
+ * hosts, where the scratch arrays' bytes come in the other order.
+ *
+ * Measured (1M bench ticks in one process, CPU, alternating rounds): see the commit message.
+ */
+export function encodeTickInto(t: TickEvent, b: Buffer, start: number, end: number): number {
+  if (!LITTLE_ENDIAN || end - start < PLAIN_TICK_BYTES_MAX) return NOT_PLAIN;
+  let p = putAscii(b, start + 1, t.runId);
+  if (p < 0) return NOT_PLAIN;
+  const cause = t.cause;
+  if (cause === undefined || cause === null) b[p++] = 0xc0;
+  else if (typeof cause === 'number') p = putNum(b, p, cause);
+  else return NOT_PLAIN;
+  // Each present field moves `last` (fields seen) and `stop` (where the payload ends): trailing
+  // absent fields are written as nil and then trimmed, as the general path trims them.
+  let last = 0;
+  let stop = p;
+  let v: unknown;
+  for (let i = 0; i < 13; i++) {
+    switch (i) {
+      case 0: v = t.venue; break;
+      case 1: v = t.symbol; break;
+      case 2: v = t.bid; break;
+      case 3: v = t.ask; break;
+      case 4: v = t.bidSize; break;
+      case 5: v = t.askSize; break;
+      case 6: v = t.last; break;
+      case 7: v = t.lastSize; break;
+      case 8: v = t.aggressor; break;
+      case 9: v = t.volume; break;
+      case 10: v = t.exchTs; break;
+      case 11: v = t.tradeId; break;
+      default: v = t.venueSeq;
+    }
+    if (v === undefined) {
+      b[p++] = 0xc0;
+      continue;
+    }
+    if (typeof v === 'number') p = putNum(b, p, v);
+    else if (typeof v === 'string') {
+      p = putAscii(b, p, v);
+      if (p < 0) return NOT_PLAIN;
+    } else if (typeof v === 'bigint' && v < INT64_END_BIG && v >= INT64_MIN_BIG) {
+      b[p] = 0xd3;
+      I64[0] = v;
+      for (let k = 0; k < 8; k++) b[p + 1 + k] = I64_BYTES[7 - k]!;
+      p += 9;
+    } else return NOT_PLAIN;
+    last = i + 1;
+    stop = p;
+  }
+  b[start] = 0x90 | (last + 2);
+  return stop;
+}
+
+/** A fixstr of ASCII text at p; returns where it ends, or -1 for 32 characters or more or a non-ASCII one. */
+function putAscii(b: Buffer, p: number, s: string): number {
+  const len = s.length;
+  if (len >= 0x20) return -1;
+  b[p] = 0xa0 | len;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    b[p + 1 + i] = c;
+  }
+  return p + 1 + len;
+}
+
+/** putNumber's forms at p (the caller has checked room for 9 bytes); returns where it ends. */
+function putNum(b: Buffer, p: number, v: number): number {
+  if (v >>> 0 === v) {
+    if (v < 0x80) {
+      b[p] = v;
+      return p + 1;
+    }
+    if (v < 0x100) {
+      b[p] = 0xcc;
+      b[p + 1] = v;
+      return p + 2;
+    }
+    if (v < 0x10000) {
+      b[p] = 0xcd;
+      b[p + 1] = v >> 8;
+      b[p + 2] = v & 0xff;
+      return p + 3;
+    }
+    b[p] = 0xce;
+    b[p + 1] = v >>> 24;
+    b[p + 2] = (v >> 16) & 0xff;
+    b[p + 3] = (v >> 8) & 0xff;
+    b[p + 4] = v & 0xff;
+    return p + 5;
+  }
+  if (v >> 0 === v) {
+    if (v >= -0x20) {
+      b[p] = 0x100 + v;
+      return p + 1;
+    }
+    if (v >= -0x80) {
+      b[p] = 0xd0;
+      b[p + 1] = v + 0x100;
+      return p + 2;
+    }
+    if (v >= -0x8000) {
+      b[p] = 0xd1;
+      b[p + 1] = (v >> 8) & 0xff;
+      b[p + 2] = v & 0xff;
+      return p + 3;
+    }
+    b[p] = 0xd2;
+    b[p + 1] = (v >> 24) & 0xff;
+    b[p + 2] = (v >> 16) & 0xff;
+    b[p + 3] = (v >> 8) & 0xff;
+    b[p + 4] = v & 0xff;
+    return p + 5;
+  }
+  b[p] = 0xcb;
+  F64[0] = v;
+  b[p + 1] = F64_BYTES[7]!;
+  b[p + 2] = F64_BYTES[6]!;
+  b[p + 3] = F64_BYTES[5]!;
+  b[p + 4] = F64_BYTES[4]!;
+  b[p + 5] = F64_BYTES[3]!;
+  b[p + 6] = F64_BYTES[2]!;
+  b[p + 7] = F64_BYTES[1]!;
+  b[p + 8] = F64_BYTES[0]!;
+  return p + 9;
 }
