@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Metrics } from '../src/util/metrics.js';
+import { createRequire } from 'node:module';
+import { decodeHistogram, Metrics, newHistogram, summarize } from '../src/util/metrics.js';
 import { formatStats, parseMetrics, readStats, statsView, type StatsSample } from '../src/ops/stats.js';
 import { encodeEvent } from '../src/events/codec.js';
 import { openEventLog } from '../src/events/recording.js';
@@ -25,6 +26,24 @@ test.after(() => rm(base));
 function tickLine(i: number): string {
   return JSON.stringify({ type: 'tick', venue: 'XNAS', symbol: i % 2 ? 'AAPL' : 'MSFT', bid: 100 + (i % 100) / 100, ask: 101 });
 }
+
+test('newHistogram: the histogram hdr-histogram-js build() makes, from the class module alone', () => {
+  const hdr = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
+  const ours = newHistogram();
+  const theirs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: 3 });
+  assert.is(ours.constructor.name, theirs.constructor.name);
+  assert.is(ours.autoResize, true);
+  for (let i = 1; i < 5000; i++) {
+    const v = (i * 7919) % 100_003 * i;
+    ours.recordValue(v);
+    theirs.recordValue(v);
+  }
+  assert.equal(summarize(ours), summarize(theirs));
+  const b64 = hdr.encodeIntoCompressedBase64(ours);
+  assert.is(b64, hdr.encodeIntoCompressedBase64(theirs));
+  const back = summarize(decodeHistogram(b64));
+  assert.equal([back.count, back.p50, back.p99], [4999, summarize(theirs).p50, summarize(theirs).p99]);
+});
 
 test('statsView: rates from two publications of the writer', async () => {
   const m = new Metrics([], ['appendLatencyNs']);
