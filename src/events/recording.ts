@@ -5,6 +5,8 @@
 import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
+import type { JsonLineWriter } from './json-line-writer.js';
+import { transcodeLine } from './json-transcode.js';
 import { TapedeckError } from '../errors.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_MIN, TAG_TYPE, TYPE_TAG, type EventType, type TapeEvent } from './types.js';
 
@@ -71,6 +73,26 @@ export class EventCursor {
       return ev;
     }
     return null;
+  }
+
+  /**
+   * The next matching event written into `out` as its canonical JSON line (as
+   * `out.event(next(), iso, newline)` writes it); returns its type, or null as next() does. With
+   * no filter beyond type and range and no ISO times, the line is written straight from the
+   * payload bytes (json-transcode.ts) without an event object; anything else takes next().
+   */
+  nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null {
+    if (this.filtered || iso) {
+      const ev = this.next();
+      if (ev !== null) out.event(ev, iso, newline);
+      return ev === null ? null : ev.type;
+    }
+    const r = this.cursor.next();
+    if (r === null) return null;
+    if (transcodeLine(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, newline)) return TAG_TYPE.get(r.type)!;
+    const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
+    out.event(ev, false, newline);
+    return ev.type;
   }
 
   close(): void {

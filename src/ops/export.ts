@@ -11,7 +11,7 @@ import { TapedeckError } from '../errors.js';
 import type { TsUnit } from '../events/index.js';
 import { JsonLineWriter } from '../events/json-line-writer.js';
 import { openRecording } from '../events/recording.js';
-import { EVENT_TYPES, type EventType, type TapeEvent } from '../events/types.js';
+import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
 import { csvHeader, eventToCsvRow } from './csv.js';
 import { resolveTimeRange } from './time-range.js';
@@ -151,31 +151,44 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       return w.length >= chunkBytes ? take(s) : null;
     };
     const all = writerOf('all');
-    const addEvent = (ev: TapeEvent, newline: boolean): ExportChunk | null => {
-      all.event(ev, iso, newline);
-      return all.length >= chunkBytes ? take('all') : null;
-    };
+
     let completed = false;
     let failure: unknown = null;
     try {
       if (format === 'json') add('all', '[');
-      for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
-        let chunk: ExportChunk | null;
-        if (format === 'csv') {
+      if (format === 'csv') {
+        for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
           if (!started.has(ev.type)) {
             started.add(ev.type);
             add(ev.type, csvHeader(ev.type));
           }
-          chunk = add(ev.type, eventToCsvRow(ev, { iso }));
-        } else if (format === 'json') {
-          all.raw(summary.events === 0 ? '\n' : ',\n');
-          chunk = addEvent(ev, false);
-        } else {
-          chunk = addEvent(ev, true);
+          const chunk = add(ev.type, eventToCsvRow(ev, { iso }));
+          summary.events++;
+          summary.byType[ev.type]++;
+          if (chunk) yield chunk;
         }
-        summary.events++;
-        summary.byType[ev.type]++;
-        if (chunk) yield chunk;
+      } else {
+        // JSON lines (or the array's items) written into the chunk as they are read (nextJson).
+        const json = format === 'json';
+        for (;;) {
+          // An array item's separator goes ahead of it, and is taken back when none follows.
+          const mark = all.length;
+          if (json) all.raw(summary.events === 0 ? '\n' : ',\n');
+          let type: EventType | null;
+          try {
+            type = cursor.nextJson(all, iso, !json);
+          } catch (err) {
+            all.length = mark;
+            throw err;
+          }
+          if (type === null) {
+            all.length = mark;
+            break;
+          }
+          summary.events++;
+          summary.byType[type]++;
+          if (all.length >= chunkBytes) yield take('all')!;
+        }
       }
       if (format === 'json') add('all', summary.events === 0 ? ']\n' : '\n]\n');
       if (format === 'csv') {

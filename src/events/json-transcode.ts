@@ -1,0 +1,448 @@
+/**
+ * A payload's canonical JSON line written straight from its MessagePack bytes: no event object,
+ * no string per field. For export and `replay --max` to a file, where each event is read only to
+ * be written out again.
+ *
+ * It is an accelerator of `JsonLineWriter.event(decodePayloadAt(...))`, not a second definition
+ * of either format: `transcodeLine` writes exactly the line that path writes (same key order, the
+ * writer's own number and ts text), or writes nothing and returns false, and then the caller takes
+ * that path, which decides (decodes it or throws the PayloadError). It takes only the plain forms
+ * of a subset of what the hand-written decoder (fast-decode.ts) accepts:
+ * - strings (any str form) of printable ASCII without `"` or `\`, copied as they are;
+ * - numbers in the decoder's forms (fixints, (u)int8/16/32, float64), written by the writer;
+ * - decimals [mantissa, exponent] with a mantissa 0..2^32-1 (fixint or uint8/16/32) and a fixint
+ *   exponent (what venue prices and sizes encode to);
+ * - int64 ts fields (0xd3, ≥ 0); ts written as digits (no ISO: `iso` lines take the object path).
+ * Anything else (a map, a string to escape or non-ASCII, other decimal forms, a malformed or
+ * non-canonical payload) returns false. test/events-json-transcode.test.ts checks that the line
+ * equals the object path's for arbitrary events of every type, and that mutated bytes either give
+ * that line or false.
+ *
+ * Measured: see bench/README.md "Where the goals stand" (export -o and replay --max -o).
+ */
+import { jsonLayout, type JsonLineWriter } from './json-line-writer.js';
+import { INT64_MAX, SPECS } from './schema.js';
+import { TAG_TYPE } from './types.js';
+
+const QUOTE = 0x22;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+
+// How a field's value is read and checked (the schema's kinds; PX_*: a price or size that may be a Decimal).
+const ID = 0;
+const TEXT = 1;
+const ENUM = 2;
+const NUM = 3;
+const NONNEG = 4;
+const POS = 5;
+const PX_NUM = 6;
+const PX_NONNEG = 7;
+const PX_POS = 8;
+const UINT = 9;
+const NS = 10;
+const MAP = 11;
+
+interface Field {
+  readonly prefix: Uint8Array;
+  readonly kind: number;
+  readonly optional: boolean;
+  /** ENUM: the allowed values as bytes. */
+  readonly values: readonly Uint8Array[];
+}
+interface LineType {
+  readonly head: Uint8Array;
+  readonly minLen: number;
+  readonly maxLen: number;
+  readonly fields: readonly Field[];
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const RUN_ID = ascii('","runId":');
+const SEQ = ascii(',"seq":');
+const CAUSE = ascii(',"cause":');
+
+function kindOf(kind: string, dec: boolean): number {
+  switch (kind) {
+    case 'id':
+      return ID;
+    case 'text':
+      return TEXT;
+    case 'enum':
+      return ENUM;
+    case 'num':
+      return dec ? PX_NUM : NUM;
+    case 'nonneg':
+      return dec ? PX_NONNEG : NONNEG;
+    case 'pos':
+      return dec ? PX_POS : POS;
+    case 'uint':
+      return UINT;
+    case 'ns':
+      return NS;
+    default:
+      return MAP;
+  }
+}
+
+/** Indexed by tag; undefined for unknown tags (and everywhere on a big-endian host: off there). */
+const BY_TAG: (LineType | undefined)[] = new Array<LineType | undefined>(256).fill(undefined);
+for (const [tag, type] of TAG_TYPE) {
+  const layout = jsonLayout(type);
+  if (!LITTLE_ENDIAN || !layout) continue;
+  const spec = SPECS[type];
+  BY_TAG[tag] = {
+    head: layout.head,
+    minLen: spec.minLen,
+    maxLen: spec.maxLen,
+    fields: spec.fields.map((f, i) => ({
+      prefix: layout.prefixes[i]!,
+      kind: kindOf(f.kind, f.dec === true),
+      optional: f.optional,
+      values: f.values ? [...f.values].map(ascii) : [],
+    })),
+  };
+}
+
+// -- reader state (one payload at a time) ----------------------------------------------------------
+const EMPTY = new Uint8Array(0);
+let src: Uint8Array = EMPTY;
+let pos = 0;
+let end = 0;
+
+/**
+ * A number in the decoder's forms at pos (fast-decode.ts readNum: every int form but 64-bit, and
+ * float64); NaN for anything else.
+ */
+function readNum(): number {
+  if (pos >= end) return NaN;
+  const s = src;
+  const p = pos;
+  const b = s[p]!;
+  if (b < 0x80) {
+    pos = p + 1;
+    return b;
+  }
+  if (b >= 0xe0) {
+    pos = p + 1;
+    return b - 0x100;
+  }
+  switch (b) {
+    case 0xcb:
+      if (p + 9 > end) return NaN;
+      F64B[7] = s[p + 1]!;
+      F64B[6] = s[p + 2]!;
+      F64B[5] = s[p + 3]!;
+      F64B[4] = s[p + 4]!;
+      F64B[3] = s[p + 5]!;
+      F64B[2] = s[p + 6]!;
+      F64B[1] = s[p + 7]!;
+      F64B[0] = s[p + 8]!;
+      pos = p + 9;
+      return F64[0]!;
+    case 0xcc:
+      if (p + 2 > end) return NaN;
+      pos = p + 2;
+      return s[p + 1]!;
+    case 0xcd:
+      if (p + 3 > end) return NaN;
+      pos = p + 3;
+      return (s[p + 1]! << 8) | s[p + 2]!;
+    case 0xce:
+      if (p + 5 > end) return NaN;
+      pos = p + 5;
+      return ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+    case 0xd0:
+      if (p + 2 > end) return NaN;
+      pos = p + 2;
+      return (s[p + 1]! << 24) >> 24;
+    case 0xd1:
+      if (p + 3 > end) return NaN;
+      pos = p + 3;
+      return (((s[p + 1]! << 8) | s[p + 2]!) << 16) >> 16;
+    case 0xd2:
+      if (p + 5 > end) return NaN;
+      pos = p + 5;
+      return (s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!;
+    default:
+      return NaN;
+  }
+}
+
+/** The length of a str at pos, moving pos to its bytes; -1 if it is not a whole str. */
+function strLength(): number {
+  const s = src;
+  const p = pos;
+  if (p >= end) return -1;
+  const b = s[p]!;
+  let len: number;
+  let start: number;
+  if (b >= 0xa0 && b <= 0xbf) {
+    len = b - 0xa0;
+    start = p + 1;
+  } else if (b === 0xd9) {
+    if (p + 2 > end) return -1;
+    len = s[p + 1]!;
+    start = p + 2;
+  } else if (b === 0xda) {
+    if (p + 3 > end) return -1;
+    len = (s[p + 1]! << 8) | s[p + 2]!;
+    start = p + 3;
+  } else if (b === 0xdb) {
+    if (p + 5 > end) return -1;
+    len = ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+    start = p + 5;
+  } else return -1;
+  if (start + len > end) return -1;
+  pos = start;
+  return len;
+}
+
+/**
+ * Copies the str at pos into `w` between quotes when every byte is printable ASCII other than
+ * `"` and `\` (JSON.stringify's text of that string); false otherwise. `nonEmpty`: an id.
+ */
+function copyStr(w: JsonLineWriter, nonEmpty: boolean): boolean {
+  const len = strLength();
+  if (len < 0 || (nonEmpty && len === 0)) return false;
+  w.room(len + 2);
+  const s = src;
+  const buf = w.buf;
+  let q = w.length;
+  buf[q++] = QUOTE;
+  const stop = pos + len;
+  for (let i = pos; i < stop; i++) {
+    const c = s[i]!;
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return false;
+    buf[q++] = c;
+  }
+  buf[q++] = QUOTE;
+  w.length = q;
+  pos = stop;
+  return true;
+}
+
+/** An enum value at pos: its quoted text when it is one of `values`. */
+function copyEnum(w: JsonLineWriter, values: readonly Uint8Array[]): boolean {
+  const at = pos;
+  const len = strLength();
+  if (len < 0) return false;
+  const s = src;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (v.length !== len) continue;
+    let i = 0;
+    while (i < len && v[i] === s[pos + i]) i++;
+    if (i === len) {
+      pos = at;
+      return copyStr(w, false);
+    }
+  }
+  return false;
+}
+
+/** Digits of 0 <= m < 2^32. */
+function digitCount(m: number): number {
+  let d = 1;
+  for (let p = 10; d < 10 && m >= p; p *= 10) d++;
+  return d;
+}
+
+const ZERO = 0x30;
+
+/**
+ * A Decimal [m, e] at pos in the inline forms of fast-decode.ts readPx (0 <= m < 2^32 as a fixint
+ * or uint8/16/32, e a fixint), written as its canonical text in quotes (decimal.ts decimalText).
+ * `min` 1: m must be > 0. False for any other form.
+ */
+function copyDecimal(w: JsonLineWriter, min: number): boolean {
+  const s = src;
+  const p = pos + 1; // past the fixarray(2) header
+  if (p >= end) return false;
+  const b = s[p]!;
+  let m: number;
+  let q: number;
+  if (b < 0x80) {
+    m = b;
+    q = p + 1;
+  } else if (b === 0xcd) {
+    if (p + 3 > end) return false;
+    m = (s[p + 1]! << 8) | s[p + 2]!;
+    q = p + 3;
+  } else if (b === 0xce) {
+    if (p + 5 > end) return false;
+    m = ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+    q = p + 5;
+  } else if (b === 0xcc) {
+    if (p + 2 > end) return false;
+    m = s[p + 1]!;
+    q = p + 2;
+  } else return false;
+  if (q >= end) return false;
+  const eb = s[q]!;
+  if (!(eb >= 0xe0 || eb < 0x80)) return false;
+  if (min === 1 && m === 0) return false;
+  const e = eb >= 0xe0 ? eb - 0x100 : eb;
+  pos = q + 1;
+  w.byte(QUOTE);
+  if (e >= 0) {
+    w.number(m);
+    if (e > 0) {
+      w.byte(0x65); // e
+      w.number(e);
+    }
+  } else {
+    const places = -e;
+    const digits = digitCount(m);
+    if (digits <= places) {
+      // 0.000ddd
+      w.room(places + 2);
+      const buf = w.buf;
+      let o = w.length;
+      buf[o++] = ZERO;
+      buf[o++] = 0x2e;
+      for (let i = digits; i < places; i++) buf[o++] = ZERO;
+      w.length = o;
+      w.number(m);
+    } else {
+      // places ≤ 9 here (m has at most 10 digits): exact in doubles.
+      const scale = 10 ** places;
+      const whole = Math.floor(m / scale);
+      let frac = m - whole * scale;
+      w.number(whole);
+      w.room(places + 1);
+      const buf = w.buf;
+      const o = w.length;
+      buf[o] = 0x2e;
+      for (let i = places; i > 0; i--) {
+        const next = Math.floor(frac / 10);
+        buf[o + i] = ZERO + (frac - next * 10);
+        frac = next;
+      }
+      w.length = o + places + 1;
+    }
+  }
+  w.byte(QUOTE);
+  return true;
+}
+
+/** An int64 ts field (0xd3, ≥ 0) at pos, as its digits in quotes. */
+function copyNs(w: JsonLineWriter): boolean {
+  const s = src;
+  const p = pos;
+  if (p + 9 > end || s[p] !== 0xd3 || s[p + 1]! >= 0x80) return false;
+  const hi = ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
+  const lo = ((s[p + 5]! << 24) | (s[p + 6]! << 16) | (s[p + 7]! << 8) | s[p + 8]!) >>> 0;
+  pos = p + 9;
+  w.byte(QUOTE);
+  w.int64(hi, lo);
+  w.byte(QUOTE);
+  return true;
+}
+
+/** One field's value at pos (not nil), written after its prefix; false when it is outside the subset. */
+function copyValue(w: JsonLineWriter, f: Field): boolean {
+  let x: number;
+  switch (f.kind) {
+    case ID:
+      return copyStr(w, true);
+    case TEXT:
+      return copyStr(w, false);
+    case ENUM:
+      return copyEnum(w, f.values);
+    case PX_NUM:
+    case PX_NONNEG:
+    case PX_POS:
+      if (src[pos] === 0x92) return copyDecimal(w, f.kind === PX_POS ? 1 : 0);
+      x = readNum();
+      break;
+    case NUM:
+    case NONNEG:
+    case POS:
+      x = readNum();
+      break;
+    case UINT:
+      x = readNum();
+      if (!(x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x)) return false;
+      w.number(x);
+      return true;
+    case NS:
+      return copyNs(w);
+    default:
+      return false; // maps: the object path
+  }
+  if (!(x < Infinity && x > -Infinity)) return false;
+  const k = f.kind;
+  if ((k === NONNEG || k === PX_NONNEG) && !(x >= 0)) return false;
+  if ((k === POS || k === PX_POS) && !(x > 0)) return false;
+  w.number(x);
+  return true;
+}
+
+/**
+ * Appends the canonical JSON line of the event stored as payload buf[start, stop) under `tag`,
+ * `seq` and `ts` (with '\n' when `newline`), as `w.event(decodePayloadAt(...), false, newline)`
+ * writes it. False, with nothing written, when the payload is outside this subset: then that path
+ * must decide.
+ */
+export function transcodeLine(w: JsonLineWriter, tag: number, buf: Uint8Array, start: number, stop: number, seq: number, ts: bigint, newline: boolean): boolean {
+  const t = BY_TAG[tag & 0xff];
+  if (t === undefined || tag !== (tag & 0xff)) return false;
+  if (ts < 0n || ts > INT64_MAX) return false;
+  if (stop - start < 3) return false;
+  const h = buf[start]!;
+  let n: number;
+  let first: number;
+  if (h >= 0x90 && h <= 0x9f) {
+    n = h - 0x90;
+    first = start + 1;
+  } else if (h === 0xdc && buf[start + 1] === 0) {
+    n = buf[start + 2]!;
+    if (n < 16) return false;
+    first = start + 3;
+  } else return false;
+  if (n < t.minLen || n > t.maxLen) return false;
+  // Only ASCII is written here, so the writer's asciiOnly stays as it is.
+  const mark = w.length;
+  src = buf;
+  pos = first;
+  end = stop;
+  try {
+    w.bytes(t.head);
+    w.ns(ts, false);
+    w.bytes(RUN_ID);
+    if (!copyStr(w, true)) return fail(w, mark);
+    w.bytes(SEQ);
+    w.number(seq);
+    if (pos < end && src[pos] === 0xc0) pos++;
+    else {
+      const cause = readNum();
+      if (!Number.isSafeInteger(cause) || cause < 0) return fail(w, mark);
+      w.bytes(CAUSE);
+      w.number(cause);
+    }
+    const fields = t.fields;
+    for (let i = 2; i < n; i++) {
+      const f = fields[i - 2]!;
+      if (pos < end && src[pos] === 0xc0) {
+        // nil: an absent optional field; never in a required slot, never the last (trimmed)
+        if (!f.optional || i === n - 1) return fail(w, mark);
+        pos++;
+        continue;
+      }
+      w.bytes(f.prefix);
+      if (!copyValue(w, f)) return fail(w, mark);
+    }
+    if (pos !== end) return fail(w, mark);
+    w.byte(0x7d); // }
+    if (newline) w.byte(0x0a);
+    return true;
+  } finally {
+    src = EMPTY; // don't keep the caller's buffer alive
+  }
+}
+
+function fail(w: JsonLineWriter, mark: number): false {
+  w.length = mark;
+  return false;
+}
