@@ -8,7 +8,7 @@ import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import type { TapeEvent } from '../src/events/types.js';
 import { runCli } from './helpers/cli.js';
-import { cliPath, rm, tmpDir } from './helpers/tmp.js';
+import { cliPath, flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 import { MS, T0, makeRecording, sys, tick } from './replay-fixtures.js';
 
 let dir = '';
@@ -132,6 +132,32 @@ test('--limit N stops after N events; --stats says what the replay achieved on s
   assert.match(m.stderr, /^replay: 31 events, .*lateness - \(not paced: --max\)/);
   assert.is((await cli(dir, '--limit', '0')).code, 2);
   assert.is((await cli(dir, '--limit', 'ten')).code, 2);
+});
+
+test('--max of one recording to a file or a pipe (the direct path) writes what the replayer path (--stats) writes', async () => {
+  for (const args of [[], ['--iso'], ['--types', 'tick,system'], ['--symbols', 'AAPL'], ['--run', 'run-2'], ['--from', '+1s', '--to', '+2500ms'], ['--limit', '7'], ['--limit', '1000']]) {
+    const direct = await cli(dir, '--max', ...args);
+    const replayer = await cli(dir, '--max', '--stats', ...args);
+    assert.is(direct.code, 0, direct.stderr);
+    assert.is(direct.stderr, '');
+    assert.is(direct.stdout, replayer.stdout, args.join(' '));
+  }
+  const out = path.join(scratch, 'direct.jsonl');
+  assert.is((await cli(big, '--max', '-o', out)).code, 0);
+  assert.is(fs.readFileSync(out, 'utf8'), jsonl(recorded(big)));
+});
+
+test('--max direct path: damage ends it with exit 1 naming the segment, after every event read before it', async () => {
+  const d = await makeRecording(Array.from({ length: 2000 }, (_, i) => tick(i)));
+  const seg = path.join(d, segmentFiles(d)[0]!);
+  const all = jsonl(recorded(d));
+  flipByte(seg, Math.floor(fs.statSync(seg).size / 2));
+  const r = await cli(d, '--max');
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /\.tdseg/);
+  assert.ok(r.stdout.length > 0 && all.startsWith(r.stdout) && r.stdout.endsWith('\n'), 'a prefix of whole lines');
+  assert.ok(r.stdout.split('\n').length > 500, 'the events before the damage');
+  rm(d);
 });
 
 test.run();
