@@ -17,6 +17,7 @@
  * msgpackr renames) or a non-ASCII string starting with a BOM (which TextDecoder-based readers may
  * strip) also falls back.
  */
+import { itemsStart, numEnd, payloadItems, readNumAt } from './payload-forms.js';
 import { Decimal, DECIMAL_EXPONENT_MAX, DECIMAL_EXPONENT_MIN } from './decimal.js';
 import { INT64_MAX, SPECS } from './schema.js';
 import { TAG_TYPE, type EventType, type FlatMap, type TapeEvent } from './types.js';
@@ -24,8 +25,6 @@ import { TAG_TYPE, type EventType, type FlatMap, type TapeEvent } from './types.
 // Big-endian float64 / int64 through little-endian scratch arrays (much cheaper than a DataView
 // per payload). On a big-endian host the fast path is simply off.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const F64 = new Float64Array(1);
-const F64B = new Uint8Array(F64.buffer);
 const I64 = new BigInt64Array(1);
 const I64B = new Uint8Array(I64.buffer);
 
@@ -183,63 +182,11 @@ function readStrSlow(): string | undefined {
   return s;
 }
 
-/**
- * Reads a number value at pos: every int form but 64-bit, and float64. NaN (never a valid
- * field value) for anything else, including a truncated value.
- */
+/** readNumAt (msgpack-num.ts) at pos, moving pos past it; NaN (pos unchanged) for anything else. */
 function readNum(): number {
-  if (pos >= end) return NaN;
-  const b = src[pos]!;
-  if (b < 0x80) {
-    pos++;
-    return b;
-  }
-  if (b >= 0xe0) {
-    pos++;
-    return b - 0x100;
-  }
-  const s = src;
-  const p = pos;
-  switch (b) {
-    case 0xcb:
-      if (p + 9 > end) return NaN;
-      F64B[7] = s[p + 1]!;
-      F64B[6] = s[p + 2]!;
-      F64B[5] = s[p + 3]!;
-      F64B[4] = s[p + 4]!;
-      F64B[3] = s[p + 5]!;
-      F64B[2] = s[p + 6]!;
-      F64B[1] = s[p + 7]!;
-      F64B[0] = s[p + 8]!;
-      pos = p + 9;
-      return F64[0]!;
-    case 0xcc:
-      if (p + 2 > end) return NaN;
-      pos = p + 2;
-      return s[p + 1]!;
-    case 0xcd:
-      if (p + 3 > end) return NaN;
-      pos = p + 3;
-      return (s[p + 1]! << 8) | s[p + 2]!;
-    case 0xce:
-      if (p + 5 > end) return NaN;
-      pos = p + 5;
-      return ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
-    case 0xd0:
-      if (p + 2 > end) return NaN;
-      pos = p + 2;
-      return (s[p + 1]! << 24) >> 24;
-    case 0xd1:
-      if (p + 3 > end) return NaN;
-      pos = p + 3;
-      return (((s[p + 1]! << 8) | s[p + 2]!) << 16) >> 16;
-    case 0xd2:
-      if (p + 5 > end) return NaN;
-      pos = p + 5;
-      return (s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!;
-    default:
-      return NaN;
-  }
+  const x = readNumAt(src, pos, end);
+  if (x === x) pos = numEnd;
+  return x;
 }
 
 /** Reads an int64 (0xd3) at pos as a bigint in 0..2^63-1; undefined for anything else. */
@@ -925,19 +872,9 @@ export function fastDecodeRange(tag: number, buf: Uint8Array, start: number, sto
   const ft = BY_TAG[tag & 0xff];
   if (ft === undefined || tag !== (tag & 0xff)) return undefined;
   if (typeof ts !== 'bigint' || ts < 0n || ts > INT64_MAX) return undefined;
-  if (stop - start < 3) return undefined;
-  const h = buf[start]!;
-  let n: number;
-  let first: number;
-  if (h >= 0x90 && h <= 0x9f) {
-    n = h - 0x90;
-    first = start + 1;
-  } else if (h === 0xdc && buf[start + 1] === 0) {
-    // array16 (16+ items: a full book event), in its smallest form only (count ≥ 16).
-    n = buf[start + 2]!;
-    if (n < 16) return undefined;
-    first = start + 3;
-  } else return undefined;
+  const n = payloadItems(buf, start, stop);
+  if (n < 0) return undefined;
+  const first = itemsStart;
   if (n < ft.minLen || n > ft.maxLen) return undefined;
   src = buf;
   pos = first;

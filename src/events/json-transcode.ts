@@ -20,14 +20,13 @@
  *
  * Measured: see bench/README.md "Where the goals stand" (export -o and replay --max -o).
  */
+import { itemsStart, numEnd, payloadItems, readNumAt } from './payload-forms.js';
 import { jsonLayout, type JsonLineWriter } from './json-line-writer.js';
 import { INT64_MAX, SPECS } from './schema.js';
 import { TAG_TYPE } from './types.js';
 
 const QUOTE = 0x22;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const F64 = new Float64Array(1);
-const F64B = new Uint8Array(F64.buffer);
 
 // How a field's value is read and checked (the schema's kinds; PX_*: a price or size that may be a Decimal).
 const ID = 0;
@@ -110,63 +109,11 @@ let src: Uint8Array = EMPTY;
 let pos = 0;
 let end = 0;
 
-/**
- * A number in the decoder's forms at pos (fast-decode.ts readNum: every int form but 64-bit, and
- * float64); NaN for anything else.
- */
+/** readNumAt (msgpack-num.ts) at pos, moving pos past it; NaN (pos unchanged) for anything else. */
 function readNum(): number {
-  if (pos >= end) return NaN;
-  const s = src;
-  const p = pos;
-  const b = s[p]!;
-  if (b < 0x80) {
-    pos = p + 1;
-    return b;
-  }
-  if (b >= 0xe0) {
-    pos = p + 1;
-    return b - 0x100;
-  }
-  switch (b) {
-    case 0xcb:
-      if (p + 9 > end) return NaN;
-      F64B[7] = s[p + 1]!;
-      F64B[6] = s[p + 2]!;
-      F64B[5] = s[p + 3]!;
-      F64B[4] = s[p + 4]!;
-      F64B[3] = s[p + 5]!;
-      F64B[2] = s[p + 6]!;
-      F64B[1] = s[p + 7]!;
-      F64B[0] = s[p + 8]!;
-      pos = p + 9;
-      return F64[0]!;
-    case 0xcc:
-      if (p + 2 > end) return NaN;
-      pos = p + 2;
-      return s[p + 1]!;
-    case 0xcd:
-      if (p + 3 > end) return NaN;
-      pos = p + 3;
-      return (s[p + 1]! << 8) | s[p + 2]!;
-    case 0xce:
-      if (p + 5 > end) return NaN;
-      pos = p + 5;
-      return ((s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!) >>> 0;
-    case 0xd0:
-      if (p + 2 > end) return NaN;
-      pos = p + 2;
-      return (s[p + 1]! << 24) >> 24;
-    case 0xd1:
-      if (p + 3 > end) return NaN;
-      pos = p + 3;
-      return (((s[p + 1]! << 8) | s[p + 2]!) << 16) >> 16;
-    case 0xd2:
-      if (p + 5 > end) return NaN;
-      pos = p + 5;
-      return (s[p + 1]! << 24) | (s[p + 2]! << 16) | (s[p + 3]! << 8) | s[p + 4]!;
-    default:
-      return NaN;
-  }
+  const x = readNumAt(src, pos, end);
+  if (x === x) pos = numEnd;
+  return x;
 }
 
 /** The length of a str at pos, moving pos to its bytes; -1 if it is not a whole str. */
@@ -389,18 +336,9 @@ export function transcodeLine(w: JsonLineWriter, tag: number, buf: Uint8Array, s
   const t = BY_TAG[tag & 0xff];
   if (t === undefined || tag !== (tag & 0xff)) return false;
   if (ts < 0n || ts > INT64_MAX) return false;
-  if (stop - start < 3) return false;
-  const h = buf[start]!;
-  let n: number;
-  let first: number;
-  if (h >= 0x90 && h <= 0x9f) {
-    n = h - 0x90;
-    first = start + 1;
-  } else if (h === 0xdc && buf[start + 1] === 0) {
-    n = buf[start + 2]!;
-    if (n < 16) return false;
-    first = start + 3;
-  } else return false;
+  const n = payloadItems(buf, start, stop);
+  if (n < 0) return false;
+  const first = itemsStart;
   if (n < t.minLen || n > t.maxLen) return false;
   // Only ASCII is written here, so the writer's asciiOnly stays as it is.
   const mark = w.length;
