@@ -161,6 +161,9 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const out: Writable = fileOut ?? io.stdout;
   // The status line needs a terminal on stderr; keys come from stdin if it is one, else /dev/tty.
   const interactive = io.isTTY.stderr;
+  const keys = !interactive ? null : io.isTTY.stdin ? io.stdin : (io.terminal?.() ?? null);
+  const maxGapMs = argv['max-gap'] === undefined ? undefined : Number(durationArg('--max-gap', argv['max-gap'])) / 1e6;
+  if (maxGapMs !== undefined && argv.max) throw new TapedeckError('BAD_ARGUMENT', '--max-gap caps the waits of a paced replay; --max has none');
   // --limit: stop after that many events.
   const limit = argv.limit === undefined ? Infinity : countArg('--limit', argv.limit, 1);
   if (argv.max && !interactive && recordings.length === 1 && nats === null && !argv.books && argv.follow !== true && !argv.stats) {
@@ -172,9 +175,6 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const { formatTsIso } = await import('../../events/index.js');
   const { Replayer } = await import('../../replay/index.js');
   const { fmtNs } = await import('../../util/metrics.js');
-  const keys = !interactive ? null : io.isTTY.stdin ? io.stdin : (io.terminal?.() ?? null);
-  const maxGapMs = argv['max-gap'] === undefined ? undefined : Number(durationArg('--max-gap', argv['max-gap'])) / 1e6;
-  if (maxGapMs !== undefined && argv.max) throw new TapedeckError('BAD_ARGUMENT', '--max-gap caps the waits of a paced replay; --max has none');
 
   let failure: unknown = null;
   let replayer: Replayer | null = null;
