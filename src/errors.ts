@@ -138,3 +138,28 @@ function describeValue(value: unknown): string {
     return String(value);
   }
 }
+
+/** An error as it crosses a thread or the network: enough to rebuild its code and exit status. */
+export interface WireError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  /** An errno-style code (ENOSPC, EACCES) of a plain Node error. */
+  errno?: string;
+}
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof TapedeckError) return { code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown> };
+  const errno = (e as NodeJS.ErrnoException | undefined)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof errno === 'string' ? { code: 'IO', message, errno } : { code: 'CHECK_FAILED', message };
+}
+
+export function fromWireError(w: WireError): Error {
+  if (w.errno !== undefined) {
+    const e = new Error(w.message) as NodeJS.ErrnoException;
+    e.code = w.errno;
+    return e;
+  }
+  return new TapedeckError(w.code as ErrorCode, w.message, w.details ?? {});
+}

@@ -29,7 +29,8 @@ import { TapedeckError } from '../errors.js';
 import { openRecording, type EventReadOptions, type Recording } from '../events/recording.js';
 import type { EventType, TapeEvent } from '../events/types.js';
 import { Metrics, type Histogram } from '../util/metrics.js';
-import { EventMerge, type MergeSource } from './merge.js';
+import type { EmittingFeed, FeedItem, FeedSource, ReplayFeed } from './feed.js';
+import { EventMerge } from './merge.js';
 import { realtimeScheduler } from './scheduler.js';
 import { recordingsSpan } from './span.js';
 
@@ -64,6 +65,13 @@ export interface ReplayerOptions {
    * (book/keyframes.ts SeekableBooks.restoreAt: the newest keyframe plus the tail after it).
    */
   stateAt?: (ts: bigint) => void;
+  /**
+   * Pace this feed instead of merging the recordings' events onto the bus: each item taken is
+   * handed to `feed.emit` and nothing is published (a LineFeed: JSON lines made ahead of the
+   * clock by a worker thread, see line-feed.ts). Not with follow. The recordings still give the
+   * replay its range.
+   */
+  feed?: EmittingFeed;
 }
 
 export interface ReplayStartOptions {
@@ -162,7 +170,11 @@ export class Replayer {
   private lagHist: Histogram | null = null;
   private readonly stateAt: ((ts: bigint) => void) | undefined;
 
-  private merge: EventMerge | null = null;
+  /** What the replay reads: options.feed, or an EventMerge of the recordings made at start. */
+  private merge: ReplayFeed | null = null;
+  private readonly lineFeed: EmittingFeed | null;
+  /** Hands a taken item on: to the bus, or to the line feed's consumer. */
+  private readonly deliver: (item: FeedItem) => void;
 
   /** Problems the log reported per source (index as given): a torn tail, a follow whose writer died. */
   readProblems(): { source: number; problem: ReadProblem }[] {
@@ -198,7 +210,7 @@ export class Replayer {
   /** The range was played to its end (not stopped early). */
   private completed = false;
 
-  constructor(source: string | Recording | readonly (string | Recording)[], private readonly bus: EventBus, options: ReplayerOptions = {}) {
+  constructor(source: string | Recording | readonly (string | Recording)[], bus: EventBus, options: ReplayerOptions = {}) {
     const list = Array.isArray(source) ? source : [source as string | Recording];
     if (list.length === 0) throw new TapedeckError('BAD_ARGUMENT', 'replay needs at least one recording');
     const chunkBytes = positiveInt(options.chunkBytes ?? REPLAY_CHUNK_BYTES, 'chunkBytes');
@@ -209,6 +221,8 @@ export class Replayer {
     this.pollMs = positive(options.pollMs ?? 50, 'pollMs');
     this.progressMs = options.progressMs ?? 100;
     this.stateAt = options.stateAt;
+    const feed = (this.lineFeed = options.feed ?? null);
+    this.deliver = feed !== null ? (item) => feed.emit(item) : (item) => bus.publish(item as TapeEvent);
     this.state$ = new ValueObservable(this.stateSubject);
     this.progressSubject = new BehaviorSubject<ReplayProgress>(this.snapshot());
     this.progress$ = new ValueObservable(this.progressSubject);
@@ -257,20 +271,45 @@ export class Replayer {
    */
   warmUp(opts: ReplayStartOptions, events: number, consume: (ev: TapeEvent) => void = () => {}): number {
     if (this.state !== 'idle') throw new TapedeckError('BAD_ARGUMENT', 'warm up before start');
+    if (this.lineFeed !== null) throw new TapedeckError('BAD_ARGUMENT', 'a replay from a feed warms up with lead()');
     if (!(events > 0)) return 0;
     const read = this.readOptions(opts.from, opts, false);
     const each = Math.ceil(events / Math.max(1, this.recordings.length));
     let n = 0;
     for (const rec of this.recordings) {
-      let k = 0;
       if (n >= events) break;
-      for (const ev of rec.events(read)) {
-        consume(ev);
-        n++;
-        if (++k >= each || n >= events) break;
+      const c = rec.cursor(read);
+      try {
+        for (let k = 0; k < each && n < events; k++) {
+          let ev: TapeEvent | null;
+          try {
+            ev = c.next();
+          } catch {
+            // Damage before `each` events: the replay meets the same error in its place, after
+            // every event before it (the warm-up must not fail it earlier).
+            break;
+          }
+          if (ev === null) break;
+          consume(ev);
+          n++;
+        }
+      } finally {
+        c.close();
       }
     }
     return n;
+  }
+
+  /**
+   * A replay from a feed (options.feed): fills the feed with the first `events` items that
+   * `start(opts)` will pace, before the clock starts, and resolves with the items held (fewer when
+   * the range holds fewer). The producer runs its cold code on these; start(opts) then begins
+   * from them without reading again. Reads no clock.
+   */
+  lead(opts: ReplayStartOptions, events: number): Promise<number> {
+    if (this.state !== 'idle') throw new TapedeckError('BAD_ARGUMENT', 'lead before start');
+    if (this.lineFeed === null) throw new TapedeckError('BAD_ARGUMENT', 'lead() fills a feed (options.feed); warmUp() warms a replay of events');
+    return this.lineFeed.lead(this.readOptions(opts.from, opts, false), events);
   }
 
   /**
@@ -291,7 +330,10 @@ export class Replayer {
     this.opts = opts;
     if (opts.speed !== undefined) this.speedValue = normalizeSpeed(opts.speed);
     this.follow = opts.follow === true;
-    this.merge = new EventMerge(this.recordings, this.follow ? followFilter(opts) : null);
+    if (this.follow && this.lineFeed !== null) throw new TapedeckError('BAD_ARGUMENT', 'a replay from a feed cannot follow');
+    this.merge = this.lineFeed ?? new EventMerge(this.recordings, this.follow ? followFilter(opts) : null);
+    // A paced replay makes its lag histogram now: loading its code in the first pass would be lateness.
+    if (this.speedValue !== Infinity) this.lagHist ??= this.metrics.histogram('lagNs');
     let span: ReturnType<typeof recordingsSpan>;
     try {
       span = recordingsSpan(this.recordings);
@@ -485,7 +527,7 @@ export class Replayer {
   private passMax(): void {
     const merge = this.merge!;
     const sched = this.sched;
-    const bus = this.bus;
+    const deliver = this.deliver;
     const epoch = this.epoch;
     const sliceMax = this.sliceMax;
     const sliceMs = this.sliceMs;
@@ -494,7 +536,8 @@ export class Replayer {
     let now = sliceStart;
     let n = 0;
     for (;;) {
-      const src: MergeSource | null = single !== null ? (single.head !== null ? single : null) : merge.peek();
+      // The single source's own head, or peek(), which raises a read failure held after the last event.
+      const src: FeedSource | null = single !== null && single.head !== null ? single : merge.peek();
       if (src === null) return this.noneHeld(now);
       if (n >= sliceMax) return this.later(0, now);
       // Only a scheduler whose clock moves during a pass (the real one) can hit the time budget.
@@ -507,7 +550,7 @@ export class Replayer {
       this.posSeq = ev.seq ?? null;
       this.posSource = src.index;
       this.emitted++;
-      bus.publish(ev);
+      deliver(ev);
       n++;
       if (this.epoch !== epoch) return;
     }
@@ -566,16 +609,19 @@ export class Replayer {
       this.completed = true;
       return this.finish();
     }
+    // A feed whose next items are on their way: hold until they arrive (the clock runs on).
+    const arriving = this.merge!.waiting?.() ?? null;
+    if (arriving !== null) return this.hold(arriving);
     this.metrics.inc('polls');
     return this.later(this.pollMs, now);
   }
 
-  private publish(ev: TapeEvent, source: number): void {
+  private publish(ev: FeedItem, source: number): void {
     this.posTs = ev.ts;
     this.posSeq = ev.seq ?? null;
     this.posSource = source;
     this.emitted++;
-    this.bus.publish(ev);
+    this.deliver(ev);
   }
 
   /** Schedules the next pass and reports progress (throttled). */

@@ -3,7 +3,8 @@
  * (or the error, as a WireError). See pool.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { runPoolTask, toWireError, type PoolTask } from './tasks.js';
+import { toWireError } from '../errors.js';
+import { runPoolTask, type PoolTask } from './tasks.js';
 
 const port = parentPort;
 if (port === null) throw new Error('pool-thread.js runs inside a worker thread of the sweep pool');

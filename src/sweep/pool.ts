@@ -10,8 +10,8 @@
  */
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { TapedeckError } from '../errors.js';
-import { fromWireError, type PoolTask, type PoolTaskResult, type WireError } from './tasks.js';
+import { fromWireError, TapedeckError, type WireError } from '../errors.js';
+import type { PoolTask, PoolTaskResult } from './tasks.js';
 
 export interface PoolOptions {
   /** Threads; default the number of cores (os.availableParallelism()). */

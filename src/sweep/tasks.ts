@@ -3,7 +3,6 @@
  * input, digest a recording input, run a job. One dispatcher, so the local pool and the
  * distributed worker run exactly the same code for a job.
  */
-import { TapedeckError } from '../errors.js';
 import { runScenario } from '../scenario/run.js';
 import { cachedDigest } from '../verify/digest-cache.js';
 import { verifyRecording } from '../verify/integrity.js';
@@ -38,29 +37,4 @@ export async function runPoolTask(t: PoolTask): Promise<PoolTaskResult> {
       return { kind: 'verified', ok: v.ok && v.tornTail === null, digest: v.digest, problem: p ? `${t.dir}/${p.file} at byte ${p.offsetBytes}: ${p.kind}: ${p.reason}` : v.tornTail ? `${t.dir}/${v.tornTail.file}: torn tail at byte ${v.tornTail.offsetBytes}` : null };
     }
   }
-}
-
-/** An error as it crosses a thread or the network: enough to rebuild its code and exit status. */
-export interface WireError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-  /** An errno-style code (ENOSPC, EACCES) of a plain Node error. */
-  errno?: string;
-}
-
-export function toWireError(e: unknown): WireError {
-  if (e instanceof TapedeckError) return { code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown> };
-  const errno = (e as NodeJS.ErrnoException | undefined)?.code;
-  const message = e instanceof Error ? e.message : String(e);
-  return typeof errno === 'string' ? { code: 'IO', message, errno } : { code: 'CHECK_FAILED', message };
-}
-
-export function fromWireError(w: WireError): Error {
-  if (w.errno !== undefined) {
-    const e = new Error(w.message) as NodeJS.ErrnoException;
-    e.code = w.errno;
-    return e;
-  }
-  return new TapedeckError(w.code as TapedeckError['code'], w.message, w.details ?? {});
 }

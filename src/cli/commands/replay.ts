@@ -51,6 +51,7 @@ interface ReplayArgs extends NatsArgs {
   'max-gap'?: string;
   books?: boolean;
   'warm-up'?: string;
+  'read-ahead': boolean;
 }
 
 /**
@@ -70,6 +71,14 @@ function splitTo(v: string | string[] | undefined): { to?: string; target?: stri
 }
 
 const SEEK_STEP_NS = 10_000_000_000n;
+/**
+ * What a paced replay's output file buffers before it pushes back. A full buffer pauses the replay
+ * and shifts its timeline by the stall; at 1000x of a 300 ticks/s hour (~48 MB/s of lines) the
+ * default 1 MiB (FILE_BUFFER_BYTES) is ~20 ms of output, and a write that waits that long for the
+ * thread pool (a busy machine) stalled the replay: 16 stalls, 235 ms of an hour's 3.6 s at load 9
+ * (`--stats`). 16 MiB is ~0.3 s; the lines it holds are in memory already (read ahead).
+ */
+const PACED_FILE_BUFFER_BYTES = 16 << 20;
 /** Lines are gathered and written once per replay pass (or at this many bytes). */
 const CHUNK_BYTES = 64 * 1024;
 
@@ -94,6 +103,9 @@ function parseTypes(v: string | string[] | undefined): EventType[] | undefined {
 class LineSink {
   private scheduled = false;
   blocked = false;
+  /** Times the stream's buffer filled (each paused a paced replay until 'drain'), and for how long in all. */
+  stalls = 0;
+  stalledMs = 0;
   broken = false;
 
   constructor(
@@ -120,12 +132,20 @@ class LineSink {
   flush(): void {
     this.scheduled = false;
     if (this.lines.length === 0 || this.broken) return;
-    const chunk = this.lines.take();
+    this.write(this.lines.take());
+  }
+
+  /** Writes whole lines (formatted here, or by a read-ahead worker: see LineFeed). */
+  write(chunk: Buffer): void {
+    if (this.broken) return;
     this.beforeWrite();
     if (!this.out.write(chunk) && !this.blocked) {
       this.blocked = true;
+      this.stalls++;
+      const t0 = performance.now();
       this.onBlocked();
       this.out.once('drain', () => {
+        this.stalledMs += performance.now() - t0;
         this.blocked = false;
         this.onDrain();
       });
@@ -157,7 +177,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // Connect first: a wrong address or credentials fail before anything is replayed.
   const nats = split.target !== undefined ? await connectTarget(split.target, argv, io) : null;
 
-  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out), { highWaterMark: FILE_BUFFER_BYTES }) : null;
+  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out), { highWaterMark: argv.max ? FILE_BUFFER_BYTES : PACED_FILE_BUFFER_BYTES }) : null;
   const out: Writable = fileOut ?? io.stdout;
   // The status line needs a terminal on stderr; keys come from stdin if it is one, else /dev/tty.
   const interactive = io.isTTY.stderr;
@@ -174,7 +194,10 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   const { EventBus } = await import('../../bus/index.js');
   const { formatTsIso } = await import('../../events/index.js');
   const { Replayer } = await import('../../replay/index.js');
+  const { LineFeed } = await import('../../replay/line-feed.js');
+  const { workerLineProducer } = await import('../../replay/line-producer.js');
   const { fmtNs } = await import('../../util/metrics.js');
+
 
   let failure: unknown = null;
   let replayer: Replayer | null = null;
@@ -187,7 +210,28 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // --books: at --from and after every seek, the books as of that instant (newest keyframe + tail)
   // go out first as snapshot messages, so a consumer building books from the output is right.
   const booksAt = argv.books ? await booksPreamble(recordings, bus, { types, symbols }) : undefined;
-  replayer = new Replayer(recordings, bus, { stateAt: booksAt });
+  // A paced replay to a stream reads, decodes and formats in a worker thread ahead of its clock
+  // (LineFeed): the main thread only waits and writes. Not for --max (nothing to wait for), a
+  // follow (the file grows), --books (snapshot events join the stream) or a NATS target (events).
+  const warmUpEvents = argv['warm-up'] === undefined ? WARM_UP_EVENTS : countArg('--warm-up', argv['warm-up']);
+  const readAhead = argv['read-ahead'] && !argv.max && argv.follow !== true && !argv.books && nats === null;
+  // --stats: what the replay achieved, at the end.
+  let written = 0;
+  let firstTs: bigint | null = null;
+  let lastTs: bigint | null = null;
+  const count = (ev: { ts: bigint }): boolean => {
+    if (written >= limit) return false;
+    written++;
+    firstTs ??= ev.ts;
+    lastTs = ev.ts;
+    if (written >= limit) replayer?.stop();
+    return true;
+  };
+  let sink: LineSink | null = null;
+  const feed = readAhead
+    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines) => sink!.write(lines), { onItem: (item) => void count(item) })
+    : undefined;
+  replayer = new Replayer(recordings, bus, { stateAt: booksAt, feed });
   const r = replayer;
 
   let userPaused = false;
@@ -198,7 +242,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       statusShown = false;
     }
   };
-  const sink = new LineSink(
+  sink = new LineSink(
     out,
     () => r.pause(),
     () => {
@@ -208,9 +252,10 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     new JsonLineWriter(CHUNK_BYTES + 4096),
     argv.iso === true,
   );
+  const lineSink = sink;
   out.on('error', (err: NodeJS.ErrnoException) => {
     // The reader went away (`| head`): not a failure, just stop.
-    if (err.code === 'EPIPE') sink.broken = true;
+    if (err.code === 'EPIPE') lineSink.broken = true;
     else failure ??= new IoError(argv.out ?? 'stdout', 'write failed', err);
     r.stop();
   });
@@ -226,25 +271,21 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
         },
       })
     : null;
-  // --stats: what the replay achieved, at the end.
-  let written = 0;
-  let firstTs: bigint | null = null;
-  let lastTs: bigint | null = null;
   bus.events$.subscribe((ev) => {
-    if (written >= limit) return;
-    written++;
-    firstTs ??= ev.ts;
-    lastTs = ev.ts;
-    if (!fanout) sink.push(ev);
-    if (written >= limit) r.stop();
+    if (count(ev) && !fanout) lineSink.push(ev);
   });
   // A paced replay warms its read → decode → format path before the clock starts, so lateness is
   // bounded from the first event (a fresh process is otherwise on cold code for ~100 ms).
-  const warmUpEvents = argv['warm-up'] === undefined ? WARM_UP_EVENTS : countArg('--warm-up', argv['warm-up']);
   let warmed = 0;
   let warmUpMs = 0;
   let warmSink = 0;
-  if (!argv.max && argv.follow !== true && warmUpEvents > 0) {
+  if (feed) {
+    // The worker's first events, made before the clock starts, are the replay's own (its lead).
+    const t0 = performance.now();
+    warmed = await r.lead({ from, to, runId: argv.run, types, symbols }, warmUpEvents);
+    warmSink = feed.heldBytes();
+    warmUpMs = performance.now() - t0;
+  } else if (!argv.max && argv.follow !== true && warmUpEvents > 0) {
     const t0 = performance.now();
     // The same line writer the output uses, emptied as it fills: nothing is written anywhere.
     const scratch = new JsonLineWriter(CHUNK_BYTES + 4096);
@@ -300,7 +341,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
         if (k === ' ') {
           if (r.state === 'paused') {
             userPaused = false;
-            if (!sink.blocked) r.resume();
+            if (!lineSink.blocked) r.resume();
           } else if (r.state === 'playing') {
             userPaused = true;
             r.pause();
@@ -352,7 +393,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
             `${s.reconnects > 0 ? `; ${s.reconnects} reconnect(s), ${s.resent} message(s) resent` : ''}\n`,
         );
       }
-    } else await sink.settle();
+    } else await lineSink.settle();
     // Say why a follow ended without a session-end: its writer died.
     for (const { source, problem } of r.readProblems()) {
       if (problem.kind === 'writer-gone') io.stderr.write(`tapedeck: ${argv.dirs[source]}: ${problem.reason}; follow ended\n`);
@@ -363,10 +404,17 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       const spanMs = firstTs !== null && lastTs !== null ? Number(lastTs - firstTs) / 1e6 : 0;
       const achieved = wallMs > 0 && spanMs > 0 ? `${(spanMs / wallMs).toFixed(spanMs / wallMs >= 10 ? 0 : 2)}x` : '-';
       const lag = p.lag.count > 0 ? `lateness p50 ${fmtNs(Math.round(p.lag.p50Ms * 1e6))}  p99 ${fmtNs(Math.round(p.lag.p99Ms * 1e6))}  max ${fmtNs(Math.round(p.lag.maxMs * 1e6))} (${p.lag.count} paced events)` : 'lateness - (not paced: --max)';
-      const warm = warmed > 0 ? `; warm-up ${warmed} events (${warmSink > 0 ? (warmSink / warmed).toFixed(0) : 0} B each as JSON) in ${warmUpMs.toFixed(1)} ms before the clock started` : '';
-      io.stderr.write(`replay: ${written} events, ${spanMs.toFixed(1)} ms of recording in ${wallMs.toFixed(1)} ms (achieved speed ${achieved}); ${lag}${warm}\n`);
+      const warm =
+        warmed > 0
+          ? `; warm-up ${warmed} events (${warmSink > 0 ? (warmSink / warmed).toFixed(0) : 0} B each as JSON) in ${warmUpMs.toFixed(1)} ms before the clock started${feed ? ', read ahead by a worker thread' : ''}`
+          : '';
+      // A full output buffer pauses a paced replay (its timeline shifts by the stall): say so.
+      const stalls = lineSink.stalls > 0 ? `; output stalled ${lineSink.stalls} time${lineSink.stalls === 1 ? '' : 's'} (${lineSink.stalledMs.toFixed(1)} ms)` : '';
+      io.stderr.write(`replay: ${written} events, ${spanMs.toFixed(1)} ms of recording in ${wallMs.toFixed(1)} ms (achieved speed ${achieved}); ${lag}${warm}${stalls}\n`);
     }
   } finally {
+    // Ends the read-ahead worker whatever happened (a live worker would keep the process running).
+    feed?.close();
     for (const c of cleanups) c();
     if (fileOut) {
       await new Promise<void>((resolve) => fileOut.end(() => resolve()));
@@ -502,7 +550,12 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('stats', { type: 'boolean', default: false, describe: 'At the end, on stderr: events, achieved speed, lateness p50/p99/max' })
         .option('warm-up', {
           type: 'string',
-          describe: `Paced replays: run this many events through decode and formatting before the clock starts, so lateness is low from the first event (default ${WARM_UP_EVENTS}; 0: none)`,
+          describe: `Paced replays: run this many events through decode and formatting before the clock starts, so lateness is low from the first event (default ${WARM_UP_EVENTS}; 0: none; with the read-ahead worker, the events it makes before the clock starts)`,
+        })
+        .option('read-ahead', {
+          type: 'boolean',
+          default: true,
+          describe: 'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing (--no-read-ahead: all on the main thread)',
         })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
         .option('books', {

@@ -1,0 +1,89 @@
+/**
+ * A batch of replay items as JSON lines: what a line producer (line-worker.ts) hands to a LineFeed
+ * (line-feed.ts). Plain typed arrays and one byte buffer, so a batch crosses to another thread by
+ * transfer, without a copy or a structured clone of objects:
+ * - `ts[i]`, `seq[i]`, `source[i]`: item i's ts (ns), seq, and the index of its recording;
+ * - `bytes`: the lines, one after the other, each ending in '\n'; line i is
+ *   `bytes[ends[i - 1] ?? 0 .. ends[i])`, written by JsonLineWriter (the one line layout).
+ * A batch belongs to one `gen`: the feed's position (each open/seek starts a new one), so batches
+ * made for a position the feed has left are recognised and dropped.
+ */
+import { JsonLineWriter } from '../events/json-line-writer.js';
+import type { TapeEvent } from '../events/types.js';
+
+export interface LineBatch {
+  gen: number;
+  /** Items in the batch. */
+  n: number;
+  ts: BigInt64Array;
+  seq: Float64Array;
+  source: Uint16Array;
+  ends: Uint32Array;
+  bytes: Uint8Array;
+  /** Nothing comes after this batch at this gen: the range is exhausted. */
+  last: boolean;
+}
+
+/** The most recordings a batch can name (its `source` is a Uint16Array). */
+export const LINE_SOURCES_MAX = 0xffff;
+
+/** Gathers items into a batch of at most `itemsMax` items, ending early once the lines pass `bytesMax`. */
+export class LineBatcher {
+  private readonly lines: JsonLineWriter;
+  private ts: BigInt64Array;
+  private seq: Float64Array;
+  private source: Uint16Array;
+  private ends: Uint32Array;
+  /** Items gathered. */
+  n = 0;
+
+  constructor(
+    private readonly iso: boolean,
+    private readonly itemsMax: number,
+    private readonly bytesMax: number,
+  ) {
+    this.lines = new JsonLineWriter(bytesMax + 4096);
+    this.ts = new BigInt64Array(itemsMax);
+    this.seq = new Float64Array(itemsMax);
+    this.source = new Uint16Array(itemsMax);
+    this.ends = new Uint32Array(itemsMax);
+  }
+
+  /** Appends one event's line; true when the batch is full. */
+  add(ev: TapeEvent, source: number): boolean {
+    const i = this.n;
+    this.lines.event(ev, this.iso, true);
+    this.ts[i] = ev.ts;
+    this.seq[i] = ev.seq ?? -1;
+    this.source[i] = source;
+    this.ends[i] = this.lines.length;
+    this.n = i + 1;
+    return this.n >= this.itemsMax || this.lines.length >= this.bytesMax;
+  }
+
+  /** Drops what was gathered. */
+  reset(): void {
+    this.lines.clear();
+    this.n = 0;
+  }
+
+  /** The batch gathered so far (its arrays are the batch's own: transfer them); the batcher starts over. */
+  take(gen: number, last: boolean): LineBatch {
+    const n = this.n;
+    const bytes = new Uint8Array(this.lines.length);
+    bytes.set(this.lines.buf.subarray(0, this.lines.length));
+    const out: LineBatch = { gen, n, ts: this.ts, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
+    this.lines.clear();
+    this.ts = new BigInt64Array(this.itemsMax);
+    this.seq = new Float64Array(this.itemsMax);
+    this.source = new Uint16Array(this.itemsMax);
+    this.ends = new Uint32Array(this.itemsMax);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** The buffers of a batch, for postMessage's transfer list. */
+export function batchTransfer(b: LineBatch): ArrayBuffer[] {
+  return [b.ts.buffer, b.seq.buffer, b.source.buffer, b.ends.buffer, b.bytes.buffer] as ArrayBuffer[];
+}

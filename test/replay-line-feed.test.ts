@@ -1,0 +1,297 @@
+/**
+ * A replay from a LineFeed (JSON lines made ahead of the clock): in virtual time with the
+ * producer on this thread, the same pacing as a replay of events (every item at exactly its
+ * scaled time, the same lines in the same order, controls included), whatever the batch
+ * boundaries; items that arrive late hold the replay and show as lateness. Then the worker thread
+ * itself through the CLI: byte-identical output to the main-thread replay, failures reported with
+ * their code and place.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lastValueFrom } from 'rxjs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EventBus } from '../src/bus/index.js';
+import { TapedeckError } from '../src/errors.js';
+import { eventToJson } from '../src/events/json.js';
+import { openRecording } from '../src/events/recording.js';
+import { Replayer, type ReplayStartOptions } from '../src/replay/index.js';
+import type { FeedItem } from '../src/replay/feed.js';
+import { LineFeed } from '../src/replay/line-feed.js';
+import { LocalLineProducer, workerLineProducer, type LineFormat, type LineProducerFactory, type ProducerMessage } from '../src/replay/line-producer.js';
+import { runCli } from './helpers/cli.js';
+import { rm, tmpDir } from './helpers/tmp.js';
+import { MS, T0, makeRecording, tick, virtual, watchedBus } from './replay-fixtures.js';
+
+let a = '';
+let b = '';
+const A_OFFS = Array.from({ length: 23 }, (_, i) => i * 40 + (i % 3));
+const B_OFFS = [0, 40, 41, 300, 880, 2000];
+
+test.before(async () => {
+  a = await makeRecording(A_OFFS.map((o, i) => tick(o, { symbol: i % 2 === 0 ? 'AAPL' : 'MSFT', bid: 100 + i / 8 })));
+  b = await makeRecording(B_OFFS.map((o) => tick(o, { venue: 'XLON', symbol: 'VOD', bid: 71.25 })));
+});
+test.after(() => [a, b].forEach(rm));
+
+interface Run {
+  /** [virtual time, ts offset ms, seq] of each item or event, in order. */
+  seen: [number, number, number | undefined][];
+  lines: string;
+  lagMaxMs: number;
+  lagCount: number;
+  polls: number;
+}
+
+/**
+ * Runs virtual time to the end. A hold (a feed waiting for its next batch) is released by a
+ * promise, i.e. after the flush that reached it: flush again until nothing is scheduled.
+ */
+async function runOut(sched: ReturnType<typeof virtual>): Promise<void> {
+  do {
+    sched.flush();
+    await new Promise((res) => setImmediate(res));
+  } while (sched.actions.length > 0);
+}
+
+/** The reference: the replay of events on the bus, lines by eventToJson. */
+async function eventRun(opts: ReplayStartOptions, controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {}): Promise<Run> {
+  const sched = virtual();
+  const { bus, seen } = watchedBus(sched);
+  let lines = '';
+  bus.events$.subscribe((e) => (lines += eventToJson(e) + '\n'));
+  const r = new Replayer([a, b], bus, { scheduler: sched });
+  controls(r, (ms, fn) => sched.schedule(fn, ms));
+  r.start(opts);
+  await runOut(sched);
+  const p = r.progress();
+  return { seen: seen.map((s) => [s.at, Number((s.ts - T0) / MS), s.seq]), lines, lagMaxMs: p.lag.maxMs, lagCount: p.lag.count, polls: r.metrics.counters.polls! };
+}
+
+/** The same replay from a LineFeed whose producer runs here (LocalLineProducer, small batches). */
+async function lineRun(
+  opts: ReplayStartOptions,
+  controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {},
+  feedOpts: { format?: LineFormat; windowBatches?: number; wrap?: (f: LineProducerFactory, sched: ReturnType<typeof virtual>) => LineProducerFactory; onLines?: (r: Replayer) => void } = {},
+): Promise<Run & { r: Replayer }> {
+  const sched = virtual();
+  const seen: Run['seen'] = [];
+  const chunks: Buffer[] = [];
+  const format = feedOpts.format ?? { iso: false, batchItems: 4 };
+  let factory = LocalLineProducer.factory([openRecording(a), openRecording(b)], format);
+  if (feedOpts.wrap) factory = feedOpts.wrap(factory, sched);
+  let r: Replayer | null = null;
+  const feed = new LineFeed(
+    2,
+    factory,
+    (lines) => {
+      chunks.push(Buffer.from(lines));
+      feedOpts.onLines?.(r!);
+    },
+    { windowBatches: feedOpts.windowBatches ?? 2, onItem: (it: FeedItem) => seen.push([sched.now(), Number((it.ts - T0) / MS), it.seq]) },
+  );
+  r = new Replayer([a, b], new EventBus(), { scheduler: sched, feed });
+  controls(r, (ms, fn) => sched.schedule(fn, ms));
+  r.start(opts);
+  await runOut(sched);
+  feed.flush();
+  const p = r.progress();
+  return { r, seen, lines: Buffer.concat(chunks).toString('utf8'), lagMaxMs: p.lag.maxMs, lagCount: p.lag.count, polls: r.metrics.counters.polls! };
+}
+
+test('line feed: every item at exactly its scaled time, the same lines as the event replay, across batch boundaries', async () => {
+  for (const speed of [1, 7, 1000, 'max'] as const) {
+    const ref = await eventRun({ speed });
+    assert.is(ref.seen.length, 29);
+    for (const [batchItems, windowBatches] of [
+      [1, 1],
+      [4, 2],
+      [5, 3],
+      [64, 1],
+    ] as const) {
+      const got = await lineRun({ speed }, undefined, { format: { iso: false, batchItems }, windowBatches });
+      assert.equal(got.seen, ref.seen, `speed ${speed}, batches of ${batchItems}, window ${windowBatches}`);
+      assert.is(got.lines, ref.lines);
+      assert.is(got.lagCount, ref.lagCount);
+      assert.ok(got.lagMaxMs < 1e-5, 'no lag in virtual time');
+      assert.is(got.r.state, 'done');
+      assert.is(got.r.progress().percent, 100);
+    }
+  }
+});
+
+test('line feed: filters, a range and ISO times select and write what the event replay does', async () => {
+  const opts: ReplayStartOptions = { speed: 10, from: T0 + 100n * MS, to: T0 + 700n * MS, symbols: ['MSFT', 'VOD'] };
+  const ref = await eventRun(opts);
+  const got = await lineRun(opts);
+  assert.ok(ref.seen.length > 3);
+  assert.equal(got.seen, ref.seen);
+  assert.is(got.lines, ref.lines);
+  const iso = await lineRun({ speed: 'max' }, undefined, { format: { iso: true, batchItems: 3 } });
+  const isoLines = [...openRecording(a).events()].length;
+  assert.ok(iso.lines.startsWith('{"type":"tick","ts":"2023-11-14T22:13:20.000000000Z"'), iso.lines.slice(0, 80));
+  assert.is(iso.lines.split('\n').length - 1, isoLines + B_OFFS.length);
+});
+
+test('line feed: pause, seek back and forth and speed changes pace as the event replay does', async () => {
+  const controls = (r: Replayer, at: (ms: number, fn: () => void) => void): void => {
+    at(130, () => r.pause());
+    at(400, () => r.resume());
+    at(500, () => r.seek(T0 + 50n * MS));
+    at(650, () => r.speed(4));
+    at(700, () => r.seek(T0 + 1500n * MS));
+    at(701, () => r.seek(T0 + 600n * MS));
+  };
+  const ref = await eventRun({ speed: 1 }, controls);
+  const got = await lineRun({ speed: 1 }, controls);
+  const backs = ref.seen.filter((x, i) => i > 0 && x[1] < ref.seen[i - 1]![1]).length;
+  assert.is(backs, 1, 'the seek back replays events again');
+  assert.equal(got.seen, ref.seen);
+  assert.is(got.lines, ref.lines);
+});
+
+test('line feed: an output that pauses the replay while lines are handed over loses nothing (re-entry at a batch end)', async () => {
+  let pauses = 0;
+  const ref = await eventRun({ speed: 1000 });
+  const got = await lineRun({ speed: 1000 }, undefined, {
+    format: { iso: false, batchItems: 2 },
+    onLines: (r) => {
+      // As the CLI's sink does when the stream's buffer is full: pause now, resume later.
+      if (r.state !== 'playing') return;
+      pauses++;
+      r.pause();
+      r.progress();
+      queueMicrotask(() => r.resume());
+    },
+  });
+  assert.ok(pauses > 0);
+  assert.equal(
+    got.seen.map((s) => s[2]),
+    ref.seen.map((s) => s[2]),
+  );
+  assert.is(got.lines, ref.lines);
+});
+
+test('line feed: items that arrive late hold the replay (no polling) and their wait is lateness', async () => {
+  const DELAY_MS = 3;
+  // Each batch reaches the feed DELAY_MS of virtual time after it was made.
+  const late =
+    (f: LineProducerFactory, sched: ReturnType<typeof virtual>): LineProducerFactory =>
+    (receive) =>
+      f((m: ProducerMessage) => sched.schedule(() => receive(m), DELAY_MS));
+  const ref = await eventRun({ speed: 1 });
+  const got = await lineRun({ speed: 1 }, undefined, { wrap: late, windowBatches: 1, format: { iso: false, batchItems: 5 } });
+  assert.equal(
+    got.seen.map((s) => s[1]),
+    ref.seen.map((s) => s[1]),
+  );
+  assert.is(got.lines, ref.lines);
+  assert.is(got.polls, 0, 'held, not polled');
+  // The first batch comes 3 ms after the clock started; later ones are asked for as a batch is used up.
+  assert.is(got.seen[0]![0], DELAY_MS);
+  assert.ok(Math.abs(got.lagMaxMs - DELAY_MS) < 1e-3, `max lag ${got.lagMaxMs}`);
+});
+
+test('line feed: lead() fills the feed before the clock and start() begins from it', async () => {
+  const sched = virtual();
+  let opens = 0;
+  const base = LocalLineProducer.factory([openRecording(a), openRecording(b)], { iso: false, batchItems: 4 });
+  const counting: LineProducerFactory = (receive) => {
+    const p = base(receive);
+    return { ...p, open: (...args) => (opens++, p.open(...args)), credit: p.credit.bind(p), close: p.close.bind(p) };
+  };
+  const items: bigint[] = [];
+  const feed = new LineFeed(2, counting, () => {}, { windowBatches: 3, onItem: (it) => items.push(it.ts) });
+  const r = new Replayer([a, b], new EventBus(), { scheduler: sched, feed });
+  assert.throws(
+    () => r.warmUp({}, 5),
+    (e: unknown) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT',
+  );
+  // Three batches of four: the window is full before 100 items.
+  assert.is(await r.lead({ speed: 1000 }, 100), 12);
+  assert.is(feed.held(), 12);
+  assert.ok(feed.heldBytes() > 12 * 100);
+  assert.is(items.length, 0, 'nothing is emitted before start');
+  assert.is(sched.now(), 0);
+  const done = lastValueFrom(r.start({ speed: 1000 }), { defaultValue: undefined });
+  sched.flush();
+  await done;
+  assert.is(opens, 1, 'start() took the lead as it stood');
+  assert.is(items.length, 29);
+  // A replay of events has no lead; a feed cannot follow.
+  const plain = new Replayer(a, new EventBus(), { scheduler: virtual() });
+  assert.throws(
+    () => void plain.lead({}, 5),
+    (e: unknown) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT',
+  );
+  const feed2 = new LineFeed(1, LocalLineProducer.factory([openRecording(a)], { iso: false }), () => {});
+  const following = new Replayer(a, new EventBus(), { scheduler: virtual(), feed: feed2 });
+  assert.throws(
+    () => following.start({ follow: true }),
+    (e: unknown) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT',
+  );
+});
+
+// -- the worker thread, through the CLI ---------------------------------------------------------
+
+const cli = (...args: string[]) => runCli(['replay', ...args]);
+
+test('replay: read ahead by the worker, the output is byte-identical to the main-thread replay', async () => {
+  for (const args of [
+    [a, b, '--speed', '1e6'],
+    [a, '--speed', '100', '--iso'],
+    [a, b, '--speed', '1e5', '--symbols', 'AAPL,VOD', '--from', '+100ms', '--to', '+900ms'],
+    [a, b, '--speed', '1e6', '--limit', '7'],
+  ]) {
+    const ahead = await cli(...args);
+    const main = await cli(...args, '--no-read-ahead');
+    assert.is(ahead.code, 0, ahead.stderr);
+    assert.is(main.code, 0, main.stderr);
+    assert.ok(ahead.stdout.length > 0);
+    assert.is(ahead.stdout, main.stdout, args.join(' '));
+  }
+});
+
+test('replay: a corrupt frame read by the worker fails the replay with its code and place, after every line before it (exit 1)', async () => {
+  const dir = tmpDir('tapedeck-linefeed-corrupt-');
+  try {
+    await makeRecording(
+      Array.from({ length: 3000 }, (_, i) => tick(i, { symbol: `S${i % 7}` })),
+      dir,
+    );
+    const seg = fs.readdirSync(dir).find((f) => f.endsWith('.tdseg'))!;
+    const file = path.join(dir, seg);
+    const bytes = fs.readFileSync(file);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(file, bytes);
+    const ahead = await cli(dir, '--speed', '1e6');
+    const main = await cli(dir, '--speed', '1e6', '--no-read-ahead');
+    const max = await cli(dir, '--max');
+    assert.is(max.code, 1, max.stderr);
+    assert.is(max.stdout, main.stdout);
+    assert.is(main.code, 1, main.stderr);
+    assert.is(ahead.code, 1, ahead.stderr);
+    assert.match(ahead.stderr, new RegExp(`${seg}: corrupt at byte \\d+`));
+    assert.is(ahead.stderr, main.stderr);
+    assert.ok(main.stdout.length > 0);
+    assert.is(ahead.stdout, main.stdout);
+  } finally {
+    rm(dir);
+  }
+});
+
+test('line feed: a worker that cannot start fails the replay with its error', async () => {
+  const missing = path.join(tmpDir('tapedeck-linefeed-missing-'), 'gone');
+  const feed = new LineFeed(1, workerLineProducer([missing], { iso: false }), () => {});
+  const r = new Replayer(a, new EventBus(), { feed });
+  const err = await lastValueFrom(r.start({ speed: 1000 })).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof TapedeckError, String(err));
+  assert.ok(err.message.length > 0);
+  assert.is(r.state, 'done');
+});
+
+test.run();
