@@ -55,12 +55,12 @@ async function runOut(sched: ReturnType<typeof virtual>): Promise<void> {
 }
 
 /** The reference: the replay of events on the bus, lines by eventToJson. */
-async function eventRun(opts: ReplayStartOptions, controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {}): Promise<Run> {
+async function eventRun(opts: ReplayStartOptions, controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {}, dirs = [a, b]): Promise<Run> {
   const sched = virtual();
   const { bus, seen } = watchedBus(sched);
   let lines = '';
   bus.events$.subscribe((e) => (lines += eventToJson(e) + '\n'));
-  const r = new Replayer([a, b], bus, { scheduler: sched });
+  const r = new Replayer(dirs, bus, { scheduler: sched });
   controls(r, (ms, fn) => sched.schedule(fn, ms));
   r.start(opts);
   await runOut(sched);
@@ -72,17 +72,18 @@ async function eventRun(opts: ReplayStartOptions, controls: (r: Replayer, at: (m
 async function lineRun(
   opts: ReplayStartOptions,
   controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {},
-  feedOpts: { format?: LineFormat; windowBatches?: number; wrap?: (f: LineProducerFactory, sched: ReturnType<typeof virtual>) => LineProducerFactory; onLines?: (r: Replayer) => void } = {},
+  feedOpts: { format?: LineFormat; windowBatches?: number; wrap?: (f: LineProducerFactory, sched: ReturnType<typeof virtual>) => LineProducerFactory; onLines?: (r: Replayer) => void; dirs?: string[] } = {},
 ): Promise<Run & { r: Replayer }> {
   const sched = virtual();
   const seen: Run['seen'] = [];
   const chunks: Buffer[] = [];
   const format = feedOpts.format ?? { iso: false, batchItems: 4 };
-  let factory = LocalLineProducer.factory([openRecording(a), openRecording(b)], format);
+  const dirs = feedOpts.dirs ?? [a, b];
+  let factory = LocalLineProducer.factory(dirs.map((d) => openRecording(d)), format);
   if (feedOpts.wrap) factory = feedOpts.wrap(factory, sched);
   let r: Replayer | null = null;
   const feed = new LineFeed(
-    2,
+    dirs.length,
     factory,
     (lines) => {
       chunks.push(Buffer.from(lines));
@@ -90,7 +91,7 @@ async function lineRun(
     },
     { windowBatches: feedOpts.windowBatches ?? 2, onItem: (it: FeedItem) => seen.push([sched.now(), Number((it.ts - T0) / MS), it.seq]) },
   );
-  r = new Replayer([a, b], new EventBus(), { scheduler: sched, feed });
+  r = new Replayer(dirs, new EventBus(), { scheduler: sched, feed });
   controls(r, (ms, fn) => sched.schedule(fn, ms));
   r.start(opts);
   await runOut(sched);
@@ -116,6 +117,19 @@ test('line feed: every item at exactly its scaled time, the same lines as the ev
       assert.ok(got.lagMaxMs < 1e-5, 'no lag in virtual time');
       assert.is(got.r.state, 'done');
       assert.is(got.r.progress().percent, 100);
+    }
+  }
+});
+
+test('line feed: one recording is read through its cursor (lines straight from the payloads): the same lines at the same times', async () => {
+  for (const opts of [{ speed: 1000 }, { speed: 3, from: T0 + 100n * MS, to: T0 + 500n * MS }, { speed: 'max' as const, symbols: ['MSFT'] }] as ReplayStartOptions[]) {
+    const ref = await eventRun(opts, undefined, [a]);
+    assert.ok(ref.seen.length > 5);
+    for (const iso of [false, true]) {
+      const got = await lineRun(opts, undefined, { dirs: [a], format: { iso, batchItems: 4 } });
+      assert.equal(got.seen, ref.seen);
+      if (!iso) assert.is(got.lines, ref.lines);
+      else assert.is(got.lines.split('\n').length, ref.lines.split('\n').length);
     }
   }
 });

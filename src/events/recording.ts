@@ -33,6 +33,9 @@ export class EventCursor {
   private readonly runId: string | undefined;
   /** Some filter beyond type and range applies (those two are the log cursor's). */
   private readonly filtered: boolean;
+  /** The ts and seq of the event nextJson wrote last (a paced line replay paces by them). */
+  lastTs = 0n;
+  lastSeq = -1;
   constructor(
     private readonly cursor: LogCursor,
     opts: EventReadOptions,
@@ -84,11 +87,16 @@ export class EventCursor {
   nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null {
     if (this.filtered || iso) {
       const ev = this.next();
-      if (ev !== null) out.event(ev, iso, newline);
-      return ev === null ? null : ev.type;
+      if (ev === null) return null;
+      out.event(ev, iso, newline);
+      this.lastTs = ev.ts;
+      this.lastSeq = ev.seq ?? -1;
+      return ev.type;
     }
     const r = this.cursor.next();
     if (r === null) return null;
+    this.lastTs = r.tsNs;
+    this.lastSeq = r.seq;
     if (transcodeLine(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, newline)) return TAG_TYPE.get(r.type)!;
     const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
     out.event(ev, false, newline);

@@ -9,6 +9,7 @@
  * made for a position the feed has left are recognised and dropped.
  */
 import { JsonLineWriter } from '../events/json-line-writer.js';
+import type { EventCursor } from '../events/recording.js';
 import type { TapeEvent } from '../events/types.js';
 
 export interface LineBatch {
@@ -51,10 +52,23 @@ export class LineBatcher {
 
   /** Appends one event's line; true when the batch is full. */
   add(ev: TapeEvent, source: number): boolean {
-    const i = this.n;
     this.lines.event(ev, this.iso, true);
-    this.ts[i] = ev.ts;
-    this.seq[i] = ev.seq ?? -1;
+    return this.item(ev.ts, ev.seq ?? -1, source);
+  }
+
+  /**
+   * Appends the cursor's next line (EventCursor.nextJson: straight from the payload bytes where it
+   * can, the same line); null at the end of the cursor, else true when the batch is full.
+   */
+  addNext(cursor: EventCursor, source: number): boolean | null {
+    if (cursor.nextJson(this.lines, this.iso, true) === null) return null;
+    return this.item(cursor.lastTs, cursor.lastSeq, source);
+  }
+
+  private item(ts: bigint, seq: number, source: number): boolean {
+    const i = this.n;
+    this.ts[i] = ts;
+    this.seq[i] = seq;
     this.source[i] = source;
     this.ends[i] = this.lines.length;
     this.n = i + 1;

@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { TapedeckError, toWireError, type WireError } from '../errors.js';
-import type { EventReadOptions, Recording } from '../events/recording.js';
+import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
 import { LineBatcher, LINE_SOURCES_MAX, type LineBatch } from './line-batch.js';
 import { EventMerge } from './merge.js';
@@ -47,9 +47,15 @@ export interface LineFormat {
 const BATCH_ITEMS = 2048;
 const BATCH_BYTES = 256 * 1024;
 
-/** The producing loop: the recordings merged by ts (EventMerge, the one merge), as batches of lines. */
+/**
+ * The producing loop: the recordings merged by ts (EventMerge, the one merge), as batches of lines.
+ * One recording is read through its cursor's nextJson instead: the same lines in the same order
+ * (one source: the cursor's order), written straight from the payload bytes without an event
+ * object where the transcoder takes the payload (json-transcode.ts).
+ */
 export class LineSource {
   private merge: EventMerge | null = null;
+  private cursor: EventCursor | null = null;
   private readonly batcher: LineBatcher;
   private gen = -1;
   private finished = true;
@@ -64,13 +70,17 @@ export class LineSource {
 
   /** Starts generation `gen` at the start of `opts`; a recording that cannot be read is the first batch's error. */
   open(gen: number, opts: EventReadOptions): void {
-    this.merge?.close();
+    this.close();
     this.gen = gen;
     this.finished = false;
+    this.pending = null;
     this.batcher.reset(); // nothing of the previous generation
-    this.merge = new EventMerge(this.recordings);
     try {
-      this.merge.open(opts);
+      if (this.recordings.length === 1) this.cursor = this.recordings[0]!.cursor(opts);
+      else {
+        this.merge = new EventMerge(this.recordings);
+        this.merge.open(opts);
+      }
     } catch (e) {
       this.pending = e;
     }
@@ -88,20 +98,12 @@ export class LineSource {
    * empty) comes with the error, and nothing follows it.
    */
   next(): { batch: LineBatch; error: unknown; problems: ReadProblem[][] | null } {
-    const merge = this.merge!;
     let error: unknown = this.pending;
     this.pending = null;
     let last = error !== null;
     if (!last) {
       try {
-        for (;;) {
-          const src = merge.peek();
-          if (src === null) {
-            last = true;
-            break;
-          }
-          if (this.batcher.add(merge.take(src), src.index)) break;
-        }
+        last = this.cursor !== null ? this.fillFrom(this.cursor) : this.fillFromMerge(this.merge!);
       } catch (e) {
         error = e;
         last = true;
@@ -109,17 +111,41 @@ export class LineSource {
     }
     let problems: ReadProblem[][] | null = null;
     if (last) {
-      this.finished = true;
-      merge.close();
-      problems = merge.sources.map((s) => s.problems);
+      const cursor = this.cursor;
+      const merge = this.merge;
+      const cursorProblems = cursor !== null ? [...cursor.problems] : null;
+      this.close(); // a merge's sources collect their cursors' problems as they close
+      problems = cursorProblems !== null ? [cursorProblems] : (merge?.sources.map((src) => src.problems) ?? null);
     }
     // A batch cut short by an error is not the last word: the error follows it (the feed must
     // not see the range as exhausted in between).
     return { batch: this.batcher.take(this.gen, last && error === null), error, problems };
   }
 
+  /** Fills the batch from one recording's cursor; true at its end. */
+  private fillFrom(cursor: EventCursor): boolean {
+    const batcher = this.batcher;
+    for (;;) {
+      const full = batcher.addNext(cursor, 0);
+      if (full === null) return true;
+      if (full) return false;
+    }
+  }
+
+  /** Fills the batch from the merge; true at its end. */
+  private fillFromMerge(merge: EventMerge): boolean {
+    for (;;) {
+      const src = merge.peek();
+      if (src === null) return true;
+      if (this.batcher.add(merge.take(src), src.index)) return false;
+    }
+  }
+
   close(): void {
     this.merge?.close();
+    this.merge = null;
+    this.cursor?.close();
+    this.cursor = null;
     this.finished = true;
   }
 }
