@@ -7,6 +7,7 @@
  * through the stateAt hook; keyframes never change the digest; the CLI.
  */
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { VirtualTimeScheduler } from 'rxjs';
 import { test } from 'uvu';
@@ -183,9 +184,10 @@ function span(dir: string): { first: bigint; last: bigint } {
  * both: the books from the newest keyframe plus its tail against the books rebuilt from the start
  * of the log (one forward pass over the sorted instants: the reference never touches a keyframe).
  */
-async function checkKeyframes(rec: Rec, what: string, runs: number): Promise<void> {
+async function checkKeyframes(rec: Rec, what: string, runs: number, everyEvents?: number): Promise<void> {
+  // By time (a dozen over the recording), or by events only (a grid line far beyond the end).
   const every = (rec.last - rec.first) / 12n + 1n;
-  const r = await writeKeyframes(rec.dir, { everyNs: every });
+  const r = await writeKeyframes(rec.dir, everyEvents === undefined ? { everyNs: every } : { everyNs: 3_600_000_000_000n * 24n * 365n, everyEvents });
   assert.ok(r.written.length >= 5, `${what}: ${r.written.length} keyframes written`);
   const digestBefore = digestRecording(rec.dir);
   const instants = fc
@@ -203,6 +205,7 @@ async function checkKeyframes(rec: Rec, what: string, runs: number): Promise<voi
     }
     const fast = booksStateAt(rec.dir, t, { inclusive });
     if (fast.keyframe) usedKeyframe++;
+    if (everyEvents !== undefined && fast.keyframe) assert.ok(fast.tailEvents <= everyEvents, `${what} at ${t}: a tail of ${fast.tailEvents} events, more than ${everyEvents}`);
     assert.ok(fast.keyframe === null || fast.keyframe.tsNs <= upTo, `${what}: keyframe after t`);
     sameBooks(fast.builder, reference, `${what} at ${t}${inclusive ? ' (inclusive)' : ''}`);
   }
@@ -232,6 +235,51 @@ test('keyframes - CME L3 (MBO) excerpt: resting orders survive the keyframe', as
   await checkKeyframes(rec, 'glbx mbo excerpt', 60);
   const kf = keyframeStore(rec.dir).newest()!;
   assert.ok(Number(kf.meta.info.orders) > 100, `a keyframe holds ${kf.meta.info.orders} resting orders`);
+  rm(rec.root);
+});
+
+test('keyframes - spaced by events only (Binance L2, Kraken L2 excerpts): every seek replays at most that many events, and keyframe + tail = rebuild', async () => {
+  for (const [file, format, n] of [
+    ['binance-spot-btcusdt-20240808.head300.capture.gz', 'binance', 97],
+    ['kraken-20210417.head300.ws.txt.gz', 'kraken', 400],
+  ] as const) {
+    const rec = await imported(fixture(file), format);
+    await checkKeyframes(rec, `${format} excerpt by ${n} events`, 40, n);
+    rm(rec.root);
+  }
+});
+
+test('keyframes - the event bound counts from each keyframe: with both rules, a keyframe at every grid line and after every N events since the last one', async () => {
+  const rec = await imported(fixture('kraken-20210417.head300.ws.txt.gz'), 'kraken');
+  const everyNs = (rec.last - rec.first) / 4n + 1n;
+  const n = 500;
+  const r = await writeKeyframes(rec.dir, { everyNs, everyEvents: n });
+  // The walk again by hand: the seq of each book or system event, and where the rules fall.
+  const expected: number[] = [];
+  let next: bigint | null = null;
+  let since = 0;
+  let last: { seq: number; ts: bigint } | null = null;
+  let books = false;
+  for (const ev of openRecording(rec.dir).events({ types: ['book', 'system'] })) {
+    if (next === null) next = (ev.ts / everyNs + 1n) * everyNs;
+    else {
+      const byTime = ev.ts >= next;
+      if (byTime || since >= n) {
+        if (books) {
+          expected.push(last!.seq);
+          since = 0;
+        }
+        if (byTime) next = (ev.ts / everyNs + 1n) * everyNs;
+      }
+    }
+    // A book exists once its first message (LAST) is applied.
+    if (ev.type === 'book' && ((ev.flags ?? 0) & BOOK_FLAG_LAST) !== 0) books = true;
+    since++;
+    last = { seq: ev.seq!, ts: ev.ts };
+  }
+  assert.equal(r.written.map((w) => w.seq), expected);
+  assert.ok(expected.length > 8, `${expected.length} keyframes`);
+  assert.equal(r.everyEvents, n);
   rm(rec.root);
 });
 
@@ -412,7 +460,7 @@ test('keyframe CLI - writes, resumes, rebuilds; book --at is the same with and w
   const digest = digestRecording(rec.dir);
   const w = await runCli(['keyframe', rec.dir, '--every', '2s']);
   assert.is(w.code, 0, w.stderr);
-  assert.match(w.stdout, /^wrote \d+ keyframes? \(\d+ bytes, every 2s\) from the start of the log; \d+ in .*keyframes\n/);
+  assert.match(w.stdout, /^wrote \d+ keyframes? \(\d+ bytes, every 2s or 10000 book events\) from the start of the log; \d+ in .*keyframes\n/);
   const again = await runCli(['keyframe', rec.dir, '--every', '2s', '--json']);
   const j = JSON.parse(again.stdout) as { written: unknown[]; resumedFrom: number; everyNs: string };
   assert.equal([j.written.length, typeof j.resumedFrom, j.everyNs], [0, 'number', '2000000000']);
@@ -467,7 +515,7 @@ test('compact keeps the books: a keyframe at the cut is made first, older ones g
   const dir = path.join(root, 'rec');
   const imp = await runCli(['import', fixture('kraken-20210417.head300.ws.txt.gz'), dir, '--format', 'kraken', '--segment-size', '8KiB', '--keyframes', '500ms']);
   assert.is(imp.code, 0, imp.stderr);
-  assert.match(imp.stderr, /keyframes: \d+ written \(every 500ms\), \d+ in /);
+  assert.match(imp.stderr, /keyframes: \d+ written \(every 500ms or 10000 book events\), \d+ in /);
   const { first, last } = span(dir);
   // Keyframes written as the import went are the ones `keyframe` writes afterwards, byte for byte.
   const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin')).toString('base64')]);
@@ -507,7 +555,7 @@ test('record --keyframes: keyframes written as a recording is made from stdin ar
   const dir = path.join(rec.root, 'again');
   const r = await runCli(['record', dir, '--clock', 'source', '--deterministic', '--keyframes', '300ms'], { input: jsonl });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /keyframes: \d+ written \(every 300ms\)/);
+  assert.match(r.stderr, /keyframes: \d+ written \(every 300ms or 10000 book events\)/);
   const listing = () => keyframeStore(dir).list().map((l) => [l.name, fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin')).toString('base64')]);
   const live = listing();
   assert.ok(live.length >= 3, `${live.length} keyframes`);
@@ -524,6 +572,62 @@ test('import --keyframes: a spacing without a unit is a usage error before anyth
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /--keyframes/);
   assert.not.ok(fs.existsSync(dir));
+  rm(root);
+});
+
+test('import --keyframes --keyframe-events: keyframes spaced by events as they are written, the ones `keyframe --every-events` writes afterwards; a resume writes the same ones', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'rec');
+  const imp = await runCli(['import', fixture('kraken-20210417.head300.ws.txt.gz'), dir, '--format', 'kraken', '--keyframes', '1h', '--keyframe-events', '700']);
+  assert.is(imp.code, 0, imp.stderr);
+  assert.match(imp.stderr, /keyframes: \d+ written \(every 1h or 700 book events\), \d+ in /);
+  const listing = () => keyframeStore(dir).list().map((l) => [l.name, createHash('sha256').update(fs.readFileSync(path.join(dir, 'keyframes', l.name, 'books.bin'))).digest('hex')]);
+  const asImported = listing();
+  assert.ok(asImported.length >= 8, `${asImported.length} keyframes (the excerpt has ~7.7K book events, within one hour)`);
+  const rb = await runCli(['keyframe', dir, '--every', '1h', '--every-events', '700', '--rebuild']);
+  assert.is(rb.code, 0, rb.stderr);
+  assert.match(rb.stdout, /every 1h or 700 book events\) from the start of the log/);
+  assert.equal(listing(), asImported, 'import --keyframes = keyframe afterwards, byte for byte');
+  const store = keyframeStore(dir);
+  for (const l of store.list().slice(-3)) fs.rmSync(path.join(store.dir, l.name), { recursive: true });
+  const resumed = await runCli(['keyframe', dir, '--every', '1h', '--every-events', '700', '--json']);
+  assert.is(resumed.code, 0, resumed.stderr);
+  const j = JSON.parse(resumed.stdout) as { written: unknown[]; everyEvents: number };
+  assert.equal([j.written.length, j.everyEvents], [3, 700]);
+  assert.equal(listing(), asImported, 'a resume writes the same keyframes');
+  // By time only (0): one keyframe less than an hour's grid gives none here.
+  const t = await runCli(['keyframe', dir, '--every', '1h', '--every-events', '0', '--rebuild']);
+  assert.is(t.code, 0, t.stderr);
+  assert.match(t.stdout, /^wrote 0 keyframes \(0 bytes, every 1h\)/);
+  rm(root);
+});
+
+test('keyframe spacing by events: bad values and --keyframe-events without --keyframes are usage errors (exit 2) before anything is created', async () => {
+  const root = tmpDir();
+  const dir = path.join(root, 'rec');
+  const input = fixture('kraken-20210417.head300.ws.txt.gz');
+  for (const args of [
+    ['--keyframe-events', '50'],
+    ['--keyframes', '1m', '--keyframe-events', '-1'],
+    ['--keyframes', '1m', '--keyframe-events', '2.5'],
+    ['--keyframes', '1m', '--keyframe-events', 'many'],
+  ]) {
+    const r = await runCli(['import', input, dir, '--format', 'kraken', ...args]);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /--keyframe-events/);
+    assert.not.ok(fs.existsSync(dir), `${args.join(' ')}: nothing created`);
+  }
+  const rec = await runCli(['record', path.join(root, 'r'), '--keyframe-events', '50'], { input: '' });
+  assert.is(rec.code, 2, rec.stderr);
+  assert.match(rec.stderr, /--keyframe-events goes with --keyframes/);
+  const ok = await runCli(['import', input, dir, '--format', 'kraken']);
+  assert.is(ok.code, 0, ok.stderr);
+  for (const bad of ['-5', 'x', '1.5']) {
+    const r = await runCli(['keyframe', dir, '--every-events', bad]);
+    assert.is(r.code, 2, `--every-events ${bad}: ${r.stderr}`);
+    assert.match(r.stderr, /--every-events/);
+  }
+  assert.not.ok(fs.existsSync(path.join(dir, 'keyframes')), 'no keyframe written');
   rm(root);
 });
 

@@ -12,6 +12,8 @@
  *     uvarint n, n × (str orderId, u8 side 0 bid / 1 ask, decimal price, decimal size)
  *                                                        resting orders (L3), as the log added them
  *   uvarint held, per held message: str venue, str symbol, uvarint n, n × str canonical event JSON
+ *                                                        without its seq (a log position, not book
+ *                                                        state: the events a recorder holds have none)
  *
  * The JSON-lines encoding before it (`books.jsonl`, `tapedeck-books/1`) is still read
  * (decodeBooks tells them apart by the magic), so keyframes written before stay usable. Pure:
@@ -91,7 +93,9 @@ export function encodeBooks(s: BooksSnapshot): Iterable<Uint8Array> {
       w.str(h.venue);
       w.str(h.symbol);
       w.uvarint(h.events.length);
-      for (const e of h.events) w.str(eventToJson(e));
+      // Without seq: a keyframe written as events are recorded (they have no seq yet) and one
+      // written afterwards from the log (they do) must be the same bytes.
+      for (const e of h.events) w.str(eventToJson(e.seq === undefined ? e : { ...e, seq: undefined }));
     }
     yield w.finish();
   })();

@@ -5,10 +5,15 @@
  * start. Keyframes are derived data: the digest and verify never read them, `--rebuild` deletes
  * and rewrites them from the log, and a damaged one is skipped (with a warning) for an older one.
  *
- * Where they go: on a grid of `everyNs` in recording time. Before the first book or system event
- * with ts at or past the next grid line, the state as of the event before it is saved (seq = the
- * last event applied). The grid is absolute (multiples of everyNs since the epoch), so writing
- * keyframes as a recording is made and writing them afterwards give the same keyframes.
+ * Where they go: on a grid of `everyNs` in recording time, and after every `everyEvents` book and
+ * system events since the last keyframe, whichever comes first. Before the first book or system
+ * event with ts at or past the next grid line, or before the one that would make the tail since
+ * the last keyframe longer than everyEvents, the state as of the event before it is saved (seq =
+ * the last event applied). The grid is absolute (multiples of everyNs since the epoch) and the
+ * count restarts at each keyframe, so writing keyframes as a recording is made and writing them
+ * afterwards give the same keyframes. The count bounds the tail a seek replays on a bursty feed,
+ * where a minute can hold a hundred times the events of a quiet one; a keyframe may then fall
+ * inside a venue message (the builder's snapshot keeps the held events: exact all the same).
  */
 import * as path from 'node:path';
 import { TapedeckError } from '../errors.js';
@@ -22,6 +27,12 @@ import type { OrderBook } from './order-book.js';
 export const KEYFRAMES_DIR = 'keyframes';
 /** The default spacing: one keyframe per minute of recording time. */
 export const KEYFRAME_EVERY_NS_DEFAULT = 60_000_000_000n;
+/**
+ * The default bound on the tail: a keyframe after at most 10,000 book events (a seek then applies
+ * at most that many, ~10-20 ms; a keyframe of a 1,000-level book is ~8 KiB against ~600 KiB of
+ * those events). 0 turns the bound off (spacing by time only).
+ */
+export const KEYFRAME_EVERY_EVENTS_DEFAULT = 10_000;
 const BOOK_TYPES = ['book', 'system'] as const;
 
 export function keyframeStore(recordingDir: string, opts: { onWarning?: (w: SnapshotWarning) => void; cacheListing?: boolean } = {}): SnapshotStore {
@@ -30,6 +41,8 @@ export function keyframeStore(recordingDir: string, opts: { onWarning?: (w: Snap
 
 export interface KeyframeOptions {
   everyNs?: bigint;
+  /** At most this many book and system events between keyframes (0: no bound). */
+  everyEvents?: number;
   /** Delete every keyframe first and write them all from the start of the log. */
   rebuild?: boolean;
   onWarning?: (w: SnapshotWarning) => void;
@@ -38,6 +51,7 @@ export interface KeyframeOptions {
 export interface KeyframeReport {
   dir: string;
   everyNs: bigint;
+  everyEvents: number;
   /** Keyframes written by this call. */
   written: { seq: number; tsNs: bigint; bytes: number }[];
   /** Where the walk started: after this keyframe's seq (null: the start of the log). */
@@ -73,8 +87,9 @@ function firstSeqOf(dir: string): number {
   return firstName === undefined ? 0 : parseSegmentName(firstName)!.firstSeq;
 }
 
-function checkEvery(everyNs: bigint): void {
+function checkEvery(everyNs: bigint, everyEvents: number): void {
   if (everyNs <= 0n) throw new TapedeckError('BAD_ARGUMENT', `keyframe spacing must be > 0, got ${everyNs} ns`);
+  if (!Number.isSafeInteger(everyEvents) || everyEvents < 0) throw new TapedeckError('BAD_ARGUMENT', `keyframe spacing in events must be a whole number ≥ 0, got ${everyEvents}`);
 }
 
 /** The next grid line strictly after ts. */
@@ -98,7 +113,8 @@ export async function writeKeyframes(dir: string, opts: KeyframeOptions = {}): P
  */
 export async function catchUpKeyframes(dir: string, opts: KeyframeOptions & { beforeWrite?: () => Promise<void> } = {}): Promise<KeyframeWriter> {
   const everyNs = opts.everyNs ?? KEYFRAME_EVERY_NS_DEFAULT;
-  checkEvery(everyNs);
+  const everyEvents = opts.everyEvents ?? KEYFRAME_EVERY_EVENTS_DEFAULT;
+  checkEvery(everyNs, everyEvents);
   const store = keyframeStore(dir, { onWarning: opts.onWarning });
   if (opts.rebuild) store.clear();
   const builder = new BookBuilder();
@@ -115,7 +131,7 @@ export async function catchUpKeyframes(dir: string, opts: KeyframeOptions & { be
     }
   }
   const from = restoreSnapshot(store, [builder], () => true, (name, problem) => opts.onWarning?.({ name, problem }));
-  const writer = new KeyframeWriter(store, builder, everyNs, from, opts.beforeWrite);
+  const writer = new KeyframeWriter(store, builder, { everyNs, everyEvents }, from, opts.beforeWrite);
   if (listSegmentNames(realFileOps, dir).length > 0) {
     for (const ev of openRecording(dir).events({ types: [...BOOK_TYPES], ...(from ? { fromSeq: from.seq + 1 } : {}) })) {
       writer.push(ev);
@@ -136,6 +152,10 @@ export async function catchUpKeyframes(dir: string, opts: KeyframeOptions & { be
 export class KeyframeWriter {
   readonly written: { seq: number; tsNs: bigint; bytes: number }[] = [];
   private next: bigint | null;
+  /** Book and system events applied since the last keyframe (or the one resumed from). */
+  private sinceKeyframe = 0;
+  private readonly everyNs: bigint;
+  private readonly everyEvents: number;
   private lastSeq: number | null;
   private lastTs: bigint | null;
   /** The keyframe resumed from: already in the store. */
@@ -147,12 +167,15 @@ export class KeyframeWriter {
   constructor(
     private readonly store: SnapshotStore,
     readonly builder: BookBuilder,
-    private readonly everyNs: bigint,
+    spacing: { everyNs: bigint; everyEvents?: number },
     from: SnapshotMeta | null = null,
     /** Runs before each keyframe is written: a recorder makes the log durable through its seq first. */
     private readonly beforeWrite?: () => Promise<void>,
   ) {
-    checkEvery(everyNs);
+    this.everyNs = spacing.everyNs;
+    this.everyEvents = spacing.everyEvents ?? KEYFRAME_EVERY_EVENTS_DEFAULT;
+    checkEvery(this.everyNs, this.everyEvents);
+    const everyNs = this.everyNs;
     this.next = from ? nextGridLine(from.tsNs, everyNs) : null;
     this.lastSeq = from?.seq ?? null;
     this.lastTs = from?.tsNs ?? null;
@@ -169,11 +192,18 @@ export class KeyframeWriter {
     if (ev.type !== 'book' && ev.type !== 'system') return;
     if (seq === undefined) throw new TapedeckError('BAD_ARGUMENT', 'a keyframe writer needs events with their seq');
     if (this.next === null) this.next = nextGridLine(ev.ts, this.everyNs);
-    else if (ev.ts >= this.next) {
-      if (this.lastSeq !== null && this.lastSeq !== this.resumedFrom && this.builder.all().length > 0) this.save(this.lastSeq, this.lastTs!);
-      this.next = nextGridLine(ev.ts, this.everyNs);
+    else {
+      const byTime = ev.ts >= this.next;
+      if (byTime || (this.everyEvents > 0 && this.sinceKeyframe >= this.everyEvents)) {
+        if (this.lastSeq !== null && this.lastSeq !== this.resumedFrom && this.builder.all().length > 0) {
+          this.save(this.lastSeq, this.lastTs!);
+          this.sinceKeyframe = 0;
+        }
+        if (byTime) this.next = nextGridLine(ev.ts, this.everyNs);
+      }
     }
     this.builder.push(ev);
+    this.sinceKeyframe++;
     this.lastSeq = seq;
     this.lastTs = ev.ts;
   }
@@ -185,7 +215,7 @@ export class KeyframeWriter {
   }
 
   report(dir: string): KeyframeReport {
-    return { dir, everyNs: this.everyNs, written: this.written, resumedFrom: this.resumedFrom, total: this.store.list().filter((l) => l.meta).length };
+    return { dir, everyNs: this.everyNs, everyEvents: this.everyEvents, written: this.written, resumedFrom: this.resumedFrom, total: this.store.list().filter((l) => l.meta).length };
   }
 
   private save(seq: number, tsNs: bigint): void {

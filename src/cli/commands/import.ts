@@ -74,7 +74,8 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? durationArg('--reorder-window', argv['reorder-window']) : undefined;
       normalizeDurability(argv.durability);
-      if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
+      const { keyframeSpacingArgs } = await import('../keyframes-option.js');
+      keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
       const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
       const maxLineBytes = maxLineBytesOf(argv);
       const progress = createProgress({ label: 'import', json: argv.json, stream: io.stderr, enabled: !argv.json && io.isTTY.stderr });
@@ -87,7 +88,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         if (input !== '-' && !fs.existsSync(input)) throw new IoError(file, 'cannot open the input', Object.assign(new Error('no such file'), { code: 'ENOENT' }));
         const dir = createOrAppend(io, argv.dir, argv.json);
         const { keyframesOption } = await import('../keyframes-option.js');
-        const keyframes = await keyframesOption(io, dir, argv.keyframes);
+        const keyframes = await keyframesOption(io, dir, argv.keyframes, argv['keyframe-events']);
         const summary = await importFile(input, dir, {
           onWritten: keyframes?.onWritten,
           format: argv.format,

@@ -7,7 +7,7 @@
  * consumer, exactly once (src/nats/jetstream-recorder.ts); a signal stops it after the batch under
  * way is committed, and a restart continues where the recording stands.
  */
-import type { KeyframesOption } from '../keyframes-option.js';
+import { keyframeSpacingArgs, type KeyframesOption } from '../keyframes-option.js';
 import type { DurableRecord } from '../../nats/jetstream-recorder.js';
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
@@ -72,6 +72,7 @@ export interface CommonArgs {
   durability: DurabilityMode;
   'segment-size'?: string;
   keyframes?: string;
+  'keyframe-events'?: string;
   strict: boolean;
   json: boolean;
   deterministic: boolean;
@@ -120,6 +121,7 @@ export function commonOptions<T>(y: Argv<T>) {
     })
     .option('segment-size', { type: 'string', describe: 'Rotate segments at about this size (e.g. 64MiB)' })
     .option('keyframes', { type: 'string', describe: 'Write book keyframes as events are written, one per this much recording time (e.g. 1m; see `tapedeck keyframe`)' })
+    .option('keyframe-events', { type: 'string', describe: 'With --keyframes: also one after at most this many book events (default 10000; 0: by time only)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first bad line (exit 65) instead of storing it as a reject event' })
     .option('max-line-bytes', {
       type: 'string',
@@ -246,10 +248,10 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       ) as unknown as Argv<RecordArgs>,
     handler: async (argv) => {
       if (argv.from !== undefined) {
-        if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
+        keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
         return recordFromNats(argv, io);
       }
-      if (argv.keyframes !== undefined) durationArg('--keyframes', argv.keyframes);
+      keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
       const { normalizeDurability } = await import('../../log/index.js');
       const { openInput } = await import('../../record/input.js');
       const { Recorder } = await import('../../record/recorder.js');
@@ -270,7 +272,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       const uninstall = onStopSignals(io, ac);
       let rec: Recorder | null = null;
       const { keyframesOption } = await import('../keyframes-option.js');
-      const keyframes = await keyframesOption(io, dir, argv.keyframes);
+      const keyframes = await keyframesOption(io, dir, argv.keyframes, argv['keyframe-events']);
       try {
         rec = await Recorder.open(dir, {
           onWritten: keyframes?.onWritten,
@@ -348,7 +350,7 @@ async function recordFromNats(argv: RecordArgs, io: CliIo): Promise<void> {
     const { TYPE_TAG } = await import('../../events/types.js');
     const wanted = new Set([TYPE_TAG.book, TYPE_TAG.system]);
     mkdirs(dir);
-    keyframes = await keyframesOption(io, dir, argv.keyframes);
+    keyframes = await keyframesOption(io, dir, argv.keyframes, argv['keyframe-events']);
     onDurable = (records) => {
       for (const r of records) {
         if (!wanted.has(r.tag)) continue;
