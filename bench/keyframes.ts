@@ -14,7 +14,8 @@
  *
  * Knobs: BENCH_KF_GIB (size of the L2 recording; default BENCH_GIB), BENCH_KF_BUDGET_S (seconds of
  * rebuilds from the start; default 120, at least one is made), BENCH_KF_EVERY_EVENTS (keyframe
- * spacing in book events; default 1000), BENCH_KF_FRESH=1 (write the cached recording again).
+ * spacing in book events; default 1000), BENCH_KF_FRESH=1 (write the cached recording again),
+ * BENCH_KF_CACHE (where the cache is; default bench/out/cache).
  * The recording and its keyframes are kept in bench/out/cache/ between runs (cachedL2).
  */
 import fs from 'node:fs';
@@ -115,10 +116,11 @@ export interface CachedL2 {
 /**
  * The L2 recording of about `gib` GiB, kept in bench/out/cache/ between runs (1 GiB takes minutes
  * to write under load): keyed by makeL2's version and the size, and used only when its DONE file
- * (written after the recording was closed) is there. BENCH_KF_FRESH=1 writes it again.
+ * (written after the recording was closed) is there. BENCH_KF_FRESH=1 writes it again;
+ * BENCH_KF_CACHE=<dir> keeps the cache elsewhere (e.g. another checkout's bench/out/cache).
  */
 export async function cachedL2(lib: Lib, gib: number): Promise<CachedL2> {
-  const root = path.join(OUT_DIR, 'cache', `kf-l2-v${L2_VERSION}-${gib}gib`);
+  const root = path.join(process.env.BENCH_KF_CACHE || path.join(OUT_DIR, 'cache'), `kf-l2-v${L2_VERSION}-${gib}gib`);
   const dir = path.join(root, 'rec');
   const done = path.join(root, 'DONE.json');
   if (process.env.BENCH_KF_FRESH !== '1' && fs.existsSync(done)) {

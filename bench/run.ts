@@ -10,7 +10,10 @@
  *   BENCH_RSS_GIB=4        size of the recording of the goals section's peak-RSS rows
  *   BENCH_ONLY=log,codec   a subset of: goals, log, log-ab, codec, record, replay, roundtrip, backtest, ui, sweep, nats, vendor, keyframes, profile
  *   BENCH_KF_GIB=1         size of the keyframes section's L2 recording (default BENCH_GIB)
- *   BENCH_KF_BUDGET_S=120  seconds for the keyframes section's seeks that rebuild from the start
+ *   BENCH_KF_BUDGET_S=120  seconds for the keyframes section's seeks that rebuild from the start (at least one)
+ *   BENCH_KF_EVERY_EVENTS=1000  keyframe spacing in book events for the keyframes section's seeks
+ *   BENCH_KF_CACHE=dir     where the keyframes section keeps its recording + keyframes between runs
+ *                          (default bench/out/cache); BENCH_KF_FRESH=1 writes them again
  *   BENCH_NATS_EVENTS=200000  events of the NATS section's recording
  *   BENCH_AB_REV=5afac9f   the base revision of the log-ab section (built under bench/out/ab/)
  *   BENCH_AB_HEAD=<rev>    its head revision (default: this checkout's dist/)
