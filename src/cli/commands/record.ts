@@ -7,7 +7,7 @@
  * consumer, exactly once (src/nats/jetstream-recorder.ts); a signal stops it after the batch under
  * way is committed, and a restart continues where the recording stands.
  */
-import { keyframeSpacingArgs, type KeyframesOption } from '../keyframes-option.js';
+import type { KeyframesOption } from '../keyframes-option.js';
 import type { DurableRecord } from '../../nats/jetstream-recorder.js';
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
@@ -248,10 +248,10 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       ) as unknown as Argv<RecordArgs>,
     handler: async (argv) => {
       if (argv.from !== undefined) {
-        keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
+        if (argv.keyframes !== undefined || argv['keyframe-events'] !== undefined) (await import('../keyframes-option.js')).keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
         return recordFromNats(argv, io);
       }
-      keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
+      if (argv.keyframes !== undefined || argv['keyframe-events'] !== undefined) (await import('../keyframes-option.js')).keyframeSpacingArgs(argv.keyframes, argv['keyframe-events']);
       const { normalizeDurability } = await import('../../log/index.js');
       const { openInput } = await import('../../record/input.js');
       const { Recorder } = await import('../../record/recorder.js');
