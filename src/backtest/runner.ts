@@ -30,8 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, type SchedulerLike } from 'rxjs';
 import { EventBus } from '../bus/index.js';
 import { IoError, TapedeckError } from '../errors.js';
-import { openEventLog, openRecording, writeEvent, type Recording } from '../events/recording.js';
-import type { FlatMap, SystemEvent, TapeEvent } from '../events/types.js';
+import { openEventLog, openRecording, watchedPayloadEncoder, writeEvent, type Recording } from '../events/recording.js';
+import { TYPE_TAG, type FlatMap, type SystemEvent, type TapeEvent } from '../events/types.js';
 import { validateEvent } from '../events/validate.js';
 import { openReader, realFileOps, SnapshotStore, snapshotName, withWriterLock, type Log, type SnapshotMeta } from '../log/index.js';
 import { restoreSnapshot, takeSnapshot } from '../events/state.js';
@@ -42,7 +42,7 @@ import { EventMerge } from '../replay/merge.js';
 import { Replayer } from '../replay/replayer.js';
 import { defaultExport, loadModule } from '../util/load-module.js';
 import { mkdirs } from '../util/mkdirs.js';
-import { DIGEST_VERSION, digestRecordingDetailed } from '../verify/digest.js';
+import { DIGEST_VERSION, StreamDigest } from '../verify/digest.js';
 import { cachedDigest } from '../verify/digest-cache.js';
 import { BacktestEngine, type BacktestSummary } from './engine.js';
 import type { RiskOptions } from './risk.js';
@@ -310,6 +310,11 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
   const recordingId = deriveRecordingId('backtest', jsonText(manifest));
   const log: Log = await openEventLog(out, { durability: 'async', measureLatency: false, recordingId, ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}) });
   let closed = false;
+  // The output's digest, hashed as each record is written (the same stream digestRecording reads
+  // back: ts, type, payload in log order): reading the output again for it was 7% of the CLI's
+  // profile of a 1M-tick backtest.
+  const outDigest = new StreamDigest();
+  const enc = watchedPayloadEncoder((ev, buf, start, end) => outDigest.updateAt(ev.ts, TYPE_TAG[ev.type], buf, start, end));
   const t0 = performance.now();
   try {
     const startEvent = validateEvent({
@@ -321,13 +326,13 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
       data: manifest,
     } satisfies SystemEvent);
     let lastTs = startTs;
-    if (resume) lastTs = copyPrefix(resume, log);
+    if (resume) lastTs = copyPrefix(resume, log, outDigest);
     else {
-      const startSeq = writeEvent(log, startEvent);
+      const startSeq = writeEvent(log, startEvent, enc);
       if (startSeq !== 0) throw new TapedeckError('CHECK_FAILED', `internal: the session-start got seq ${startSeq}, not 0`, { startSeq });
     }
     emit = (ev: TapeEvent, seq: number) => {
-      const got = writeEvent(log, ev);
+      const got = writeEvent(log, ev, enc);
       if (got !== seq) throw new TapedeckError('CHECK_FAILED', `internal: output seq ${got} differs from the engine's number ${seq}`, { got, seq });
       lastTs = ev.ts;
     };
@@ -396,17 +401,17 @@ export async function backtestRecordings(inputs: readonly string[], options: Bac
         message: `backtest ${strategy.name} done: ${summary.trades} trades, net PnL ${round(summary.netPnl)}`,
         data: summaryData(summary),
       } satisfies SystemEvent),
+      enc,
     );
     closed = true;
     await log.close();
     const wallMs = performance.now() - t0;
-    const digest = digestRecordingDetailed(out);
     return {
       dir: out,
       runId,
       summary,
-      digest: digest.digest,
-      records: digest.records,
+      digest: outDigest.hex(),
+      records: outDigest.records,
       manifest,
       wallMs,
       eventsPerSec: wallMs > 0 ? summary.eventsProcessed / (wallMs / 1000) : 0,
@@ -462,7 +467,7 @@ function resumePoint(dir: string, out: string, manifest: FlatMap, engine: Backte
 }
 
 /** Copies the previous output's records 0..outSeq into the new log; returns the last one's ts. */
-function copyPrefix(r: ResumePoint, log: Log): bigint {
+function copyPrefix(r: ResumePoint, log: Log, digest: StreamDigest): bigint {
   const reader = openReader(r.dir);
   const c = reader.cursor({ toSeq: r.outSeq });
   let last = -1;
@@ -470,6 +475,7 @@ function copyPrefix(r: ResumePoint, log: Log): bigint {
   try {
     for (let rec = c.next(); rec !== null; rec = c.next()) {
       const got = log.write(rec.type, rec.tsNs, rec.payload);
+      digest.update(rec.tsNs, rec.type, rec.payload);
       if (got !== rec.seq) throw new TapedeckError('CHECK_FAILED', `internal: copied record ${rec.seq} got seq ${got}`, { seq: rec.seq, got });
       last = rec.seq;
       lastTs = rec.tsNs;

@@ -2,7 +2,7 @@
  * A recording: a log directory whose records are events. This is where the payload-agnostic log
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
-import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
+import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
 import type { JsonLineWriter } from './json-line-writer.js';
@@ -162,9 +162,30 @@ export function openEventLog(dir: string, opts: Omit<LogOptions, 'userVersion'> 
 }
 
 /** Buffers one event in the log (validation is the caller's: see validateEvent); returns its seq. */
-export function writeEvent(log: Log, ev: TapeEvent): number {
+export function writeEvent(log: Log, ev: TapeEvent, enc: PayloadEncoder<TapeEvent> = eventPayloadEncoder): number {
   specFor(ev); // an unknown type is refused as the encoder refuses it, before anything else
-  return log.writeEncoded(TYPE_TAG[ev.type], ev.ts, ev, eventPayloadEncoder);
+  return log.writeEncoded(TYPE_TAG[ev.type], ev.ts, ev, enc);
+}
+
+/**
+ * The event payload encoder, also handing each payload the log takes to `seen` (its bytes in
+ * buf[start, end), once per record written): a writer that hashes its records as it writes them
+ * (a backtest's output digest) instead of reading them back.
+ */
+export function watchedPayloadEncoder(seen: (ev: TapeEvent, buf: Uint8Array, start: number, end: number) => void): PayloadEncoder<TapeEvent> {
+  return {
+    encodeInto(ev, buf, start, end) {
+      const stop = eventPayloadEncoder.encodeInto(ev, buf, start, end);
+      // -1: no room here; the log retries (or encodes on its own) and this is called again.
+      if (stop >= 0) seen(ev, buf, start, stop);
+      return stop;
+    },
+    encode(ev) {
+      const b = eventPayloadEncoder.encode(ev);
+      seen(ev, b, 0, b.length);
+      return b;
+    },
+  };
 }
 
 /** Buffers events as one all-or-nothing batch (no reader ever sees part of it); returns the first seq. */
