@@ -232,6 +232,12 @@ test('line feed: lead() fills the feed before the clock and start() begins from 
   await done;
   assert.is(opens, 1, 'start() took the lead as it stood');
   assert.is(items.length, 29);
+  // A lead still waiting when the feed is closed resolves (with nothing held).
+  const never: LineProducerFactory = () => ({ open: () => {}, credit: () => {}, close: () => {} });
+  const idle = new LineFeed(1, never, () => {});
+  const pending = idle.lead({}, 10);
+  idle.close();
+  assert.is(await pending, 0);
   // A replay of events has no lead; a feed cannot follow.
   const plain = new Replayer(a, new EventBus(), { scheduler: virtual() });
   assert.throws(

@@ -102,7 +102,7 @@ export class LineFeed implements EmittingFeed {
       const check = (): void => {
         const held = this.held();
         // The whole window arrived (the producer can make no more until the replay takes some).
-        if (held >= items || this.ended || this.failure !== null || this.queue.length + (this.cur ? 1 : 0) >= this.windowBatches) resolve(held);
+        if (held >= items || this.ended || this.failure !== null || this.closed || this.queue.length + (this.cur ? 1 : 0) >= this.windowBatches) resolve(held);
         else this.waiters.push(check);
       };
       check();
