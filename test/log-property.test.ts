@@ -6,6 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
+import CRC32 from 'crc-32';
+import { crc32Range } from '../src/log/crc.js';
 import { Log, openReader } from '../src/log/index.js';
 import { rm, tmpDir } from './helpers/tmp.js';
 
@@ -94,6 +96,27 @@ async function runOps(ops: Op[], segmentBytes: number): Promise<void> {
     rm(dir);
   }
 }
+
+test('property - crc32Range is CRC-32 (the crc-32 package) of any range of any buffer, views and pooled buffers included', () => {
+  const pooled = Buffer.from('x'); // a slice of Node's shared pool: byteOffset is not 0
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(700), fc.nat(700), fc.nat(7), (bytes, a, b, shift) => {
+      const start = Math.min(a, b, bytes.length);
+      const end = Math.min(Math.max(a, b), bytes.length);
+      const want = CRC32.buf(bytes.subarray(start, end)) >>> 0;
+      assert.is(crc32Range(bytes, start, end), want);
+      // The same bytes at another offset of a larger buffer, and inside a pooled Buffer.
+      const host = new Uint8Array(bytes.length + 16);
+      host.set(bytes, shift);
+      const view = host.subarray(shift, shift + bytes.length);
+      assert.is(crc32Range(view, start, end), want);
+      const buf = Buffer.from(bytes);
+      assert.is(crc32Range(buf, start, end), want, `byteOffset ${buf.byteOffset}`);
+      assert.is(crc32Range(pooled, 0, 1), CRC32.str('x') >>> 0);
+    }),
+    { numRuns: 500 },
+  );
+});
 
 test('property - random appends, batches, reopens, crashes and compactions match the model', async () => {
   await fc.assert(

@@ -13,9 +13,9 @@ const native = (zlib as unknown as { crc32?: Crc32Fn }).crc32;
 
 const nativeOrLib: (data: Uint8Array) => number = native ? (data) => native(data) : (data) => CRC32.buf(data) >>> 0;
 
-/** Slicing-by-8 tables: T[k*256 + n] is the CRC of byte n followed by k zero bytes. */
-const T8 = (() => {
-  const t = new Int32Array(256 * 8);
+/** Slicing-by-16 tables: T[k*256 + n] is the CRC of byte n followed by k zero bytes. */
+const T16 = (() => {
+  const t = new Int32Array(256 * 16);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -23,7 +23,7 @@ const T8 = (() => {
   }
   for (let n = 0; n < 256; n++) {
     let c = t[n]!;
-    for (let k = 1; k < 8; k++) {
+    for (let k = 1; k < 16; k++) {
       c = t[c & 0xff]! ^ (c >>> 8);
       t[k * 256 + n] = c;
     }
@@ -37,23 +37,54 @@ const T8 = (() => {
  */
 const NATIVE_FROM_BYTES = 512;
 
-/** CRC-32 of b[start, end) without allocating a view for small ranges. */
+/** The little-endian words of the last range's bytes: one DataView per buffer, not per call. */
+let viewOf: Uint8Array | null = null;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+/**
+ * CRC-32 of b[start, end) without allocating a view for small ranges. Slicing-by-16 over words
+ * read through a DataView (one bounds-checked load per 4 bytes instead of four byte loads):
+ * ~55-65 ns against ~85-100 ns for slicing-by-8 over byte loads on 64 bytes (2M ranges at
+ * rotating offsets of a 1 MiB buffer, one process, CPU, 5 alternating rounds, load ~12). The
+ * log's write buffer and a reader's chunk are each one buffer for millions of frames, so the
+ * view is made once per buffer.
+ */
 export function crc32Range(b: Uint8Array, start: number, end: number): number {
   if (end - start >= NATIVE_FROM_BYTES) return nativeOrLib(b.subarray(start, end));
-  const t = T8;
+  if (b !== viewOf) {
+    view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    viewOf = b;
+  }
+  const d = view;
+  const t = T16;
   let c = -1;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    c ^= b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+  for (; i + 16 <= end; i += 16) {
+    c ^= d.getInt32(i, true);
+    const w1 = d.getInt32(i + 4, true);
+    const w2 = d.getInt32(i + 8, true);
+    const w3 = d.getInt32(i + 12, true);
     c =
-      t[1792 + (c & 0xff)]! ^
-      t[1536 + ((c >>> 8) & 0xff)]! ^
-      t[1280 + ((c >>> 16) & 0xff)]! ^
-      t[1024 + (c >>> 24)]! ^
-      t[768 + b[i + 4]!]! ^
-      t[512 + b[i + 5]!]! ^
-      t[256 + b[i + 6]!]! ^
-      t[b[i + 7]!]!;
+      t[3840 + (c & 0xff)]! ^
+      t[3584 + ((c >>> 8) & 0xff)]! ^
+      t[3328 + ((c >>> 16) & 0xff)]! ^
+      t[3072 + (c >>> 24)]! ^
+      t[2816 + (w1 & 0xff)]! ^
+      t[2560 + ((w1 >>> 8) & 0xff)]! ^
+      t[2304 + ((w1 >>> 16) & 0xff)]! ^
+      t[2048 + (w1 >>> 24)]! ^
+      t[1792 + (w2 & 0xff)]! ^
+      t[1536 + ((w2 >>> 8) & 0xff)]! ^
+      t[1280 + ((w2 >>> 16) & 0xff)]! ^
+      t[1024 + (w2 >>> 24)]! ^
+      t[768 + (w3 & 0xff)]! ^
+      t[512 + ((w3 >>> 8) & 0xff)]! ^
+      t[256 + ((w3 >>> 16) & 0xff)]! ^
+      t[w3 >>> 24]!;
+  }
+  for (; i + 4 <= end; i += 4) {
+    c ^= d.getInt32(i, true);
+    c = t[768 + (c & 0xff)]! ^ t[512 + ((c >>> 8) & 0xff)]! ^ t[256 + ((c >>> 16) & 0xff)]! ^ t[c >>> 24]!;
   }
   for (; i < end; i++) c = t[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
