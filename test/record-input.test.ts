@@ -7,9 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SystemEvent, TapeEvent } from '../src/events/types.js';
+import { isUtf8 } from 'node:buffer';
 import { firstInvalidUtf8, openInput, type Line } from '../src/record/input.js';
 import { jsonDepth } from '../src/record/json-line.js';
 import { rejectRaw } from '../src/record/recorder.js';
@@ -82,6 +84,69 @@ test('input - splitting is linear: one 8 MiB line in 64 KiB chunks costs about w
     Buffer.concat = origConcat;
   }
   assert.ok(copied < 2 * 8 * 1024 * 1024, `bytes copied joining the line: ${copied} (quadratic: ~${(128 * 129) / 2} chunks' worth, 516 MiB)`);
+});
+
+/** What each line of `input` must come back as, from the whole input at once (the rules of input.ts's header). */
+function referenceLines(input: Buffer, max: number): unknown[] {
+  const pieces: Buffer[] = [];
+  for (let a = 0; a < input.length; ) {
+    const e = input.indexOf(0x0a, a);
+    pieces.push(input.subarray(a, e < 0 ? input.length : e));
+    a = e < 0 ? input.length : e + 1;
+  }
+  return pieces.map((line, i) => {
+    const total = line.length;
+    let b = line.subarray(0, Math.min(total, max + 1));
+    let bytes = total;
+    if (bytes > 0 && b.length === bytes && b[b.length - 1] === 0x0d) {
+      b = b.subarray(0, b.length - 1);
+      bytes--;
+    }
+    if (i === 0 && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+      b = b.subarray(3);
+      bytes -= 3;
+    }
+    if (bytes > max) return [i + 1, 'too-long', bytes, b.subarray(0, max).toString('hex')];
+    if (!isUtf8(b)) return [i + 1, 'invalid-utf8', bytes, b.toString('hex'), firstInvalidUtf8(b)];
+    return [i + 1, b.toString('utf8')];
+  });
+}
+
+test('input - any bytes in any chunks: the lines of a reference split (ASCII runs read at once, the rest line by line)', async () => {
+  const piece = fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', '{', '"', '1', ' ', '\r'), maxLength: 12 }).map((t) => Buffer.from(t)) },
+    { weight: 3, arbitrary: fc.constant(Buffer.from('\n')) },
+    { weight: 1, arbitrary: fc.constantFrom(Buffer.from('\r\n'), Buffer.from('é'), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xc3]), Buffer.from([0xff]), Buffer.from('x'.repeat(30))) },
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(piece, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 40 }), async (pieces, cuts, max) => {
+      const input = Buffer.concat(pieces);
+      const chunks: Buffer[] = [];
+      for (let a = 0, k = 0; a < input.length; k++) {
+        const n = cuts[k % cuts.length]!;
+        chunks.push(input.subarray(a, a + n));
+        a += n;
+      }
+      const got = (await allLines(chunks, max)).map((l) =>
+        l.problem ? [l.no, l.problem.kind, l.problem.bytes, l.problem.raw.toString('hex'), ...(l.problem.kind === 'invalid-utf8' ? [Number(/byte (\d+)/.exec(l.problem.message)![1])] : [])] : [l.no, l.text],
+      );
+      assert.equal(got, referenceLines(input, max));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('input - large chunks: runs of ASCII lines, a line longer than a run, a non-ASCII line, CRLF and a cap', async () => {
+  const parts: string[] = [];
+  for (let i = 0; i < 6000; i++) parts.push(i % 7 === 0 ? `${tick(i)}\r` : i % 1000 === 3 ? '' : tick(i));
+  parts.splice(2500, 0, 'z'.repeat(70_000), 'w'.repeat(300_000) + '\r', '{"venue":"Zürich"}');
+  const input = Buffer.from(parts.join('\n') + '\n');
+  for (const [size, max] of [[256 * 1024, 1 << 20], [1 << 20, 100_000], [100_000, 1 << 20]] as const) {
+    const chunks: Buffer[] = [];
+    for (let a = 0; a < input.length; a += size) chunks.push(input.subarray(a, a + size));
+    const got = (await allLines(chunks, max)).map((l) => (l.problem ? [l.no, l.problem.kind, l.problem.bytes, l.problem.raw.toString('hex')] : [l.no, l.text]));
+    assert.equal(got, referenceLines(input, max), `chunks of ${size}, cap ${max}`);
+  }
 });
 
 test('input - invalid UTF-8 is a problem line with the exact bytes and the offset of the bad byte', async () => {

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { IoError, TapedeckError } from '../errors.js';
 
 /** The default cap on one input line (--max-line-bytes): far above any real event, far below memory. */
@@ -63,6 +63,12 @@ const GZIP_MAGIC1 = 0x8b;
 const NL = 0x0a;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * The most bytes of ASCII lines decoded into one string: a string over V8's largest regular object
+ * (128 KiB) is allocated in its own mapping, and a 256 KiB chunk decoded at once cost more system
+ * time (mmap per chunk) than the per-line decodes it saved.
+ */
+const ASCII_RUN_BYTES = 64 * 1024;
 
 /** Where the first invalid UTF-8 sequence starts (a byte offset), for the reject's reason. Only
  * called on a line isUtf8 refused. RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF. */
@@ -205,12 +211,49 @@ class LineSplitter implements InputSource {
       const chunk = r.value;
       const lines: Line[] = [];
       let start = 0;
-      for (let nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
+      // The line in progress (or line 1, which may start with a BOM) ends the usual way.
+      let nl = chunk.indexOf(NL);
+      if (nl >= 0 && (this.lineBytes > 0 || this.lineNo === 0)) {
+        lines.push(this.finishLine(chunk.subarray(0, nl)));
+        start = nl + 1;
+      }
+      // Runs of whole ASCII lines, each decoded at once; the rest (a run with a non-ASCII byte, a
+      // line longer than a run) line by line.
+      const last = chunk.lastIndexOf(NL);
+      while (last >= start) {
+        const to = last - start <= ASCII_RUN_BYTES ? last : chunk.lastIndexOf(NL, start + ASCII_RUN_BYTES);
+        if (to < start || !isAscii(chunk.subarray(start, to))) break;
+        this.asciiLines(chunk, start, to, lines);
+        start = to + 1;
+      }
+      for (nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
         lines.push(this.finishLine(chunk.subarray(start, nl)));
         start = nl + 1;
       }
       if (start < chunk.length) this.keep(chunk.subarray(start));
       if (lines.length > 0) return lines;
+    }
+  }
+
+  /**
+   * The whole lines of chunk[start, last] (last is a newline) when those bytes are all ASCII: one
+   * decode for the run of lines and a substring per line, instead of a view, a UTF-8 check and a
+   * decode per line. ASCII is valid UTF-8 with one byte per character, so each line is what
+   * finishLine makes of its bytes (CR stripped, no BOM possible); a line over maxLineBytes goes
+   * through finishLine for its problem. test/record-input.test.ts checks the lines against a
+   * reference split for random inputs in random chunks.
+   */
+  private asciiLines(chunk: Buffer, start: number, last: number, lines: Line[]): void {
+    const text = chunk.toString('latin1', start, last);
+    const max = this.maxLineBytes;
+    for (let a = 0; ; ) {
+      const e = text.indexOf('\n', a);
+      const end = e < 0 ? text.length : e;
+      const stop = end > a && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      if (stop - a > max) lines.push(this.finishLine(chunk.subarray(start + a, start + end)));
+      else lines.push({ text: text.slice(a, stop), no: ++this.lineNo });
+      if (e < 0) return;
+      a = e + 1;
     }
   }
 
