@@ -147,6 +147,18 @@ test('canonical tick - what it leaves to the general path', () => {
   // A ts before the time axis so far is the general path's reject.
   assert.not.ok(readCanonicalTick(ok, into, undefined, 6n));
   assert.ok(readCanonicalTick(ok, into, undefined, 5n));
+  // Nineteen-digit ns (read without parseTs when the first digit is 1-8) are parseTs's value,
+  // across second boundaries in any order, at the ends of that range and past it.
+  const edges = ['1000000000000000000', '1999999999999999999', '1700000000999999999', '1700000001000000000', '1700000000000000001', '8999999999999999999', '9000000000000000000', '9223372036854775807', '0999999999999999999'];
+  for (const t of [...edges, ...edges.reverse()]) {
+    assert.ok(readCanonicalTick(ok.replace('"ts":"5"', `"ts":"${t}"`), into, undefined, -1n), t);
+    assert.is(into.ts, BigInt(t), t);
+  }
+  assert.not.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"9223372036854775808"'), into, undefined, -1n));
+  // With a unit, parseTs decides: nineteen digits of µs are past int64.
+  assert.not.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), into, 'us', -1n));
+  assert.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), into, 'ns', -1n));
+  assert.is(into.ts, 1_700_000_000_000_000_000n);
   // The unit applies as parseTs applies it.
   assert.ok(readCanonicalTick(ok, into, 'ms', -1n));
   assert.is(into.ts, 5_000_000n);
