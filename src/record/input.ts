@@ -63,12 +63,11 @@ const GZIP_MAGIC1 = 0x8b;
 const NL = 0x0a;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-/**
- * The most bytes of ASCII lines decoded into one string: a string over V8's largest regular object
- * (128 KiB) is allocated in its own mapping, and a 256 KiB chunk decoded at once cost more system
- * time (mmap per chunk) than the per-line decodes it saved.
- */
+/** The most bytes of ASCII lines checked at once: a non-ASCII byte sends the rest of its run and chunk line by line. */
 const ASCII_RUN_BYTES = 64 * 1024;
+
+/** Buffer's own latin1 decoder (what toString('latin1', …) calls, without the argument parsing). */
+type Latin1Sliceable = Buffer & { latin1Slice(start: number, end: number): string };
 
 /** Where the first invalid UTF-8 sequence starts (a byte offset), for the reject's reason. Only
  * called on a line isUtf8 refused. RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF. */
@@ -217,7 +216,7 @@ class LineSplitter implements InputSource {
         lines.push(this.finishLine(chunk.subarray(0, nl)));
         start = nl + 1;
       }
-      // Runs of whole ASCII lines, each decoded at once; the rest (a run with a non-ASCII byte, a
+      // Runs of whole lines checked for ASCII at once; the rest (a run with a non-ASCII byte, a
       // line longer than a run) line by line.
       const last = chunk.lastIndexOf(NL);
       while (last >= start) {
@@ -237,22 +236,22 @@ class LineSplitter implements InputSource {
 
   /**
    * The whole lines of chunk[start, last] (last is a newline) when those bytes are all ASCII: one
-   * decode for the run of lines and a substring per line, instead of a view, a UTF-8 check and a
-   * decode per line. ASCII is valid UTF-8 with one byte per character, so each line is what
-   * finishLine makes of its bytes (CR stripped, no BOM possible); a line over maxLineBytes goes
-   * through finishLine for its problem. test/record-input.test.ts checks the lines against a
+   * isAscii check for the run, then per line the newline's position and a latin1 decode (a flat
+   * string), instead of a view, a UTF-8 check and a UTF-8 decode. ASCII is valid UTF-8 with one
+   * byte per character, so each line is what finishLine makes of its bytes (CR stripped, no BOM
+   * possible); a line over maxLineBytes goes through finishLine for its problem. Substrings of one
+   * decoded run were cheaper to cut but slower to read (a sliced string: the canonical tick
+   * reader ran ~15% slower on them); test/record-input.test.ts checks the lines against a
    * reference split for random inputs in random chunks.
    */
   private asciiLines(chunk: Buffer, start: number, last: number, lines: Line[]): void {
-    const text = chunk.toString('latin1', start, last);
     const max = this.maxLineBytes;
-    for (let a = 0; ; ) {
-      const e = text.indexOf('\n', a);
-      const end = e < 0 ? text.length : e;
-      const stop = end > a && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-      if (stop - a > max) lines.push(this.finishLine(chunk.subarray(start + a, start + end)));
-      else lines.push({ text: text.slice(a, stop), no: ++this.lineNo });
-      if (e < 0) return;
+    for (let a = start; ; ) {
+      const e = chunk.indexOf(NL, a);
+      const stop = e > a && chunk[e - 1] === CR ? e - 1 : e;
+      if (stop - a > max) lines.push(this.finishLine(chunk.subarray(a, e)));
+      else lines.push({ text: (chunk as Latin1Sliceable).latin1Slice(a, stop), no: ++this.lineNo });
+      if (e >= last) return;
       a = e + 1;
     }
   }
