@@ -321,4 +321,22 @@ test('snapshot store - a cached listing (cacheListing) sees snapshots another st
   rm(root);
 });
 
+
+test('snapshot store - snapshots written concurrently (not awaited, as the recovery example does) all land; latest names the newest', async () => {
+  const root = tmpDir();
+  // Each fsync finishes after a seeded random few ms, so the creations interleave at every await
+  // (the file system decides the order in real runs: newer ones may finish first). The pointer must
+  // never go back to an older snapshot, and no creation may trip over another's temporary pointer.
+  let x = 12345;
+  const jitter = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) % 7);
+  const slowSync: FileOps = { ...realFileOps, fdatasync: (fd) => new Promise((r) => setTimeout(r, jitter())).then(() => realFileOps.fdatasync(fd)) };
+  const store = new SnapshotStore(path.join(root, 'snaps'), { fileOps: slowSync });
+  const seqs = [50, 10, 40, 20, 30, 60, 70, 5];
+  await Promise.all(seqs.map((seq) => store.write(seq, BigInt(seq), [{ name: 'state', data: Buffer.from(`state ${seq}`) }], { n: seq })));
+  assert.equal(store.list().map((x) => [x.seq, x.problem]), [...seqs].sort((a, b) => a - b).map((s) => [s, null]));
+  assert.is(store.latestPointer(), (70).toString(16).padStart(16, '0'));
+  assert.not.ok(fs.existsSync(path.join(root, 'snaps', 'latest.tmp')), 'no temporary pointer left behind');
+  rm(root);
+});
+
 test.run();

@@ -133,6 +133,13 @@ export class SnapshotStore {
   /** The last listing of the store directory and the directory's stamp when it was taken (names()). */
   private listing: { stamp: string; names: string[] } | null = null;
   private readonly cacheListing: boolean;
+  /**
+   * Pointer updates of write(), one at a time: creations may overlap (a process that does not await
+   * its snapshots), and two of them sharing `latest.tmp` would rename it from under each other.
+   */
+  private pointerQueue: Promise<void> = Promise.resolve();
+  /** The newest name write() pointed `latest` at: an older creation finishing later leaves it. */
+  private pointed: string | null = null;
 
   constructor(
     readonly dir: string,
@@ -486,21 +493,33 @@ export class SnapshotStore {
   /** The pointer, for prune (synchronous: pruning is maintenance, not on a writer's path). */
   private setLatestSync(name: string): void {
     const p = path.join(this.dir, SNAPSHOT_LATEST);
+    // Its own temporary name: a write() in flight may be between writing `latest.tmp` and renaming it.
+    const tmp = p + '.prune.tmp';
     const ops = this.ops;
-    const fd = this.io(p + '.tmp', 'cannot create the latest pointer', () => ops.openSync(p + '.tmp', 'w'));
+    const fd = this.io(tmp, 'cannot create the latest pointer', () => ops.openSync(tmp, 'w'));
     try {
-      this.io(p + '.tmp', 'cannot write the latest pointer', () => {
+      this.io(tmp, 'cannot write the latest pointer', () => {
         writeAll(ops, fd, Buffer.from(`${name}\n`), 0);
         ops.fsyncSync(fd);
       });
     } finally {
       ops.closeSync(fd);
     }
-    this.io(p, 'cannot rename the latest pointer into place', () => ops.renameSync(p + '.tmp', p));
+    this.io(p, 'cannot rename the latest pointer into place', () => ops.renameSync(tmp, p));
+    this.pointed = name;
     this.io(this.dir, 'cannot sync the snapshot store', () => syncDir(ops, this.dir));
   }
 
-  private async setLatest(name: string): Promise<void> {
+  private setLatest(name: string): Promise<void> {
+    const next = this.pointerQueue.then(() => this.writeLatest(name));
+    this.pointerQueue = next.catch(() => {});
+    return next;
+  }
+
+  private async writeLatest(name: string): Promise<void> {
+    // Fixed-width hex names order as their seqs.
+    if (this.pointed !== null && this.pointed > name) return;
+    this.pointed = name;
     const p = path.join(this.dir, SNAPSHOT_LATEST);
     this.step('write-latest', p);
     await this.writeSmall(p + '.tmp', Buffer.from(`${name}\n`));
