@@ -178,6 +178,19 @@ test('json transcode - ts digits (the writer without BigInt text): BigInt toStri
     fc.property(fc.bigInt({ min: 0n, max: 0x7fffffffffffffffn }), one),
     { ...params, numRuns: 5000 },
   );
+  // Runs of nearby ts (the digits of the last one's second are reused), across second boundaries and going back.
+  fc.assert(
+    fc.property(fc.bigInt({ min: 2n ** 53n - 5000n, max: 0x7fffffffffffffffn - 10n ** 12n }), fc.array(fc.bigInt({ min: -(10n ** 9n) - 7n, max: 10n ** 9n + 7n }), { maxLength: 40 }), (t0, deltas) => {
+      let ts = t0;
+      one(ts);
+      for (const d of deltas) {
+        ts = ts + d < 0n ? 0n : ts + d;
+        one(ts);
+        one(ts + 1n);
+      }
+    }),
+    { ...params, numRuns: 2000 },
+  );
 });
 
 test.run();
