@@ -11,6 +11,7 @@ import { TapedeckError } from '../src/errors.js';
 import { openRecording } from '../src/events/recording.js';
 import type { SystemEvent } from '../src/events/types.js';
 import { completeSpec, gridPoints, parseGridArg, parseSeedsArg, sweepFromObject, type SweepSpec } from '../src/sweep/spec.js';
+import { WorkerPool } from '../src/sweep/pool.js';
 import { runSweep, type SweepProgress } from '../src/sweep/sweep.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { rejects } from './helpers/assert.js';
@@ -18,7 +19,16 @@ import { filesOf, MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile 
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const root = tmpDir('tapedeck-sweep-');
-test.after(() => rm(root));
+/**
+ * One pool of 2 threads for the sweeps whose thread count is not the point: each new thread
+ * loads the library (about 0.5 s of CPU). The 1-vs-2-workers test and the memory-capped one make
+ * their own pools, as runSweep does by default.
+ */
+const pool = new WorkerPool({ workers: 2 });
+test.after(async () => {
+  await pool.close();
+  rm(root);
+});
 
 let scenarioFile = '';
 let recording = '';
@@ -84,7 +94,7 @@ test('1 vs 2 workers: byte-identical results.csv, results.json and every output 
   const b = path.join(root, 'w2');
   const progress: SweepProgress[] = [];
   const ra = await runSweep(spec(), { out: a, workers: 1 });
-  const rb = await runSweep(spec(), { out: b, workers: 2, onProgress: (p) => progress.push(p) });
+  const rb = await runSweep(spec(), { out: b, pool, onProgress: (p) => progress.push(p) });
   assert.is(ra.rows.length, 2 * 2 * 2);
   assert.is(ra.failed, 0);
   assert.ok(ra.rows.every((r) => r.trades! > 0), 'every job traded');
@@ -116,7 +126,7 @@ test('1 vs 2 workers: byte-identical results.csv, results.json and every output 
 
 test('--resume: reruns exactly the jobs without an intact result (missing outcome, corrupted output), same table', async () => {
   const dir = path.join(root, 'resume');
-  const first = await runSweep(spec(), { out: dir, workers: 2 });
+  const first = await runSweep(spec(), { out: dir, pool });
   const csv = fs.readFileSync(first.csvFile);
   const gone = first.rows[2]!.job;
   const broken = first.rows[5]!.job;
@@ -125,21 +135,26 @@ test('--resume: reruns exactly the jobs without an intact result (missing outcom
   flipByte(seg, fs.statSync(seg).size - 40);
   fs.rmSync(first.csvFile);
   // Without --resume the directory is refused.
-  await rejects(() => runSweep(spec(), { out: dir, workers: 2 }), (e) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT' && /already holds a sweep.*--resume/.test(e.message));
-  const again = await runSweep(spec(), { out: dir, workers: 2, resume: true });
+  await rejects(() => runSweep(spec(), { out: dir, pool }), (e) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT' && /already holds a sweep.*--resume/.test(e.message));
+  const again = await runSweep(spec(), { out: dir, pool, resume: true });
   assert.is(again.ran, 2);
   assert.is(again.skipped, 6);
   assert.ok(fs.readFileSync(again.csvFile).equals(csv), 'the resumed table is the same bytes');
   assert.is(digestRecording(path.join(dir, 'jobs', broken)), first.rows[5]!.outputDigest);
   // A resume with another grid is another sweep: refused.
   await rejects(
-    () => runSweep(spec({ grid: [parseGridArg('fast=4')] }), { out: dir, resume: true }),
+    () => runSweep(spec({ grid: [parseGridArg('fast=4')] }), { out: dir, pool, resume: true }),
     (e) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT' && /holds a different sweep/.test(e.message),
   );
   // --force starts over.
-  const forced = await runSweep(spec(), { out: dir, workers: 1, force: true });
+  const forced = await runSweep(spec(), { out: dir, pool, force: true });
   assert.is(forced.ran, 8);
   assert.ok(fs.readFileSync(forced.csvFile).equals(csv));
+  // The pool given is the caller's: its size and heap cap are its own, and it stays open.
+  const both = path.join(root, 'pool-and-workers');
+  await rejects(() => runSweep(spec(), { out: both, pool, workers: 1 }), (e) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT' && /belong to the pool given/.test(e.message));
+  assert.not.ok(fs.existsSync(both), 'refused before anything is written');
+  assert.is((await pool.run({ kind: 'digest', dir: recording })).kind, 'input');
 });
 
 test('a throwing strategy and a thread out of memory are failed rows; the other jobs finish', async () => {
@@ -169,7 +184,7 @@ test('refusals: a directory that is not a recording, an unknown scenario, two in
   const copy = path.join(root, 'rec-copy');
   fs.cpSync(recording, copy, { recursive: true });
   await rejects(
-    () => runSweep(spec({ inputs: [recording, copy] }), { out: path.join(root, 'r3'), workers: 1 }),
+    () => runSweep(spec({ inputs: [recording, copy] }), { out: path.join(root, 'r3'), pool }),
     (e) => e instanceof TapedeckError && e.code === 'BAD_ARGUMENT' && /hold the same events/.test(e.message),
   );
 });

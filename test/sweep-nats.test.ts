@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { completeSpec, parseGridArg, type SweepSpec } from '../src/sweep/spec.js';
+import { WorkerPool } from '../src/sweep/pool.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import { digestRecording } from '../src/verify/digest.js';
 import { runCli, spawnCli } from './helpers/cli.js';
@@ -25,6 +26,9 @@ let scenarioFile = '';
 let recording = '';
 const children: ChildProcess[] = [];
 
+/** The local reference sweeps share one thread (each new thread loads the library: about 0.5 s of CPU). */
+const localPool = new WorkerPool({ workers: 1 });
+
 test.before(async () => {
   server = await startNatsServer();
   scenarioFile = writeScenarioFile(root, 'mini');
@@ -32,6 +36,7 @@ test.before(async () => {
 });
 test.after(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await localPool.close();
   await server.stop();
   rm(root);
 });
@@ -117,7 +122,7 @@ function specOf(s: { strategy: string; inputs: string[]; grid: string[]; seeds: 
 test('2 NATS workers: the same table and output recordings as 1 local worker, byte for byte', async () => {
   const s = { strategy: MA_JS, inputs: [scenarioFile, recording], grid: ['fast=3,5'], seeds: '1,2' };
   const local = path.join(root, 'local');
-  await runSweep(specOf(s), { out: local, workers: 1 });
+  await runSweep(specOf(s), { out: local, pool: localPool });
   const a = startWorker('a', '--no-shared');
   const b = startWorker('b', '--no-shared');
   await Promise.all([a.waitFor(/at a time/), b.waitFor(/at a time/)]);
@@ -143,7 +148,7 @@ test('a worker SIGKILLed mid-job: its job is redelivered to another worker; the 
   const s = { strategy: spin, inputs: [recording], grid: ['qty=1,2'], seeds: '1' };
   const spec = completeSpec({ strategy: spin, inputs: [recording], grid: [parseGridArg('qty=1,2')], options: { spinMs: 1500 }, seeds: [1] });
   const local = path.join(root, 'kill-local');
-  await runSweep(spec, { out: local, workers: 1 });
+  await runSweep(spec, { out: local, pool: localPool });
   const doomed = startWorker('doomed');
   await doomed.waitFor(/at a time/);
   const out = path.join(root, 'kill-nats');
@@ -174,7 +179,7 @@ test('a corrupted input copy in a worker cache is refused by digest and fetched 
   fs.writeFileSync(seg, bytes);
   const s = { strategy: MA_JS, inputs: [recording], grid: ['fast=4'], seeds: '3' };
   const local = path.join(root, 'careful-local');
-  await runSweep(specOf(s), { out: local, workers: 1 });
+  await runSweep(specOf(s), { out: local, pool: localPool });
   const w = startWorker('careful', '--no-shared');
   await w.waitFor(/at a time/);
   const out = path.join(root, 'careful-nats');
