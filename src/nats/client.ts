@@ -5,7 +5,7 @@
  * checks continuity by origin sequence (a missing event is a gap: by default an error with code
  * GAP, or a system `gap` event in its place), drops duplicates, and can be cancelled.
  */
-import { createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import { TapedeckError } from '../errors.js';
 import { decodePayload } from '../events/codec.js';
@@ -24,6 +24,7 @@ import {
   WINDOW_EVENTS_DEFAULT,
 } from './service-protocol.js';
 import { HEADER, readEventMessage } from './wire.js';
+import { natsCore } from '../util/lazy-deps.js';
 
 export interface ReplayFromOptions extends ReplaySelection {
   /** Subject prefix of the service (default `tapedeck`). */
@@ -55,7 +56,7 @@ export async function listServed(nc: NatsConnection, opts: { prefix?: string; ti
 export async function replayFrom(nc: NatsConnection, options: ReplayFromOptions): Promise<ReplayStream> {
   const subjects = serviceSubjects(options.prefix ?? SERVICE_PREFIX_DEFAULT);
   const windowEvents = options.windowEvents ?? WINDOW_EVENTS_DEFAULT;
-  const inbox = createInbox();
+  const inbox = natsCore().createInbox();
   // Subscribed before asking, so no event can arrive before there is somewhere to put it.
   const sub = nc.subscribe(inbox);
   const req = replayRequest(options, inbox, windowEvents);

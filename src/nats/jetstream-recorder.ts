@@ -20,8 +20,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { TapedeckError, ValidationError } from '../errors.js';
 import { decodePayload, encodeEvent, isCanonicalPayload } from '../events/codec.js';
 import { openEventLog } from '../events/recording.js';
@@ -33,6 +33,7 @@ import { connectNats, parseNatsUrl, type NatsConnectOptions } from '../transport
 import { ContinuityTracker } from './continuity.js';
 import { emptyCursor, readCursor, reconcile, writeCursor, type CursorStep, type NatsCursor } from './cursor.js';
 import { HEADER, isControlSubject, readEventMessage, typeOfTag } from './wire.js';
+import { natsCore, natsJetStream } from '../util/lazy-deps.js';
 
 export interface JetStreamRecordOptions extends NatsConnectOptions {
   /** The subjects to record (a NATS pattern, e.g. `tapedeck.>`). */
@@ -140,7 +141,7 @@ export async function recordFromJetStream(dir: string, url: string, options: Jet
       throw new TapedeckError('BAD_ARGUMENT', `${dir} already holds a recording that was not made from NATS; record into a new directory`, { path: dir });
     }
     nc = await connectNats(endpoint, { name: 'tapedeck record', ...options });
-    const jsm = await jetstreamManager(nc);
+    const jsm = await natsJetStream().jetstreamManager(nc);
     const stream = cursor?.stream ?? (await ensureStream(jsm, options.stream, options.subject));
     const consumer = cursor?.consumer ?? options.consumer ?? defaultConsumerName(options.subject, dir);
     cursor ??= emptyCursor(stream, consumer, options.subject);
@@ -291,11 +292,11 @@ class JetStreamRun {
     }
     await this.jsm.consumers.add(stream, {
       durable_name: consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.StartSequence,
+      ack_policy: natsJetStream().AckPolicy.Explicit,
+      deliver_policy: natsJetStream().DeliverPolicy.StartSequence,
       opt_start_seq: this.cursor.committed.streamSeq + 1,
       filter_subject: subject,
-      ack_wait: nanos(this.options.ackWaitMs ?? 10_000),
+      ack_wait: natsCore().nanos(this.options.ackWaitMs ?? 10_000),
       max_ack_pending: this.batchMessages * 4,
     });
     // The continuity state is that of what is committed (a plan that never committed is forgotten).
@@ -305,7 +306,7 @@ class JetStreamRun {
   private async fetch(): Promise<JsMsg[]> {
     const batch: JsMsg[] = [];
     try {
-      const c = await jetstream(this.nc).consumers.get(this.cursor.stream, this.cursor.consumer);
+      const c = await natsJetStream().jetstream(this.nc).consumers.get(this.cursor.stream, this.cursor.consumer);
       const iter = await c.fetch({ max_messages: this.batchMessages, expires: Math.max(1000, this.options.fetchExpiresMs ?? 1000) });
       for await (const m of iter) batch.push(m);
     } catch (err) {

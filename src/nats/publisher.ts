@@ -12,8 +12,8 @@
  * sequence, and a JetStream stream by its Nats-Msg-Id. Nothing is lost while the client reconnects.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { IoError } from '../errors.js';
+import { natsCore } from '../util/lazy-deps.js';
 
 export interface OutMessage {
   subject: string;
@@ -126,7 +126,7 @@ export class FlowPublisher {
   }
 
   private publishRaw(m: OutMessage): void {
-    const h = natsHeaders();
+    const h = natsCore().headers();
     for (const [k, v] of m.headers) h.set(k, v);
     this.nc.publish(m.subject, m.payload, { headers: h });
   }

@@ -8,7 +8,7 @@
  * book bad; or Binance updates before any snapshot), the feed refetches the REST snapshot
  * (`snapshotUrl`) or resubscribes, once per symbol until a snapshot of it arrives.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { IoError, ValidationError } from '../errors.js';
 import { BOOK_FLAG_BAD_BOOK } from '../events/types.js';
 import { parseJsonLine } from './json-line.js';
@@ -16,6 +16,7 @@ import type { Recorder } from './recorder.js';
 import { gapSymbols, resyncAction, snapshotSymbols } from './resync.js';
 import type { MapOutcome } from './venue-common.js';
 import { mapperFor, type MapperOptions, type VenueFormat } from './venues.js';
+import { wsClient } from '../util/lazy-deps.js';
 
 export type WsFormat = 'canonical' | VenueFormat;
 
@@ -237,7 +238,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
     new Promise<Attempt>((resolve) => {
       let opened = false;
       let settled = false;
-      const ws = new WebSocket(opts.url, { perMessageDeflate: false });
+      const ws = new (wsClient())(opts.url, { perMessageDeflate: false });
       current = ws;
       // A new connection starts over: its subscriptions bring (or its updates ask for) new snapshots.
       pending.clear();

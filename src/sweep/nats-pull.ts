@@ -16,13 +16,14 @@
  * (The worker also keeps its nak delay apart from its pull expiry, which avoids that server
  * path; see nats-worker.ts. Other hosts' workers and other servers can still lose a pull.)
  */
-import { JetStreamError, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import { natsJetStream } from '../util/lazy-deps.js';
 
 /** The message nats.js rejects a fetch/next with when the server stopped answering the pull. */
 const HEARTBEATS_MISSED = 'heartbeats missed';
 
 export function isLostPull(e: unknown): boolean {
-  return e instanceof JetStreamError && e.message === HEARTBEATS_MISSED;
+  return e instanceof natsJetStream().JetStreamError && e.message === HEARTBEATS_MISSED;
 }
 
 export async function pullJob(consumer: Pick<Consumer, 'next'>, expiresMs: number, log: (line: string) => void): Promise<JsMsg | null> {

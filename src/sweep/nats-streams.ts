@@ -3,10 +3,11 @@
  * NATS sweep uses (nats-wire.ts describes them). Idempotent, so the coordinator and every worker
  * call it on start, in any order.
  */
-import { AckPolicy, jetstream, jetstreamManager, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamClient } from '@nats-io/jetstream';
-import { Objm, type ObjectStore } from '@nats-io/obj';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ACK_WAIT_MS_DEFAULT, JOBS_STREAM, JOBS_SUBJECT, OBJECT_BUCKET, RESULTS_STREAM, RESULTS_SUBJECT, WORKERS_CONSUMER } from './nats-wire.js';
+import { natsJetStream, natsObj } from '../util/lazy-deps.js';
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
@@ -18,7 +19,7 @@ export interface SweepNats {
 }
 
 function isCode(e: unknown, code: number): boolean {
-  return e instanceof JetStreamApiError && e.code === code;
+  return e instanceof natsJetStream().JetStreamApiError && e.code === code;
 }
 
 /**
@@ -26,6 +27,7 @@ function isCode(e: unknown, code: number): boolean {
  * consumer's ack wait when given; otherwise an existing consumer keeps its own.
  */
 export async function openSweepNats(nc: NatsConnection, options: { ackWaitMs?: number } = {}): Promise<SweepNats> {
+  const { AckPolicy, RetentionPolicy, StorageType, jetstreamManager } = natsJetStream();
   const jsm = await jetstreamManager(nc);
   for (const [name, subject, config] of [
     [JOBS_STREAM, JOBS_SUBJECT, { retention: RetentionPolicy.Workqueue }],
@@ -57,7 +59,7 @@ export async function openSweepNats(nc: NatsConnection, options: { ackWaitMs?: n
         });
       });
   }
-  const js = jetstream(nc);
-  const objects = await new Objm(js).create(OBJECT_BUCKET, { storage: StorageType.File });
+  const js = natsJetStream().jetstream(nc);
+  const objects = await new (natsObj().Objm)(js).create(OBJECT_BUCKET, { storage: natsJetStream().StorageType.File });
   return { js, objects };
 }

@@ -6,15 +6,9 @@
  * `connection.status()` for disconnect/reconnect to report gaps.
  */
 import * as fs from 'node:fs';
-import {
-  connect,
-  credsAuthenticator,
-  tokenAuthenticator,
-  usernamePasswordAuthenticator,
-  type ConnectionOptions,
-  type NatsConnection,
-} from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import { IoError } from '../errors.js';
+import { natsCore } from '../util/lazy-deps.js';
 import { parseNatsUrl, resolveNatsAuth, resolveNatsTls, type NatsAuthSources, type NatsEndpoint } from './nats-url.js';
 
 export interface NatsConnectOptions extends NatsAuthSources {
@@ -43,10 +37,10 @@ export function natsClientOptions(endpoint: NatsEndpoint, options: NatsConnectOp
   if (tls) client.tls = { ...tls };
   switch (auth.kind) {
     case 'user':
-      client.authenticator = usernamePasswordAuthenticator(auth.user, auth.pass);
+      client.authenticator = natsCore().usernamePasswordAuthenticator(auth.user, auth.pass);
       break;
     case 'token':
-      client.authenticator = tokenAuthenticator(auth.token);
+      client.authenticator = natsCore().tokenAuthenticator(auth.token);
       break;
     case 'creds': {
       let bytes: Uint8Array;
@@ -55,7 +49,7 @@ export function natsClientOptions(endpoint: NatsEndpoint, options: NatsConnectOp
       } catch (err) {
         throw new IoError(auth.file, 'cannot read the NATS creds file', err);
       }
-      client.authenticator = credsAuthenticator(bytes);
+      client.authenticator = natsCore().credsAuthenticator(bytes);
       break;
     }
     case 'none':
@@ -69,7 +63,7 @@ export async function connectNats(url: string | NatsEndpoint, options: NatsConne
   const endpoint = typeof url === 'string' ? parseNatsUrl(url) : url;
   const client = natsClientOptions(endpoint, options);
   try {
-    return await connect(client);
+    return await natsCore().connect(client);
   } catch (err) {
     throw new IoError(endpoint.display, 'cannot connect to NATS', scrub(err, endpoint, options));
   }
