@@ -13,6 +13,7 @@ import { recordingInfo } from '../src/ops/info.js';
 import { downsampleMinMax } from '../src/ui/downsample.js';
 import { startUiServer, type UiServer } from '../src/ui/server.js';
 import { findRecordings } from '../src/ui/catalog.js';
+import { jobThreads, runJob } from '../src/ui/jobs.js';
 import { CSP } from '../src/ui/security.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 import { runCli, startCli } from './helpers/cli.js';
@@ -349,6 +350,44 @@ test('api - verify runs in a worker with progress; a damaged segment shows as da
     assert.ok((info.segments as { name: string; state: string }[]).filter((s) => s.name !== seg).every((s) => s.state === 'unread'));
   } finally {
     await s2.close();
+  }
+});
+
+test('jobs - a thread is reused after a result and after a typed error; terminate ends a running job and is a no-op once settled', async () => {
+  const dir = path.join(tmpDir('tapedeck-ui-jobs-'), 'damaged');
+  fs.cpSync(fx.mixed, dir, { recursive: true });
+  flipByte(path.join(dir, segmentFiles(dir)[1]!), 200);
+  try {
+    const first = runJob<{ records: number }>({ job: 'info', dir: fx.mixed });
+    assert.is((await first.result).records, recordingInfo(fx.mixed).records);
+    assert.is(await first.terminate(), 0, 'settled: nothing to end');
+    const before = jobThreads();
+    assert.ok(before.idle >= 1, 'the thread waits for the next job');
+    // The typed error crosses the thread boundary as before; the thread then takes the next job.
+    const failing = runJob({ job: 'info', dir });
+    const err = await failing.result.then(
+      () => null,
+      (e: unknown) => e as { code?: string; file?: string },
+    );
+    assert.is(err?.code, 'CORRUPT_FRAME');
+    assert.is((await runJob<{ records: number }>({ job: 'info', dir: fx.ticks }).result).records, recordingInfo(fx.ticks).records);
+    assert.is(jobThreads().started, before.started, 'three jobs in a row, after a result and after an error: no new thread');
+    // Two at once: two threads; both answer their own job.
+    const [a, b] = await Promise.all([runJob<{ records: number }>({ job: 'info', dir: fx.ticks }).result, runJob<{ records: number }>({ job: 'info', dir: fx.mixed }).result]);
+    assert.equal([a.records, b.records], [recordingInfo(fx.ticks).records, recordingInfo(fx.mixed).records]);
+    // A running job ended by terminate rejects; the next job gets a working thread.
+    const running = runJob({ job: 'verify', dir: fx.mixed });
+    await running.terminate();
+    await running.result.then(
+      () => assert.unreachable('a terminated job has no result'),
+      (e: Error) => assert.match(e.message, /worker exited .* without a result/),
+    );
+    const afterKill = jobThreads();
+    assert.is((await runJob<{ records: number }>({ job: 'info', dir: fx.mixed }).result).records, recordingInfo(fx.mixed).records);
+    assert.ok(jobThreads().idle <= 2, 'at most 2 idle threads are kept');
+    assert.is(jobThreads().started, afterKill.started + (afterKill.idle === 0 ? 1 : 0), 'a terminated thread is not reused');
+  } finally {
+    rm(path.dirname(dir));
   }
 });
 

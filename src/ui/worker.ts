@@ -1,10 +1,11 @@
 /**
- * The UI server's heavy reads, each in its own worker thread so the server's event loop (the
- * deck's replay, every other request) never waits on them: verify (with progress), info, the
- * timeline columns, a backtest report. Results travel by structured clone (bigints, Maps and
- * typed arrays included; the timeline's columns are transferred, not copied).
+ * The UI server's heavy reads, each on a worker thread so the server's event loop (the deck's
+ * replay, every other request) never waits on them: verify (with progress), info, the timeline
+ * columns, a backtest report. A thread takes jobs one at a time, `{ id, data }`, and answers with
+ * that id; jobs.ts reuses an idle thread for the next job. Results travel by structured clone
+ * (bigints, Maps and typed arrays included; the timeline's columns are transferred, not copied).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CorruptionError } from '../errors.js';
 import { recordingInfo } from '../ops/info.js';
 import { verifyRecording } from '../verify/integrity.js';
@@ -20,18 +21,19 @@ export interface JobData {
   inputs?: [string, string][];
 }
 
-const { job, dir, inputs } = workerData as JobData;
 const port = parentPort!;
 
-try {
-  run();
-} catch (err) {
-  // Errors cross the thread boundary as data: the server rebuilds the typed error (jobs.ts).
-  const e = err as Partial<CorruptionError> & Error;
-  port.postMessage({ kind: 'error', error: { name: e.name, message: e.message, code: e.code ?? null, details: e.details ?? {}, file: e.file ?? null, offsetBytes: e.offsetBytes ?? null, reason: e.reason ?? null, seq: e.seq ?? null } });
-}
+port.on('message', ({ id, data }: { id: number; data: JobData }) => {
+  try {
+    run(id, data);
+  } catch (err) {
+    // Errors cross the thread boundary as data: the server rebuilds the typed error (jobs.ts).
+    const e = err as Partial<CorruptionError> & Error;
+    port.postMessage({ id, kind: 'error', error: { name: e.name, message: e.message, code: e.code ?? null, details: e.details ?? {}, file: e.file ?? null, offsetBytes: e.offsetBytes ?? null, reason: e.reason ?? null, seq: e.seq ?? null } });
+  }
+});
 
-function run(): void {
+function run(id: number, { job, dir, inputs }: JobData): void {
 switch (job) {
   case 'verify': {
     let lastDone = -1;
@@ -41,23 +43,23 @@ switch (job) {
         // Progress calls come every 8192 frames: posting each is cheap enough.
         if (p.bytesDone === lastDone) return;
         lastDone = p.bytesDone;
-        port.postMessage({ kind: 'progress', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+        port.postMessage({ id, kind: 'progress', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
       },
     });
-    port.postMessage({ kind: 'result', result });
+    port.postMessage({ id, kind: 'result', result });
     break;
   }
   case 'info':
-    port.postMessage({ kind: 'result', result: recordingInfo(dir) });
+    port.postMessage({ id, kind: 'result', result: recordingInfo(dir) });
     break;
   case 'timeline': {
     const parts = Timeline.build(dir).parts();
     const columns = [parts.offs, parts.seqs, ...[...parts.symbols.values()].flatMap((s) => [s.x, s.bid, s.ask, s.last])];
-    port.postMessage({ kind: 'result', result: parts }, columns.map((c) => c.buffer as ArrayBuffer));
+    port.postMessage({ id, kind: 'result', result: parts }, columns.map((c) => c.buffer as ArrayBuffer));
     break;
   }
   case 'report':
-    port.postMessage({ kind: 'result', result: backtestReport(dir, new Map(inputs ?? [])) });
+    port.postMessage({ id, kind: 'result', result: backtestReport(dir, new Map(inputs ?? [])) });
     break;
 }
 }
