@@ -26,18 +26,20 @@ const UVU_BIN = path.join(repoRoot, 'node_modules', 'uvu', 'bin.js');
  * Seconds per file, alone: only for balancing. Measured 2026-11-29 (per file: CPU as user+sys of
  * its process tree, and the wall time of its waits for servers, workers and browsers); a file
  * that mostly waits (NATS, Chromium) weighs its quiet wall time, a CPU-bound one its CPU time.
+ * 2026-11-30: the five files whose CPU the thread reuse cut scaled by their measured cut
+ * (sweep-local -50%, ui-server -48%, sweep-cli -35%, package -22%, readme-snippets -19%).
  */
 const DURATIONS_S: Record<string, number> = {
-  'readme-snippets': 60,
+  'readme-snippets': 49,
   'sweep-nats': 55,
   'nats-record': 44,
   'ui-browser': 34,
   'keyframes': 30,
-  'sweep-cli': 30,
-  'package': 28,
-  'sweep-local': 20,
+  'sweep-cli': 20,
+  'package': 22,
+  'sweep-local': 10,
   'scenario-run': 19,
-  'ui-server': 15,
+  'ui-server': 8,
   'recovery-example': 15,
   'vendor-import': 14,
   'record-cli': 14,
