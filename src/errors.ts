@@ -146,10 +146,20 @@ export interface WireError {
   details?: Record<string, unknown>;
   /** An errno-style code (ENOSPC, EACCES) of a plain Node error. */
   errno?: string;
+  /** Set for a CorruptionError, which is rebuilt as one (callers test `instanceof` and read its offset). */
+  corruption?: { file: string; offsetBytes: number; reason: string; seq?: number; path?: string };
 }
 
 export function toWireError(e: unknown): WireError {
-  if (e instanceof TapedeckError) return { code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown> };
+  if (e instanceof TapedeckError) {
+    const w: WireError = { code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown> };
+    if (e instanceof CorruptionError) {
+      w.corruption = { file: e.file, offsetBytes: e.offsetBytes, reason: e.reason };
+      if (e.seq !== undefined) w.corruption.seq = e.seq;
+      if (e.path !== undefined) w.corruption.path = e.path;
+    }
+    return w;
+  }
   const errno = (e as NodeJS.ErrnoException | undefined)?.code;
   const message = e instanceof Error ? e.message : String(e);
   return typeof errno === 'string' ? { code: 'IO', message, errno } : { code: 'CHECK_FAILED', message };
@@ -161,5 +171,7 @@ export function fromWireError(w: WireError): Error {
     e.code = w.errno;
     return e;
   }
+  const c = w.corruption;
+  if (c !== undefined) return new CorruptionError(c.file, c.offsetBytes, c.reason, c.seq, w.code as ErrorCode, c.path);
   return new TapedeckError(w.code as ErrorCode, w.message, w.details ?? {});
 }

@@ -1,27 +1,7 @@
 /** The UI's heavy reads (worker.ts) on reused worker threads. */
 import { Worker } from 'node:worker_threads';
-import { CorruptionError, TapedeckError, type ErrorCode } from '../errors.js';
+import { fromWireError, type WireError } from '../errors.js';
 import type { JobData } from './worker.js';
-
-interface JobError {
-  name: string;
-  message: string;
-  code: ErrorCode | null;
-  details: Record<string, unknown>;
-  file: string | null;
-  offsetBytes: number | null;
-  reason: string | null;
-  seq: number | null;
-}
-
-/** The worker's error as the typed error it was (codes drive the HTTP status and the view). */
-function rebuild(e: JobError): Error {
-  if (e.name === 'CorruptionError' && e.file !== null && e.offsetBytes !== null) {
-    return new CorruptionError(e.file, e.offsetBytes, e.reason ?? e.message, e.seq ?? undefined, e.code ?? 'CORRUPT_FRAME');
-  }
-  if (e.code) return new TapedeckError(e.code, e.message, e.details);
-  return new Error(e.message);
-}
 
 export interface JobProgress {
   bytesDone: number;
@@ -74,7 +54,7 @@ export function runJob<T>(data: JobData, onProgress?: (p: JobProgress) => void):
       w.off('error', onError);
       w.off('exit', onExit);
     };
-    const onMessage = (m: { id: number; kind: string; result?: T; error?: JobError } & Partial<JobProgress>) => {
+    const onMessage = (m: { id: number; kind: string; result?: T; error?: WireError } & Partial<JobProgress>) => {
       // After terminate, only the thread's exit settles the job (a result already on its way is dropped).
       if (m.id !== id || terminated) return;
       if (m.kind === 'progress') {
@@ -84,7 +64,7 @@ export function runJob<T>(data: JobData, onProgress?: (p: JobProgress) => void):
       settled = true;
       detach();
       releaseThread(w);
-      if (m.kind === 'error') reject(rebuild(m.error!));
+      if (m.kind === 'error') reject(fromWireError(m.error!));
       else resolve(m.result as T);
     };
     const onError = (e: Error) => {

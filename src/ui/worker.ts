@@ -6,7 +6,7 @@
  * (bigints, Maps and typed arrays included; the timeline's columns are transferred, not copied).
  */
 import { parentPort } from 'node:worker_threads';
-import type { CorruptionError } from '../errors.js';
+import { toWireError } from '../errors.js';
 import { recordingInfo } from '../ops/info.js';
 import { verifyRecording } from '../verify/integrity.js';
 import { backtestReport } from './backtest-report.js';
@@ -28,8 +28,7 @@ port.on('message', ({ id, data }: { id: number; data: JobData }) => {
     run(id, data);
   } catch (err) {
     // Errors cross the thread boundary as data: the server rebuilds the typed error (jobs.ts).
-    const e = err as Partial<CorruptionError> & Error;
-    port.postMessage({ id, kind: 'error', error: { name: e.name, message: e.message, code: e.code ?? null, details: e.details ?? {}, file: e.file ?? null, offsetBytes: e.offsetBytes ?? null, reason: e.reason ?? null, seq: e.seq ?? null } });
+    port.postMessage({ id, kind: 'error', error: toWireError(err) });
   }
 });
 
