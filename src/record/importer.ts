@@ -11,6 +11,7 @@ import { TapedeckError } from '../errors.js';
 import { openBytes, type ByteInput } from '../vendor/bytes.js';
 import { isZstd, ZstdDecompressor } from '../vendor/zstd.js';
 import { openInput, openInputStream, type InputSource } from './input.js';
+import { planPieces, splitJsonl, type SplitOptions, type SplitRun } from './jsonl-split.js';
 import type { ColumnMapping } from './mapping.js';
 import { Recorder, type RecorderOptions, type RecordSummary } from './recorder.js';
 import { recordCapture, recordCsv, recordJsonl } from './sources.js';
@@ -27,7 +28,7 @@ export interface ImportProgress {
   rejects: number;
 }
 
-export interface ImportOptions extends Omit<RecorderOptions, 'clock'> {
+export interface ImportOptions extends Omit<RecorderOptions, 'clock'>, SplitOptions {
   format?: ImportFormat;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
@@ -127,7 +128,25 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
       });
     }
   }
-  const { summary, result } = await recordFrom(dir, `import:${format}:${input}`, opts, src, (rec, onBatch) => runFormat(rec, src, format, { signal: opts.signal, onBatch }));
+  const pieces = format === 'jsonl' ? planPieces(input, opts) : null;
+  let split: SplitRun | null = null;
+  // Progress and close() follow the split run once it has taken over from src.
+  const progressInput: ImportInput = {
+    get bytesRead() {
+      return split !== null ? split.bytesRead : src.bytesRead;
+    },
+    totalBytes: src.totalBytes,
+    close() {
+      src.close();
+      split?.close();
+    },
+  };
+  const { summary, result } = await recordFrom(dir, `import:${format}:${input}`, opts, progressInput, (rec, onBatch) => {
+    if (pieces === null || !rec.readsCanonicalTicks) return runFormat(rec, src, format, { signal: opts.signal, onBatch });
+    src.close();
+    split = splitJsonl(rec, input, pieces, { signal: opts.signal, onBatch, maxLineBytes: opts.maxLineBytes, tsUnit: opts.tsUnit });
+    return split.run();
+  });
   return { ...summary, format, gzip: src.gzip, input, ...(format === 'tardis' ? { tardis: result as string } : {}) };
 }
 

@@ -26,6 +26,11 @@ export interface Line {
   problem?: LineProblem;
 }
 
+/** A line of nothing but white space (not a problem line): the line sources skip it. */
+export function isBlankLine(l: Line): boolean {
+  return l.problem === undefined && (l.text.length === 0 || l.text.trim() === '');
+}
+
 export interface LineProblem {
   kind: 'invalid-utf8' | 'too-long';
   /** What is wrong, for the reject's reason (names the byte offset of invalid UTF-8). */
@@ -39,6 +44,19 @@ export interface LineProblem {
 export interface InputOptions {
   /** Lines longer than this many bytes become a `too-long` problem line (default 1 MiB). */
   maxLineBytes?: number;
+  /**
+   * Only bytes [startBytes, endBytes) of a regular file, whose lines are numbered after
+   * `linesBefore` (the parallel JSONL import's pieces, split at line starts: see jsonl-split.ts).
+   * A piece that does not start the file is plain text: no gzip detection, no BOM.
+   */
+  range?: ByteRange;
+}
+
+/** A piece of a file: bytes [startBytes, endBytes), after `linesBefore` lines. */
+export interface ByteRange {
+  startBytes: number;
+  endBytes: number;
+  linesBefore: number;
 }
 
 export interface InputSource {
@@ -121,11 +139,15 @@ class LineSplitter implements InputSource {
   private initing: Promise<void> | null = null;
   private readonly raw: Readable;
   private readonly maxLineBytes: number;
+  /** The first byte read is the file's first: gzip and a BOM are looked for. */
+  private readonly atFileStart: boolean;
 
   constructor(name: string, raw: Readable, totalBytes: number | undefined, opts: InputOptions = {}) {
     this.name = name;
     this.raw = raw;
     this.totalBytes = totalBytes;
+    this.atFileStart = (opts.range?.startBytes ?? 0) === 0;
+    this.lineNo = opts.range?.linesBefore ?? 0;
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!Number.isSafeInteger(max) || max < 1) throw new TapedeckError('BAD_ARGUMENT', `maxLineBytes must be a whole number ≥ 1, got ${max}`, { maxLineBytes: max });
     this.maxLineBytes = max;
@@ -148,7 +170,7 @@ class LineSplitter implements InputSource {
       headLen += r.length;
     }
     const first = Buffer.concat(head);
-    this.gzip = first.length >= 2 && first[0] === GZIP_MAGIC0 && first[1] === GZIP_MAGIC1;
+    this.gzip = this.atFileStart && first.length >= 2 && first[0] === GZIP_MAGIC0 && first[1] === GZIP_MAGIC1;
     const self = this;
     async function* rawChunks(): AsyncGenerator<Buffer> {
       if (first.length > 0) yield first;
@@ -280,7 +302,7 @@ class LineSplitter implements InputSource {
       b = b.subarray(0, b.length - 1); // CRLF
       bytes--;
     }
-    if (no === 1 && b.length >= 3 && b[0] === BOM[0] && b[1] === BOM[1] && b[2] === BOM[2]) {
+    if (no === 1 && this.atFileStart && b.length >= 3 && b[0] === BOM[0] && b[1] === BOM[1] && b[2] === BOM[2]) {
       b = b.subarray(3); // a UTF-8 BOM starts the input: not part of the first line
       bytes -= 3;
     }
@@ -352,7 +374,12 @@ export function openInput(name: string, stdin: Readable = process.stdin, opts: I
     } catch (err) {
       throw new IoError(name, 'cannot open the input', err);
     }
-    raw = fs.createReadStream('', { fd, highWaterMark: 256 * 1024 });
+    const r = opts.range;
+    if (r !== undefined && total === undefined) {
+      fs.closeSync(fd);
+      throw new TapedeckError('BAD_ARGUMENT', `${name}: a byte range is read only from a regular file`, { path: name });
+    }
+    raw = fs.createReadStream('', { fd, highWaterMark: 256 * 1024, ...(r !== undefined ? { start: r.startBytes, end: r.endBytes - 1 } : {}) });
   }
   return new LineSplitter(name, raw, total, opts);
 }

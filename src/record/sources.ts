@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import { parseCaptureLine } from './capture.js';
 import { CsvEvents, splitCsvRecord } from './csv.js';
-import type { InputSource, Line } from './input.js';
+import { isBlankLine, type InputSource, type Line } from './input.js';
 import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
 import { mapperFor, type VenueFormat } from './venues.js';
@@ -18,7 +18,7 @@ export interface LoopOptions {
   onBatch?: () => void;
 }
 
-function positionOf(no: number): string {
+export function positionOf(no: number): string {
   return `line ${no}`;
 }
 
@@ -32,14 +32,17 @@ function rejectProblem(rec: Recorder, l: Line): boolean {
   return true;
 }
 
+/** One line of canonical JSONL: a problem line is a reject, a blank line is skipped. */
+export function recordJsonlLine(rec: Recorder, l: Line): void {
+  if (rejectProblem(rec, l)) return;
+  if (isBlankLine(l)) return;
+  rec.writeLine(l.text, positionOf(l.no));
+}
+
 /** Canonical JSON lines; blank lines are skipped. */
 export async function recordJsonl(rec: Recorder, input: InputSource, opts: LoopOptions = {}): Promise<void> {
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
-    for (const l of batch) {
-      if (rejectProblem(rec, l)) continue;
-      if (l.text.length === 0 || l.text.trim() === '') continue;
-      rec.writeLine(l.text, positionOf(l.no));
-    }
+    for (const l of batch) recordJsonlLine(rec, l);
     opts.onBatch?.();
     if (opts.signal?.aborted) return;
   }
