@@ -127,6 +127,28 @@ test('json writer - a line that cannot be written leaves nothing behind and name
   assert.is(w.takeText(), eventToJson(sample('tick')) + '\n');
 });
 
+test('json writer - detach hands over its own buffer (transferable, no copy); the writer goes on in a fresh one', () => {
+  const w = new JsonLineWriter(256);
+  const ev = sample('tick');
+  const want = eventToJson(ev) + '\n';
+  w.event(ev, false, true);
+  const first = w.detach();
+  assert.is(first.toString('utf8'), want);
+  assert.is(first.byteOffset, 0, 'from the start of its own ArrayBuffer');
+  w.event(ev, false, true);
+  w.event(ev, false, true);
+  assert.is(first.toString('utf8'), want, 'writing on does not touch what was detached');
+  const second = w.detach();
+  assert.is(second.toString('utf8'), want + want);
+  assert.is.not(second.buffer, first.buffer);
+  // Transferring the buffer moves it whole (a pooled buffer would take the pool with it).
+  const moved = structuredClone(first, { transfer: [first.buffer as ArrayBuffer] });
+  assert.is(Buffer.from(moved.buffer, moved.byteOffset, moved.length).toString('utf8'), want);
+  assert.is(first.buffer.byteLength, 0, 'detached here');
+  assert.is(second.toString('utf8'), want + want, 'the other batch is untouched');
+  assert.is(w.length, 0);
+});
+
 test('json writer - the golden samples, ISO and ns, byte for byte', () => {
   const w = new JsonLineWriter();
   for (const iso of [false, true]) {

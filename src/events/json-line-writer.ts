@@ -151,7 +151,7 @@ export class JsonLineWriter {
   private runIdBytes: Uint8Array | null = null;
 
   constructor(capacityBytes = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(Math.max(256, capacityBytes));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(256, capacityBytes));
   }
 
   /** Appends one event's line; `newline` adds the '\n' after it. `ev` must be valid (validateEvent's output). */
@@ -217,6 +217,18 @@ export class JsonLineWriter {
     return out;
   }
 
+  /**
+   * The bytes written so far, as a view of the writer's own buffer, which the caller now owns (a
+   * batch transfers it to another thread whole: its own ArrayBuffer, never a pooled one); the
+   * writer starts over empty in a fresh buffer of the same capacity (not zero-filled). No copy.
+   */
+  detach(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.clear();
+    return out;
+  }
+
   /** The text written so far; the writer starts over empty. */
   takeText(): string {
     const s = this.asciiOnly ? this.buf.toString('latin1', 0, this.length) : this.buf.toString('utf8', 0, this.length);
@@ -232,7 +244,7 @@ export class JsonLineWriter {
   /** Makes room for n more bytes (for the transcoder). */
   room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n));
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }

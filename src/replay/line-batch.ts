@@ -3,7 +3,8 @@
  * (line-feed.ts). Plain typed arrays and one byte buffer, so a batch crosses to another thread by
  * transfer, without a copy or a structured clone of objects:
  * - `ts[i]`, `seq[i]`, `source[i]`: item i's ts (ns), seq, and the index of its recording;
- * - `bytes`: the lines, one after the other, each ending in '\n'; line i is
+ * - `bytes`: the lines, one after the other, each ending in '\n' (a view from the start of its own
+ *   ArrayBuffer, which may be longer); line i is
  *   `bytes[ends[i - 1] ?? 0 .. ends[i])`, written by JsonLineWriter (the one line layout).
  * A batch belongs to one `gen`: the feed's position (each open/seek starts a new one), so batches
  * made for a position the feed has left are recognised and dropped.
@@ -84,10 +85,9 @@ export class LineBatcher {
   /** The batch gathered so far (its arrays are the batch's own: transfer them); the batcher starts over. */
   take(gen: number, last: boolean): LineBatch {
     const n = this.n;
-    const bytes = new Uint8Array(this.lines.length);
-    bytes.set(this.lines.buf.subarray(0, this.lines.length));
+    // The writer's own buffer (not copied; the writer goes on in a fresh one).
+    const bytes: Uint8Array = this.lines.detach();
     const out: LineBatch = { gen, n, ts: this.ts, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
-    this.lines.clear();
     this.ts = new BigInt64Array(this.itemsMax);
     this.seq = new Float64Array(this.itemsMax);
     this.source = new Uint16Array(this.itemsMax);

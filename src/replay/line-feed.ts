@@ -19,7 +19,7 @@ import type { LineBatch } from './line-batch.js';
 import type { LineProducer, LineProducerFactory, ProducerMessage } from './line-producer.js';
 
 export interface LineFeedOptions {
-  /** Batches the producer may run ahead (default 32: ~64K items, ~10 MiB of tick lines). */
+  /** Batches the producer may run ahead (default 8: ~52K tick lines, ~8 MiB, of the producer's 1 MiB batches). */
   windowBatches?: number;
   /** Called with each item the replay takes, after its line (a counter, a --limit). */
   onItem?: (item: FeedItem) => void;
@@ -71,7 +71,7 @@ export class LineFeed implements EmittingFeed {
     options: LineFeedOptions = {},
   ) {
     this.sources = Array.from({ length: sourceCount }, (_, i) => new LineFeedSource(i));
-    this.windowBatches = options.windowBatches ?? 32;
+    this.windowBatches = options.windowBatches ?? 8;
     if (!Number.isInteger(this.windowBatches) || this.windowBatches < 1) throw new TapedeckError('BAD_ARGUMENT', `windowBatches must be a whole number ≥ 1, got ${this.windowBatches}`);
     this.onItem = options.onItem ?? null;
   }
