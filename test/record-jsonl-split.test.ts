@@ -24,7 +24,7 @@ const arbLine = (ts: () => bigint): fc.Arbitrary<Buffer> =>
   fc.oneof(
     {
       weight: 30,
-      arbitrary: fc.tuple(fc.constantFrom('XNAS', 'ARCX'), fc.constantFrom('AAPL', 'MSFT', 'x'.repeat(70)), fc.integer({ min: 1, max: 99999 }), fc.nat(900)).map(([venue, symbol, px, size]) =>
+      arbitrary: fc.tuple(fc.constantFrom('XNAS', 'ARCX'), fc.constantFrom('AAPL', 'MSFT', 'x'.repeat(70), 'y'.repeat(40)), fc.integer({ min: 1, max: 99999 }), fc.nat(900)).map(([venue, symbol, px, size]) =>
         Buffer.from(eventToJson({ type: 'tick', ts: ts(), runId: 'r1', venue, symbol, bid: px / 100, ask: (px + 1) / 100, bidSize: size, askSize: 7 })),
       ),
     },

@@ -1,14 +1,14 @@
 /**
  * The parse worker of a parallel JSONL import (started by jsonl-split.ts): reads its pieces of the
  * file in order, each canonical tick line read (readCanonicalTick, with no ts floor) and encoded
- * (eventPayloadEncoder) into TickBatches, every other line handed over as it is. A batch is a slot
+ * (encodeTickInto) into TickBatches, every other line handed over as it is. A batch is a slot
  * of shared memory: the worker fills a free slot, posts its number, and the main thread gives it
  * back once written (transferring a buffer per batch instead cost ~0.1 µs per byte under load).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWireError } from '../errors.js';
-import { eventPayloadEncoder } from '../events/codec.js';
-import type { TapeEvent } from '../events/types.js';
+import { encodeTickInto } from '../events/fast-encode.js';
+import type { TickEvent } from '../events/types.js';
 import { readCanonicalTick, scratchTick } from './canonical-tick.js';
 import { isBlankLine, openInput, type InputSource } from './input.js';
 import { TickBatchWriter } from './tick-batch.js';
@@ -48,7 +48,10 @@ function flush(): void {
 
 async function run(): Promise<void> {
   const tick = scratchTick();
-  const encode = (buf: Buffer, start: number, end: number): number => eventPayloadEncoder.encodeInto(tick as unknown as TapeEvent, buf, start, end);
+  // The plain-tick encoder alone (what eventPayloadEncoder runs first for a tick): a tick it
+  // declines (NOT_PLAIN, also for too little room) goes to the main thread as a line, so the
+  // worker loads neither msgpackr nor the codec.
+  const encode = (buf: Buffer, start: number, end: number): number => encodeTickInto(tick as unknown as TickEvent, buf, start, end);
   for (; piece < data.pieces.length; piece++) {
     const { startBytes, endBytes } = data.pieces[piece]!;
     src = openInput(data.file, undefined, { maxLineBytes: data.maxLineBytes, range: { startBytes, endBytes, linesBefore: 0 } });
