@@ -2,7 +2,7 @@
  * A recording: a log directory whose records are events. This is where the payload-agnostic log
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
-import { Log, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
+import { Log, openReader, type LogCursor, type LogRecord, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
 import type { JsonLineWriter } from './json-line-writer.js';
@@ -85,7 +85,7 @@ export class EventCursor {
    * payload bytes (json-transcode.ts) without an event object; anything else takes next().
    */
   nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null {
-    if (this.filtered || iso) {
+    if (this.filtered) {
       const ev = this.next();
       if (ev === null) return null;
       out.event(ev, iso, newline);
@@ -93,13 +93,33 @@ export class EventCursor {
       this.lastSeq = ev.seq ?? -1;
       return ev.type;
     }
+    const r = this.advance();
+    return r === null ? null : this.writeJson(r, out, iso, newline);
+  }
+
+  /** Whether some filter beyond type and range applies (runId, symbols, venues): advance() refuses then. */
+  get needsDecode(): boolean {
+    return this.filtered;
+  }
+
+  /**
+   * The next record in range, not decoded (only without a filter beyond type and range, see
+   * needsDecode); valid until the next call. Sets lastTs / lastSeq. nextJson is advance + writeJson.
+   */
+  advance(): LogRecord | null {
+    if (this.filtered) throw new TapedeckError('BAD_ARGUMENT', 'EventCursor.advance: a runId/symbols/venues filter needs the decoded event (use next or nextJson)');
     const r = this.cursor.next();
     if (r === null) return null;
     this.lastTs = r.tsNs;
     this.lastSeq = r.seq;
-    if (transcodeLine(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, newline)) return TAG_TYPE.get(r.type)!;
+    return r;
+  }
+
+  /** Writes record `r` (from advance) into `out` as its canonical JSON line; returns its type. */
+  writeJson(r: LogRecord, out: JsonLineWriter, iso: boolean, newline: boolean): EventType {
+    if (!iso && transcodeLine(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, newline)) return TAG_TYPE.get(r.type)!;
     const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
-    out.event(ev, false, newline);
+    out.event(ev, iso, newline);
     return ev.type;
   }
 

@@ -13,6 +13,7 @@ import { JsonLineWriter } from '../events/json-line-writer.js';
 import { openRecording } from '../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
+import { shareLines, type JsonLineSource } from '../replay/line-share.js';
 import { csvHeader, eventToCsvRow } from './csv.js';
 import { resolveTimeRange } from './time-range.js';
 import { requireDir } from './util.js';
@@ -39,6 +40,12 @@ export interface ExportOptions {
   iso?: boolean;
   /** Chunk size handed to the sink (default 64 KiB). */
   chunkBytes?: number;
+  /**
+   * JSONL: a worker thread transcodes every other block of records while this thread does the
+   * rest (replay/line-share.ts; the same bytes, the same errors). Not with runId or symbols
+   * (one thread then). Default false.
+   */
+  worker?: boolean;
 }
 
 /** 'all' for JSONL and JSON; the event type of a CSV stream. */
@@ -129,7 +136,9 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
     stopped: false,
   };
   function* gen(): Generator<ExportChunk> {
-    const cursor = rec.cursor({ fromTs: from, toTs: to, types, runId: opts.runId, symbols: opts.symbols });
+    const read = { fromTs: from, toTs: to, types, runId: opts.runId, symbols: opts.symbols };
+    const cursor = rec.cursor(read);
+    const lines: JsonLineSource = format === 'jsonl' && opts.worker === true ? shareLines(rec, cursor, read, iso) : cursor;
     // Lines are written as bytes straight into one buffer per stream (json-line-writer.ts).
     const bufs = new Map<ExportStream, JsonLineWriter>();
     const started = new Set<ExportStream>();
@@ -176,7 +185,7 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
           if (json) all.raw(summary.events === 0 ? '\n' : ',\n');
           let type: EventType | null;
           try {
-            type = cursor.nextJson(all, iso, !json);
+            type = lines.nextJson(all, iso, !json);
           } catch (err) {
             all.length = mark;
             throw err;
@@ -195,15 +204,15 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
         // Explicitly selected types get their file even when empty (a header alone).
         for (const t of types ?? []) if (!started.has(t)) add(t, csvHeader(t));
       }
-      summary.unknownSkipped = cursor.unknownSkipped;
-      summary.problems = cursor.problems;
+      summary.unknownSkipped = lines.unknownSkipped;
+      summary.problems = lines.problems;
       completed = true;
     } catch (err) {
       // Damage ends the export, but what was read before it is still written out (readers and
       // verify agree on where the good data ends), then the error is raised.
       failure = err;
     } finally {
-      cursor.close();
+      lines.close();
       if (!completed) summary.stopped = true;
     }
     for (const s of bufs.keys()) {

@@ -12,11 +12,12 @@
  * the feed returns one credit per batch it has used up. Each open (a start or a seek) starts a
  * new generation with a fresh allowance; batches and errors carry their generation.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { TapedeckError, toWireError, type WireError } from '../errors.js';
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
 import { LineBatcher, LINE_SOURCES_MAX, type LineBatch } from './line-batch.js';
+import { workerTakes, type LineShare } from './share-rule.js';
 import { EventMerge } from './merge.js';
 
 /** What a producer tells its feed. `gen` -1: the producer itself failed (whatever the generation). */
@@ -29,6 +30,8 @@ export interface LineProducer {
   open(gen: number, opts: EventReadOptions, credits: number): void;
   /** `n` more batches of generation `gen` may be made. */
   credit(gen: number, n: number): void;
+  /** Takes in, synchronously, what the producer has sent so far (a polled worker: see workerLineProducer). */
+  poll?(): void;
   close(): void;
 }
 
@@ -42,6 +45,11 @@ export interface LineFormat {
   batchItems?: number;
   /** A batch ends once its lines pass this many bytes (default 1 MiB). */
   batchBytes?: number;
+  /**
+   * Make lines only of the records `workerTakes(share, seq)` gives the producer, reading past the
+   * others (one recording, no filter beyond type and range: see line-share.ts).
+   */
+  share?: LineShare;
 }
 
 /**
@@ -64,12 +72,15 @@ export class LineSource {
   private readonly batcher: LineBatcher;
   private gen = -1;
   private finished = true;
+  private readonly share: LineShare | null;
 
   constructor(
     private readonly recordings: readonly Recording[],
     format: LineFormat,
   ) {
     if (recordings.length > LINE_SOURCES_MAX) throw new TapedeckError('BAD_ARGUMENT', `a line replay reads at most ${LINE_SOURCES_MAX} recordings`);
+    this.share = format.share ?? null;
+    if (this.share !== null && recordings.length !== 1) throw new TapedeckError('BAD_ARGUMENT', 'shared line making reads exactly one recording');
     this.batcher = new LineBatcher(format.iso, format.batchItems ?? BATCH_ITEMS, format.batchBytes ?? BATCH_BYTES);
   }
 
@@ -108,7 +119,7 @@ export class LineSource {
     let last = error !== null;
     if (!last) {
       try {
-        last = this.cursor !== null ? this.fillFrom(this.cursor) : this.fillFromMerge(this.merge!);
+        last = this.cursor === null ? this.fillFromMerge(this.merge!) : this.share !== null ? this.fillShared(this.cursor, this.share) : this.fillFrom(this.cursor);
       } catch (e) {
         error = e;
         last = true;
@@ -134,6 +145,16 @@ export class LineSource {
       const full = batcher.addNext(cursor, 0);
       if (full === null) return true;
       if (full) return false;
+    }
+  }
+
+  /** Fills the batch with the lines of the records `share` gives this producer; true at the cursor's end. */
+  private fillShared(cursor: EventCursor, share: LineShare): boolean {
+    const batcher = this.batcher;
+    for (;;) {
+      const r = cursor.advance();
+      if (r === null) return true;
+      if (workerTakes(share, r.seq) && batcher.addRecord(cursor, r, 0)) return false;
     }
   }
 
@@ -222,16 +243,26 @@ export interface LineWorkerData {
   dirs: string[];
   chunkBytes: number | undefined;
   format: LineFormat;
+  /** Where the worker posts its messages when polled (else its parent port). */
+  port?: MessagePort;
 }
 
 /** What the feed sends the worker. */
 export type LineWorkerCommand = { kind: 'open'; gen: number; opts: EventReadOptions; credits: number } | { kind: 'credit'; gen: number; n: number } | { kind: 'close' };
 
-/** A factory for a LineFeed: the recordings in `dirs` read by a worker thread (line-worker.ts). */
-export function workerLineProducer(dirs: readonly string[], format: LineFormat, chunkBytes?: number): LineProducerFactory {
+/**
+ * A factory for a LineFeed: the recordings in `dirs` read by a worker thread (line-worker.ts).
+ * `polled`: the worker's messages wait on a port until the producer's poll() takes them, on the
+ * calling thread, synchronously (a consumer that never yields to the event loop: see
+ * line-share.ts); the worker then does not keep the process alive.
+ */
+export function workerLineProducer(dirs: readonly string[], format: LineFormat, chunkBytes?: number, options: { polled?: boolean } = {}): LineProducerFactory {
   return (receive) => {
     const data: LineWorkerData = { dirs: [...dirs], chunkBytes, format };
-    const worker = new Worker(new URL('./line-worker.js', import.meta.url), { workerData: data });
+    const channel = options.polled === true ? new MessageChannel() : null;
+    if (channel !== null) data.port = channel.port2;
+    const worker = new Worker(new URL('./line-worker.js', import.meta.url), { workerData: data, transferList: channel !== null ? [channel.port2] : [] });
+    if (channel !== null) worker.unref();
     let closed = false;
     worker.on('message', (m: ProducerMessage) => {
       if (!closed) receive(m);
@@ -247,12 +278,17 @@ export function workerLineProducer(dirs: readonly string[], format: LineFormat, 
     const send = (c: LineWorkerCommand): void => {
       if (!closed) worker.postMessage(c);
     };
+    const poll = (): void => {
+      for (let m = receiveMessageOnPort(channel!.port1); m !== undefined && !closed; m = receiveMessageOnPort(channel!.port1)) receive(m.message as ProducerMessage);
+    };
     return {
       open: (gen, opts, credits) => send({ kind: 'open', gen, opts, credits }),
       credit: (gen, n) => send({ kind: 'credit', gen, n }),
+      poll: channel !== null ? poll : undefined,
       close: () => {
         if (closed) return;
         closed = true;
+        channel?.port1.close();
         void worker.terminate();
       },
     };

@@ -20,12 +20,12 @@ try {
 } catch (e) {
   // A recording that cannot be opened: reported as the feed's failure, with its code.
   const m: ProducerMessage = { kind: 'error', gen: -1, error: toWireError(e), problems: null };
-  port.postMessage(m);
+  (data.port ?? port).postMessage(m);
 }
 if (source !== null) {
   serveLines(
     source,
-    (m) => port.postMessage(m, m.kind === 'batch' ? batchTransfer(m.batch) : []),
+    (m) => (data.port ?? port).postMessage(m, m.kind === 'batch' ? batchTransfer(m.batch) : []),
     (handle) => port.on('message', (c: LineWorkerCommand) => handle(c)),
   );
 }

@@ -30,6 +30,7 @@ interface ExportArgs {
   iso: boolean;
   out?: string;
   json: boolean;
+  worker: boolean;
 }
 
 function list(v: string | string[] | undefined): string[] | undefined {
@@ -119,6 +120,11 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
           describe: 'Write to this file (jsonl, json) or directory (csv: <type>.csv each) instead of stdout',
         })
         .option('json', { type: 'boolean', default: false, describe: 'With --out: print a summary of what was written as JSON on stdout' })
+        .option('worker', {
+          type: 'boolean',
+          default: true,
+          describe: 'JSONL: a worker thread transcodes every other block of records (the same bytes; not with --run or --symbols); --no-worker: one thread',
+        })
         .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through canonical JSONL')
         .example("$0 export rec/a | jq -c 'select(.type==\"tick\")' | $0 import - rec/ticks", 'Filter with jq on the way')
         .example('$0 export rec/a --format csv --out csv/', 'One CSV per event type: csv/tick.csv, csv/order.csv, …')
@@ -178,6 +184,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         runId: argv.run,
         symbols: list(argv.symbols),
         iso: argv.iso,
+        worker: argv.worker,
       });
       const dests = new Map<ExportStream, Dest>();
       const files: string[] = [];

@@ -28,6 +28,7 @@ import type { JsonLineWriter } from '../../events/json-line-writer.js';
 import type { EventReadOptions, Recording } from '../../events/recording.js';
 import { EVENT_TYPES, type EventType, type TapeEvent } from '../../events/types.js';
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
+import type { JsonLineSource } from '../../replay/line-share.js';
 import { countArg, durationArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
 import { FILE_BUFFER_BYTES, resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
@@ -187,7 +188,12 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // --limit: stop after that many events.
   const limit = argv.limit === undefined ? Infinity : countArg('--limit', argv.limit, 1);
   if (argv.max && !interactive && recordings.length === 1 && nats === null && !argv.books && argv.follow !== true && !argv.stats) {
-    return replayMaxDirect(recordings[0]!, { fromTs: from, toTs: to, runId: argv.run, types, symbols }, argv.iso === true, limit, out, fileOut, argv.out ?? 'stdout', io, JsonLineWriter);
+    const { shareLines } = await import('../../replay/line-share.js');
+    const read: EventReadOptions = { fromTs: from, toTs: to, runId: argv.run, types, symbols };
+    const rec = recordings[0]!;
+    const cursor = rec.cursor(read);
+    const lines = argv['read-ahead'] ? shareLines(rec, cursor, read, argv.iso === true) : cursor;
+    return replayMaxDirect(lines, argv.iso === true, limit, out, fileOut, argv.out ?? 'stdout', io, JsonLineWriter);
   }
   // Loaded only past the direct path above (rxjs alone is ~6% of a 1M-event run).
   const { lastValueFrom } = await import('rxjs');
@@ -438,11 +444,12 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
  * the output as `export` writes them (EventCursor.nextJson: straight from the payload bytes, no
  * event object) instead of through the replayer and the bus. The same lines in the same order as
  * the replayer path (one source: the cursor's order, the same filters); what was read before
- * damage is written out before the error is raised. Measured in bench/README.md (replay --max -o).
+ * damage is written out before the error is raised. With the read-ahead on, a worker thread
+ * transcodes every other block of records (replay/line-share.ts: the same bytes, this thread's
+ * errors). Measured in bench/README.md (replay --max -o).
  */
 async function replayMaxDirect(
-  rec: Recording,
-  read: EventReadOptions,
+  cursor: JsonLineSource,
   iso: boolean,
   limit: number,
   out: Writable,
@@ -464,7 +471,6 @@ async function replayMaxDirect(
     stopped = true;
   };
   io.signals.on('SIGINT', onSigint);
-  const cursor = rec.cursor(read);
   const lines = new Writer(CHUNK_BYTES + 4096);
   let written = 0;
   let sinceYield = 0;
@@ -563,7 +569,7 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('read-ahead', {
           type: 'boolean',
           default: true,
-          describe: 'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing (--no-read-ahead: all on the main thread)',
+          describe: 'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing; --max of one recording to a file or pipe: a worker thread transcodes every other block of records (not with --run or --symbols) (--no-read-ahead: all on the main thread)',
         })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
         .option('books', {
