@@ -2,7 +2,7 @@
  * A recording: a log directory whose records are events. This is where the payload-agnostic log
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
-import { Log, openReader, type LogCursor, type LogRecord, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
+import { FrameRun, Log, LogRecord, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
 import type { JsonLineWriter } from './json-line-writer.js';
@@ -25,6 +25,11 @@ export interface EventReadOptions {
 }
 
 const KNOWN_TAGS = [...TAG_TYPE.keys()];
+/**
+ * Most records an EventCursor takes from the log at once: a 256 KiB replay chunk holds ~3,600
+ * bench ticks, so a few runs per chunk; the run's arrays are allocated once per cursor.
+ */
+const RUN_RECORDS = 1024;
 
 /** Pulls decoded events, filtered; null when nothing is available now (see `done`). */
 export class EventCursor {
@@ -64,18 +69,44 @@ export class EventCursor {
    * fields are copies), so the read chunk its payload pointed into can be freed.
    */
   next(): TapeEvent | null {
-    if (!this.filtered) {
-      const r = this.cursor.next();
-      return r === null ? null : decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
-    }
-    for (let r = this.cursor.next(); r !== null; r = this.cursor.next()) {
-      const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
-      if (this.runId !== undefined && ev.runId !== this.runId) continue;
-      if (this.symbols && !('symbol' in ev && ev.symbol !== undefined && this.symbols.has(ev.symbol))) continue;
-      if (this.venues && !('venue' in ev && this.venues.has(ev.venue))) continue;
+    const run = this.run;
+    for (let i = this.pull(); i >= 0; i = this.pull()) {
+      const ev = decodePayloadAt(run.type[i]!, run.chunk, run.payloadStart[i]!, run.payloadEnd[i]!, run.seq[i]!, run.tsNs[i]!);
+      if (this.filtered) {
+        if (this.runId !== undefined && ev.runId !== this.runId) continue;
+        if (this.symbols && !('symbol' in ev && ev.symbol !== undefined && this.symbols.has(ev.symbol))) continue;
+        if (this.venues && !('venue' in ev && this.venues.has(ev.venue))) continue;
+      }
       return ev;
     }
     return null;
+  }
+
+  /**
+   * The records read and not yet decoded: run[ri, run.count). A chunk's records come as one run
+   * (LogCursor.nextRun: one loop over its frames, no call chain per record); a record the per-frame
+   * path reads (at a chunk's end, in a batch, near damage) is a run of one.
+   */
+  private readonly run = new FrameRun(RUN_RECORDS);
+  /** What advance() hands out, refilled each time (valid until the next call). */
+  private readonly record = new LogRecord(0, 0n, 0, Buffer.alloc(0), 0, 0);
+  private ri = 0;
+
+  /** The run index of the next record, or -1 when none is available now (see `done`). */
+  private pull(): number {
+    const run = this.run;
+    if (this.ri < run.count) return this.ri++;
+    // Drained: the log cursor may now read into the chunk the run pointed into.
+    if (this.cursor.nextRun(run) === 0) {
+      const r = this.cursor.next();
+      if (r === null) {
+        run.count = this.ri = 0;
+        return -1;
+      }
+      run.setOne(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
+    }
+    this.ri = 1;
+    return 0;
   }
 
   /**
@@ -108,11 +139,15 @@ export class EventCursor {
    */
   advance(): LogRecord | null {
     if (this.filtered) throw new TapedeckError('BAD_ARGUMENT', 'EventCursor.advance: a runId/symbols/venues filter needs the decoded event (use next or nextJson)');
-    const r = this.cursor.next();
-    if (r === null) return null;
-    this.lastTs = r.tsNs;
-    this.lastSeq = r.seq;
-    return r;
+    // From the run like next(), so the two can be mixed on one cursor without losing a record.
+    const i = this.pull();
+    if (i < 0) return null;
+    const run = this.run;
+    const seq = run.seq[i]!;
+    const ts = run.tsNs[i]!;
+    this.lastTs = ts;
+    this.lastSeq = seq;
+    return this.record.reuseFor(seq, ts, run.type[i]!, run.chunk, run.payloadStart[i]!, run.payloadEnd[i]!);
   }
 
   /** Writes record `r` (from advance) into `out` as its canonical JSON line; returns its type. */

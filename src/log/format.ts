@@ -233,6 +233,78 @@ export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number)
   return (v.kind = 'frame');
 }
 
+/**
+ * Several frames of one chunk at once: each a whole, CRC-valid frame that is a unit on its own (no
+ * batch flag), its seq the one before's + 1 and its ts not going back. Filled by readRunInto and
+ * handed up to a decoder as arrays, so reading a chunk is one loop instead of a call chain per record.
+ */
+export class FrameRun {
+  count = 0;
+  /** The buffer the payload offsets index into. */
+  chunk: Buffer = Buffer.alloc(0);
+  readonly type: Uint8Array;
+  readonly seq: Float64Array;
+  readonly tsNs: bigint[];
+  readonly payloadStart: Int32Array;
+  readonly payloadEnd: Int32Array;
+  readonly crc: Uint32Array;
+  /** Where the last frame read starts and where the run ends (offsets in `chunk`). */
+  lastFrameAt = 0;
+  next = 0;
+
+  constructor(readonly capacity: number) {
+    this.type = new Uint8Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.tsNs = new Array<bigint>(capacity).fill(0n);
+    this.payloadStart = new Int32Array(capacity);
+    this.payloadEnd = new Int32Array(capacity);
+    this.crc = new Uint32Array(capacity);
+  }
+
+  /** Makes the run the one record given (a record the per-frame path read). */
+  setOne(type: number, chunk: Buffer, payloadStart: number, payloadEnd: number, seq: number, tsNs: bigint): void {
+    this.count = 1;
+    this.chunk = chunk;
+    this.type[0] = type;
+    this.payloadStart[0] = payloadStart;
+    this.payloadEnd[0] = payloadEnd;
+    this.seq[0] = seq;
+    this.tsNs[0] = tsNs;
+  }
+}
+
+/**
+ * Reads whole frames from `pos` into `run` while each is one readFrameInto accepts as a frame, has
+ * no batch flag, carries seq `seq0` + i and a ts not below the one before (`lastTs` before the
+ * first; null: any). Stops at the first frame that is anything else, at the end of the data or
+ * when the run is full, and returns the count: whatever stopped it is left for the per-frame path
+ * (readFrameInto and the scanner), which decides what it is. `v` is scratch.
+ */
+export function readRunInto(run: FrameRun, v: FrameView, b: Buffer, pos: number, end: number, seq0: number, lastTs: bigint | null): number {
+  const cap = run.capacity;
+  let p = pos;
+  let k = 0;
+  let prev = lastTs;
+  run.chunk = b;
+  for (; k < cap; k++) {
+    if (readFrameInto(v, b, p, end) !== 'frame' || v.flags !== 0 || v.seq !== seq0 + k) break;
+    const ts = v.tsNs;
+    if (prev !== null && ts < prev) break;
+    prev = ts;
+    run.type[k] = v.type;
+    run.seq[k] = v.seq;
+    run.tsNs[k] = ts;
+    run.payloadStart[k] = v.payloadStart;
+    run.payloadEnd[k] = v.payloadEnd;
+    run.crc[k] = v.crc;
+    run.lastFrameAt = p;
+    p = v.next;
+  }
+  run.count = k;
+  run.next = p;
+  return k;
+}
+
 function bad(v: FrameView, kind: 'incomplete' | 'corrupt', reason: string): FrameOutcome['kind'] {
   v.reason = reason;
   return (v.kind = kind);

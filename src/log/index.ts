@@ -18,6 +18,7 @@ export type { SegmentMeta } from './segment-file.js';
 export { realFileOps } from './file-ops.js';
 export type { FileOps } from './file-ops.js';
 export * as format from './format.js';
+export { FrameRun } from './format.js';
 export { segmentName, parseSegmentName, METRICS_NAME } from './names.js';
 export { PowerLossOps } from './power-loss-ops.js';
 export { readManifest } from './manifest.js';

@@ -11,7 +11,7 @@ import { IoError } from '../errors.js';
 import { catalogueRefs, endOfListed, readCatalogue, refOf, sealedExtent, type SegmentRef } from './catalogue.js';
 import { endOf, linkProblem, linkProblemAt, type SegmentEnd } from './chain.js';
 import { realFileOps, type FileOps } from './file-ops.js';
-import { HEADER_BYTES, INT64_MIN, type IndexEntry } from './format.js';
+import { FRAME_OVERHEAD_BYTES, HEADER_BYTES, INT64_MIN, type FrameRun, type IndexEntry } from './format.js';
 import { readLockHolder } from './lock.js';
 import { belowHorizon, idProblem, listedProblem, manifestProblems, readManifest, type Manifest, type ManifestProblem } from './manifest.js';
 import { decideReader, RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
@@ -98,6 +98,10 @@ export interface ReadProblem {
   collateral?: boolean;
 }
 
+const ACCEPT = 0;
+const SKIP = 1;
+const FINISH = 2;
+
 /** A cursor: reads units through the scanner and acts on each ending by the reader decision table. */
 export class LogCursor {
   private readonly fds = new Map<string, number>();
@@ -168,6 +172,54 @@ export class LogCursor {
       }
       if (this.finished || this.closed) return null;
       if (!this.advance()) return null;
+    }
+  }
+
+  /**
+   * The records that follow, as many as the chunk being read holds (up to run.capacity), in `run`:
+   * exactly what next() would return one by one (every check and filter applies), without a call
+   * chain per record. Returns their count; 0 when the next record is for next() (at a chunk's end,
+   * a batch, damage, the end of the data...): call next() then, which reads on or returns null.
+   * The payloads point into the cursor's chunk: with reuseChunks, be done with them before the
+   * next call.
+   */
+  nextRun(run: FrameRun): number {
+    for (;;) {
+      if (this.qi < this.qn || this.pending.length > 0 || this.finished || this.closed || this.scanner === null) return 0;
+      const k = this.scanner.run(run);
+      if (k === 0) return 0;
+      let n = 0;
+      let i = 0;
+      let payloadBytes = 0;
+      while (i < k) {
+        const seq = run.seq[i]!;
+        const ts = run.tsNs[i]!;
+        const start = run.payloadStart[i]!;
+        const end = run.payloadEnd[i]!;
+        payloadBytes += end - start;
+        const verdict = this.verdict(seq, ts, run.type[i]!);
+        i++;
+        if (verdict === ACCEPT) {
+          if (n !== i - 1) {
+            run.type[n] = run.type[i - 1]!;
+            run.seq[n] = seq;
+            run.tsNs[n] = ts;
+            run.payloadStart[n] = start;
+            run.payloadEnd[n] = end;
+          }
+          n++;
+        } else if (verdict === FINISH) {
+          // Read as far as next() would have: up to and including this record.
+          this.finish();
+          break;
+        }
+      }
+      // Counted as advance counts each record it reads.
+      this.recordsRead += i;
+      this.segCount += i;
+      this.bytesRead += payloadBytes + i * FRAME_OVERHEAD_BYTES;
+      run.count = n;
+      if (n > 0 || this.finished) return n;
     }
   }
 
@@ -490,17 +542,24 @@ export class LogCursor {
   }
 
   private accept(rec: LogRecord): void {
+    const verdict = this.verdict(rec.seq, rec.tsNs, rec.type);
+    if (verdict === ACCEPT) this.queue[this.qn++] = rec;
+    else if (verdict === FINISH) this.finish();
+  }
+
+  /** What the range and type filters make of a record read (the one rule for next() and nextRun()). */
+  private verdict(seq: number, tsNs: bigint, type: number): typeof ACCEPT | typeof SKIP | typeof FINISH {
     const o = this.opts;
-    if (o.toSeq !== undefined && rec.seq > o.toSeq) return this.finish();
-    if (o.toTs !== undefined && rec.tsNs > o.toTs) return this.finish();
-    if (o.fromSeq !== undefined && rec.seq < o.fromSeq) return;
-    if (o.fromTs !== undefined && rec.tsNs < o.fromTs) return;
-    if (this.known && !this.known.has(rec.type)) {
+    if (o.toSeq !== undefined && seq > o.toSeq) return FINISH;
+    if (o.toTs !== undefined && tsNs > o.toTs) return FINISH;
+    if (o.fromSeq !== undefined && seq < o.fromSeq) return SKIP;
+    if (o.fromTs !== undefined && tsNs < o.fromTs) return SKIP;
+    if (this.known && !this.known.has(type)) {
       this.unknownSkipped++;
-      return;
+      return SKIP;
     }
-    if (this.types && !this.types.has(rec.type)) return;
-    this.queue[this.qn++] = rec;
+    if (this.types && !this.types.has(type)) return SKIP;
+    return ACCEPT;
   }
 
   private finish(): void {

@@ -18,7 +18,7 @@
  * unit that did not complete) lies after the stop.
  */
 import { chainUpdate } from './crc.js';
-import { FLAG_BATCH_CONT, type FrameView } from './format.js';
+import { FLAG_BATCH_CONT, type FrameRun, type FrameView } from './format.js';
 import type { SegmentWalker } from './walker.js';
 
 export type ScanEnding =
@@ -123,6 +123,32 @@ export class UnitScanner {
     }
     const reason = out.kind === 'zeros' ? 'zero bytes where a frame should be' : out.reason;
     return this.stop(at, reason, 'frame');
+  }
+
+  /**
+   * Accepts a run of whole single-frame units from the chunk the walker holds (walker.runInto):
+   * what `next()` would accept one FRAME at a time, each completing its unit, with the same
+   * bookkeeping. Only between units and with seq continuity established (not right after a
+   * resync); 0 otherwise, or when the next frame is for `next()` to judge.
+   */
+  run(run: FrameRun): number {
+    if (this.unitFrames !== 0 || this.resynced || this.expectedSeq === null) return 0;
+    const w = this.walker;
+    const k = w.runInto(run, this.expectedSeq, this.lastTs);
+    if (k === 0) return 0;
+    let chain = this.chain;
+    const crcs = run.crc;
+    for (let i = 0; i < k; i++) chain = chainUpdate(chain, crcs[i]!);
+    this.chain = this.goodChain = chain;
+    this.expectedSeq = this.goodSeq = this.expectedSeq + k;
+    this.lastTs = this.goodLastTs = run.tsNs[k - 1]!;
+    this.frames += k;
+    this.goodFrames = this.frames;
+    this.frameOffset = this.unitStart = w.fileOffsetOf(run.lastFrameAt);
+    this.goodEnd = w.offset;
+    this.unitDone = true;
+    this.partialUnit = false;
+    return k;
   }
 
   /** Takes a well-formed frame that an 'order' ending stopped at (verify reads on from it). */

@@ -7,7 +7,7 @@
  */
 import type { FileOps } from './file-ops.js';
 import { readFully } from './file-ops.js';
-import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, FrameView, readFrame, readFrameInto, readSeq } from './format.js';
+import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, FrameRun, FrameView, readFrame, readFrameInto, readRunInto, readSeq } from './format.js';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 const FIRST_READ_BYTES = 64 * 1024;
@@ -79,6 +79,22 @@ export class SegmentWalker {
       if (kind === 'incomplete' && this.bufLen - this.pos >= 4) need = 8 + this.buf.readUInt32LE(this.pos);
       if (!this.refill(need)) return v;
     }
+  }
+
+  /**
+   * The single-record frames of the chunk already read, from the current position on (readRunInto:
+   * seq from `seq0`, ts from `lastTs`), without reading more of the file; moves past them. 0: the
+   * next frame is for `next()` to read (or there is none in this chunk).
+   */
+  runInto(run: FrameRun, seq0: number, lastTs: bigint | null): number {
+    const k = readRunInto(run, this.view, this.buf, this.pos, this.bufLen, seq0, lastTs);
+    if (k > 0) this.pos = run.next;
+    return k;
+  }
+
+  /** File offset of a position in the current chunk. */
+  fileOffsetOf(bufPos: number): number {
+    return this.bufStart + bufPos;
   }
 
   /** Moves to a file offset (after a resync); the next frame is read from there. */
