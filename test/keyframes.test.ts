@@ -155,11 +155,25 @@ interface Rec {
   last: bigint;
 }
 
+/**
+ * Each input is imported once per file, into a pristine copy no test touches; every test gets its
+ * own copy of that (the same excerpt was imported up to 8 times, the most CPU of these tests that
+ * was not what they check). The import itself is tested in record-*.test.ts and here by the
+ * `import --keyframes` tests, which still import.
+ */
+const importRoot = tmpDir('tapedeck-kf-imports-');
+const importsDone = new Map<string, Promise<string>>();
+test.after(() => rm(importRoot));
+
 async function imported(file: string, format?: 'binance' | 'kraken' | 'coinbase' | 'dbn'): Promise<Rec> {
-  const root = tmpDir();
-  const dir = path.join(root, 'rec');
-  await importFile(file, dir, format ? { format } : {});
-  return { dir, root, ...span(dir) };
+  const key = `${format ?? ''}:${file}`;
+  let pristine = importsDone.get(key);
+  if (pristine === undefined) {
+    const dir = path.join(importRoot, String(importsDone.size));
+    pristine = importFile(file, dir, format ? { format } : {}).then(() => dir);
+    importsDone.set(key, pristine);
+  }
+  return copied(await pristine);
 }
 
 function copied(src: string): Rec {
