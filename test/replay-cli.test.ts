@@ -95,8 +95,14 @@ test('errors map to exit codes', async () => {
   assert.is(r.code, 2);
   r = await cli(dir, '--from', '+2s', '--to', '+1s');
   assert.is(r.code, 2);
-  r = await cli(dir, '--max', '--out', path.join(scratch, 'no-such-dir', 'out.jsonl'));
-  assert.is(r.code, 74);
+  // Both the direct --max path and the paced one: the file is opened before any work (once an
+  // unhandled ENOENT of a lazily opened stream ended the process).
+  for (const pace of [['--max'], ['--speed', '1000']]) {
+    r = await cli(dir, ...pace, '--out', path.join(scratch, 'no-such-dir', 'out.jsonl'));
+    assert.is(r.code, 74, pace.join(' '));
+    assert.match(r.stderr, /no-such-dir\/out\.jsonl/);
+    assert.match(r.stderr, /cannot create the output file/);
+  }
   r = await cli(path.join(scratch, 'nope'));
   assert.is(r.code, 74);
   assert.match(r.stderr, /no such recording/);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
+import { IoError } from '../errors.js';
 
 /** A writable stream that may know it is a terminal (as process.stdout/stderr do). */
 export type CliOutput = Writable & { isTTY?: boolean; columns?: number };
@@ -96,3 +97,18 @@ export function displayPath(io: CliIo, p: string): string {
  * every chunk waited for its own write: 10-16% of a 1M-event export's profile was idle.
  */
 export const FILE_BUFFER_BYTES = 1 << 20;
+
+/**
+ * An output file (`export -o`, `replay -o`) opened now, so a bad path fails as an IoError (exit
+ * 74) before any work starts: a stream that opens later reports ENOENT as an 'error' event, which
+ * with no listener yet (the command still awaiting a module) ended the process.
+ */
+export function openOutputFile(file: string, highWaterMark: number = FILE_BUFFER_BYTES): fs.WriteStream {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'w');
+  } catch (err) {
+    throw new IoError(file, 'cannot create the output file', err);
+  }
+  return fs.createWriteStream(file, { fd, highWaterMark });
+}

@@ -4,14 +4,13 @@
  * time, type, run and symbol. Writing respects backpressure; a closed pipe (`| head`) ends the
  * export quietly with exit code 0.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
 import type { ExportFormat, ExportStream } from '../../ops/export.js';
 import { recordingArg, TS_UNIT_OPTION } from '../args.js';
-import { FILE_BUFFER_BYTES, resolvePath, type CliIo } from '../io.js';
+import { openOutputFile, resolvePath, type CliIo } from '../io.js';
 
 /** The formats `export` writes (the library's EXPORT_FORMATS; tested equal). */
 export const EXPORT_FORMAT_CHOICES: readonly (ExportFormat | 'dbn')[] = ['jsonl', 'csv', 'json', 'dbn'];
@@ -90,13 +89,7 @@ class Dest {
 }
 
 function openFile(file: string): Dest {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'w');
-  } catch (err) {
-    throw new IoError(file, 'cannot create the output file', err);
-  }
-  return new Dest(fs.createWriteStream(file, { fd, highWaterMark: FILE_BUFFER_BYTES }), file);
+  return new Dest(openOutputFile(file), file);
 }
 
 export default function exportCommand(io: CliIo): CommandModule<object, ExportArgs> {

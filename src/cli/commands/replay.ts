@@ -20,7 +20,7 @@
  * same pacing, filters, keys and status line; a slow NATS connection holds the replay back. The
  * end time and the target can both be given (`--to +10m --to nats://…`).
  */
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
@@ -30,7 +30,7 @@ import { EVENT_TYPES, type EventType, type TapeEvent } from '../../events/types.
 import type { Replayer, ReplayStartOptions } from '../../replay/index.js';
 import type { JsonLineSource } from '../../replay/line-share.js';
 import { countArg, durationArg, positiveNumberArg, recordingArg, refuseTogether, TS_UNIT_OPTION } from '../args.js';
-import { FILE_BUFFER_BYTES, resolvePath, type CliIo } from '../io.js';
+import { FILE_BUFFER_BYTES, openOutputFile, resolvePath, type CliIo } from '../io.js';
 import { isNatsUrl, natsConnectOptions, natsOptions, NATS_ENV_HELP, type NatsArgs } from '../nats-options.js';
 
 interface ReplayArgs extends NatsArgs {
@@ -178,7 +178,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // Connect first: a wrong address or credentials fail before anything is replayed.
   const nats = split.target !== undefined ? await connectTarget(split.target, argv, io) : null;
 
-  const fileOut = argv.out !== undefined ? fs.createWriteStream(resolvePath(io, argv.out), { highWaterMark: argv.max ? FILE_BUFFER_BYTES : PACED_FILE_BUFFER_BYTES }) : null;
+  const fileOut = argv.out !== undefined ? openOutputFile(resolvePath(io, argv.out), argv.max ? FILE_BUFFER_BYTES : PACED_FILE_BUFFER_BYTES) : null;
   const out: Writable = fileOut ?? io.stdout;
   // The status line needs a terminal on stderr; keys come from stdin if it is one, else /dev/tty.
   const interactive = io.isTTY.stderr;
