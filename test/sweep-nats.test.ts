@@ -154,7 +154,8 @@ test('a worker SIGKILLed mid-job: its job is redelivered to another worker; the 
   const out = path.join(root, 'kill-nats');
   const args = ['sweep', recording, '--strategy', s.strategy, '--grid', 'qty=1,2', '--option', 'spinMs=1500', '--seeds', '1', '--out', out, '--nats', server.url];
   const sweep = sweepCli(args);
-  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started/);
+  // This sweep's job by its run id: a job an earlier test left in the shared stream may come first.
+  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started \(bt-spin-1-/);
   doomed.child.kill('SIGKILL');
   assert.is(await doomed.exited, null);
   assert.not.match(doomed.log(), / done in /, 'killed before it finished anything');
@@ -246,12 +247,14 @@ test('a pull the server never answers right after a hand-back (heartbeats missed
 });
 
 test('a job whose workers all die on it is failed on the delivery after --max-deliveries', async () => {
-  const spin = writeSpinStrategy(root);
+  const spin = writeSpinStrategy(root, 'spin-poison');
   const doomed = startWorker('doomed-2');
   await doomed.waitFor(/at a time/);
   const out = path.join(root, 'poison-killed');
   const sweep = sweepCli(['sweep', recording, '--strategy', spin, '--option', 'spinMs=3000', '--seeds', '1', '--out', out, '--nats', server.url, '--max-deliveries', '1']);
-  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started/);
+  // This sweep's job by its run id: a job an earlier test left in the shared stream may come first
+  // (once the doomed worker took such a job, and this one then ran to the end on delivery 1).
+  const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started \(bt-spin-poison-1-/);
   doomed.child.kill('SIGKILL');
   await doomed.exited;
   const next = startWorker('after-doomed-2');

@@ -56,13 +56,16 @@ export function writeFaultyStrategy(dir: string): string {
   return file;
 }
 
-/** A strategy that trades every 100th tick and busy-waits `spinMs` at its first tick (a job that surely runs a while; the output does not depend on it). */
-export function writeSpinStrategy(dir: string): string {
-  const file = path.join(dir, 'spin.mjs');
+/**
+ * A strategy that trades every 100th tick and busy-waits `spinMs` at its first tick (a job that surely runs a while; the output does not depend on it).
+ * `name` is in every run id of its jobs (`bt-NAME-…`), so a test can tell its own job from one left in a shared stream by an earlier test.
+ */
+export function writeSpinStrategy(dir: string, name = 'spin'): string {
+  const file = path.join(dir, `${name}.mjs`);
   fs.writeFileSync(
     file,
     `import { defineStrategy } from ${distUrl('backtest/strategy.js')};\n` +
-      `export default defineStrategy({ name: 'spin', defaults: { spinMs: 0, qty: 1 }, create(o) {\n` +
+      `export default defineStrategy({ name: ${JSON.stringify(name)}, defaults: { spinMs: 0, qty: 1 }, create(o) {\n` +
       `  let n = 0;\n` +
       `  return { onTick(t, ctx) {\n` +
       `    if (n++ === 0) { const end = performance.now() + o.spinMs; while (performance.now() < end) {} }\n` +
