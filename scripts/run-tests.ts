@@ -1,7 +1,8 @@
 /**
  * `npm test`'s runner: every dist/test/*.test.js under uvu, split across a few uvu processes that
- * run at once (default: one per core, at most 2; `TEST_JOBS=1` runs the whole suite in one
- * process, exactly as `uvu dist/test '\.test\.js$'` would).
+ * run at once (default: one more than the cores, at most 3: a third process overlaps the files' waits
+ * for servers, browsers and children; `TEST_JOBS=1` runs the whole suite in one process, exactly as
+ * `uvu dist/test '\.test\.js$'` would).
  *
  * Files go to shards by longest-expected-first onto the least-loaded shard, using the durations
  * below (measured per file; a file not listed counts as DEFAULT_S). They only balance the shards:
@@ -123,7 +124,7 @@ async function main(): Promise<number> {
     .readdirSync(path.join(repoRoot, TEST_DIR))
     .filter((f) => f.endsWith('.test.js'))
     .sort();
-  const requested = Number(process.env.TEST_JOBS ?? Math.min(2, os.availableParallelism()));
+  const requested = Number(process.env.TEST_JOBS ?? Math.min(3, os.availableParallelism() + 1));
   const jobs = Number.isSafeInteger(requested) && requested >= 1 ? requested : 1;
   const shards = planShards(files, jobs);
   const t0 = process.hrtime.bigint();
