@@ -13,7 +13,7 @@
  * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/ma-crossover.ts`, or
  * `maCrossover({ fast: 5, slow: 20, qty: 10 })` in code.
  */
-import { defineStrategy, toNumber, type StrategyContext, type TickEvent } from 'tapedeck';
+import { defineStrategy, toNumber, type StrategyContext, type TickEvent } from 'tapedeck/strategy';
 
 export interface MaCrossoverOptions {
   /** Fast window, in quotes. */

@@ -9,7 +9,7 @@
  * Usage: `tapedeck backtest rec/ --strategy scenarios/strategies/market-maker.ts`, or
  * `marketMaker({ halfSpread: 0.02, maxInventory: 10 })` in code.
  */
-import { defineStrategy, toNumber, type StrategyContext, type FillEvent, type Side, type TickEvent } from 'tapedeck';
+import { defineStrategy, toNumber, type StrategyContext, type FillEvent, type Side, type TickEvent } from 'tapedeck/strategy';
 
 export interface MarketMakerOptions {
   /** Only quote this symbol ('' = the first symbol seen). */
