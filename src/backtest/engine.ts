@@ -200,6 +200,8 @@ export class BacktestEngine {
   private seq: number;
   private clock = 0n;
   private readonly pnlSeries = new PnlSeries();
+  /** The ledger's net PnL, for the PnL series (one function, not a closure per event). */
+  private readonly netPnl = (): number => this.ledger.netPnl();
   private started = false;
   private finished = false;
   /** No more strategy callbacks: after a kill, or after onEnd. */
@@ -306,7 +308,7 @@ export class BacktestEngine {
       });
     }
     if (!this.started) this.start(ev.ts);
-    this.pnlSeries.advance(ev.ts, () => this.ledger.netPnl());
+    this.pnlSeries.advance(ev.ts, this.netPnl);
     this.runDue(ev.ts, false);
     this.clock = ev.ts;
     this.stats.events++;
@@ -571,8 +573,7 @@ export class BacktestEngine {
   private marked(symbol: string, book: Readonly<Book>, cause: number | undefined): void {
     const mark = markPrice(book);
     if (mark !== undefined) {
-      this.ledger.mark(symbol, mark);
-      if (this.ledger.hasPosition(symbol)) {
+      if (this.ledger.mark(symbol, mark)) {
         this.dirty = true;
         this.pnlCause = cause;
       }
@@ -588,7 +589,7 @@ export class BacktestEngine {
       this.dirty = false;
       const dd = this.ledger.update();
       if (!this.killed) {
-        const d = this.risk.checkKill(this.ledger.netPnl(), dd);
+        const d = this.risk.checkKill(this.ledger.updatedNetPnl, dd);
         if (d) this.kill(d.rule, d.detail, this.pnlCause ?? cause, undefined, d);
       }
     }

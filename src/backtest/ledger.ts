@@ -67,6 +67,10 @@ export class Ledger implements Stateful {
   readonly stateFile = 'ledger.bin';
   readonly legacyStateFile = 'ledger.jsonl';
   private pos = new Map<string, Pos>();
+  /** The same positions in the map's order (first seen first): a loop over an array, per tick, instead of a map iterator. */
+  private list: Pos[] = [];
+  /** Net PnL as the last update() computed it. */
+  private lastNet = 0;
   /** Snapshots still reading the positions (captureState). */
   private readonly captures = new CaptureRegistry<PositionRow>();
   private realized = 0;
@@ -82,6 +86,7 @@ export class Ledger implements Stateful {
     if (!p) {
       p = { n: this.pos.size + 1, qty: 0, avg: 0, mark: undefined, realized: 0, fees: 0, trades: 0, volume: 0 };
       this.pos.set(symbol, p);
+      this.list.push(p);
     }
     return p;
   }
@@ -99,12 +104,16 @@ export class Ledger implements Stateful {
     return [...this.pos.keys()];
   }
 
-  mark(symbol: string, price: number): void {
+  /** Marks the symbol at `price`; returns whether a position is held in it (hasPosition). */
+  mark(symbol: string, price: number): boolean {
     const p = this.pos.get(symbol);
     if (p) {
       if (this.captures.active) this.beforeChange(symbol, p);
       p.mark = price;
-    } else this.get(symbol).mark = price;
+      return p.qty !== 0;
+    }
+    this.get(symbol).mark = price;
+    return false;
   }
 
   private beforeChange(symbol: string, p: Pos): void {
@@ -146,14 +155,22 @@ export class Ledger implements Stateful {
   }
 
   unrealized(): number {
+    const list = this.list;
     let u = 0;
-    for (const p of this.pos.values()) if (p.qty !== 0 && p.mark !== undefined) u += p.qty * (p.mark - p.avg);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (p.qty !== 0 && p.mark !== undefined) u += p.qty * (p.mark - p.avg);
+    }
     return u;
   }
 
   exposure(): number {
+    const list = this.list;
     let e = 0;
-    for (const p of this.pos.values()) if (p.qty !== 0 && p.mark !== undefined) e += Math.abs(p.qty * p.mark);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (p.qty !== 0 && p.mark !== undefined) e += Math.abs(p.qty * p.mark);
+    }
     return e;
   }
 
@@ -161,15 +178,34 @@ export class Ledger implements Stateful {
     return this.realized + this.unrealized() - this.feeTotal;
   }
 
-  /** Sample equity for drawdown and exposure; returns the current drawdown. */
+  /**
+   * Sample equity for drawdown and exposure; returns the current drawdown. Unrealized PnL and
+   * exposure are summed in one pass, each in the positions' order (the same sums, bit for bit, as
+   * unrealized() and exposure()): the engine calls this after every tick that moves a held position.
+   */
   update(): number {
-    const eq = this.netPnl();
+    const list = this.list;
+    let u = 0;
+    let e = 0;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (p.qty !== 0 && p.mark !== undefined) {
+        u += p.qty * (p.mark - p.avg);
+        e += Math.abs(p.qty * p.mark);
+      }
+    }
+    const eq = this.realized + u - this.feeTotal;
+    this.lastNet = eq;
     if (eq > this.peak) this.peak = eq;
     const dd = this.peak - eq;
     if (dd > this.maxDd) this.maxDd = dd;
-    const exp = this.exposure();
-    if (exp > this.maxExp) this.maxExp = exp;
+    if (e > this.maxExp) this.maxExp = e;
     return dd;
+  }
+
+  /** Net PnL as the last update() computed it (netPnl() without a second pass, until the ledger changes). */
+  get updatedNetPnl(): number {
+    return this.lastNet;
   }
 
   get realizedPnl(): number {
@@ -228,6 +264,7 @@ export class Ledger implements Stateful {
     if (this.captures.active) for (const [k, p] of this.pos) this.captures.beforeChange(k, p.n, () => positionRow(k, p), true);
     // The decoded map replaces the live one (a capture still reading the old one keeps it).
     this.pos = pos;
+    this.list = [...pos.values()];
     [this.realized, this.feeTotal, this.peak, this.maxDd, this.maxExp, this.fillCount, this.volumeTotal] = totals;
   }
 
