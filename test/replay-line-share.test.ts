@@ -17,7 +17,7 @@ import { EVENT_TYPES, type EventType, type TapeEvent } from '../src/events/types
 import type { ReadProblem } from '../src/log/index.js';
 import { exportToStrings } from '../src/ops/export.js';
 import { LocalLineProducer, LineSource, workerLineProducer, type LineProducer, type LineProducerFactory, type ProducerMessage } from '../src/replay/line-producer.js';
-import { shareLines, SharedLineCursor, workerTakes, type JsonLineSource, type LineShare } from '../src/replay/line-share.js';
+import { CPU_SHARE_MIN, shareLines, SharedLineCursor, workerPays, workerTakes, type CoreProbe, type JsonLineSource, type LineShare } from '../src/replay/line-share.js';
 import { arbEvent } from './events-arbitraries.js';
 import { runCli } from './helpers/cli.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
@@ -234,6 +234,58 @@ test('line share: a worker far behind is moved ahead and still saves work; one t
   }
 });
 
+test('line share: the auto rule makes the worker only with a second core and a core to itself (share ≥ CPU_SHARE_MIN)', () => {
+  // cores, cpu ms, wall ms → made
+  const table: [number, number, number, boolean][] = [
+    [2, 100, 100, true],
+    [8, 95, 100, true],
+    [2, CPU_SHARE_MIN * 100, 100, true],
+    [2, CPU_SHARE_MIN * 100 - 1, 100, false],
+    [2, 20, 100, false], // a contended machine: this thread on a CPU a fifth of the time
+    [1, 100, 100, false], // no second core
+    [2, 0, 0, false], // nothing measured
+    [2, 130, 100, true], // V8's helper threads count too
+  ];
+  for (const [cores, cpuMs, wallMs, made] of table) assert.is(workerPays({ cores, cpuMs, wallMs }), made, `${cores} cores, ${cpuMs} / ${wallMs} ms`);
+});
+
+test('line share: in auto mode the measured stretch decides; declined, the lines are the plain cursor\'s and no worker is made', async () => {
+  const dir = tmpDir('tapedeck-share-auto-');
+  try {
+    await ticks(dir);
+    const rec = openRecording(dir);
+    const plain = drain(rec.cursor({}), false);
+    const share = SHARES[0]!;
+    /** Each reading moves the wall clock 10 ms and the CPU clock `cpuPerRead` ms. */
+    const probeOf = (cpuPerRead: number): CoreProbe => {
+      let n = 0;
+      return () => (n++, { cpuMs: n * cpuPerRead, wallMs: n * 10 });
+    };
+    for (const [cpuPerRead, cores, made] of [[2, 2, false], [9.5, 2, true], [10, 1, false]] as const) {
+      let factoryCalls = 0;
+      const make: LineProducerFactory = (receive) => (factoryCalls++, fakeProducer(dir, false, share, { lateBy: 0, batchItems: 100 }, [])(receive));
+      const c = new SharedLineCursor(rec.cursor({}), {}, false, make, { share, startAfter: 500, mode: 'auto', probe: probeOf(cpuPerRead), cores });
+      const got = drain(c, false);
+      assert.is(got.text, plain.text);
+      assert.equal(got.types, plain.types);
+      assert.is(c.workerMade, made);
+      assert.is(factoryCalls, made ? 1 : 0);
+      assert.equal(c.decidedOn, { cpuMs: cpuPerRead, wallMs: 10, cores });
+      if (made) assert.ok(c.linesFromWorker > 0);
+      else assert.is(c.linesFromWorker, 0);
+    }
+    // 'on' never measures; 'off' is the plain cursor.
+    const on = new SharedLineCursor(rec.cursor({}), {}, false, fakeProducer(dir, false, share, { lateBy: 0, batchItems: 100 }, []), { share, startAfter: 500, probe: () => assert.unreachable('measured') as never });
+    assert.is(drain(on, false).text, plain.text);
+    assert.ok(on.workerMade && on.decidedOn === null);
+    const cursor = rec.cursor({});
+    assert.is(shareLines(rec, cursor, {}, false, { mode: 'off' }), cursor);
+    cursor.close();
+  } finally {
+    rm(dir);
+  }
+});
+
 test('line share: runId / symbols filters and follows are not shared (the plain cursor)', async () => {
   const dir = tmpDir('tapedeck-share-filter-');
   try {
@@ -297,6 +349,15 @@ test('CLI: export -o and replay --max -o write the same file with and without th
       const ex2 = await cliFile(['export', dir, '-o', f('b.jsonl'), '--json', '--no-worker'], f('b.jsonl'));
       const rp1 = await cliFile(['replay', dir, '--max', '-o', f('c.jsonl')], f('c.jsonl'));
       const rp2 = await cliFile(['replay', dir, '--max', '-o', f('d.jsonl'), '--no-read-ahead'], f('d.jsonl'));
+      // Forced on (the default decides by the machine's load: either way the same bytes).
+      const ex3 = await cliFile(['export', dir, '-o', f('e.jsonl'), '--json', '--worker'], f('e.jsonl'));
+      const rp3 = await cliFile(['replay', dir, '--max', '-o', f('g.jsonl'), '--read-ahead'], f('g.jsonl'));
+      assert.is(ex3.code, ex2.code, ex3.stderr);
+      assert.is(rp3.code, ex2.code, rp3.stderr);
+      assert.ok(ex3.bytes.equals(ex2.bytes), 'export --worker: the same file');
+      assert.ok(rp3.bytes.equals(ex2.bytes), 'replay --max --read-ahead: the same file');
+      assert.is(ex3.stderr, ex2.stderr);
+      assert.is(rp3.stderr, rp2.stderr);
       assert.is(ex1.code, damaged ? 1 : 0, ex1.stderr);
       assert.is(ex2.code, ex1.code);
       assert.is(rp1.code, ex1.code, rp1.stderr);
@@ -310,9 +371,11 @@ test('CLI: export -o and replay --max -o write the same file with and without th
       assert.is(ex1.stdout.split('b.jsonl').join('a.jsonl'), ex2.stdout.split('b.jsonl').join('a.jsonl'));
       if (damaged) assert.match(ex1.stderr, /corrupt/);
       else {
-        const lib = exportToStrings(dir, { worker: true });
-        assert.is(lib.streams.all, ex1.bytes.toString('utf8'), 'the library with a worker');
-        assert.is(lib.summary.events, 30000);
+        for (const worker of [true, 'auto'] as const) {
+          const lib = exportToStrings(dir, { worker });
+          assert.is(lib.streams.all, ex1.bytes.toString('utf8'), `the library with worker: ${worker}`);
+          assert.is(lib.summary.events, 30000);
+        }
       }
     }
   } finally {

@@ -43,9 +43,11 @@ export interface ExportOptions {
   /**
    * JSONL: a worker thread transcodes every other block of records while this thread does the
    * rest (replay/line-share.ts; the same bytes, the same errors). Not with runId or symbols
-   * (one thread then). Default false.
+   * (one thread then). 'auto': only when this thread had a core to itself over the first 8,192
+   * records (replay/share-rule.ts workerPays: on a contended machine the worker costs more than it
+   * saves). Default false.
    */
-  worker?: boolean;
+  worker?: boolean | 'auto';
 }
 
 /** 'all' for JSONL and JSON; the event type of a CSV stream. */
@@ -138,7 +140,8 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
   function* gen(): Generator<ExportChunk> {
     const read = { fromTs: from, toTs: to, types, runId: opts.runId, symbols: opts.symbols };
     const cursor = rec.cursor(read);
-    const lines: JsonLineSource = format === 'jsonl' && opts.worker === true ? shareLines(rec, cursor, read, iso) : cursor;
+    const worker = opts.worker ?? false;
+    const lines: JsonLineSource = format === 'jsonl' && worker !== false ? shareLines(rec, cursor, read, iso, { mode: worker === true ? 'on' : 'auto' }) : cursor;
     // Lines are written as bytes straight into one buffer per stream (json-line-writer.ts).
     const bufs = new Map<ExportStream, JsonLineWriter>();
     const started = new Set<ExportStream>();

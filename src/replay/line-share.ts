@@ -16,6 +16,11 @@
  * Only without a filter beyond type and range (runId, symbols and venues need the decoded event to
  * know whether a record is in: EventCursor.needsDecode) and not following a growing log; shareLines
  * hands back the plain cursor otherwise.
+ *
+ * The worker costs CPU (both threads read and check every record), so it only pays with a core to
+ * spare: in mode 'auto' (the CLI's default) it is made only if this thread had a core to itself
+ * while it read the first `startAfter` records (share-rule.ts workerPays); on a contended machine
+ * the read stays on one thread. The bytes are the same either way.
  */
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { JsonLineWriter } from '../events/json-line-writer.js';
@@ -23,9 +28,19 @@ import { TAG_TYPE, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
 import type { LineBatch } from './line-batch.js';
 import { workerLineProducer, type LineProducer, type LineProducerFactory, type ProducerMessage } from './line-producer.js';
-import { DEFAULT_LINE_SHARE, workerTakes, type LineShare } from './share-rule.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_LINE_SHARE, workerPays, workerTakes, type CoreSample, type LineShare, type ShareMode } from './share-rule.js';
 
-export { DEFAULT_LINE_SHARE, workerTakes, type LineShare } from './share-rule.js';
+export { CPU_SHARE_MIN, DEFAULT_LINE_SHARE, workerPays, workerTakes, type CoreSample, type LineShare, type ShareMode } from './share-rule.js';
+
+/** Cumulative readings of the process's CPU time and of the wall clock, in ms (what 'auto' compares). */
+export type CoreProbe = () => { cpuMs: number; wallMs: number };
+
+/** The real probe: process.cpuUsage() and performance.now(). */
+export const processCoreProbe: CoreProbe = () => {
+  const u = process.cpuUsage();
+  return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() };
+};
 
 /** What export and replay --max read lines from: an EventCursor, or a SharedLineCursor around one. */
 export interface JsonLineSource {
@@ -46,6 +61,14 @@ export interface SharedLineOptions {
    * never starts a thread), and opened `leadBlocks` ahead of it; 0: at once, from the start.
    */
   startAfter?: number;
+  /**
+   * 'on' (default): the worker is made at `startAfter`; 'auto': only if `workerPays` (share-rule.ts)
+   * says so of the stretch up to `startAfter` (needs `startAfter` > 0; else as 'on'); 'off': never.
+   */
+  mode?: ShareMode;
+  /** For 'auto': the readings (default processCoreProbe) and the cores (default os.availableParallelism()). */
+  probe?: CoreProbe;
+  cores?: number;
 }
 
 /**
@@ -57,7 +80,7 @@ export class SharedLineCursor implements JsonLineSource {
   private producer: LineProducer | null = null;
   private readonly makeProducer: LineProducerFactory;
   private readonly startAfter: number;
-  /** Records read, until the worker starts. */
+  /** Records read, until the worker is made or declined (then -1). */
   private read = 0;
   private readonly opts: EventReadOptions;
   private readonly windowBatches: number;
@@ -76,6 +99,13 @@ export class SharedLineCursor implements JsonLineSource {
   /** Lines taken from the worker, and times it was found behind and moved ahead (tests and benches). */
   linesFromWorker = 0;
   reopens = 0;
+  /** What 'auto' measured when it decided (null: not decided that way), and whether it made the worker. */
+  decidedOn: CoreSample | null = null;
+  workerMade = false;
+  private readonly mode: ShareMode;
+  private readonly probe: CoreProbe;
+  private readonly cores: number;
+  private readonly probeStart: { cpuMs: number; wallMs: number } | null;
 
   constructor(
     private readonly cursor: EventCursor,
@@ -90,10 +120,24 @@ export class SharedLineCursor implements JsonLineSource {
     this.leadBlocks = options.leadBlocks ?? 8;
     this.makeProducer = makeProducer;
     this.startAfter = options.startAfter ?? 8192;
-    if (this.startAfter <= 0) {
+    this.mode = options.mode ?? 'on';
+    this.probe = options.probe ?? processCoreProbe;
+    this.cores = options.cores ?? availableParallelism();
+    this.probeStart = this.mode === 'auto' && this.startAfter > 0 ? this.probe() : null;
+    if (this.startAfter <= 0 && this.mode !== 'off') {
+      this.workerMade = true;
       this.producer = makeProducer((m) => this.receive(m));
       this.producer.open(0, opts, this.windowBatches);
     }
+  }
+
+  /** At `startAfter` records: whether to make the worker (see ShareMode). */
+  private wanted(): boolean {
+    if (this.mode === 'off') return false;
+    if (this.probeStart === null) return true;
+    const now = this.probe();
+    this.decidedOn = { cpuMs: now.cpuMs - this.probeStart.cpuMs, wallMs: now.wallMs - this.probeStart.wallMs, cores: this.cores };
+    return workerPays(this.decidedOn);
   }
 
   get problems(): ReadProblem[] {
@@ -115,12 +159,16 @@ export class SharedLineCursor implements JsonLineSource {
   nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null {
     const r = this.cursor.advance();
     if (r === null) return null;
-    if (this.producer === null && ++this.read >= this.startAfter) {
-      this.producer = this.makeProducer((m) => this.receive(m));
-      this.openAhead(r.seq);
+    if (this.producer === null && this.read >= 0 && ++this.read >= this.startAfter) {
+      this.read = -1; // decided: never again
+      if (this.wanted()) {
+        this.workerMade = true;
+        this.producer = this.makeProducer((m) => this.receive(m));
+        this.openAhead(r.seq);
+      }
     }
     // The worker's lines end in '\n' and follow its iso: anything else is this thread's.
-    if (newline && iso === this.iso && workerTakes(this.share, r.seq) && this.copyLine(r.seq, out)) return TAG_TYPE.get(r.type)!;
+    if (this.producer !== null && newline && iso === this.iso && workerTakes(this.share, r.seq) && this.copyLine(r.seq, out)) return TAG_TYPE.get(r.type)!;
     return this.cursor.writeJson(r, out, iso, newline);
   }
 
@@ -219,7 +267,7 @@ export class SharedLineCursor implements JsonLineSource {
  * see workerLineProducer) when the read can be shared, else the cursor itself.
  */
 export function shareLines(rec: Recording, cursor: EventCursor, opts: EventReadOptions, iso: boolean, options: SharedLineOptions & { makeProducer?: LineProducerFactory } = {}): JsonLineSource {
-  if (cursor.needsDecode || opts.follow === true) return cursor;
+  if (cursor.needsDecode || opts.follow === true || options.mode === 'off') return cursor;
   const share = options.share ?? DEFAULT_LINE_SHARE;
   const make = options.makeProducer ?? workerLineProducer([rec.dir], { iso, share, batchItems: share.blockRecords }, undefined, { polled: true });
   return new SharedLineCursor(cursor, opts, iso, make, { ...options, share });

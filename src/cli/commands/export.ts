@@ -29,7 +29,7 @@ interface ExportArgs {
   iso: boolean;
   out?: string;
   json: boolean;
-  worker: boolean;
+  worker?: boolean;
 }
 
 function list(v: string | string[] | undefined): string[] | undefined {
@@ -115,8 +115,8 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         .option('json', { type: 'boolean', default: false, describe: 'With --out: print a summary of what was written as JSON on stdout' })
         .option('worker', {
           type: 'boolean',
-          default: true,
-          describe: 'JSONL: a worker thread transcodes every other block of records (the same bytes; not with --run or --symbols); --no-worker: one thread',
+          describe:
+            'JSONL: a worker thread transcodes every other block of records (the same bytes; not with --run or --symbols). Default: only when the export had a core to itself over its first 8,192 records (on a busy machine the worker costs more than it saves); --worker: always; --no-worker: one thread',
         })
         .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through canonical JSONL')
         .example("$0 export rec/a | jq -c 'select(.type==\"tick\")' | $0 import - rec/ticks", 'Filter with jq on the way')
@@ -177,7 +177,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         runId: argv.run,
         symbols: list(argv.symbols),
         iso: argv.iso,
-        worker: argv.worker,
+        worker: argv.worker ?? 'auto',
       });
       const dests = new Map<ExportStream, Dest>();
       const files: string[] = [];

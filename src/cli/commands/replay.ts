@@ -52,7 +52,7 @@ interface ReplayArgs extends NatsArgs {
   'max-gap'?: string;
   books?: boolean;
   'warm-up'?: string;
-  'read-ahead': boolean;
+  'read-ahead'?: boolean;
 }
 
 /**
@@ -192,7 +192,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     const read: EventReadOptions = { fromTs: from, toTs: to, runId: argv.run, types, symbols };
     const rec = recordings[0]!;
     const cursor = rec.cursor(read);
-    const lines = argv['read-ahead'] ? shareLines(rec, cursor, read, argv.iso === true) : cursor;
+    const lines = shareLines(rec, cursor, read, argv.iso === true, { mode: argv['read-ahead'] === undefined ? 'auto' : argv['read-ahead'] ? 'on' : 'off' });
     return replayMaxDirect(lines, argv.iso === true, limit, out, fileOut, argv.out ?? 'stdout', io, JsonLineWriter);
   }
   // Loaded only past the direct path above (rxjs alone is ~6% of a 1M-event run).
@@ -221,7 +221,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   // (LineFeed): the main thread only waits and writes. Not for --max (nothing to wait for), a
   // follow (the file grows), --books (snapshot events join the stream) or a NATS target (events).
   const warmUpEvents = argv['warm-up'] === undefined ? WARM_UP_EVENTS : countArg('--warm-up', argv['warm-up']);
-  const readAhead = argv['read-ahead'] && !argv.max && argv.follow !== true && !argv.books && nats === null;
+  const readAhead = argv['read-ahead'] !== false && !argv.max && argv.follow !== true && !argv.books && nats === null;
   // --stats: what the replay achieved, at the end.
   let written = 0;
   let firstTs: bigint | null = null;
@@ -568,8 +568,8 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         })
         .option('read-ahead', {
           type: 'boolean',
-          default: true,
-          describe: 'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing; --max of one recording to a file or pipe: a worker thread transcodes every other block of records (not with --run or --symbols) (--no-read-ahead: all on the main thread)',
+          describe:
+            'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing (default on); --max of one recording to a file or pipe: a worker thread transcodes every other block of records (not with --run or --symbols; by default only when the replay had a core to itself over its first 8,192 records, --read-ahead: always) (--no-read-ahead: all on the main thread)',
         })
         .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' })
         .option('books', {
