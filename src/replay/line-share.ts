@@ -9,7 +9,10 @@
  * - when it has not (the worker is starting, behind, failed or gone), this thread writes the line
  *   itself, so the worker only ever saves time: it is never waited for and nothing depends on it.
  *   A worker found behind (a batch arrives wholly before this thread's position: it started late,
- *   or gets less of a core) is moved ahead: reopened `leadBlocks` blocks past this thread.
+ *   or gets less of a core) is moved ahead: reopened `leadBlocks` blocks past this thread, twice
+ *   as far at each further reopen (up to 32x): a worker that fell behind once (its thread and
+ *   modules take ~0.1 s to start, ~100K records of this thread's progress) otherwise tends to be
+ *   behind again by the time its first batch is made, reopen after reopen, and save nothing.
  * Errors, torn tails, unknown records and counts are therefore this thread's cursor's, exactly as
  * with one thread; the worker's own errors only end its help.
  *
@@ -54,7 +57,7 @@ export interface SharedLineOptions {
   share?: LineShare;
   /** Batches the worker may have made and not yet used (default 16). */
   windowBatches?: number;
-  /** How far ahead of this thread a worker found behind is reopened, in blocks (default 8). */
+  /** How far ahead of this thread a worker found behind is reopened, in blocks (default 8; doubled at each further reopen, up to 32x). */
   leadBlocks?: number;
   /**
    * The worker is made once this thread has read this many records (default 8192: a short read
@@ -71,6 +74,9 @@ export interface SharedLineOptions {
   cores?: number;
 }
 
+/** How many times leadBlocks a reopen's lead grows to at most. */
+const LEAD_GROWTH_MAX = 32;
+
 /**
  * The lines of `cursor` (opened with `opts`), with the worker blocks' lines taken from a producer
  * made by `makeProducer` (workerLineProducer in share mode, with the same options, iso and share).
@@ -84,7 +90,9 @@ export class SharedLineCursor implements JsonLineSource {
   private read = 0;
   private readonly opts: EventReadOptions;
   private readonly windowBatches: number;
-  private readonly leadBlocks: number;
+  /** The lead of the next (re)open, in blocks: leadBlocks, doubled at each reopen up to LEAD_GROWTH_MAX times it. */
+  private lead: number;
+  private readonly leadMax: number;
   /** The producer's generation: each reopen starts one; batches of older ones are dropped. */
   private gen = 0;
   /** After a poll found nothing, the next seq worth polling again for (a block later). */
@@ -117,7 +125,8 @@ export class SharedLineCursor implements JsonLineSource {
     this.share = options.share ?? DEFAULT_LINE_SHARE;
     this.opts = opts;
     this.windowBatches = options.windowBatches ?? 16;
-    this.leadBlocks = options.leadBlocks ?? 8;
+    this.lead = options.leadBlocks ?? 8;
+    this.leadMax = this.lead * LEAD_GROWTH_MAX;
     this.makeProducer = makeProducer;
     this.startAfter = options.startAfter ?? 8192;
     this.mode = options.mode ?? 'on';
@@ -217,14 +226,15 @@ export class SharedLineCursor implements JsonLineSource {
 
   private reopen(seq: number): void {
     this.reopens++;
+    this.lead = Math.min(this.lead * 2, this.leadMax);
     this.openAhead(seq);
   }
 
-  /** (Re)opens the producer `leadBlocks` blocks past `seq`, as a new generation. */
+  /** (Re)opens the producer `lead` blocks past `seq`, as a new generation. */
   private openAhead(seq: number): void {
     this.gen++;
     this.queue.length = 0;
-    const fromSeq = (Math.floor(seq / this.share.blockRecords) + this.leadBlocks) * this.share.blockRecords;
+    const fromSeq = (Math.floor(seq / this.share.blockRecords) + this.lead) * this.share.blockRecords;
     this.producer!.open(this.gen, { ...this.opts, fromSeq }, this.windowBatches);
   }
 
