@@ -122,3 +122,39 @@ export function chainUpdate(chain: number, frameCrc: number): number {
   c = TABLE[(c ^ (frameCrc >>> 24)) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/** Per count of bytes after the u32, the 4 × 256 table of crc32U32Delta (built on first use). */
+const DELTA_TABLES: (Int32Array | undefined)[] = [];
+/** Counts of bytes after the u32 up to this get a table; longer ones are shifted a byte at a time. */
+const DELTA_TABLE_MAX = 4096;
+
+/** The raw CRC register (init 0, no final xor) after the u32 `x` (LE) and then `after` zero bytes. */
+function rawU32Then(x: number, after: number): number {
+  let c = 0;
+  for (let k = 0; k < 4; k++) c = TABLE[(c ^ (x >>> (8 * k))) & 0xff]! ^ (c >>> 8);
+  for (let k = 0; k < after; k++) c = TABLE[c & 0xff]! ^ (c >>> 8);
+  return c;
+}
+
+/**
+ * How the CRC-32 of a message changes when a u32 (little-endian) in it, followed by `after` more
+ * bytes, is xored with `x`: crc32(m with that u32 ^ x) = crc32(m) ^ crc32U32Delta(x, after) for
+ * any m (the CRC is linear; the init and final xor cancel). A frame sealed with seq 0 thus gets
+ * its seq's CRC from four table loads instead of a pass over the frame (Log.writeFrameRun).
+ */
+export function crc32U32Delta(x: number, after: number): number {
+  if (after > DELTA_TABLE_MAX) return rawU32Then(x, after) >>> 0;
+  let t = DELTA_TABLES[after];
+  if (t === undefined) {
+    t = new Int32Array(1024);
+    // Linear in x: each byte position's 256 entries are xors of its 8 single-bit images.
+    for (let j = 0; j < 4; j++) {
+      for (let v = 1; v < 256; v++) {
+        const low = v & -v;
+        t[j * 256 + v] = t[j * 256 + (v ^ low)]! ^ rawU32Then((low << (8 * j)) >>> 0, after);
+      }
+    }
+    DELTA_TABLES[after] = t;
+  }
+  return (t[x & 0xff]! ^ t[256 + ((x >>> 8) & 0xff)]! ^ t[512 + ((x >>> 16) & 0xff)]! ^ t[768 + (x >>> 24)]!) >>> 0;
+}

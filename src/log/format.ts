@@ -15,7 +15,7 @@
  *          60 chain u32 | 64 reserved u32 | 68 footerCrc u32 (CRC-32 of the index entries and trailer bytes 0..67)
  */
 import { endianness } from 'node:os';
-import { crc32, crc32Range } from './crc.js';
+import { crc32, crc32Range, crc32U32Delta } from './crc.js';
 
 /**
  * int64 through a scratch BigInt64Array: ~4x cheaper than Buffer's read/writeBigInt64LE, which
@@ -152,6 +152,29 @@ export function sealFrame(target: Buffer, offset: number, type: number, flags: n
   const end = offset + FRAME_PREFIX_BYTES + n;
   const c = crc32Range(target, offset + 4, end);
   putU32(target, end, c);
+  return c;
+}
+
+/**
+ * Gives a frame sealed with seq 0 (sealFrame) its seq: writes it and corrects the CRC by the
+ * seq's share of it (crc32U32Delta: four table loads, not a pass over the frame), so the frame
+ * is byte for byte the one sealFrame would make with that seq. Returns the new CRC. Lets another
+ * thread frame and checksum records before their seqs are known (Log.writeFrameRun).
+ */
+export function reseqFrame(b: Buffer, offset: number, seq: number): number {
+  const length = getU32(b, offset);
+  const end = offset + 4 + length;
+  let c: number;
+  if (seq <= 0xffffffff) {
+    // seq's low u32 is followed by its high u32 (0), ts and the payload: length - 6 bytes.
+    c = (getU32(b, end) ^ crc32U32Delta(seq, length - 6)) >>> 0;
+    putU32(b, offset + 6, seq);
+  } else {
+    putU32(b, offset + 6, seq % 0x100000000);
+    putU32(b, offset + 10, Math.floor(seq / 0x100000000));
+    c = crc32Range(b, offset + 4, end);
+  }
+  putU32(b, end, c);
   return c;
 }
 

@@ -17,7 +17,7 @@ import { chainUpdate } from './crc.js';
 import { deferred, normalizeDurability, type Deferred, type Durability, type DurabilityMode } from './durability.js';
 import { flushOnExitWhileOpen, forgetOnExit } from './exit-hook.js';
 import { realFileOps, syncDir, writeFully, type FileOps } from './file-ops.js';
-import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, FRAME_OVERHEAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, FRAME_PREFIX_BYTES, sealFrame, TRAILER_BYTES } from './format.js';
+import { FLAG_BATCH_CONT, FRAME_MAX_PAYLOAD_BYTES, FRAME_OVERHEAD_BYTES, HEADER_BYTES, INDEX_ENTRY_BYTES, INT64_MAX, INT64_MIN, FRAME_PREFIX_BYTES, readI64, reseqFrame, sealFrame, TRAILER_BYTES } from './format.js';
 import { acquireLock, realProcessProbe, type DirLock, type ProcessProbe } from './lock.js';
 import { publishMetricsFile, writerMetrics } from './log-metrics.js';
 import { writeManifest, type Manifest } from './manifest.js';
@@ -303,6 +303,90 @@ export class Log {
     this.afterWrite();
     if (this.measure) this.metrics.record('appendLatencyNs', (performance.now() - t0) * 1e6);
     return first;
+  }
+
+  /**
+   * Appends frames another thread built: src[start, end) holds whole frames back to back, each
+   * sealed (sealFrame) with seq 0 and flags 0, their ts never going back. Each gets its seq
+   * (reseqFrame patches seq and CRC in src) and the bookkeeping commitFrame does, and they are
+   * copied into the write buffer in runs: the file is byte for byte what write() of the same
+   * records one by one makes, rotations and index entries included. Returns the first seq.
+   * A frame that breaks these rules (or a ts before the log's last) is refused with a
+   * BAD_ARGUMENT or TS_BACKWARDS error naming its offset in src; the frames before it stay
+   * written, as with successive write() calls.
+   */
+  writeFrameRun(src: Buffer, start: number, end: number): number {
+    this.checkWritable();
+    const first = this.nextSeqValue;
+    const seg0 = this.seg;
+    let seg = seg0;
+    // ts compared as (signed high, unsigned low) words: no BigInt per frame.
+    let prevHi = Number(this.lastTsValue >> 32n);
+    let prevLo = Number(this.lastTsValue & 0xffffffffn);
+    let p = start;
+    let copyFrom = start; // frames [copyFrom, p) are sealed but not yet in buf
+    let lastAt = -1;
+    let count = 0;
+    while (p < end) {
+      const length = u32(src, p);
+      const size = 8 + length;
+      if (length < 18 || p + size > end || length - 18 > FRAME_MAX_PAYLOAD_BYTES || src[p + 4] === 0 || src[p + 5] !== 0 || u32(src, p + 6) !== 0 || u32(src, p + 10) !== 0) {
+        this.endFrameRun(src, copyFrom, p, lastAt, count);
+        throw new TapedeckError('BAD_ARGUMENT', `writeFrameRun: no seq-0 frame at byte ${p} of the run [${start}, ${end})`, { offset: p });
+      }
+      const lo = u32(src, p + 14);
+      const hi = (src[p + 18]! | (src[p + 19]! << 8) | (src[p + 20]! << 16) | (src[p + 21]! << 24)) | 0;
+      if (hi < prevHi || (hi === prevHi && lo < prevLo)) {
+        this.endFrameRun(src, copyFrom, p, lastAt, count);
+        this.checkFrameFields(src[p + 4]!, readI64(src, p + 14), this.lastTsValue);
+      }
+      const pending = p - copyFrom;
+      if (this.bufUsed + pending + size > this.buf.length || (seg.count > 0 && seg.fileEnd + this.bufUsed + pending + size + (seg.index.length + 2) * INDEX_ENTRY_BYTES + TRAILER_BYTES > this.segmentBytes)) {
+        // The same rotation and write-out points as commitFrame's callers.
+        this.endFrameRun(src, copyFrom, p, lastAt, 0);
+        copyFrom = p;
+        this.makeRoom(size);
+        seg = this.seg;
+      }
+      const seq = this.nextSeqValue;
+      const fileOffset = seg.fileEnd + this.bufUsed + (p - copyFrom);
+      const crc = reseqFrame(src, p, seq);
+      if (!this.pendingContinuation && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery)) {
+        seg.index.push({ seq, tsNs: readI64(src, p + 14), offsetBytes: fileOffset });
+        seg.lastIndexedOffset = fileOffset;
+      }
+      this.pendingContinuation = false;
+      seg.chain = chainUpdate(seg.chain, crc);
+      if (seg.count === 0) seg.firstTs = readI64(src, p + 14);
+      seg.count++;
+      if (this.firstTsOfLog === null) this.firstTsOfLog = readI64(src, p + 14);
+      this.nextSeqValue = seq + 1;
+      prevHi = hi;
+      prevLo = lo;
+      lastAt = p;
+      count++;
+      p += size;
+    }
+    this.endFrameRun(src, copyFrom, p, lastAt, count);
+    return first;
+  }
+
+  /** Copies the sealed frames [from, to) of a run into buf and sets the last ts from the frame at lastAt. */
+  private endFrameRun(src: Buffer, from: number, to: number, lastAt: number, count: number): void {
+    if (to > from) {
+      this.buf.set(src.subarray(from, to), this.bufUsed);
+      this.bufUsed += to - from;
+    }
+    if (lastAt >= 0) {
+      const ts = readI64(src, lastAt + 14);
+      this.seg.lastTs = ts;
+      this.lastTsValue = ts;
+    }
+    if (count > 0) {
+      this.pendingRecords += count;
+      this.metrics.counters.records! += count;
+      this.afterWrite();
+    }
   }
 
   /** Appends one record; resolves with its seq once durable by the log's mode. */
@@ -729,4 +813,9 @@ export class Log {
       durableSeq: s.durableSeq,
     });
   }
+}
+
+/** A u32 (LE) from bytes the caller has bounds-checked. */
+function u32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }

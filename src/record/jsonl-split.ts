@@ -2,18 +2,18 @@
  * A JSONL import on two threads. The file is cut at line starts into pieces that alternate
  * between the main thread and a parse worker (jsonl-worker.ts): in each round of `roundBytes`,
  * the main thread reads, parses and writes its piece the usual way (recordJsonlLine), while the
- * worker reads a later piece and turns its canonical tick lines into encoded payloads
- * (tick-batch.ts). The main thread then writes the worker's piece in order: a tick whose ts the
- * recording accepts at that point is copied into the log as it is (Recorder.writeParsedTick), any
- * other line goes through the same per-line code as a one-thread import, with its line number
+ * worker reads a later piece and turns its canonical tick lines into runs of whole log frames,
+ * sealed with seq 0 (tick-batch.ts). The main thread then writes the worker's piece in order: a
+ * run whose first ts the recording accepts at that point goes into the log as it is, each frame
+ * given its seq (Recorder.writeTickFrames, Log.writeFrameRun), any other line goes through the same per-line code as a one-thread import, with its line number
  * (the piece's lines after those before it). So seq, ts, rejects, --strict and line numbers come
  * out exactly as on one thread (test/record-jsonl-split.test.ts compares the recordings byte for
  * byte); only the log's append stays serial.
  *
- * Why the main thread takes part of the parsing: writing an encoded tick costs it a fraction of
+ * Why the main thread takes part of the parsing: writing a framed tick costs it a fraction of
  * reading one, so with the whole file parsed by the worker the main thread would wait on it. The
- * main thread's share of each round, MAIN_SHARE, balances the two threads (measured: see the
- * commit that set it). Only a regular, uncompressed file of at least SPLIT_MIN_BYTES is split
+ * main thread's share of each round, MAIN_SHARE, balances the two threads (per-thread CPU
+ * measured: see the commit that set it). Only a regular, uncompressed file of at least SPLIT_MIN_BYTES is split
  * (a worker costs tens of ms to start); stdin, pipes and gzip are read on one thread.
  */
 import * as fs from 'node:fs';
@@ -23,14 +23,15 @@ import type { TsUnit } from '../events/ts.js';
 import { openInput, type Line } from './input.js';
 import type { Recorder } from './recorder.js';
 import { positionOf, recordJsonlLine, type LoopOptions } from './sources.js';
-import { ITEM_TICK, TickBatchReader, type TickBatch } from './tick-batch.js';
+import { readI64 } from '../log/format.js';
+import { ITEM_RUN, RunTicks, TickBatchReader, type TickBatch } from './tick-batch.js';
 
 /** Files under this size are read on one thread. */
 export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
 /** Bytes per round of main piece + worker piece. */
 export const SPLIT_ROUND_BYTES = 32 * 1024 * 1024;
 /** The main thread's share of a round. */
-export const MAIN_SHARE = 0.3;
+export const MAIN_SHARE = 0.4;
 /** A batch's slot of shared memory: an input read of 256 KiB makes ~400 KiB of items. */
 const SLOT_BYTES = 512 * 1024;
 /** Slots, i.e. batches the worker may be ahead by (32 MiB of encoded ticks with their text). */
@@ -153,6 +154,7 @@ export function splitJsonl(
     slotBytes: SLOT_BYTES,
     slotCount: SLOT_COUNT,
   };
+  const slotViews = Array.from({ length: SLOT_COUNT }, (_, i) => Buffer.from(data.slots, i * SLOT_BYTES, SLOT_BYTES));
   const feed = new WorkerFeed(new Worker(new URL('./jsonl-worker.js', import.meta.url), { workerData: data }), file);
   return {
     get bytesRead() {
@@ -190,7 +192,7 @@ export function splitJsonl(
               workerPiece++;
               break;
             }
-            writeBatch(rec, { buf: new Uint8Array(data.slots, m.slot * SLOT_BYTES, SLOT_BYTES), bytes: m.bytes, lines: m.lines }, linesBefore);
+            writeBatch(rec, { buf: slotViews[m.slot]!, bytes: m.bytes, lines: m.lines }, linesBefore);
             feed.free(m.slot);
             current = m.bytesRead;
             opts.onBatch?.();
@@ -204,13 +206,31 @@ export function splitJsonl(
   };
 }
 
-/** The worker's batch, in order: ticks the recorder accepts now as they are, the rest line by line. */
+/**
+ * The worker's batch, in order. A run of ticks whose first ts the recorder accepts now goes into
+ * the log as it is (its ts never go back); otherwise its ticks go line by line through writeLine
+ * until one is accepted, and the rest of the run from there as frames.
+ */
 function writeBatch(rec: Recorder, batch: TickBatch, linesBefore: number): void {
   const r = new TickBatchReader(batch);
+  const b = batch.buf;
   for (let kind = r.next(); kind >= 0; kind = r.next()) {
-    if (kind === ITEM_TICK) {
-      if (rec.acceptsParsedTick(r.tsNs)) rec.writeParsedTick(r.tsNs, r.bytes, r.payloadStart, r.payloadEnd, r.textBytes);
-      else rec.writeLine(r.text(), positionOf(linesBefore + r.lineNo));
+    if (kind === ITEM_RUN) {
+      if (rec.acceptsParsedTick(readI64(b, r.framesStart + 14))) {
+        rec.writeTickFrames(b, r.framesStart, r.framesEnd, r.count, r.lineBytes);
+        continue;
+      }
+      const t = new RunTicks(b, r);
+      let lineBytes = r.lineBytes;
+      for (let k = 0; k < r.count; k++) {
+        if (rec.acceptsParsedTick(readI64(b, t.frameAt + 14))) {
+          rec.writeTickFrames(b, t.frameAt, r.framesEnd, r.count - k, lineBytes);
+          break;
+        }
+        lineBytes -= t.textBytes + 1;
+        rec.writeLine(t.text(), positionOf(linesBefore + t.lineNo));
+        t.skip();
+      }
     } else {
       recordJsonlLine(rec, lineAfter(r.line!, linesBefore));
     }

@@ -1,7 +1,7 @@
 /**
  * The parse worker of a parallel JSONL import (started by jsonl-split.ts): reads its pieces of the
- * file in order, each canonical tick line read (readCanonicalTick, with no ts floor) and encoded
- * (encodeTickInto) into TickBatches, every other line handed over as it is. A batch is a slot
+ * file in order, each canonical tick line read (readCanonicalTick, with no ts floor), encoded
+ * (encodeTickInto) and framed with seq 0 into TickBatches, every other line handed over as it is. A batch is a slot
  * of shared memory: the worker fills a free slot, posts its number, and the main thread gives it
  * back once written (transferring a buffer per batch instead cost ~0.1 µs per byte under load).
  */

@@ -16,10 +16,10 @@ import { TapedeckError, ValidationError } from '../errors.js';
 import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
 import { deriveRecordingId } from '../log/recording-id.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
-import { EVENT_TYPES, TYPE_TAG, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
+import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { SPECS } from '../events/schema.js';
 import { validateEvent } from '../events/validate.js';
-import type { Durability, Log, PayloadEncoder } from '../log/index.js';
+import type { Durability, Log } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
 import { readCanonicalTick, scratchTick, type ScratchTick } from './canonical-tick.js';
@@ -524,18 +524,19 @@ export class Recorder {
   }
 
   /**
-   * A canonical tick read ahead (see acceptsParsedTick), its payload already encoded (by
-   * eventPayloadEncoder, as writeLine's path encodes it) in src[start, end): the same record and
-   * counts as writeLine(text) of its line of `textChars` characters.
+   * `count` canonical ticks read ahead (see acceptsParsedTick; the first one's ts accepted, none
+   * going back), already encoded (by the plain-tick encoder writeLine's path runs first) and
+   * framed with seq 0 in src[start, end): the same records and counts as writeLine of each of
+   * their lines, which count `lineBytes` bytes of input in all. Returns the first seq.
    */
-  writeParsedTick(tsNs: bigint, src: Uint8Array, start: number, end: number, textChars: number): number {
+  writeTickFrames(src: Buffer, start: number, end: number, count: number, lineBytes: number): number {
     this.checkOpen();
-    this.metrics.counters.bytes! += textChars + 1;
-    const seq = this.log.writeEncoded(TICK_TAG, tsNs, copyOf(src, start, end), COPY_ENCODER);
+    this.metrics.counters.bytes! += lineBytes;
+    const seq = this.log.writeFrameRun(src, start, end);
     if (this.firstSeq < 0) this.firstSeq = seq;
-    this.lastTs = tsNs;
-    this.byType.tick++;
-    this.metrics.counters.events!++;
+    this.lastTs = this.log.lastTs;
+    this.byType.tick += count;
+    this.metrics.counters.events! += count;
     return seq;
   }
 
@@ -877,30 +878,3 @@ function tooLargeError(err: TapedeckError, position: string | undefined): Valida
   return new ValidationError('event', `is too large to record: ${err.message}`, '(the whole event)', position);
 }
 
-const TICK_TAG = TYPE_TAG.tick;
-
-/** Payload bytes already encoded, written into the log's buffer as they are (one reused holder). */
-interface PayloadCopy {
-  src: Uint8Array;
-  start: number;
-  end: number;
-}
-const payloadCopy: PayloadCopy = { src: new Uint8Array(0), start: 0, end: 0 };
-function copyOf(src: Uint8Array, start: number, end: number): PayloadCopy {
-  payloadCopy.src = src;
-  payloadCopy.start = start;
-  payloadCopy.end = end;
-  return payloadCopy;
-}
-const COPY_ENCODER: PayloadEncoder<PayloadCopy> = {
-  encodeInto(p, buf, start, end) {
-    const n = p.end - p.start;
-    if (n > end - start) return -1;
-    const src = p.src;
-    for (let i = 0, a = p.start; i < n; i++) buf[start + i] = src[a + i]!;
-    return start + n;
-  },
-  encode(p) {
-    return p.src.slice(p.start, p.end);
-  },
-};

@@ -1,105 +1,146 @@
 /**
  * The batches a JSONL parse worker hands the main thread (see jsonl-split.ts): the lines of one
- * piece of the input, in order, each either a canonical tick already read and encoded, or a line
- * left to the main thread. Items back to back in one transferable buffer:
+ * piece of the input, in order, each either a canonical tick already read, encoded and framed,
+ * or a line left to the main thread. Items back to back in one slot of shared memory:
  *
- *   tick:  u8 0 | i64 tsNs (LE) | u32 lineNo | u16 payloadBytes | u32 textBytes | payload | text
+ *   run:   u8 2 | u32 count | u32 frameBytes | u32 textsAt | u32 lineBytes | count frames
  *   other: u8 1 | u32 index into the batch's `lines` (the Line as the splitter made it)
  *
- * lineNo counts from the piece's start (1-based); the main thread adds the lines before it. A
- * tick's text (printable ASCII, so latin1 is its exact text) travels with it because the main
- * thread may still have to take the general path for it: the worker does not know the ts the
- * recording is at when the line's turn comes (see Recorder.acceptsParsedTick).
+ * and from ITEMS_SHARE of the slot on, the texts of the runs' ticks in order, each
+ * u32 lineNo | u32 textBytes | text; a run's first is at its textsAt.
+ *
+ * A run's frames are whole log frames (sealFrame) with seq 0 and non-decreasing ts: the main
+ * thread gives them their seqs and copies them into the log in one call (Log.writeFrameRun),
+ * nothing per tick but the seq, the CRC's correction and the log's bookkeeping. lineBytes is what
+ * the run's lines count as input (text + end, per tick). lineNo counts from the piece's start
+ * (1-based); the main thread adds the lines before it. A tick's text (printable ASCII, so latin1
+ * is its exact text) travels with it because the main thread may still have to take the general
+ * path for it: the worker does not know the ts the recording is at when the run's turn comes
+ * (see Recorder.acceptsParsedTick).
  */
+import { FRAME_OVERHEAD_BYTES, FRAME_PREFIX_BYTES, sealFrame } from '../log/format.js';
+import { TYPE_TAG } from '../events/types.js';
 import type { Line } from './input.js';
 
 /** Buffer's own latin1 encoder (what write(text, at, 'latin1') calls, without the argument parsing). */
 type Latin1Writable = Buffer & { latin1Write(text: string, at: number): number };
 
-export const ITEM_TICK = 0;
 export const ITEM_LINE = 1;
-/** Bytes of a tick item before its payload. */
-export const TICK_HEAD_BYTES = 1 + 8 + 4 + 2 + 4;
+export const ITEM_RUN = 2;
+export const RUN_HEAD_BYTES = 1 + 4 + 4 + 4 + 4;
 export const LINE_ITEM_BYTES = 1 + 4;
+/** Bytes of a tick's text entry before its text. */
+const TEXT_HEAD_BYTES = 8;
+/** The share of a slot for items; the rest holds the ticks' texts (a frame is ~70 B, its text ~145 B). */
+const ITEMS_SHARE = 1 / 3;
+const TICK_TAG = TYPE_TAG.tick;
 
 export interface TickBatch {
   /** The slot's bytes (a view of shared memory: the worker fills a slot, the main thread reads it). */
-  buf: Uint8Array;
+  buf: Buffer;
   /** Bytes of buf used. */
   bytes: number;
   lines: Line[];
 }
 
-/** Where the reader of a batch is and what the last tick item held. */
+/** Where the reader of a batch is and what the last item held. */
 export class TickBatchReader {
-  private view: DataView;
-  private u8: Uint8Array;
-  private end: number;
-  private lines: Line[];
+  private readonly buf: Buffer;
+  private readonly end: number;
+  private readonly lines: Line[];
   pos = 0;
-  tsNs = 0n;
-  lineNo = 0;
-  payloadStart = 0;
-  payloadEnd = 0;
-  textBytes = 0;
+  /** The last run: its tick count, frames [framesStart, framesEnd), first text entry, input bytes. */
+  count = 0;
+  framesStart = 0;
+  framesEnd = 0;
+  textsAt = 0;
+  lineBytes = 0;
   /** The line of the last `other` item. */
   line: Line | null = null;
 
   constructor(b: TickBatch) {
-    this.view = new DataView(b.buf.buffer, b.buf.byteOffset, b.bytes);
-    this.u8 = b.buf;
+    this.buf = b.buf;
     this.end = b.bytes;
     this.lines = b.lines;
   }
 
-  /** The next item's kind (ITEM_TICK, ITEM_LINE), or -1 at the end. */
+  /** The next item's kind (ITEM_RUN, ITEM_LINE), or -1 at the end. */
   next(): number {
     const p = this.pos;
     if (p >= this.end) return -1;
-    const v = this.view;
-    if (this.u8[p] === ITEM_LINE) {
-      this.line = this.lines[v.getUint32(p + 1, true)]!;
+    const b = this.buf;
+    if (b[p] === ITEM_LINE) {
+      this.line = this.lines[b.readUInt32LE(p + 1)]!;
       this.pos = p + LINE_ITEM_BYTES;
       return ITEM_LINE;
     }
-    this.tsNs = v.getBigInt64(p + 1, true);
-    this.lineNo = v.getUint32(p + 9, true);
-    const n = v.getUint16(p + 13, true);
-    this.textBytes = v.getUint32(p + 15, true);
-    this.payloadStart = p + TICK_HEAD_BYTES;
-    this.payloadEnd = this.payloadStart + n;
-    this.pos = this.payloadEnd + this.textBytes;
-    return ITEM_TICK;
-  }
-
-  /** The bytes of the batch (payloads are copied out of it). */
-  get bytes(): Uint8Array {
-    return this.u8;
-  }
-
-  /** The last tick item's line text. */
-  text(): string {
-    return Buffer.from(this.u8.buffer, this.u8.byteOffset + this.payloadEnd, this.textBytes).toString('latin1');
+    this.count = b.readUInt32LE(p + 1);
+    this.framesStart = p + RUN_HEAD_BYTES;
+    this.framesEnd = this.framesStart + b.readUInt32LE(p + 5);
+    this.lineBytes = b.readUInt32LE(p + 13);
+    this.textsAt = b.readUInt32LE(p + 9);
+    this.pos = this.framesEnd;
+    return ITEM_RUN;
   }
 }
 
-/** Fills one slot at a time with items; the caller hands the slot over when full. */
+/** A run's ticks one by one (the main thread's slow path): frame offset, line number and text. */
+export class RunTicks {
+  frameAt: number;
+  private textAt: number;
+  constructor(
+    private readonly buf: Buffer,
+    r: TickBatchReader,
+  ) {
+    this.frameAt = r.framesStart;
+    this.textAt = r.textsAt;
+  }
+  get lineNo(): number {
+    return this.buf.readUInt32LE(this.textAt);
+  }
+  get textBytes(): number {
+    return this.buf.readUInt32LE(this.textAt + 4);
+  }
+  text(): string {
+    return this.buf.toString('latin1', this.textAt + TEXT_HEAD_BYTES, this.textAt + TEXT_HEAD_BYTES + this.textBytes);
+  }
+  /** Moves to the next tick. */
+  skip(): void {
+    this.frameAt += 8 + this.buf.readUInt32LE(this.frameAt);
+    this.textAt += TEXT_HEAD_BYTES + this.textBytes;
+  }
+}
+
+/**
+ * Fills one slot at a time with items; the caller hands the slot over when full. Items grow from
+ * the slot's start, the ticks' texts from TEXTS_SHARE of it: each written once, where it stays.
+ */
 export class TickBatchWriter {
   private buf: Buffer = Buffer.alloc(0);
-  private view = new DataView(this.buf.buffer, 0, 0);
   private used = 0;
   private lines: Line[] = [];
+  private textsFrom = 0;
+  private textsUsed = 0;
+  /** The open run: where its head is (-1: none), its ticks, where its next frame goes, its last ts. */
+  private runAt = -1;
+  private runCount = 0;
+  private runLineBytes = 0;
+  private runTextsAt = 0;
+  private framesEnd = 0;
+  private lastTs = 0n;
 
   /** Starts filling `buf` (a slot). */
   begin(buf: Buffer): void {
     this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     this.used = 0;
     this.lines = [];
+    this.runAt = -1;
+    this.textsFrom = Math.floor(buf.length * ITEMS_SHARE);
+    this.textsUsed = this.textsFrom;
   }
 
   get empty(): boolean {
-    return this.used === 0;
+    return this.used === 0 && this.runAt < 0;
   }
 
   /**
@@ -107,28 +148,43 @@ export class TickBatchWriter {
    * room). False when it does not fit in what is left of the slot.
    */
   tick(tsNs: bigint, lineNo: number, text: string, encode: (buf: Buffer, start: number, end: number) => number): boolean {
-    const at = this.used;
-    const payloadStart = at + TICK_HEAD_BYTES;
-    // The text must fit after the payload: keep its room out of the payload's.
-    const limit = this.buf.length - text.length;
+    // A ts going back ends the run: the main thread checks only a run's first ts.
+    if (this.runAt >= 0 && tsNs < this.lastTs) this.endRun();
+    const b = this.buf;
+    const t = this.textsUsed;
+    if (t + TEXT_HEAD_BYTES + text.length > b.length) return false;
+    const opening = this.runAt < 0;
+    const frameAt = opening ? this.used + RUN_HEAD_BYTES : this.framesEnd;
+    // Room for the frame: prefix, payload, CRC.
+    const payloadStart = frameAt + FRAME_PREFIX_BYTES;
+    const limit = this.textsFrom - 4;
     if (limit <= payloadStart) return false;
-    const stop = encode(this.buf, payloadStart, Math.min(limit, payloadStart + 0xffff));
+    const stop = encode(b, payloadStart, Math.min(limit, payloadStart + 0xffff));
     if (stop < 0) return false;
-    const v = this.view;
-    this.buf[at] = ITEM_TICK;
-    v.setBigInt64(at + 1, tsNs, true);
-    v.setUint32(at + 9, lineNo, true);
-    v.setUint16(at + 13, stop - payloadStart, true);
-    v.setUint32(at + 15, text.length, true);
-    this.used = stop + (this.buf as Latin1Writable).latin1Write(text, stop);
+    const n = stop - payloadStart;
+    sealFrame(b, frameAt, TICK_TAG, 0, 0, tsNs, n);
+    if (opening) {
+      this.runAt = this.used;
+      this.runCount = 0;
+      this.runLineBytes = 0;
+      this.runTextsAt = t;
+    }
+    this.framesEnd = frameAt + FRAME_OVERHEAD_BYTES + n;
+    this.runCount++;
+    this.runLineBytes += text.length + 1;
+    this.lastTs = tsNs;
+    b.writeUInt32LE(lineNo, t);
+    b.writeUInt32LE(text.length, t + 4);
+    this.textsUsed = t + TEXT_HEAD_BYTES + (b as Latin1Writable).latin1Write(text, t + TEXT_HEAD_BYTES);
     return true;
   }
 
   /** A line the main thread reads itself; false when the slot is full. */
   line(l: Line): boolean {
-    if (this.buf.length - this.used < LINE_ITEM_BYTES) return false;
+    this.endRun();
+    if (this.textsFrom - this.used < LINE_ITEM_BYTES) return false;
     this.buf[this.used] = ITEM_LINE;
-    this.view.setUint32(this.used + 1, this.lines.length, true);
+    this.buf.writeUInt32LE(this.lines.length, this.used + 1);
     this.used += LINE_ITEM_BYTES;
     this.lines.push(l);
     return true;
@@ -136,9 +192,25 @@ export class TickBatchWriter {
 
   /** What the slot holds (the slot is then the reader's until it is given back). */
   take(): { bytes: number; lines: Line[] } {
+    this.endRun();
     const out = { bytes: this.used, lines: this.lines };
     this.used = 0;
     this.lines = [];
+    this.textsUsed = this.textsFrom;
     return out;
+  }
+
+  /** Closes the open run: writes its head. */
+  private endRun(): void {
+    if (this.runAt < 0) return;
+    const b = this.buf;
+    const at = this.runAt;
+    b[at] = ITEM_RUN;
+    b.writeUInt32LE(this.runCount, at + 1);
+    b.writeUInt32LE(this.framesEnd - at - RUN_HEAD_BYTES, at + 5);
+    b.writeUInt32LE(this.runTextsAt, at + 9);
+    b.writeUInt32LE(this.runLineBytes, at + 13);
+    this.used = this.framesEnd;
+    this.runAt = -1;
   }
 }
