@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import { importFile, type ImportOptions } from '../src/record/importer.js';
-import { planPieces } from '../src/record/jsonl-split.js';
+import { AUTO_MAX_LOAD_PER_CORE, autoSplits, planPieces, SPLIT_MIN_BYTES } from '../src/record/jsonl-split.js';
 import { runCli } from './helpers/cli.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -195,6 +195,30 @@ test('jsonl split - which inputs are split, and how', () => {
   }
 });
 
+test("jsonl split - 'auto' splits a big file only with a second core and a load under the limit", () => {
+  const quiet = { cores: 2, load1: 1.5 };
+  assert.ok(autoSplits(SPLIT_MIN_BYTES, quiet));
+  assert.not.ok(autoSplits(SPLIT_MIN_BYTES - 1, quiet), 'too small');
+  assert.not.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 1, load1: 0 }), 'one core');
+  assert.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 2, load1: AUTO_MAX_LOAD_PER_CORE * 2 - 0.01 }));
+  assert.not.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 2, load1: AUTO_MAX_LOAD_PER_CORE * 2 }), 'loaded');
+  assert.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 8, load1: 20 }), 'the limit is per core');
+  const dir = tmpDir();
+  try {
+    // planPieces asks autoSplits with the machine it is given; 'on' and 'off' never ask.
+    const file = path.join(dir, 'big.jsonl');
+    const line = `${eventToJson({ type: 'tick', ts: T0, runId: 'r1', venue: 'V', symbol: 'S', bid: 1 })}\n`;
+    fs.writeFileSync(file, line.repeat(Math.ceil(SPLIT_MIN_BYTES / line.length)));
+    assert.ok(planPieces(file, { machine: quiet })!.length >= 2);
+    assert.is(planPieces(file, { machine: { cores: 2, load1: 9 } }), null);
+    assert.is(planPieces(file, { machine: { cores: 1, load1: 0 } }), null);
+    assert.ok(planPieces(file, { parseWorker: 'on', machine: { cores: 1, load1: 50 } })!.length >= 2);
+    assert.is(planPieces(file, { parseWorker: 'off', machine: quiet }), null);
+  } finally {
+    rm(dir);
+  }
+});
+
 test('jsonl split - CLI: --parse-worker on stops at the same line under --strict (exit 65); a bad value exits 2', async () => {
   const dir = tmpDir();
   const file = path.join(dir, 'in.jsonl');
@@ -202,7 +226,7 @@ test('jsonl split - CLI: --parse-worker on stops at the same line under --strict
     const lines = Array.from({ length: 400 }, (_, i) => eventToJson({ type: 'tick', ts: T0 + BigInt(i) * 1000n, runId: 'r1', venue: 'V', symbol: 'S', bid: i }));
     lines[349] = '{"type":"tick","ts":"x"}';
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    // 'on' splits a file this small into a main piece (the first 30%) and a worker piece.
+    // 'on' splits a file this small into a main piece (the first 40%) and a worker piece.
     assert.ok(planPieces(file, { parseWorker: 'on' })![1]!.worker);
     const on = await runCli(['import', file, path.join(dir, 'a'), '--strict', '--parse-worker', 'on', '--deterministic']);
     const off = await runCli(['import', file, path.join(dir, 'b'), '--strict', '--parse-worker', 'off', '--deterministic']);

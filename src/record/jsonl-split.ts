@@ -13,10 +13,12 @@
  * Why the main thread takes part of the parsing: writing a framed tick costs it a fraction of
  * reading one, so with the whole file parsed by the worker the main thread would wait on it. The
  * main thread's share of each round, MAIN_SHARE, balances the two threads (per-thread CPU
- * measured: see the commit that set it). Only a regular, uncompressed file of at least SPLIT_MIN_BYTES is split
- * (a worker costs tens of ms to start); stdin, pipes and gzip are read on one thread.
+ * measured: see the commit that set it). Only a regular, uncompressed file is split, by default
+ * only one of at least SPLIT_MIN_BYTES on a machine with a core to spare (autoSplits); stdin,
+ * pipes and gzip are read on one thread.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromWireError, IoError, type WireError } from '../errors.js';
 import type { TsUnit } from '../events/ts.js';
@@ -63,11 +65,41 @@ export type ParseWorkerMessage =
 export type ParseWorkerCommand = { kind: 'free'; slot: number };
 
 export interface SplitOptions {
-  /** 'auto' (default): split a regular uncompressed file of SPLIT_MIN_BYTES or more; 'on': any
-   * regular uncompressed file; 'off': one thread. */
+  /** 'auto' (default): split a regular uncompressed file of SPLIT_MIN_BYTES or more when the
+   * machine has a core for the worker (autoSplits); 'on': any regular uncompressed file; 'off':
+   * one thread. The recording is the same byte for byte either way. */
   parseWorker?: 'auto' | 'on' | 'off';
+  /** What 'auto' looks at (default: this machine, read once per import; tests inject it). */
+  machine?: Machine;
   /** Bytes per round (default SPLIT_ROUND_BYTES); small values make many pieces (tests). */
   roundBytes?: number;
+}
+
+/** The machine as 'auto' sees it: usable cores and the 1-minute load average. */
+export interface Machine {
+  cores: number;
+  load1: number;
+}
+
+/** At or above this load per core, 'auto' reads on one thread. */
+export const AUTO_MAX_LOAD_PER_CORE = 4;
+
+export function thisMachine(): Machine {
+  return { cores: os.availableParallelism(), load1: os.loadavg()[0]! };
+}
+
+/**
+ * Whether 'auto' splits a file of `sizeBytes`: SPLIT_MIN_BYTES or more (a worker costs tens of
+ * ms to start), at least 2 usable cores (with one, the worker only adds its extra CPU: framing,
+ * the batches' copies, ~25% more in all) and a 1-minute load average under
+ * AUTO_MAX_LOAD_PER_CORE per core. Measured on 2 cores (1M-tick import): quiet (load 1-3) the
+ * split is what takes it to ~3 s of wall; at load 14-23 it was slower (12.3 s vs 8.1 s,
+ * 2026-11-30 04:25Z) and at load 31-35 no faster (54-60 s vs 57-67 s) for 1.2-1.3x the CPU:
+ * past a few runnable tasks per core the second core is left to the machine's other work. Only
+ * the speed depends on this, never the recording.
+ */
+export function autoSplits(sizeBytes: number, m: Machine): boolean {
+  return sizeBytes >= SPLIT_MIN_BYTES && m.cores >= 2 && m.load1 < AUTO_MAX_LOAD_PER_CORE * m.cores;
 }
 
 /**
@@ -85,7 +117,7 @@ export function planPieces(file: string, opts: SplitOptions = {}): Piece[] | nul
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size === 0 || (mode === 'auto' && st.size < SPLIT_MIN_BYTES)) return null;
+    if (!st.isFile() || st.size === 0 || (mode === 'auto' && !autoSplits(st.size, opts.machine ?? thisMachine()))) return null;
     const head = Buffer.alloc(2);
     if (fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
     // A file under a round is one round: the worker still gets its share.
