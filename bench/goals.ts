@@ -404,15 +404,20 @@ export async function benchGoals(): Promise<SectionResult> {
     log(`goals: profiling the miss "${r.path}"`);
     try {
       node(r.profile!, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-      const main = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
-      fs.copyFileSync(main, path.join(profDir, `miss-${i + 1}.cpuprofile`));
-      const { total, top } = topSelf(main, 8);
-      profTables.push({
-        caption: `Profile of the miss: ${r.path} (${(total / 1000).toFixed(2)} s of samples; bench/out/profiles/goals/miss-${i + 1}.cpuprofile)`,
-        header: ['#', 'function (self time)', 'where', '% of samples'],
-        rows: top.map((h, k) => [`${k + 1}`, `\`${h.name}\``, h.where || '(native / VM)', `${h.pct.toFixed(1)}%`]),
-      });
+      // One profile per thread (a worker writes its own): CPU.<date>.<time>.<pid>.<thread id>.<n>, main thread 0 first.
+      const tid = (f: string): number => Number(f.split('.')[4]);
+      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => tid(a) - tid(b));
+      for (const [k, f] of files.entries()) {
+        const name = files.length === 1 ? `miss-${i + 1}.cpuprofile` : `miss-${i + 1}-thread-${k}.cpuprofile`;
+        fs.copyFileSync(path.join(dir, f), path.join(profDir, name));
+        const { total, top } = topSelf(path.join(dir, f), 8);
+        const thread = files.length === 1 ? '' : k === 0 ? ', main thread' : `, worker thread ${k}`;
+        profTables.push({
+          caption: `Profile of the miss: ${r.path}${thread} (${(total / 1000).toFixed(2)} s of samples; bench/out/profiles/goals/${name})`,
+          header: ['#', 'function (self time)', 'where', '% of samples'],
+          rows: top.map((h, n) => [`${n + 1}`, `\`${h.name}\``, h.where || '(native / VM)', `${h.pct.toFixed(1)}%`]),
+        });
+      }
     } catch (e) {
       profTables.push({ header: ['profile', 'result'], rows: [[r.path, `not measured: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`]] });
     }
