@@ -7,10 +7,13 @@
  *   as the real programs); a line that needs more of a shell (`$(...)`, `jq` in a substitution)
  *   runs through real bash (pipefail) with `tapedeck` on the PATH as this checkout's binary. A
  *   command must exit as its comment says (`# exit 1`), else 0, and say something.
- * - TypeScript/JavaScript blocks (`ts` / `js`): types stripped (TypeScript's transpileModule), run
- *   by a plain `node` child in the working directory, where `node_modules/tapedeck` is this checkout
- *   (as after `npm install tapedeck`), so `import ... from 'tapedeck'` means the built package. A
- *   block must exit 0 and print something. A block whose first line is a comment naming a file
+ * - TypeScript/JavaScript blocks (`ts` / `js`): types stripped (TypeScript's transpileModule), each
+ *   saved as a module of its own and imported in its turn by one plain `node` child in the working
+ *   directory (test/helpers/readme-block-child.ts; one Node for all blocks: a cold Node per block
+ *   paid a library load each), where `node_modules/tapedeck` is this checkout (as after
+ *   `npm install tapedeck`), so `import ... from 'tapedeck'` means the built package. A block must
+ *   not throw, exit or set a failing exit code, and must print something; after the last block the
+ *   child must exit 0 by itself (nothing left running). A block whose first line is a comment naming a file
  *   (`// my-crash.ts ...`) is also saved under that name, for the commands after it.
  *
  * The working directory holds what the snippets assume, made here and listed in PREREQUISITES:
@@ -26,16 +29,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { BLOCK_MARK } from './helpers/readme-block-child.js';
 import { SCRIPT_LANGS, SHELL_LANGS, expectedExit, fencedBlocks, firstLine, shellCommands, type FencedBlock } from './helpers/readme.js';
 import { parseShellLine, runPipelines } from './helpers/shell-line.js';
 import { cliPath, repoRoot, rm, tmpDir } from './helpers/tmp.js';
 
 const README = path.join(repoRoot, 'README.md');
 const SHARED = path.resolve(repoRoot, '..', 'shared', 'data');
+const BLOCK_CHILD = path.join(repoRoot, 'dist', 'test', 'helpers', 'readme-block-child.js');
 
 /** The marked blocks, by their first line (a shell block's first command): what the README says cannot run here. */
 const NOT_RUN = [
@@ -134,19 +139,94 @@ async function transpiler(): Promise<Transpile> {
     ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 }
 
-/** Runs one TS/JS block as its own module in a plain node child; returns how many lines it printed. */
-function runScript(ws: Workspace, block: FencedBlock, transpile: Transpile): number {
+/**
+ * The one plain `node` child that runs the TS/JS blocks (test/helpers/readme-block-child.ts), in
+ * the working directory with the snippets' environment: each block is imported there as its own
+ * module when its turn comes in document order, and what it printed is read between its markers.
+ */
+class BlockChild {
+  private readonly child: ChildProcess;
+  private stdout = '';
+  private stderr = '';
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(ws: Workspace) {
+    this.child = spawn(process.execPath, [BLOCK_CHILD], { cwd: ws.cwd, env: { ...ws.env, FORCE_COLOR: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (s: string) => ((this.stdout += s), this.wake?.()));
+    this.child.stderr!.setEncoding('utf8').on('data', (s: string) => ((this.stderr += s), this.wake?.()));
+    this.child.stdin!.on('error', () => {}); // a child that died is reported by its exit
+    this.child.on('close', (code, signal) => ((this.exit = { code, signal }), this.wake?.()));
+  }
+
+  /** Waits until `done()` holds, the child has exited, or `ms` passed; says which. */
+  private async until(done: () => boolean, ms: number): Promise<'done' | 'exited' | 'timeout'> {
+    const deadline = performance.now() + ms;
+    for (;;) {
+      if (done()) return 'done';
+      if (this.exit) return 'exited';
+      const left = deadline - performance.now();
+      if (left <= 0) return 'timeout';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => (clearTimeout(timer), resolve());
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Runs one block's module file; its output, or a failure naming the block. */
+  async run(block: FencedBlock, file: string): Promise<{ stdout: string; stderr: string }> {
+    const what = `README line ${block.line}: the ${block.lang} block`;
+    const start = `\n${BLOCK_MARK} start ${block.line}\n`;
+    const end = `\n${BLOCK_MARK} end ${block.line}\n`;
+    assert.ok(this.exit === null, `${what} did not run: the node running the blocks had exited ${this.exitText()}`);
+    this.child.stdin!.write(`${JSON.stringify({ line: block.line, file })}\n`);
+    // A block that waits for the network or a server would hang: it fails after 2 minutes instead.
+    const how = await this.until(() => this.stdout.includes(end) && this.stderr.includes(end), 120_000);
+    const part = (s: string) => {
+      const from = s.indexOf(start);
+      if (from < 0) return '';
+      const to = s.indexOf(end, from);
+      return s.slice(from + start.length, to < 0 ? undefined : to);
+    };
+    const out = { stdout: part(this.stdout), stderr: part(this.stderr) };
+    if (how === 'timeout') this.child.kill('SIGKILL');
+    assert.is(how, 'done', `${what} ${how === 'timeout' ? 'ran for 2 minutes' : `exited ${this.exitText()}`}\n${out.stdout}\n${out.stderr}`);
+    return out;
+  }
+
+  /** Ends stdin: the child must then exit 0 by itself, as a script does when nothing is left running. */
+  async close(): Promise<void> {
+    this.child.stdin!.end();
+    const how = await this.until(() => false, 60_000);
+    if (how === 'timeout') this.child.kill('SIGKILL');
+    const left = this.stderr.split('\n').filter((l) => l.startsWith(`${BLOCK_MARK} left `));
+    assert.is(how, 'exited', `after the last block the node running them did not exit within 60 s: a block left something running; active as each block ended:\n${left.join('\n')}`);
+    assert.is(this.exit!.code, 0, `the node running the blocks exited ${this.exitText()}\n${this.stderr.slice(-2000)}`);
+  }
+
+  private exitText(): string {
+    return String(this.exit?.code ?? this.exit?.signal);
+  }
+
+  kill(): void {
+    if (this.exit === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** Runs one TS/JS block as its own module in the block child; returns how many lines it printed. */
+async function runScript(ws: Workspace, block: FencedBlock, transpile: Transpile, child: BlockChild): Promise<number> {
   const source = block.body.join('\n').replace(/(^|[\s='"(])\/tmp\//g, `$1${ws.root}/tmp/`);
   const named = /^\/\/\s*([\w.-]+\.(?:ts|js|mjs))\b/.exec(block.body[0] ?? '');
   if (named) fs.writeFileSync(path.join(ws.cwd, named[1]!), source);
   const file = path.join(ws.cwd, `.readme-L${block.line}.mjs`);
   fs.writeFileSync(file, transpile(source, `readme-L${block.line}.${block.lang.startsWith('t') ? 'ts' : 'js'}`));
-  const r = spawnSync(process.execPath, [file], { cwd: ws.cwd, env: { ...ws.env, FORCE_COLOR: '0' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
-  assert.is(r.status, 0, `README line ${block.line}: the ${block.lang} block exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const r = await child.run(block, file);
   const printed = r.stdout.split('\n').filter((l) => l.trim() !== '').length;
   // A block that runs says something, unless it is a module for the commands after it (a named file).
   assert.ok(printed > 0 || named !== null, `README line ${block.line}: the ${block.lang} block printed nothing`);
-  console.log(`  README line ${block.line}: the ${block.lang} block ran${named ? ` (saved as ${named[1]})` : ''}, printed ${printed} lines: ${r.stdout.split('\n')[0]!.slice(0, 100)}`);
+  console.log(`  README line ${block.line}: the ${block.lang} block ran${named ? ` (saved as ${named[1]})` : ''}, printed ${printed} lines: ${r.stdout.trimStart().split('\n')[0]!.slice(0, 100)}`);
   return printed;
 }
 
@@ -199,17 +279,19 @@ test('README: every snippet runs as written, in order; the marked ones are liste
   }
   const root = tmpDir('tapedeck-readme-');
   const before = process.cwd();
+  let blocks: BlockChild | undefined;
   try {
     console.log(`  prerequisites: ${PREREQUISITES.join('; ')}`);
     const ws = await setup(root);
     const transpile = await transpiler();
+    blocks = new BlockChild(ws);
     let ran = 0;
     let inShell = 0;
     let scripts = 0;
     for (const b of bs) {
       if (b.notRun !== null) continue;
       if (SCRIPT_LANGS.has(b.lang)) {
-        runScript(ws, b, transpile);
+        await runScript(ws, b, transpile, blocks);
         scripts++;
         continue;
       }
@@ -228,10 +310,12 @@ test('README: every snippet runs as written, in order; the marked ones are liste
         if (r.shell) inShell++;
       }
     }
+    await blocks.close();
     console.log(`  ran ${ran} commands (${ran - inShell} in-process, ${inShell} through bash) and ${scripts} TypeScript/JavaScript blocks`);
     assert.ok(ran >= 25, `${ran} commands ran`);
     assert.ok(scripts >= 5, `${scripts} script blocks ran`);
   } finally {
+    blocks?.kill();
     process.chdir(before);
     rm(root);
   }
