@@ -122,6 +122,12 @@ test('snapshot store - a SIGKILL before each creation step leaves the old snapsh
   assert.is(steps, 15, whole.stdout + whole.stderr);
   let sawOld = 0;
   let sawNew = 0;
+  // The expected files and books of seq 10 and 20, made once (a 2,000-order book each): not once per step.
+  const expected = new Map<number, { files: ReturnType<typeof snapshotFiles>; books: Buffer }>();
+  const expectedOf = (seq: number) => {
+    if (!expected.has(seq)) expected.set(seq, { files: snapshotFiles(seq), books: Buffer.concat([...booksOf(seq).captureState()]) });
+    return expected.get(seq)!;
+  };
   for (let k = 0; k <= steps; k++) {
     const dir = path.join(root, `run-${k}`);
     fs.cpSync(base, dir, { recursive: true });
@@ -133,12 +139,12 @@ test('snapshot store - a SIGKILL before each creation step leaves the old snapsh
     const n = store.newest()!;
     assert.ok(n, `step ${k}: a snapshot is found`);
     assert.ok(n.meta.seq === 10 || n.meta.seq === 20, `step ${k}: seq ${n.meta.seq}`);
-    const want = snapshotFiles(n.meta.seq);
-    for (const f of want) assert.equal(n.file(f.name), Buffer.from(f.data), `step ${k}: ${f.name} whole`);
+    const want = expectedOf(n.meta.seq);
+    for (const f of want.files) assert.equal(n.file(f.name), Buffer.from(f.data), `step ${k}: ${f.name} whole`);
     // The binary book state in it decodes to the books of that seq.
     const books = new BookBuilder();
     assert.is(restoreSnapshot(store, [books])!.seq, n.meta.seq, `step ${k}: books restored`);
-    assert.ok(Buffer.concat([...books.captureState()]).equals(Buffer.concat([...booksOf(n.meta.seq).captureState()])), `step ${k}: the books of seq ${n.meta.seq}`);
+    assert.ok(Buffer.concat([...books.captureState()]).equals(want.books), `step ${k}: the books of seq ${n.meta.seq}`);
     for (const l of store.list()) assert.is(l.problem, null, `step ${k}: no half snapshot is listed (${l.name}: ${l.problem})`);
     assert.equal(warnings, [], `step ${k}`);
     // The rename is step 10 (after mkdir, 3 × write + sync, META.json, COMPLETE, the directory
@@ -147,7 +153,7 @@ test('snapshot store - a SIGKILL before each creation step leaves the old snapsh
     if (n.meta.seq === 10) sawOld++;
     else sawNew++;
     // A later write finishes the job: leftovers of the killed one are cleaned up or replaced.
-    await store.write(20, 2000n, snapshotFiles(20));
+    await store.write(20, 2000n, expectedOf(20).files);
     assert.is(store.newest()!.meta.seq, 20);
     store.prune(5);
     assert.equal(fs.readdirSync(dir).filter((n) => n.startsWith('.tmp-')), [], `step ${k}: no temporary leftover after prune`);
