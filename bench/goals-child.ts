@@ -8,6 +8,8 @@
  *   append <dir> <n> [v2]       n tick events built in memory first, then timed: writeEvent each
  *                               (encode + frame + log, batched durability), close (all fdatasynced)
  *   replay <dir>                Replayer (speed max) → EventBus → a counting subscriber
+ *   replay-read <dir>           the same with a subscriber that reads every field of each event
+ *   replay-crc <dir>            replay with `crcAhead: true` (frame CRCs checked in a worker thread)
  *   seek <dir> <samples> <seed> per sample: openReader(dir) + cursor({ fromTs }).next(); prints
  *                               every sample's ms (the open is part of what a seek costs a reader)
  *   codec <n>                   v1 (float) vs v2 (decimal) tick encode and decode, interleaved loops
@@ -29,7 +31,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { lastValueFrom } from 'rxjs';
 import { openReader } from '../src/log/index.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
-import { Decimal, decodePayload, encodeEvent, BOOK_FLAG_LAST, type BookEvent, type TickEvent } from '../src/events/index.js';
+import { Decimal, decodePayload, encodeEvent, BOOK_FLAG_LAST, type BookEvent, type TapeEvent, type TickEvent } from '../src/events/index.js';
 import { importSrc } from './table.js';
 
 const [cmd, a1, a2, a3] = process.argv.slice(2);
@@ -37,7 +39,7 @@ const [cmd, a1, a2, a3] = process.argv.slice(2);
 // The peers' library and the data generator are loaded only by the commands that use them: the
 // replay and peak-RSS rows measure a process holding tapedeck alone (better-sqlite3's addon alone
 // adds ~6 MiB of RSS to a process that never opens a database).
-const lean = cmd === 'replay' || cmd === 'rss-replay' || cmd === 'rss-scan';
+const lean = cmd === 'replay' || cmd === 'replay-read' || cmd === 'replay-crc' || cmd === 'rss-replay' || cmd === 'rss-scan';
 const Database: typeof BetterSqlite3 = lean ? (null as never) : (await import('better-sqlite3')).default;
 const seedrandom: typeof import('seedrandom') = lean ? (null as never) : (await import('seedrandom')).default;
 const { RUN_ID, T0, tickStream, toV2 } = lean ? ({} as typeof import('./data.js')) : await import('./data.js');
@@ -170,18 +172,41 @@ function sqliteExport(file: string, outFile: string): void {
   out({ ms: msSince(t0), events: n });
 }
 
-async function replay(dir: string): Promise<void> {
+/** A price or size read: a v1 number as is, a Decimal by its mantissa. */
+const num = (x: number | Decimal | undefined): number => (x === undefined ? 0 : typeof x === 'number' ? x : Number(x.mantissa));
+
+async function replay(dir: string, readAll = false, crcAhead = false): Promise<void> {
   const R = await importSrc('src/replay/index.js');
   const B = await importSrc('src/bus/index.js');
   const bus = new B.EventBus();
   let n = 0;
-  bus.subscribe(() => {
-    n++;
-  });
+  // readAll: every field of each event is read (a tick's by name, anything else by key), so an
+  // event whose fields were only decoded when read could not look faster than it is.
+  let strLen = 0;
+  let sum = 0;
+  let tsUp = 0;
+  let lastTs = 0n;
+  bus.subscribe(
+    readAll
+      ? (ev: TapeEvent) => {
+          n++;
+          if (ev.ts >= lastTs) tsUp++;
+          lastTs = ev.ts;
+          strLen += ev.runId.length + (ev.cause ?? 0) + (ev.seq ?? 0);
+          if (ev.type === 'tick') {
+            strLen += ev.venue.length + ev.symbol.length + (ev.aggressor?.length ?? 0) + (ev.tradeId?.length ?? 0) + (ev.venueSeq ?? 0);
+            sum += num(ev.bid) + num(ev.ask) + num(ev.bidSize) + num(ev.askSize) + num(ev.last) + num(ev.lastSize) + num(ev.volume);
+            if (ev.exchTs !== undefined && ev.exchTs > lastTs) tsUp++;
+          } else for (const k of Object.keys(ev)) if ((ev as unknown as Record<string, unknown>)[k] !== undefined) strLen++;
+        }
+      : () => {
+          n++;
+        },
+  );
   const t0 = now();
-  const rp = new R.Replayer(dir, bus);
+  const rp = new R.Replayer(dir, bus, { crcAhead });
   await lastValueFrom(rp.start({ speed: 'max' }), { defaultValue: undefined });
-  out({ ms: msSince(t0), events: n, maxRssKiB: process.resourceUsage().maxRSS });
+  out({ ms: msSince(t0), events: n, maxRssKiB: process.resourceUsage().maxRSS, ...(readAll ? { read: strLen + sum + tsUp } : {}) });
 }
 
 async function rssScan(dir: string): Promise<void> {
@@ -295,6 +320,12 @@ switch (cmd) {
   case 'replay':
   case 'rss-replay':
     await replay(a1!);
+    break;
+  case 'replay-read':
+    await replay(a1!, true);
+    break;
+  case 'replay-crc':
+    await replay(a1!, false, true);
     break;
   case 'rss-scan':
     await rssScan(a1!);

@@ -131,6 +131,8 @@ export async function benchGoals(): Promise<SectionResult> {
     appendSq: [] as Proc[],
     replay: [] as Proc[],
     replayV2: [] as Proc[],
+    replayRead: [] as Proc[],
+    replayCrc: [] as Proc[],
     sqScan: [] as Proc[],
     sqParse: [] as Proc[],
     imp: [] as Proc[],
@@ -161,6 +163,8 @@ export async function benchGoals(): Promise<SectionResult> {
     both(
       () => {
         m.replay.push(child('replay', p('rec-v1')));
+        m.replayRead.push(child('replay-read', p('rec-v1')));
+        m.replayCrc.push(child('replay-crc', p('rec-v1')));
         m.replayV2.push(child('replay', p('rec-v2')));
       },
       () => {
@@ -227,6 +231,43 @@ export async function benchGoals(): Promise<SectionResult> {
       load: loadOf([...m.replay, ...m.sqScan, ...m.sqParse]),
       repro: '`node dist/bench/goals-child.js replay DIR` vs `… sqlite-parse FILE` and `… sqlite-scan FILE`',
       profile: [GCHILD, 'replay', p('rec-v1')],
+    });
+  }
+  // 2b. the same, with a subscriber that reads every field (a lazy event could not flatter this one)
+  {
+    const td = rate(N, medIn(m.replayRead));
+    const scan = rate(N, medIn(m.sqScan));
+    const ok = td >= 2.5e6 && td >= 5 * scan;
+    rows.push({
+      path: 'max-speed replay → bus → subscriber reading every field of each tick',
+      tapedeck: fmtRate(td, 'ev/s'),
+      peer: `plain sqlite row scan: ${fmtRate(scan, 'ev/s')}`,
+      ratio: ratio(td, scan),
+      goal: '≥ 2.5M ev/s and ≥ 5× the plain sqlite scan',
+      verdict: target(ok, `${fmtRate(td, 'ev/s')}, ${ratio(td, scan)} the scan`),
+      met: ok,
+      load: loadOf([...m.replayRead, ...m.sqScan]),
+      repro: '`node dist/bench/goals-child.js replay-read DIR` vs `… sqlite-scan FILE`',
+      profile: [GCHILD, 'replay-read', p('rec-v1')],
+    });
+  }
+  // 2c. the counting row with the opt-in CRC-ahead worker (not the default: it costs peak RSS)
+  {
+    const td = rate(N, medIn(m.replayCrc));
+    const scan = rate(N, medIn(m.sqScan));
+    const ok = td >= 2.5e6 && td >= 5 * scan;
+    const rss = (ps: Proc[]): number => median(ps.map((x) => Number(x.json?.maxRssKiB) * 1024));
+    rows.push({
+      path: 'max-speed replay → bus → counting subscriber, opt-in `crcAhead: true` (CRCs in a worker thread)',
+      tapedeck: `${fmtRate(td, 'ev/s')} (peak RSS ${fmtBytes(rss(m.replayCrc))} vs ${fmtBytes(rss(m.replay))} by default)`,
+      peer: `plain sqlite row scan: ${fmtRate(scan, 'ev/s')}`,
+      ratio: ratio(td, scan),
+      goal: '≥ 2.5M ev/s and ≥ 5× the plain sqlite scan',
+      verdict: target(ok, `${fmtRate(td, 'ev/s')}, ${ratio(td, scan)} the scan`),
+      met: ok,
+      load: loadOf([...m.replayCrc, ...m.sqScan]),
+      repro: '`node dist/bench/goals-child.js replay-crc DIR` vs `… sqlite-scan FILE`',
+      profile: [GCHILD, 'replay-crc', p('rec-v1')],
     });
   }
   // 3. CLI import

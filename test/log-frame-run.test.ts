@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { format, FrameRun, Log, openReader, type LogCursor, type ReadOptions, type RecoveryPolicy } from '../src/log/index.js';
+import { CrcAhead, format, FrameRun, Log, openReader, type LogCursor, type ReadOptions, type RecoveryPolicy } from '../src/log/index.js';
 import { TapedeckError } from '../src/errors.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -54,15 +54,25 @@ interface Outcome {
   bytesRead: number;
 }
 
-/** Reads the log through next() alone, or nextRun() first and next() when it returns 0. */
-function read(dir: string, opts: ReadOptions, policy: RecoveryPolicy, withRuns: boolean, chunkBytes: number): Outcome {
+/** One CRC-ahead worker for every read (jobs of earlier cursors may still be running: harmless). */
+const sharedAhead = new CrcAhead(0);
+test.after(() => sharedAhead.close());
+
+/**
+ * Reads the log through next() alone, or nextRun() first and next() when it returns 0. `ahead`:
+ * with a CRC-ahead worker for every segment, read once it has checked all it will ('idle') or
+ * racing it ('racing').
+ */
+async function read(dir: string, opts: ReadOptions, policy: RecoveryPolicy, withRuns: boolean, chunkBytes: number, ahead: 'off' | 'idle' | 'racing' = 'off'): Promise<Outcome> {
   const reader = openReader(dir, { policy, chunkBytes, knownTypes: [1, 2] });
   const recs: string[] = [];
   let error: string | null = null;
   let c: LogCursor | null = null;
   const run = new FrameRun(7);
+  const worker = ahead === 'off' ? null : sharedAhead;
   try {
-    c = reader.cursor(opts);
+    c = reader.cursor(worker ? { ...opts, crcAhead: worker } : opts);
+    if (ahead === 'idle') await worker!.idle();
     for (;;) {
       const k = withRuns ? c.nextRun(run) : 0;
       if (k > 0) {
@@ -102,29 +112,39 @@ const arbDamage = fc.oneof(
   fc.record({ kind: fc.constant('cut' as const), bytes: fc.integer({ min: 1, max: 40 }) }),
 );
 
-test('nextRun reads what next() reads: records, problems, counters and errors, for every option and policy', async () => {
+/** A byte flipped at a relative position of a segment, or the last segment cut short (its footer or last frames gone). */
+function applyDamage(dir: string, damage: { kind: 'none' } | { kind: 'flip'; at: number } | { kind: 'cut'; bytes: number }): void {
+  const segs = segmentFiles(dir);
+  if (damage.kind === 'flip') {
+    const f = path.join(dir, segs[Math.floor(damage.at * segs.length) % segs.length]!);
+    flipByte(f, 64 + Math.floor(damage.at * Math.max(1, fs.statSync(f).size - 64 - 1)));
+  } else if (damage.kind === 'cut') {
+    const f = path.join(dir, segs[segs.length - 1]!);
+    fs.truncateSync(f, Math.max(64, fs.statSync(f).size - damage.bytes));
+  }
+}
+
+test('nextRun reads what next() reads: records, problems, counters and errors, for every option and policy, with or without the CRC-ahead worker', async () => {
   await fc.assert(
     fc.asyncProperty(
       arbShape,
       arbDamage,
       fc.constantFrom<RecoveryPolicy>('absolute', 'tolerate-tail', 'skip', 'point-in-time'),
       fc.constantFrom(64, 1024, 1 << 20),
-      fc.record({ from: fc.integer({ min: 0, max: 200 }), to: fc.integer({ min: 0, max: 200 }), which: fc.integer({ min: 0, max: 5 }), reuse: fc.boolean() }),
+      fc.record({
+        from: fc.integer({ min: 0, max: 200 }),
+        to: fc.integer({ min: 0, max: 200 }),
+        which: fc.integer({ min: 0, max: 5 }),
+        reuse: fc.boolean(),
+        // The CRC-ahead worker on every segment: read once it is done ('idle': it has checked all it
+        // will) or racing it.
+        ahead: fc.constantFrom<'off' | 'idle' | 'racing'>('off', 'off', 'idle', 'racing'),
+      }),
       async (shape, damage, policy, chunkBytes, o) => {
         const dir = tmpDir();
         try {
           const n = await writeLog(dir, shape);
-          const segs = segmentFiles(dir);
-          if (damage.kind === 'flip') {
-            const f = path.join(dir, segs[Math.floor(damage.at * segs.length) % segs.length]!);
-            const size = fs.statSync(f).size;
-            flipByte(f, 64 + Math.floor(damage.at * Math.max(1, size - 64 - 1)));
-          } else if (damage.kind === 'cut') {
-            // The last segment cut short: its footer (or its last frames) gone.
-            const f = path.join(dir, segs[segs.length - 1]!);
-            const size = fs.statSync(f).size;
-            fs.truncateSync(f, Math.max(64, size - damage.bytes));
-          }
+          applyDamage(dir, damage);
           const t = (i: number): bigint => T0 + BigInt(Math.floor(i / 3) * shape.tsStep);
           const opts: ReadOptions = [
             {},
@@ -135,8 +155,8 @@ test('nextRun reads what next() reads: records, problems, counters and errors, f
             { fromSeq: o.from % (n + 2), types: [1] },
           ][o.which]!;
           if (o.reuse) opts.reuseChunks = true;
-          const want = read(dir, opts, policy, false, chunkBytes);
-          const got = read(dir, opts, policy, true, chunkBytes);
+          const want = await read(dir, opts, policy, false, chunkBytes);
+          const got = await read(dir, opts, policy, true, chunkBytes, o.ahead);
           assert.equal(got, want);
         } finally {
           rm(dir);
@@ -145,6 +165,57 @@ test('nextRun reads what next() reads: records, problems, counters and errors, f
     ),
     { numRuns: 150, seed: 20261130 },
   );
+});
+
+test('the CRC-ahead worker trusts only whole units before the first damage, and the run path skips only those CRCs', async () => {
+  const dir = tmpDir();
+  try {
+    await writeLog(dir, { steps: [0, 0, 0, 2, 0, 0, 0, 0], segmentBytes: 1 << 20, tsStep: 1000 });
+    const f = path.join(dir, segmentFiles(dir)[0]!);
+    const ends: number[] = [];
+    {
+      const b = fs.readFileSync(f);
+      for (let off = 64; off < b.length && b.readUInt32LE(off) !== 0; ) {
+        off += 8 + b.readUInt32LE(off);
+        ends.push(off);
+      }
+    }
+    const dataEnd = ends[ends.length - 1]!;
+    const verified = async (): Promise<number> => {
+      const ahead = new CrcAhead(0);
+      const fd = fs.openSync(f, 'r');
+      try {
+        const job = ahead.post(fd, 64, null, fs.fstatSync(fd).size)!;
+        await ahead.idle();
+        return job.verifiedTo();
+      } finally {
+        ahead.close();
+        fs.closeSync(fd);
+      }
+    };
+    // Clean: every frame (the unsealed tail's file ends with them).
+    assert.is(await verified(), dataEnd);
+    // Record 7 (the second after the batch of 3 at seq 3..5) damaged: up to the end of record 6.
+    flipByte(f, ends[6]! + 24);
+    assert.is(await verified(), ends[6]);
+    flipByte(f, ends[6]! + 24);
+    // The batch's middle frame (record 4 of 3..5) damaged: up to the end of the unit before it.
+    flipByte(f, ends[3]! + 24);
+    assert.is(await verified(), ends[2]);
+    // A trusted frame's CRC is not computed again: readRunInto takes a damaged frame before
+    // checkedTo and refuses it after.
+    const b = fs.readFileSync(f);
+    flipByte(f, ends[3]! + 24);
+    b[ends[0]! + 24]! ^= 1;
+    const run = new FrameRun(10);
+    const v = new format.FrameView();
+    assert.is(format.readRunInto(run, v, b, 64, dataEnd, 0, null), 1);
+    assert.is(format.readRunInto(run, v, b, 64, dataEnd, 0, null, ends[2]!), 3);
+    // The per-frame path (errors, resyncs) always checks.
+    assert.is(format.readFrameInto(v, b, ends[0]!, dataEnd), 'corrupt');
+  } finally {
+    rm(dir);
+  }
 });
 
 test('nextRun hands out whole runs of a chunk, and none inside a batch or at damage', async () => {

@@ -2,7 +2,7 @@
  * A recording: a log directory whose records are events. This is where the payload-agnostic log
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
-import { FrameRun, Log, LogRecord, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
+import { CrcAhead, FrameRun, Log, LogRecord, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
 import type { JsonLineWriter } from './json-line-writer.js';
@@ -22,6 +22,8 @@ export interface EventReadOptions {
   symbols?: readonly string[];
   venues?: readonly string[];
   follow?: boolean;
+  /** Check CRCs in a worker thread ahead of the read (ReadOptions.crcAhead). Default off. */
+  crcAhead?: boolean | CrcAhead;
 }
 
 const KNOWN_TAGS = [...TAG_TYPE.keys()];
@@ -184,6 +186,7 @@ export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; file
         types: o.types ? o.types.map((t) => TYPE_TAG[t]) : undefined,
         // Each record is decoded before the next is read and events keep no view of it.
         reuseChunks: true,
+        crcAhead: o.crcAhead,
       }),
       o,
     );

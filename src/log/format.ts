@@ -227,8 +227,12 @@ export class FrameView {
   next = 0;
 }
 
-/** Decodes the frame at `pos` in `b` (valid bytes end at `end`) into `v`; returns its kind. */
-export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number): FrameOutcome['kind'] {
+/**
+ * Decodes the frame at `pos` in `b` (valid bytes end at `end`) into `v`; returns its kind. A frame
+ * ending at or before `checkedTo` is one the CRC-ahead worker has already checked, on this very
+ * walk (crc-ahead.ts): its CRC is not computed again (0: check every frame).
+ */
+export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number, checkedTo = 0): FrameOutcome['kind'] {
   const avail = end - pos;
   if (avail === 0) return (v.kind = 'end');
   if (avail < 4) return allZero(b, pos, end) ? (v.kind = 'zeros') : bad(v, 'incomplete', 'partial length field');
@@ -242,7 +246,7 @@ export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number)
   if (total > avail) return bad(v, 'incomplete', `frame of ${total} bytes extends past the end of data (${avail} bytes left)`);
   const crcAt = pos + 4 + length;
   const crc = getU32(b, crcAt);
-  if (crc32Range(b, pos + 4, crcAt) !== crc) return bad(v, 'corrupt', 'frame checksum mismatch');
+  if (pos + total > checkedTo && crc32Range(b, pos + 4, crcAt) !== crc) return bad(v, 'corrupt', 'frame checksum mismatch');
   const type = b[pos + 4]!;
   if (type === 0) return bad(v, 'corrupt', 'frame type 0 is invalid');
   v.type = type;
@@ -301,16 +305,17 @@ export class FrameRun {
  * no batch flag, carries seq `seq0` + i and a ts not below the one before (`lastTs` before the
  * first; null: any). Stops at the first frame that is anything else, at the end of the data or
  * when the run is full, and returns the count: whatever stopped it is left for the per-frame path
- * (readFrameInto and the scanner), which decides what it is. `v` is scratch.
+ * (readFrameInto and the scanner), which decides what it is. `v` is scratch; `checkedTo` as for
+ * readFrameInto.
  */
-export function readRunInto(run: FrameRun, v: FrameView, b: Buffer, pos: number, end: number, seq0: number, lastTs: bigint | null): number {
+export function readRunInto(run: FrameRun, v: FrameView, b: Buffer, pos: number, end: number, seq0: number, lastTs: bigint | null, checkedTo = 0): number {
   const cap = run.capacity;
   let p = pos;
   let k = 0;
   let prev = lastTs;
   run.chunk = b;
   for (; k < cap; k++) {
-    if (readFrameInto(v, b, p, end) !== 'frame' || v.flags !== 0 || v.seq !== seq0 + k) break;
+    if (readFrameInto(v, b, p, end, checkedTo) !== 'frame' || v.flags !== 0 || v.seq !== seq0 + k) break;
     const ts = v.tsNs;
     if (prev !== null && ts < prev) break;
     prev = ts;

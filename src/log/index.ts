@@ -12,6 +12,7 @@ export { acquireLock, readLockHolder, withWriterLock } from './lock.js';
 export type { DirLock, LockHolder, ProcessProbe } from './lock.js';
 export type { AppendRecord, CompactResult, Durability, DurabilityMode, LogOptions, LogStats, RecoveryReport, RotationStep, SegmentStats } from './log.js';
 export { LogReader, LogCursor, LogRecord, openReader, RECOVERY_POLICIES } from './reader.js';
+export { CrcAhead, CRC_AHEAD_MIN_BYTES } from './crc-ahead.js';
 export type { ReadOptions, ReaderOptions, ReadProblem, RecoveryPolicy, ScanResult } from './reader.js';
 export { inspectSegment, listSegmentNames } from './segment-file.js';
 export type { SegmentMeta } from './segment-file.js';

@@ -5,6 +5,7 @@
  * the same chunk again: a long scan then touches one buffer instead of leaving a trail of dead
  * ones for the garbage collector (a 4 GiB digest scan peaked ~40 MiB higher that way).
  */
+import type { CrcAheadJob } from './crc-ahead.js';
 import type { FileOps } from './file-ops.js';
 import { readFully } from './file-ops.js';
 import { FRAME_MAX_PAYLOAD_BYTES, FRAME_MIN_LENGTH, FrameRun, FrameView, readFrame, readFrameInto, readRunInto, readSeq } from './format.js';
@@ -61,6 +62,9 @@ export class SegmentWalker {
    */
   reuse = false;
 
+  /** The CRC-ahead worker's job for this walk (crc-ahead.ts), read by runInto; null: none. */
+  ahead: CrcAheadJob | null = null;
+
   /** The frame (or ending) at the current position, decoded into `this.view`, which is reused. */
   readonly view = new FrameView();
 
@@ -87,7 +91,8 @@ export class SegmentWalker {
    * next frame is for `next()` to read (or there is none in this chunk).
    */
   runInto(run: FrameRun, seq0: number, lastTs: bigint | null): number {
-    const k = readRunInto(run, this.view, this.buf, this.pos, this.bufLen, seq0, lastTs);
+    const checkedTo = this.ahead === null ? 0 : this.ahead.verifiedTo() - this.bufStart;
+    const k = readRunInto(run, this.view, this.buf, this.pos, this.bufLen, seq0, lastTs, checkedTo);
     if (k > 0) this.pos = run.next;
     return k;
   }
@@ -99,6 +104,8 @@ export class SegmentWalker {
 
   /** Moves to a file offset (after a resync); the next frame is read from there. */
   seek(offsetBytes: number): void {
+    // Off the walk the worker checked (its frame grid): every CRC is computed here from now on.
+    this.ahead = null;
     this.reads = 0;
     if (this.buf.length > 0) this.spare = this.buf;
     this.buf = EMPTY;
