@@ -17,7 +17,9 @@ import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import { Replayer, type ReplayStartOptions } from '../src/replay/index.js';
 import type { FeedItem } from '../src/replay/feed.js';
+import { LineBatcher } from '../src/replay/line-batch.js';
 import { LineFeed } from '../src/replay/line-feed.js';
+import { exportToStrings } from '../src/ops/export.js';
 import { LocalLineProducer, workerLineProducer, type LineFormat, type LineProducerFactory, type ProducerMessage } from '../src/replay/line-producer.js';
 import { runCli } from './helpers/cli.js';
 import { rm, tmpDir } from './helpers/tmp.js';
@@ -72,7 +74,15 @@ async function eventRun(opts: ReplayStartOptions, controls: (r: Replayer, at: (m
 async function lineRun(
   opts: ReplayStartOptions,
   controls: (r: Replayer, at: (ms: number, fn: () => void) => void) => void = () => {},
-  feedOpts: { format?: LineFormat; windowBatches?: number; wrap?: (f: LineProducerFactory, sched: ReturnType<typeof virtual>) => LineProducerFactory; onLines?: (r: Replayer) => void; dirs?: string[] } = {},
+  feedOpts: {
+    format?: LineFormat;
+    windowBatches?: number;
+    wrap?: (f: LineProducerFactory, sched: ReturnType<typeof virtual>) => LineProducerFactory;
+    onLines?: (r: Replayer) => void;
+    dirs?: string[];
+    /** Batches handed back for reuse, the output done with each piece at once or a turn later (read only then, as a stream writes). */
+    recycle?: 'at-once' | 'late';
+  } = {},
 ): Promise<Run & { r: Replayer }> {
   const sched = virtual();
   const seen: Run['seen'] = [];
@@ -82,20 +92,34 @@ async function lineRun(
   let factory = LocalLineProducer.factory(dirs.map((d) => openRecording(d)), format);
   if (feedOpts.wrap) factory = feedOpts.wrap(factory, sched);
   let r: Replayer | null = null;
+  const late: [Buffer, () => void][] = [];
+  const writeLate = (): void => {
+    for (const [lines, done] of late.splice(0)) {
+      chunks.push(Buffer.from(lines));
+      done();
+    }
+  };
   const feed = new LineFeed(
     dirs.length,
     factory,
-    (lines) => {
-      chunks.push(Buffer.from(lines));
+    (lines, done) => {
+      if (feedOpts.recycle === 'late') {
+        // Read after the pass that handed them over (a virtual turn later), while the replay goes on.
+        if (late.push([lines, done]) === 1) sched.schedule(writeLate, 0);
+      } else {
+        chunks.push(Buffer.from(lines));
+        done();
+      }
       feedOpts.onLines?.(r!);
     },
-    { windowBatches: feedOpts.windowBatches ?? 2, onItem: (it: FeedItem) => seen.push([sched.now(), Number((it.ts - T0) / MS), it.seq]) },
+    { windowBatches: feedOpts.windowBatches ?? 2, onItem: (it: FeedItem) => seen.push([sched.now(), Number((it.ts - T0) / MS), it.seq]), recycle: feedOpts.recycle !== undefined },
   );
   r = new Replayer(dirs, new EventBus(), { scheduler: sched, feed });
   controls(r, (ms, fn) => sched.schedule(fn, ms));
   r.start(opts);
   await runOut(sched);
   feed.flush();
+  writeLate();
   const p = r.progress();
   return { r, seen, lines: Buffer.concat(chunks).toString('utf8'), lagMaxMs: p.lag.maxMs, lagCount: p.lag.count, polls: r.metrics.counters.polls! };
 }
@@ -184,6 +208,113 @@ test('line feed: an output that pauses the replay while lines are handed over lo
     ref.seen.map((s) => s[2]),
   );
   assert.is(got.lines, ref.lines);
+});
+
+/** A factory that counts the batches handed back to it. */
+function countingRecycles(f: LineProducerFactory, counter: { n: number }): LineProducerFactory {
+  return (receive) => {
+    const p = f(receive);
+    return {
+      open: (gen, opts, credits) => p.open(gen, opts, credits),
+      credit: (gen, n) => p.credit(gen, n),
+      poll: p.poll === undefined ? undefined : () => p.poll!(),
+      recycle: (b) => {
+        counter.n++;
+        p.recycle!(b);
+      },
+      close: () => p.close(),
+    };
+  };
+}
+
+test('line feed: used batches go back to the producer once their lines are written, and are made again: the same lines and times (output done at once or late, seeks)', async () => {
+  const controls = (r: Replayer, at: (ms: number, fn: () => void) => void): void => {
+    at(300, () => r.seek(T0 + 50n * MS));
+    at(420, () => r.seek(T0 + 700n * MS));
+  };
+  for (const [speed, ctl] of [[1000, undefined], [1, controls]] as const) {
+    const ref = await eventRun({ speed }, ctl);
+    for (const recycle of ['at-once', 'late'] as const) {
+      const counter = { n: 0 };
+      const got = await lineRun({ speed }, ctl, { format: { iso: false, batchItems: 2 }, windowBatches: 2, recycle, wrap: (f) => countingRecycles(f, counter) });
+      assert.equal(got.seen, ref.seen, `${recycle}, speed ${speed}`);
+      assert.is(got.lines, ref.lines, `${recycle}, speed ${speed}`);
+      assert.ok(counter.n >= 5, `batches handed back: ${counter.n}`);
+    }
+  }
+});
+
+test('line batcher: buffers handed back are the next batches\' (of the same size only)', () => {
+  const batcher = new LineBatcher(false, 4, 1 << 16);
+  const ev = { type: 'tick', ts: T0, runId: 'r', seq: 0, venue: 'X', symbol: 'S', bid: 1, ask: 2 } as const;
+  batcher.add(ev as never, 0);
+  const first = batcher.take(1, false);
+  batcher.add(ev as never, 0);
+  const second = batcher.take(1, false);
+  assert.is(first.bytes.toString(), second.bytes.toString());
+  batcher.recycle({ ts: first.ts, seq: first.seq, source: first.source, ends: first.ends, bytes: first.bytes.buffer as ArrayBuffer });
+  batcher.add({ ...ev, seq: 1 } as never, 0);
+  const third = batcher.take(1, false);
+  // The batcher gathers into the set after the one it hands out: the set handed back is the one after next.
+  batcher.add({ ...ev, seq: 2 } as never, 0);
+  const fourth = batcher.take(1, false);
+  assert.ok(third.ts !== first.ts && third.bytes.buffer !== first.bytes.buffer);
+  assert.ok(fourth.ts === first.ts && fourth.ends === first.ends && fourth.seq === first.seq && fourth.source === first.source, 'the arrays are reused');
+  assert.ok(fourth.bytes.buffer === first.bytes.buffer, 'the line buffer is reused');
+  assert.match(Buffer.from(third.bytes).toString(), /"seq":1/);
+  assert.match(Buffer.from(fourth.bytes).toString(), /"seq":2/);
+  assert.is(fourth.seq[0], 2);
+  // A set of another size is not taken.
+  batcher.recycle({ ts: new BigInt64Array(3), seq: new Float64Array(3), source: new Uint16Array(3), ends: new Uint32Array(3), bytes: new ArrayBuffer(8) });
+  batcher.add(ev as never, 0);
+  assert.is(batcher.take(1, false).ts.length, 4);
+});
+
+test('line feed: a worker thread\'s batches handed back after a late write are made again: the bytes of export', async () => {
+  const dir = tmpDir('tapedeck-linefeed-recycle-');
+  try {
+    await makeRecording(
+      Array.from({ length: 3000 }, (_, i) => tick(i, { symbol: `S${i % 7}`, bid: 100 + (i % 50) / 8 })),
+      dir,
+    );
+    const counter = { n: 0 };
+    const chunks: Buffer[] = [];
+    let writes: Promise<void> = Promise.resolve();
+    const feed = new LineFeed(
+      1,
+      countingRecycles(workerLineProducer([dir], { iso: false, batchItems: 50 }), counter),
+      // Read only a turn later, as an output stream writes (a buffer handed back early would be detached or overwritten by then).
+      (lines, done) => {
+        writes = writes.then(() => new Promise<void>((res) => setImmediate(() => {
+          chunks.push(Buffer.from(lines));
+          done();
+          res();
+        })));
+      },
+      { windowBatches: 3, recycle: true },
+    );
+    feed.open({});
+    let n = 0;
+    for (;;) {
+      const src = feed.peek();
+      if (src === null) {
+        if (feed.exhausted) break;
+        await feed.waiting();
+        continue;
+      }
+      feed.take(src);
+      n++;
+      if (n % 40 === 0) await new Promise((res) => setImmediate(res));
+    }
+    feed.flush();
+    await writes;
+    feed.close();
+    assert.is(n, 3000);
+    assert.ok(Buffer.concat(chunks).equals(Buffer.from(exportToStrings(dir).streams.all!)), 'the same bytes as export');
+    assert.ok(counter.n >= 30, `batches handed back: ${counter.n}`);
+  } finally {
+    rm(dir);
+  }
 });
 
 test('line feed: items that arrive late hold the replay (no polling) and their wait is lateness', async () => {

@@ -220,11 +220,13 @@ export class JsonLineWriter {
   /**
    * The bytes written so far, as a view of the writer's own buffer, which the caller now owns (a
    * batch transfers it to another thread whole: its own ArrayBuffer, never a pooled one); the
-   * writer starts over empty in a fresh buffer of the same capacity (not zero-filled). No copy.
+   * writer starts over empty in a fresh buffer of the same capacity (not zero-filled), or in
+   * `next` when it is at least that large (a buffer handed back for reuse: see LineBatcher.recycle).
+   * No copy.
    */
-  detach(): Buffer {
+  detach(next?: ArrayBuffer): Buffer {
     const out = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.buf = next !== undefined && next.byteLength >= this.buf.length ? Buffer.from(next) : Buffer.allocUnsafeSlow(this.buf.length);
     this.clear();
     return out;
   }

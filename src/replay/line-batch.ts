@@ -27,6 +27,32 @@ export interface LineBatch {
   last: boolean;
 }
 
+/**
+ * A used batch's buffers, handed back to the batcher that made them (LineBatcher.recycle) so the
+ * next batches are made in them. Why: every fresh batch buffer a worker transfers is new external
+ * memory to the receiving thread, and V8 counts external memory allocated since the last full GC
+ * against the old generation's limit: ~48 MB/s of new batch buffers (a 1000x replay of ~300
+ * ticks/s) made the main thread run a mark-compact every ~250 ms (2-4 ms pauses, the late passes
+ * that set a paced replay's lateness p99). Buffers that come back are not new (measured in a
+ * worker → main thread loop of 1 MiB buffers at 50/s: 3 mark-compacts in 4 s fresh, none reused).
+ */
+export interface BatchBuffers {
+  ts: BigInt64Array;
+  seq: Float64Array;
+  source: Uint16Array;
+  ends: Uint32Array;
+  /** The lines' whole ArrayBuffer (a batch's `bytes` is a view from its start). */
+  bytes: ArrayBuffer;
+}
+
+/** The buffers of a used batch, for LineBatcher.recycle (and a transfer list: see batchTransfer). */
+export function batchBuffers(b: LineBatch): BatchBuffers {
+  return { ts: b.ts, seq: b.seq, source: b.source, ends: b.ends, bytes: b.bytes.buffer as ArrayBuffer };
+}
+
+/** Spare buffer sets a batcher keeps (more are dropped: the feed's window bounds what is in use). */
+const SPARES_MAX = 4;
+
 /** The most recordings a batch can name (its `source` is a Uint16Array). */
 export const LINE_SOURCES_MAX = 0xffff;
 
@@ -39,6 +65,8 @@ export class LineBatcher {
   private ends: Uint32Array;
   /** Items gathered. */
   n = 0;
+  /** Buffers handed back (recycle), used by the next takes. */
+  private readonly spares: BatchBuffers[] = [];
 
   constructor(
     private readonly iso: boolean,
@@ -92,19 +120,35 @@ export class LineBatcher {
   /** The batch gathered so far (its arrays are the batch's own: transfer them); the batcher starts over. */
   take(gen: number, last: boolean): LineBatch {
     const n = this.n;
-    // The writer's own buffer (not copied; the writer goes on in a fresh one).
-    const bytes: Uint8Array = this.lines.detach();
+    const spare = this.spares.pop();
+    // The writer's own buffer (not copied; the writer goes on in a spare or a fresh one).
+    const bytes: Uint8Array = this.lines.detach(spare?.bytes);
     const out: LineBatch = { gen, n, ts: this.ts, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
-    this.ts = new BigInt64Array(this.itemsMax);
-    this.seq = new Float64Array(this.itemsMax);
-    this.source = new Uint16Array(this.itemsMax);
-    this.ends = new Uint32Array(this.itemsMax);
+    this.ts = spare?.ts ?? new BigInt64Array(this.itemsMax);
+    this.seq = spare?.seq ?? new Float64Array(this.itemsMax);
+    this.source = spare?.source ?? new Uint16Array(this.itemsMax);
+    this.ends = spare?.ends ?? new Uint32Array(this.itemsMax);
     this.n = 0;
     return out;
+  }
+
+  /**
+   * Takes back the buffers of a batch this batcher made, once nothing reads them any more (the
+   * consumer's last use of its lines is over): later takes use them instead of fresh ones.
+   */
+  recycle(b: BatchBuffers): void {
+    const m = this.itemsMax;
+    if (this.spares.length >= SPARES_MAX || b.ts.length !== m || b.seq.length !== m || b.source.length !== m || b.ends.length !== m) return;
+    this.spares.push(b);
   }
 }
 
 /** The buffers of a batch, for postMessage's transfer list. */
 export function batchTransfer(b: LineBatch): ArrayBuffer[] {
-  return [b.ts.buffer, b.seq.buffer, b.source.buffer, b.ends.buffer, b.bytes.buffer] as ArrayBuffer[];
+  return buffersTransfer(batchBuffers(b));
+}
+
+/** The same for buffers handed back. */
+export function buffersTransfer(b: BatchBuffers): ArrayBuffer[] {
+  return [b.ts.buffer, b.seq.buffer, b.source.buffer, b.ends.buffer, b.bytes] as ArrayBuffer[];
 }

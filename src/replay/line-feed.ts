@@ -10,12 +10,17 @@
  * The feed holds at most `windowBatches` batches (made or on their way): the producer runs ahead
  * of the replay by that much and no further. When the replay reaches the end of what has arrived,
  * `waiting()` gives the replayer a promise to hold on until the next batch comes.
+ *
+ * With `recycle`, each onLines call comes with a `done` the consumer calls once it no longer
+ * needs those bytes (an output stream's write callback); a batch used up whose lines are all done
+ * goes back to the producer (LineProducer.recycle) to be made again: no fresh buffers per batch,
+ * which is what kept the main thread in mark-compacts (line-batch.ts BatchBuffers).
  */
 import { fromWireError, TapedeckError } from '../errors.js';
 import type { EventReadOptions } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
 import type { EmittingFeed, FeedItem, FeedSource } from './feed.js';
-import type { LineBatch } from './line-batch.js';
+import { batchBuffers, type LineBatch } from './line-batch.js';
 import type { LineProducer, LineProducerFactory, ProducerMessage } from './line-producer.js';
 
 export interface LineFeedOptions {
@@ -23,6 +28,11 @@ export interface LineFeedOptions {
   windowBatches?: number;
   /** Called with each item the replay takes, after its line (a counter, a --limit). */
   onItem?: (item: FeedItem) => void;
+  /**
+   * onLines' consumer calls its `done` once per call, when it no longer reads those bytes; used
+   * batches then go back to the producer for reuse (see the module comment). Default false.
+   */
+  recycle?: boolean;
 }
 
 class Item implements FeedItem {
@@ -63,17 +73,24 @@ export class LineFeed implements EmittingFeed {
   private waiters: (() => void)[] = [];
   private flushQueued = false;
   private closed = false;
+  private readonly recycling: boolean;
+  /**
+   * With recycling: per batch started and not yet handed back, 1 while it is the current batch
+   * plus its lines handed to onLines and not yet done. At 0 it goes back to the producer.
+   */
+  private readonly refs = new Map<LineBatch, number>();
 
   constructor(
     sourceCount: number,
     private readonly makeProducer: LineProducerFactory,
-    private readonly onLines: (lines: Buffer) => void,
+    private readonly onLines: (lines: Buffer, done: () => void) => void,
     options: LineFeedOptions = {},
   ) {
     this.sources = Array.from({ length: sourceCount }, (_, i) => new LineFeedSource(i));
     this.windowBatches = options.windowBatches ?? 8;
     if (!Number.isInteger(this.windowBatches) || this.windowBatches < 1) throw new TapedeckError('BAD_ARGUMENT', `windowBatches must be a whole number ≥ 1, got ${this.windowBatches}`);
     this.onItem = options.onItem ?? null;
+    this.recycling = options.recycle === true;
   }
 
   open(opts: EventReadOptions): void {
@@ -86,6 +103,7 @@ export class LineFeed implements EmittingFeed {
     this.takenSinceOpen = false;
     this.gen++;
     this.queue.length = 0;
+    if (this.cur !== null) this.unref(this.cur);
     this.cur = null;
     this.i = 0;
     this.flushFrom = 0;
@@ -142,6 +160,7 @@ export class LineFeed implements EmittingFeed {
       // clock, which peeks): the batch is detached first, and a peek from in there may have
       // moved on already.
       this.hand(done, this.flushFrom, this.i);
+      this.unref(done);
       if (this.cur !== null) return this.peek();
     }
     for (;;) {
@@ -154,6 +173,7 @@ export class LineFeed implements EmittingFeed {
       this.cur = b;
       this.i = 0;
       this.flushFrom = 0;
+      if (this.recycling) this.refs.set(b, 1);
       return this.hold();
     }
     if (this.failure !== null) throw this.failure;
@@ -216,7 +236,25 @@ export class LineFeed implements EmittingFeed {
     if (to <= from) return;
     const start = from === 0 ? 0 : b.ends[from - 1]!;
     const end = b.ends[to - 1]!;
-    this.onLines(Buffer.from(b.bytes.buffer, b.bytes.byteOffset + start, end - start));
+    if (this.recycling) this.refs.set(b, this.refs.get(b)! + 1);
+    let once = false;
+    this.onLines(Buffer.from(b.bytes.buffer, b.bytes.byteOffset + start, end - start), () => {
+      if (once) return;
+      once = true;
+      this.unref(b);
+    });
+  }
+
+  /** One use of batch `b` is over; the last one hands its buffers back to the producer. */
+  private unref(b: LineBatch): void {
+    const n = this.refs.get(b);
+    if (n === undefined) return; // not recycling
+    if (n > 1) {
+      this.refs.set(b, n - 1);
+      return;
+    }
+    this.refs.delete(b);
+    if (!this.closed) this.producer?.recycle?.(batchBuffers(b));
   }
 
   close(): void {
@@ -225,6 +263,7 @@ export class LineFeed implements EmittingFeed {
     this.closed = true;
     this.queue.length = 0;
     this.cur = null;
+    this.refs.clear();
     for (const s of this.sources) s.head = null;
     this.producer?.close();
     this.wake();

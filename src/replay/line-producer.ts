@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { TapedeckError, toWireError, type WireError } from '../errors.js';
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
-import { LineBatcher, LINE_SOURCES_MAX, type LineBatch } from './line-batch.js';
+import { buffersTransfer, LineBatcher, LINE_SOURCES_MAX, type BatchBuffers, type LineBatch } from './line-batch.js';
 import { workerTakes, type LineShare } from './share-rule.js';
 import { EventMerge } from './merge.js';
 
@@ -32,6 +32,8 @@ export interface LineProducer {
   credit(gen: number, n: number): void;
   /** Takes in, synchronously, what the producer has sent so far (a polled worker: see workerLineProducer). */
   poll?(): void;
+  /** Hands back the buffers of a batch it made that nothing reads any more, for its next batches (line-batch.ts BatchBuffers). */
+  recycle?(buffers: BatchBuffers): void;
   close(): void;
 }
 
@@ -103,6 +105,11 @@ export class LineSource {
   }
 
   private pending: unknown = null;
+
+  /** Buffers of a used batch, for the next batches (LineBatcher.recycle). */
+  recycle(buffers: BatchBuffers): void {
+    this.batcher.recycle(buffers);
+  }
 
   /** Nothing more to make at this generation. */
   get done(): boolean {
@@ -215,6 +222,10 @@ export class LocalLineProducer implements LineProducer {
     this.run();
   }
 
+  recycle(buffers: BatchBuffers): void {
+    this.source.recycle(buffers);
+  }
+
   private run(): void {
     // A feed that credits from inside receive() must not start a second loop.
     if (this.busy) return;
@@ -248,7 +259,11 @@ export interface LineWorkerData {
 }
 
 /** What the feed sends the worker. */
-export type LineWorkerCommand = { kind: 'open'; gen: number; opts: EventReadOptions; credits: number } | { kind: 'credit'; gen: number; n: number } | { kind: 'close' };
+export type LineWorkerCommand =
+  | { kind: 'open'; gen: number; opts: EventReadOptions; credits: number }
+  | { kind: 'credit'; gen: number; n: number }
+  | { kind: 'recycle'; buffers: BatchBuffers }
+  | { kind: 'close' };
 
 /**
  * A factory for a LineFeed: the recordings in `dirs` read by a worker thread (line-worker.ts).
@@ -284,6 +299,9 @@ export function workerLineProducer(dirs: readonly string[], format: LineFormat, 
     return {
       open: (gen, opts, credits) => send({ kind: 'open', gen, opts, credits }),
       credit: (gen, n) => send({ kind: 'credit', gen, n }),
+      recycle: (buffers) => {
+        if (!closed) worker.postMessage({ kind: 'recycle', buffers } satisfies LineWorkerCommand, buffersTransfer(buffers));
+      },
       poll: channel !== null ? poll : undefined,
       close: () => {
         if (closed) return;
@@ -323,6 +341,7 @@ export function serveLines(source: LineSource, post: (m: ProducerMessage) => voi
       if (c.gen !== gen) return;
       credits += c.n;
       soon();
-    } else source.close();
+    } else if (c.kind === 'recycle') source.recycle(c.buffers);
+    else source.close();
   });
 }

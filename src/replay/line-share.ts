@@ -29,7 +29,7 @@ import type { EventCursor, EventReadOptions, Recording } from '../events/recordi
 import type { JsonLineWriter } from '../events/json-line-writer.js';
 import { TAG_TYPE, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
-import type { LineBatch } from './line-batch.js';
+import { batchBuffers, type LineBatch } from './line-batch.js';
 import { workerLineProducer, type LineProducer, type LineProducerFactory, type ProducerMessage } from './line-producer.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_LINE_SHARE, workerPays, workerTakes, type CoreSample, type LineShare, type ShareMode } from './share-rule.js';
@@ -238,10 +238,13 @@ export class SharedLineCursor implements JsonLineSource {
     this.producer!.open(this.gen, { ...this.opts, fromSeq }, this.windowBatches);
   }
 
-  /** Done with the current batch: its credit goes back. */
+  /** Done with the current batch: its credit goes back, and its buffers (its lines were copied: nothing reads them). */
   private drop(): void {
     if (this.cur === null) return;
-    if (!this.producerDone) this.producer!.credit(this.cur.gen, 1);
+    if (!this.producerDone) {
+      this.producer!.credit(this.cur.gen, 1);
+      this.producer!.recycle?.(batchBuffers(this.cur));
+    }
     this.cur = null;
     this.curBytes = null;
   }

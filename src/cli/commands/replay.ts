@@ -137,11 +137,14 @@ class LineSink {
     this.write(this.lines.take());
   }
 
-  /** Writes whole lines (formatted here, or by a read-ahead worker: see LineFeed). */
-  write(chunk: Buffer): void {
-    if (this.broken) return;
+  /**
+   * Writes whole lines (formatted here, or by a read-ahead worker: see LineFeed); `done` once the
+   * stream no longer needs the bytes (its write callback: a feed then reuses the batch's buffer).
+   */
+  write(chunk: Buffer, done?: () => void): void {
+    if (this.broken) return done?.();
     this.beforeWrite();
-    if (!this.out.write(chunk) && !this.blocked) {
+    if (!this.out.write(chunk, done === undefined ? undefined : () => done()) && !this.blocked) {
       this.blocked = true;
       this.stalls++;
       const t0 = performance.now();
@@ -237,7 +240,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   };
   let sink: LineSink | null = null;
   const feed = readAhead
-    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines) => sink!.write(lines), { onItem: (item) => void count(item) })
+    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines, done) => sink!.write(lines, done), { onItem: (item) => void count(item), recycle: true })
     : undefined;
   replayer = new Replayer(recordings, bus, { stateAt: booksAt, feed, crcAhead: argv['crc-ahead'] === true });
   const r = replayer;
