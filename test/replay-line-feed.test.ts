@@ -403,6 +403,30 @@ test('replay: read ahead by the worker, the output is byte-identical to the main
   }
 });
 
+test('replay: more than one worker batch, to stdout (a stream that keeps its chunks: no reuse) and to a file (batches reused), the bytes of the main-thread replay', async () => {
+  const dir = tmpDir('tapedeck-linefeed-batches-');
+  const out = tmpDir('tapedeck-linefeed-batches-out-');
+  try {
+    await makeRecording(
+      Array.from({ length: 20000 }, (_, i) => tick(i, { symbol: `S${i % 7}` })),
+      dir,
+    );
+    const main = await cli(dir, '--speed', '1e9', '--no-read-ahead');
+    const ahead = await cli(dir, '--speed', '1e9');
+    assert.is(main.code, 0, main.stderr);
+    assert.is(ahead.code, 0, ahead.stderr);
+    assert.is(ahead.stdout.split("\n").length, 20001);
+    assert.is(ahead.stdout, main.stdout);
+    const file = path.join(out, 'a.jsonl');
+    const toFile = await cli(dir, '--speed', '1e9', '-o', file);
+    assert.is(toFile.code, 0, toFile.stderr);
+    assert.is(fs.readFileSync(file, 'utf8'), main.stdout);
+  } finally {
+    rm(dir);
+    rm(out);
+  }
+});
+
 test('replay: a corrupt frame read by the worker fails the replay with its code and place, after every line before it (exit 1)', async () => {
   const dir = tmpDir('tapedeck-linefeed-corrupt-');
   try {

@@ -30,7 +30,9 @@ export interface LineFeedOptions {
   onItem?: (item: FeedItem) => void;
   /**
    * onLines' consumer calls its `done` once per call, when it no longer reads those bytes; used
-   * batches then go back to the producer for reuse (see the module comment). Default false.
+   * batches then go back to the producer for reuse (see the module comment). Default false. A
+   * stream's write callback is that moment only for a stream that does not keep the chunk (a file
+   * or socket stream; a PassThrough keeps it until read).
    */
   recycle?: boolean;
 }

@@ -138,8 +138,9 @@ class LineSink {
   }
 
   /**
-   * Writes whole lines (formatted here, or by a read-ahead worker: see LineFeed); `done` once the
-   * stream no longer needs the bytes (its write callback: a feed then reuses the batch's buffer).
+   * Writes whole lines (formatted here, or by a read-ahead worker: see LineFeed); `done` from the
+   * stream's write callback (for a file stream: the bytes went to the kernel, and a feed may reuse
+   * the batch's buffer).
    */
   write(chunk: Buffer, done?: () => void): void {
     if (this.broken) return done?.();
@@ -240,7 +241,12 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   };
   let sink: LineSink | null = null;
   const feed = readAhead
-    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines, done) => sink!.write(lines, done), { onItem: (item) => void count(item), recycle: true })
+    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines, done) => sink!.write(lines, done), {
+        onItem: (item) => void count(item),
+        // Only into the file opened here: its write callback means the bytes went to the kernel. Another
+        // stream may keep the chunk after its callback (a PassThrough does), so its batches are not reused.
+        recycle: fileOut !== null,
+      })
     : undefined;
   replayer = new Replayer(recordings, bus, { stateAt: booksAt, feed, crcAhead: argv['crc-ahead'] === true });
   const r = replayer;
