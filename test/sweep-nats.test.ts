@@ -1,9 +1,11 @@
 /**
  * Sweeps through NATS JetStream against a real `nats-server -js` on a random loopback port, with
- * real `tapedeck worker` processes: two workers give the table and output recordings of one
- * local worker, byte for byte; a worker SIGKILLed mid-job has its job redelivered and the table
- * is still identical; a corrupted input copy in a worker's cache is refused by digest and fetched
- * again from the object store.
+ * `tapedeck worker`s: two workers give the table and output recordings of one local worker, byte
+ * for byte; a worker process SIGKILLed mid-job has its job redelivered and the table is still
+ * identical; a corrupted input copy in a worker's cache is refused by digest and fetched again
+ * from the object store. A worker is its own process where the process is the point (the ones
+ * SIGKILLed, one stopped by a real SIGTERM); the others run the CLI in-process (each its own NATS
+ * connection and threads), which saves a Node start-up and a CLI load per worker.
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,9 +16,9 @@ import { completeSpec, parseGridArg, type SweepSpec } from '../src/sweep/spec.js
 import { WorkerPool } from '../src/sweep/pool.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import { digestRecording } from '../src/verify/digest.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli } from './helpers/cli.js';
 import { bounded, killOnExit, startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { filesOf, MA_JS, writeFaultyStrategy, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
+import { filesOf, MA_JS, SPIN_ENV, writeFaultyStrategy, writeRecording, writeScenarioFile, writeSpinStrategy } from './helpers/sweep-fixtures.js';
 import { startSlowProxy } from './helpers/slow-proxy.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -42,33 +44,29 @@ test.after(async () => {
 });
 
 interface Worker {
-  child: ChildProcess;
+  /** The worker's own process (spawnWorker only: the tests that SIGKILL or SIGTERM a real process). */
+  child?: ChildProcess;
   log(): string;
   /** Resolves when the worker's log matches. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Its exit code (null: killed by a signal). */
   exited: Promise<number | null>;
+  /** SIGTERM (to the process, or through the in-process CLI's signals). */
+  terminate(): void;
 }
 
-/** A `tapedeck worker` on the test server (or on the `--nats` URL given in `extra`). */
-function startWorker(name: string, ...extra: string[]): Worker {
-  const at = extra.includes('--nats') ? [] : ['--nats', server.url];
-  const child = spawnCli(['worker', ...at, '--concurrency', '1', '--cache', path.join(root, `cache-${name}`), '--ack-wait', '1500ms', ...extra]);
-  children.push(child);
-  killOnExit(child);
+/** A log to wait on: `waitFor` is answered on the write that matches, never by polling. */
+function watchedLog(name: string) {
   let text = '';
   const waiters: (() => void)[] = [];
-  child.stdout!.resume();
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    text += d;
-    for (const w of waiters.splice(0)) w();
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return {
-    child,
+    append(d: string) {
+      text += d;
+      for (const w of waiters.splice(0)) w();
+    },
     log: () => text,
-    exited,
-    waitFor(re, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
+    waitFor(re: RegExp, timeoutMs = 60_000) {
+      return new Promise<RegExpExecArray>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`worker ${name}: no ${re} within ${timeoutMs} ms; its log:\n${text}`)), timeoutMs);
         const check = () => {
           const m = re.exec(text);
@@ -83,9 +81,49 @@ function startWorker(name: string, ...extra: string[]): Worker {
   };
 }
 
+const workerArgs = (name: string, extra: string[]) => [
+  'worker',
+  ...(extra.includes('--nats') ? [] : ['--nats', server.url]),
+  '--concurrency',
+  '1',
+  '--cache',
+  path.join(root, `cache-${name}`),
+  '--ack-wait',
+  '1500ms',
+  ...extra,
+];
+
+/**
+ * A `tapedeck worker` on the test server (or on the `--nats` URL given in `extra`), run in-process
+ * through `main` (its own NATS connection and threads: to the server it is a worker like any
+ * other, without a Node start-up and a CLI load per worker).
+ */
+function startWorker(name: string, ...extra: string[]): Worker {
+  const w = watchedLog(name);
+  const live = startCli(workerArgs(name, extra), { onOutput: (stream, t) => stream === 'stderr' && w.append(t) });
+  live.stdin.end();
+  return { log: w.log, waitFor: w.waitFor, exited: live.done.then((r) => r.code), terminate: () => live.signal('SIGTERM') };
+}
+
+/**
+ * A `tapedeck worker` in its own process: for the worker a test SIGKILLs (`spinMs`: its spin
+ * strategy's jobs busy-wait that long, see writeSpinStrategy) and one that stops on a real SIGTERM.
+ */
+function spawnWorker(name: string, spinMs = 0, ...extra: string[]): Worker & { child: ChildProcess } {
+  const w = watchedLog(name);
+  const child = spawnCli(workerArgs(name, extra), { env: { [SPIN_ENV]: String(spinMs) } });
+  children.push(child);
+  killOnExit(child);
+  child.stdout!.resume();
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => w.append(d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, log: w.log, waitFor: w.waitFor, exited, terminate: () => child.kill('SIGTERM') };
+}
+
 async function stop(w: Worker): Promise<void> {
-  w.child.kill('SIGTERM');
+  w.terminate();
   assert.is(await bounded(w.exited, 30_000, 'a worker stopping after SIGTERM'), 0, w.log());
+  assert.match(w.log(), /worker: stopped; \d+ jobs done/);
 }
 
 /** The CLI in-process, with a deadline (a sweep waits for its results as long as it takes). */
@@ -123,8 +161,9 @@ test('2 NATS workers: the same table and output recordings as 1 local worker, by
   const s = { strategy: MA_JS, inputs: [scenarioFile, recording], grid: ['fast=3,5'], seeds: '1,2' };
   const local = path.join(root, 'local');
   await runSweep(specOf(s), { out: local, pool: localPool });
+  // One in-process, one in its own process (stopped by a real SIGTERM, exit 0).
   const a = startWorker('a', '--no-shared');
-  const b = startWorker('b', '--no-shared');
+  const b = spawnWorker('b', 0, '--no-shared');
   await Promise.all([a.waitFor(/at a time/), b.waitFor(/at a time/)]);
   const dist = path.join(root, 'nats');
   const r = await sweepCli([...cliArgs(s, dist), '--nats', server.url], a, b);
@@ -145,14 +184,14 @@ test('2 NATS workers: the same table and output recordings as 1 local worker, by
 
 test('a worker SIGKILLed mid-job: its job is redelivered to another worker; the table is identical', async () => {
   const spin = writeSpinStrategy(root);
-  const s = { strategy: spin, inputs: [recording], grid: ['qty=1,2'], seeds: '1' };
-  const spec = completeSpec({ strategy: spin, inputs: [recording], grid: [parseGridArg('qty=1,2')], options: { spinMs: 1500 }, seeds: [1] });
+  const spec = completeSpec({ strategy: spin, inputs: [recording], grid: [parseGridArg('qty=1,2')], seeds: [1] });
   const local = path.join(root, 'kill-local');
   await runSweep(spec, { out: local, pool: localPool });
-  const doomed = startWorker('doomed');
+  // Its job spins until the kill (a minute at most): killed mid-job however loaded the machine.
+  const doomed = spawnWorker('doomed', 60_000);
   await doomed.waitFor(/at a time/);
   const out = path.join(root, 'kill-nats');
-  const args = ['sweep', recording, '--strategy', s.strategy, '--grid', 'qty=1,2', '--option', 'spinMs=1500', '--seeds', '1', '--out', out, '--nats', server.url];
+  const args = ['sweep', recording, '--strategy', spin, '--grid', 'qty=1,2', '--seeds', '1', '--out', out, '--nats', server.url];
   const sweep = sweepCli(args);
   // This sweep's job by its run id: a job an earlier test left in the shared stream may come first.
   const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started \(bt-spin-1-/);
@@ -238,20 +277,21 @@ test('a pull the server never answers right after a hand-back (heartbeats missed
     // went to the pull it had given up on while the proxy held it (lost, so the ack wait brought a
     // third: failed as delivered 3 times). Either way the job ended, on this same worker.
     await w.waitFor(/FAILED( after 2 deliveries: WORKER_DIED|: delivered 3 times, the last 2 without a result)/, 10_000);
-    assert.is(w.child.exitCode, null, `the worker is still running; its log:\n${w.log()}`);
+    assert.not.match(w.log(), /worker: stopped/, 'the worker is still running');
     await stop(w);
   } finally {
-    w.child.kill('SIGKILL');
+    w.terminate(); // (already stopped when the test passed)
+    await bounded(w.exited, 30_000, 'the lost-pull worker stopping').catch(() => undefined);
     await proxy.close();
   }
 });
 
 test('a job whose workers all die on it is failed on the delivery after --max-deliveries', async () => {
   const spin = writeSpinStrategy(root, 'spin-poison');
-  const doomed = startWorker('doomed-2');
+  const doomed = spawnWorker('doomed-2', 60_000);
   await doomed.waitFor(/at a time/);
   const out = path.join(root, 'poison-killed');
-  const sweep = sweepCli(['sweep', recording, '--strategy', spin, '--option', 'spinMs=3000', '--seeds', '1', '--out', out, '--nats', server.url, '--max-deliveries', '1']);
+  const sweep = sweepCli(['sweep', recording, '--strategy', spin, '--seeds', '1', '--out', out, '--nats', server.url, '--max-deliveries', '1']);
   // This sweep's job by its run id: a job an earlier test left in the shared stream may come first
   // (once the doomed worker took such a job, and this one then ran to the end on delivery 1).
   const [, jobId] = await doomed.waitFor(/job ([0-9a-f]{16}) started \(bt-spin-poison-1-/);

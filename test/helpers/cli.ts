@@ -30,19 +30,27 @@ export interface CliOptions {
   /** Pretend these streams are terminals. */
   tty?: Partial<CliIo['isTTY']>;
   columns?: number;
+  /** Told each piece of output as the command writes it (to wait for a line without polling). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 class Capture extends Writable {
   readonly chunks: Buffer[] = [];
   isTTY: boolean;
   columns: number | undefined;
-  constructor(tty: boolean, columns: number | undefined) {
+  constructor(
+    tty: boolean,
+    columns: number | undefined,
+    private readonly onChunk?: (text: string) => void,
+  ) {
     super({ highWaterMark: 1 << 20 });
     this.isTTY = tty;
     this.columns = columns;
   }
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.chunks.push(bytes);
+    this.onChunk?.(bytes.toString('utf8'));
     cb();
   }
   bytes(): Buffer {
@@ -75,8 +83,9 @@ export interface LiveCli {
 /** Starts the CLI in-process; it runs while the test feeds stdin or raises signals. */
 export function startCli(args: readonly string[], opts: Omit<CliOptions, 'input'> = {}): LiveCli {
   const tty = { stdin: false, stdout: false, stderr: false, ...opts.tty };
-  const stdout = new Capture(tty.stdout, opts.columns);
-  const stderr = new Capture(tty.stderr, opts.columns);
+  const onOutput = opts.onOutput;
+  const stdout = new Capture(tty.stdout, opts.columns, onOutput && ((t) => onOutput('stdout', t)));
+  const stderr = new Capture(tty.stderr, opts.columns, onOutput && ((t) => onOutput('stderr', t)));
   const stdin = new PassThrough();
   const signals = new FakeSignals();
   const io: CliIo = {
@@ -119,8 +128,8 @@ export interface ChildRun {
 }
 
 /** The real binary as a child process (exit codes, signals, TTY, pipes). */
-export function spawnCli(args: readonly string[], opts: { cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd });
+export function spawnCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env && { ...process.env, ...opts.env } });
 }
 
 export function collect(child: ChildProcess): Promise<ChildRun> {

@@ -57,18 +57,23 @@ export function writeFaultyStrategy(dir: string): string {
 }
 
 /**
- * A strategy that trades every 100th tick and busy-waits `spinMs` at its first tick (a job that surely runs a while; the output does not depend on it).
+ * A strategy that trades every 100th tick and, in a process started with SPIN_ENV set to a number of
+ * ms, busy-waits that long at its first tick: the worker a test is about to SIGKILL (its job surely
+ * runs until the kill, however loaded the machine) spins, while the local reference run and the
+ * worker that takes the job over run at full speed. The output never depends on the spin.
  * `name` is in every run id of its jobs (`bt-NAME-…`), so a test can tell its own job from one left in a shared stream by an earlier test.
  */
+export const SPIN_ENV = 'TAPEDECK_TEST_SPIN_MS';
 export function writeSpinStrategy(dir: string, name = 'spin'): string {
   const file = path.join(dir, `${name}.mjs`);
   fs.writeFileSync(
     file,
     `import { defineStrategy } from ${distUrl('backtest/strategy.js')};\n` +
-      `export default defineStrategy({ name: ${JSON.stringify(name)}, defaults: { spinMs: 0, qty: 1 }, create(o) {\n` +
+      `const spinMs = Number(process.env.${SPIN_ENV} ?? 0);\n` +
+      `export default defineStrategy({ name: ${JSON.stringify(name)}, defaults: { qty: 1 }, create(o) {\n` +
       `  let n = 0;\n` +
       `  return { onTick(t, ctx) {\n` +
-      `    if (n++ === 0) { const end = performance.now() + o.spinMs; while (performance.now() < end) {} }\n` +
+      `    if (n++ === 0 && spinMs > 0) { const end = performance.now() + spinMs; while (performance.now() < end) {} }\n` +
       `    if (n % 100 === 0) ctx.submit({ symbol: t.symbol, side: n % 200 === 0 ? 'sell' : 'buy', qty: o.qty, kind: 'market' });\n` +
       `  } }; } });\n`,
   );
