@@ -151,7 +151,8 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
   // The writer is gone: --watch prints the last sample and ends by itself (it used to print
   // "0 ev/s (no live writer)" forever).
   const after = cliAsync(['stats', d, '--watch', '--interval', '50ms']);
-  const ended = await Promise.race([after.done, sleep(10_000).then(() => null)]);
+  // An unref'd deadline: a pending 10 s timer would hold the test process open that long after the run.
+  const ended = await Promise.race([after.done, sleep(10_000, null, { ref: false })]);
   if (ended === null) after.live.signal('SIGINT');
   assert.ok(ended !== null, 'stats --watch kept watching a recording nobody writes');
   assert.is(ended.code, 0, ended.stderr);
