@@ -268,6 +268,9 @@ test('browser - live view: the graph moves while `tapedeck record` appends', asy
     // At least twice a second: 1.2 s gives ≥ 2 more samples even on a busy machine (4 Hz nominal).
     assert.ok(samples2 - samples1 >= 2, `samples ${samples1} → ${samples2}`);
     assert.ok(records2 > records1, `records ${records1} → ${records2}`);
+    // The rate of the latest two samples: on a loaded machine the feed can miss one interval (two
+    // samples with the same count read 0 ev/s), so wait for a sample with events rather than read once.
+    await page.waitForFunction(() => Number(document.querySelector('[data-field=eps]')?.textContent?.replace(/,/g, '')) > 0, undefined, { timeout: 10_000 }).catch(() => undefined);
     const eps = Number((await text('[data-field=eps]')).replace(/,/g, ''));
     assert.ok(eps > 0, `events/s ${eps}`);
     const pts = Number(await page.locator('[data-testid=view-live] [data-points]').getAttribute('data-points'));
