@@ -13,7 +13,7 @@ import { runScenario } from '../src/scenario/index.js';
 import { connectNats } from '../src/transport/index.js';
 import { replayFrom } from '../src/nats/client.js';
 import { digestRecordingDetailed } from '../src/verify/index.js';
-import { collect, runChild, runCli, spawnCli } from './helpers/cli.js';
+import { collect, runCli, spawnCli } from './helpers/cli.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { rm, tmpDir } from './helpers/tmp.js';
 import * as fs from 'node:fs';
@@ -54,7 +54,8 @@ test('cli - replay --to nats in one process, record --from in another, verify --
     });
     recorder.on('exit', () => reject(new Error(`recorder exited early: ${err}`)));
   });
-  const replay = await runChild(['replay', source, '--max', '--to', `${url}/md`]);
+  // The replay in this process (the CLI in-process), the recorder in its own.
+  const replay = await runCli(['replay', source, '--max', '--to', `${url}/md`]);
   assert.is(replay.code, 0, replay.stderr);
   assert.match(replay.stderr, /published 13532 events to nats:\/\/\*\*\*@127\.0\.0\.1:\d+\/md/);
   const r = await recorded;
