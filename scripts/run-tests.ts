@@ -33,11 +33,13 @@ const UVU_BIN = path.join(repoRoot, 'node_modules', 'uvu', 'bin.js');
  * a file's figure is the larger of that and its figure before (a waiting file keeps its quiet
  * wall), except the four files cut that morning, which weigh their CPU after the cut
  * (keyframes without its three ../shared/data tests, which CI skips).
+ * 2026-11-30, 07:45Z (testspeed5b): sweep-nats, nats-record and ops-stats scaled by their paired
+ * before/after wall (in-process workers; a 20 s source range; no 10 s timer after the run).
  */
 const DURATIONS_S: Record<string, number> = {
-  'sweep-nats': 55,
+  'sweep-nats': 44,
   'readme-snippets': 49,
-  'nats-record': 44,
+  'nats-record': 38,
   'ui-browser': 34,
   'package': 22,
   'sweep-cli': 20,
@@ -47,7 +49,7 @@ const DURATIONS_S: Record<string, number> = {
   'vendor-import': 14,
   'nats-cli': 13,
   'snapshot-store': 13,
-  'ops-stats': 12,
+  'ops-stats': 4,
   'keyframes': 11,
   'log-crash': 11,
   'sweep-local': 10,
