@@ -221,7 +221,12 @@ export class BacktestEngine {
   private readonly lastVenue = new Map<string, string>();
   private dirty = false;
 
-  /** Strategy notifications raised while the venue works; delivered at the end of the step. */
+  /**
+   * Strategy notifications raised while the venue works; delivered at the end of the step. None is
+   * queued for a hook the strategy does not have: delivering it would only run settle(), which has
+   * nothing to do inside a flush (settle() handles `dirty` before it flushes, and nothing a
+   * callback does marks the ledger dirty: orders and cancels are scheduled, never filled at once).
+   */
   private readonly notes: Array<() => void> = [];
   private flushing = false;
   /** The event behind the latest PnL change (a fill or a tick's mark): the kill's cause. */
@@ -669,7 +674,7 @@ export class BacktestEngine {
     if (this.killed && o.flatten && (ev.action === 'cancel' || (ev.action === 'reject' && o.status !== 'rejected'))) {
       this.ensureFlat(o.symbol, seq);
     }
-    if (!o.flatten) this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(ev, this.ctx)));
+    if (!o.flatten && this.strategy.onOrder !== undefined) this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(ev, this.ctx)));
   }
 
   private onVenueFill(o: OrderState, ev: FillEvent, seq: number): void {
@@ -678,7 +683,7 @@ export class BacktestEngine {
     this.pnlCause = seq;
     if (!isLive(o)) this.dropLive(o);
     if (this.killed) this.ensureFlat(o.symbol, seq);
-    this.notes.push(() => this.callStrategy('onFill', seq, ev.symbol, () => this.strategy.onFill?.(ev, this.ctx)));
+    if (this.strategy.onFill !== undefined) this.notes.push(() => this.callStrategy('onFill', seq, ev.symbol, () => this.strategy.onFill?.(ev, this.ctx)));
   }
 
   private dropLive(o: OrderState): void {
@@ -818,7 +823,7 @@ export class BacktestEngine {
         const rej: OrderEvent = { ...newEv, action: 'reject', cause: blocked.seq, reason: `risk: ${blocked.rule}` };
         this.stats.rejects++;
         const seq = this.out(rej);
-        this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(rej, this.ctx)));
+        if (this.strategy.onOrder !== undefined) this.notes.push(() => this.callStrategy('onOrder', seq, o.symbol, () => this.strategy.onOrder?.(rej, this.ctx)));
         return orderId;
       }
     }
