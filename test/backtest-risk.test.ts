@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runBacktest, type BacktestOptions, type BacktestRun, type Strategy, type StrategyContext } from '../src/backtest/index.js';
+import { RiskManager, runBacktest, type BacktestOptions, type BacktestRun, type Strategy, type StrategyContext } from '../src/backtest/index.js';
 import type { FillEvent, OrderEvent, RiskEvent, TapeEvent, TickEvent } from '../src/events/types.js';
 import { validateEvent } from '../src/events/validate.js';
 
@@ -107,6 +107,20 @@ test('order rate: orders per second of replay time', () => {
     ['max-order-rate', 'block', T0 + 999n * MS],
   ]);
   assert.is(byType(r, 'order').filter((o) => o.action === 'ack').length, 4);
+});
+
+test('the order-rate window is kept only under a rate limit (it is not memory, nor snapshot state, that grows with the run)', () => {
+  const order = (i: number) => ({ symbol: 'ABC', side: 'buy' as const, qty: 1, refPrice: 100, position: 0, openBuy: 0, openSell: 0, now: T0 + BigInt(i) * MS });
+  const free = new RiskManager({ maxPosition: 1e9 });
+  const limited = new RiskManager({ maxOrdersPerSecond: 1e9 });
+  for (let i = 0; i < 3000; i++) {
+    assert.equal(free.checkOrder(order(i)), []);
+    assert.equal(limited.checkOrder(order(i)), []);
+  }
+  assert.equal(free.saveState().accepted, []);
+  // 3 s of orders, 1 per ms: the window holds the last second's (pruned as it goes).
+  const kept = limited.saveState().accepted;
+  assert.ok(kept.length >= 1000 && kept.length <= 2100, `kept ${kept.length}`);
 });
 
 test('max notional: market orders priced at the touch, limits at their price', () => {

@@ -95,7 +95,9 @@ export class RiskManager {
       out.push(block);
       return out;
     }
-    this.accepted.push(o.now);
+    // The rate window only matters under a rate limit: without one, keeping every accepted
+    // order's ts grew memory and every engine snapshot with the length of the run.
+    if (this.opts.maxOrdersPerSecond !== undefined) this.accepted.push(o.now);
     return out;
   }
 
