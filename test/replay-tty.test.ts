@@ -1,6 +1,7 @@
 /**
  * The tape-deck status line and keys of `tapedeck replay` on a terminal, driven through a real
- * pseudo-terminal (util-linux `script`). Where `script` is missing the test has nothing to drive.
+ * pseudo-terminal (util-linux `script`). Without `script` these tests fail loudly: .ci/run installs it
+ * (Debian's bsdutils) when it is missing.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,12 +12,16 @@ import { runScenario } from '../src/scenario/index.js';
 import { cliPath, rm, tmpDir } from './helpers/tmp.js';
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+const NO_SCRIPT = 'util-linux `script` is missing on this machine (Debian: apt-get install bsdutils): the terminal tests cannot run';
 
 /** One random-walk recording for both tests (no backtest: only the events are replayed). */
 let root = '';
 let rec = '';
 test.before(async () => {
-  if (!hasScript) return;
+  if (!hasScript) {
+    console.log(`\n  FAILED PRECONDITION: ${NO_SCRIPT}`);
+    return;
+  }
   root = tmpDir();
   rec = path.join(root, 'rw');
   await runScenario('random-walk', { out: rec, backtest: false });
@@ -53,7 +58,7 @@ function terminal(child: ChildProcessWithoutNullStreams) {
 }
 
 test('replay tty - status line, space pauses, + doubles the speed, q quits early', async () => {
-  if (!hasScript) return;
+  assert.ok(hasScript, NO_SCRIPT);
   const child = spawn('script', ['-qfc', `${process.execPath} ${cliPath} replay ${rec} --speed 1`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const term = terminal(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -72,7 +77,7 @@ test('replay tty - status line, space pauses, + doubles the speed, q quits early
 });
 
 test('replay tty - stdout piped: the status stays on the terminal (stderr) and keys come from /dev/tty', async () => {
-  if (!hasScript) return;
+  assert.ok(hasScript, NO_SCRIPT);
   const out = path.join(root, 'out.jsonl');
   // stdin is /dev/null and stdout a pipe: only stderr is the terminal, so keys must be read from /dev/tty.
   const cmd = `${process.execPath} ${cliPath} replay ${rec} --speed 1 --types tick < /dev/null | cat > ${out}`;
