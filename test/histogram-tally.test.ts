@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TapedeckError } from '../src/errors.js';
 import { HistogramTally } from '../src/util/histogram-tally.js';
-import { newHistogram, type Histogram } from '../src/util/metrics.js';
+import { newHistogram, summarize, type Histogram } from '../src/util/metrics.js';
 
 const MAX = 3_600_000_000_000;
 
@@ -95,6 +95,23 @@ test('a value past the range the tally was made for goes to the histogram itself
   t.flush();
   assert.is(h.totalCount, 2);
   assert.ok(h.maxValue >= MAX * 4);
+});
+
+test('summarize: percentiles never above the exact max (HDR answers a bucket\'s highest equivalent value)', () => {
+  const h = newHistogram();
+  for (let i = 0; i < 100; i++) h.recordValue(969_500);
+  assert.ok(h.getValueAtPercentile(99) > 969_500, 'the raw HDR p99 is above what was recorded');
+  const s = summarize(h);
+  assert.equal([s.p50, s.p99, s.p999, s.max], [969_500, 969_500, 969_500, 969_500]);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 1e12 }), { minLength: 1, maxLength: 200 }), (values) => {
+      const g = newHistogram();
+      for (const v of values) g.recordValue(v);
+      const t = summarize(g);
+      assert.ok(t.p50 <= t.p99 && t.p99 <= t.p999 && t.p999 <= t.max && t.max === Math.max(...values), JSON.stringify(t));
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('not a JsHistogram: refused with BAD_ARGUMENT', () => {

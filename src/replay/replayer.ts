@@ -29,7 +29,7 @@ import { TapedeckError } from '../errors.js';
 import { openRecording, type EventReadOptions, type Recording } from '../events/recording.js';
 import type { EventType, TapeEvent } from '../events/types.js';
 import { HistogramTally } from '../util/histogram-tally.js';
-import { Metrics, type Histogram } from '../util/metrics.js';
+import { Metrics, percentile, type Histogram } from '../util/metrics.js';
 import type { EmittingFeed, FeedItem, FeedSource, ReplayFeed } from './feed.js';
 import { EventMerge } from './merge.js';
 import { realtimeScheduler } from './scheduler.js';
@@ -760,7 +760,7 @@ export class Replayer {
  */
 function lagSummary(h: Histogram | null): LagSummary {
   if (h === null || h.totalCount === 0) return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  return { count: h.totalCount, p50Ms: h.getValueAtPercentile(50) / 1e6, p99Ms: h.getValueAtPercentile(99) / 1e6, maxMs: h.maxValue / 1e6 };
+  return { count: h.totalCount, p50Ms: percentile(h, 50) / 1e6, p99Ms: percentile(h, 99) / 1e6, maxMs: h.maxValue / 1e6 };
 }
 
 function normalizeSpeed(s: ReplaySpeed): number {
