@@ -12,7 +12,9 @@
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FLAG_BATCH_CONT, FrameView, readFrameInto } from './format.js';
+import { realFileOps } from './file-ops.js';
+import { FLAG_BATCH_CONT } from './format.js';
+import { SegmentWalker } from './walker.js';
 
 interface Job {
   job: number;
@@ -23,57 +25,37 @@ interface Job {
 }
 
 const cells = new Int32Array((workerData as { sab: SharedArrayBuffer }).sab);
-const READ_BYTES = 1 << 20;
 /** Frames between two publications of the verified offset (the main thread reads runs of ~1,000). */
 const PUBLISH_EVERY = 256;
-let buf = Buffer.allocUnsafe(READ_BYTES);
-const view = new FrameView();
+/** The previous job's chunk, read into again by the next job's walker. */
+let spare: Buffer | null = null;
 
 function run(j: Job): void {
   const jobAt = 1 + 2 * j.slot;
   Atomics.store(cells, jobAt + 1, -1);
   Atomics.store(cells, jobAt, j.job);
-  const end = j.end >= 0 ? j.end : fs.fstatSync(j.fd).size;
-  let bufStart = j.start; // file offset of buf[0]
-  let len = 0;
-  let pos = 0;
+  // The same chunked walk as the cursor's (walker.ts), over the bytes the file had at the job's start.
+  const walker = new SegmentWalker(realFileOps, j.fd, j.start, j.end >= 0 ? j.end : fs.fstatSync(j.fd).size, undefined, spare);
+  walker.reuse = true; // nothing here keeps a view into a chunk
   let sinceStore = 0;
   let unitEnd = -1;
-  for (;;) {
-    if (Atomics.load(cells, 0) !== 0) return;
-    const kind = readFrameInto(view, buf, pos, len);
-    if (kind === 'frame') {
-      pos = view.next;
-      if ((view.flags & FLAG_BATCH_CONT) === 0) {
-        unitEnd = bufStart + pos;
+  try {
+    for (;;) {
+      if (Atomics.load(cells, 0) !== 0) return;
+      const v = walker.next();
+      if (v.kind !== 'frame') break; // the end, or anything not plainly good: the main thread judges it
+      if ((v.flags & FLAG_BATCH_CONT) === 0) {
+        unitEnd = walker.offset;
         if (++sinceStore >= PUBLISH_EVERY) {
           Atomics.store(cells, jobAt + 1, unitEnd);
           sinceStore = 0;
         }
       }
-      continue;
     }
-    if (kind !== 'end' && kind !== 'incomplete') break;
-    // More of the file: move the unread bytes to the front and read on.
-    const from = bufStart + len;
-    if (from >= end) break;
-    const keep = len - pos;
-    const need = kind === 'incomplete' && keep >= 4 ? 8 + buf.readUInt32LE(pos) : 0;
-    if (Math.max(need, keep + 1) > buf.length) {
-      const nb = Buffer.allocUnsafe(Math.max(need, keep + 1, READ_BYTES));
-      buf.copy(nb, 0, pos, len);
-      buf = nb;
-    } else buf.copyWithin(0, pos, len);
-    bufStart += pos;
-    len = keep;
-    pos = 0;
-    const n = fs.readSync(j.fd, buf, len, Math.min(buf.length - len, end - from), from);
-    if (n === 0) break;
-    len += n;
+  } finally {
     if (unitEnd >= 0) Atomics.store(cells, jobAt + 1, unitEnd);
-    sinceStore = 0;
+    spare = walker.buf.length > 0 ? walker.buf : spare;
   }
-  if (unitEnd >= 0) Atomics.store(cells, jobAt + 1, unitEnd);
 }
 
 parentPort!.on('message', (j: Job) => {
