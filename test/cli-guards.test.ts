@@ -42,13 +42,17 @@ test('Recorder - an event over the payload limit is a reject, and the run goes o
   const rec = await Recorder.open(dir, { clock: 'source', onWarning: (w) => warnings.push(w.message) });
   rec.write(tick(0));
   const huge = { type: 'system', ts: (T0 + 1n * MS).toString(), runId: 'run-1', kind: 'note', message: 'x'.repeat(64 * 1024 * 1024 + 16) };
+  // More characters than the payload limit has bytes: refused by the schema before any encoding.
   assert.is(rec.write(huge, { position: 'event 2' }), null, 'stored as a reject');
+  // Fewer characters than that, but more UTF-8 bytes (2 per 'é'): refused by the log when encoded.
   // In a batch the other events are still written, atomically.
-  rec.writeBatch([tick(2), { ...huge, ts: (T0 + 2n * MS).toString() }, tick(3)], { position: 'message 3' });
+  const wide = { ...huge, ts: (T0 + 2n * MS).toString(), message: '\u00e9'.repeat(32 * 1024 * 1024 + 8) };
+  rec.writeBatch([tick(2), wide, tick(3)], { position: 'message 3' });
   rec.write(tick(4));
   const summary = await rec.close();
   assert.is(summary.rejects, 2);
-  assert.ok(warnings.some((w) => /event 2.*too large to record/.test(w)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /event 2.*field "message" is too large to record: 67108880 characters/.test(w)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /message 3.*too large to record: payload of \d+ bytes exceeds the maximum of 67108864/.test(w)), warnings.join('\n'));
   const evs = [...openRecording(dir).events()];
   assert.equal(evs.filter((e) => e.type === 'tick').map((e) => Number((e.ts - T0) / MS)), [0, 2, 3, 4]);
   const rejectsStored = evs.filter((e) => e.type === 'system' && e.kind === 'reject');

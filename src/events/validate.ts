@@ -4,6 +4,7 @@
  * are in canonical order, so everything downstream (JSON, binary) can encode without re-checking.
  */
 import { ValidationError } from '../errors.js';
+import { FRAME_MAX_PAYLOAD_BYTES } from '../log/format.js';
 import { Decimal, parseDecimalField } from './decimal.js';
 import { INT64_MAX, isWellFormed, sortedKeys, specOf, type FieldSpec } from './schema.js';
 import type { FlatMap, TapeEvent } from './types.js';
@@ -22,6 +23,11 @@ function str(field: string, v: unknown, nonEmpty: boolean, pos: string | undefin
   if (v.length < 64 && isAscii(v)) {
     if (nonEmpty && v.length === 0) throw new ValidationError(field, 'must not be empty', v, pos);
     return v;
+  }
+  // Every UTF-16 unit is at least one UTF-8 byte: a text this long can never fit a frame, so refuse
+  // it before scanning, normalising and encoding megabytes only for the log to refuse them.
+  if (v.length > FRAME_MAX_PAYLOAD_BYTES) {
+    throw new ValidationError(field, `is too large to record: ${v.length} characters, over the maximum payload of ${FRAME_MAX_PAYLOAD_BYTES} bytes`, `(text of ${v.length} characters)`, pos);
   }
   if (!isWellFormed(v)) throw new ValidationError(field, 'contains a lone UTF-16 surrogate', v, pos);
   const s = v.normalize('NFC');
