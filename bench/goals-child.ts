@@ -10,6 +10,11 @@
  *   replay <dir>                Replayer (speed max) → EventBus → a counting subscriber
  *   replay-read <dir>           the same with a subscriber that reads every field of each event
  *   replay-crc <dir>            replay with `crcAhead: true` (frame CRCs checked in a worker thread)
+ *   floor <dir>                 NOT a tapedeck path: the floor of the API contract. The recording is
+ *                               decoded into columns first (untimed); timed: building each event
+ *                               object of the exact replayed shape from the columns (BigInt ts,
+ *                               numbers, interned strings) and publishing it on an EventBus to a
+ *                               counting subscriber, as the replay row does
  *   seek <dir> <samples> <seed> per sample: openReader(dir) + cursor({ fromTs }).next(); prints
  *                               every sample's ms (the open is part of what a seek costs a reader)
  *   codec <n>                   v1 (float) vs v2 (decimal) tick encode and decode, interleaved loops
@@ -39,7 +44,7 @@ const [cmd, a1, a2, a3] = process.argv.slice(2);
 // The peers' library and the data generator are loaded only by the commands that use them: the
 // replay and peak-RSS rows measure a process holding tapedeck alone (better-sqlite3's addon alone
 // adds ~6 MiB of RSS to a process that never opens a database).
-const lean = cmd === 'replay' || cmd === 'replay-read' || cmd === 'replay-crc' || cmd === 'rss-replay' || cmd === 'rss-scan';
+const lean = cmd === 'floor' || cmd === 'replay' || cmd === 'replay-read' || cmd === 'replay-crc' || cmd === 'rss-replay' || cmd === 'rss-scan';
 const Database: typeof BetterSqlite3 = lean ? (null as never) : (await import('better-sqlite3')).default;
 const seedrandom: typeof import('seedrandom') = lean ? (null as never) : (await import('seedrandom')).default;
 const { RUN_ID, T0, tickStream, toV2 } = lean ? ({} as typeof import('./data.js')) : await import('./data.js');
@@ -209,6 +214,99 @@ async function replay(dir: string, readAll = false, crcAhead = false): Promise<v
   out({ ms: msSince(t0), events: n, maxRssKiB: process.resourceUsage().maxRSS, ...(readAll ? { read: strLen + sum + tsUp } : {}) });
 }
 
+/**
+ * The floor of the max-speed replay's contract (see `floor` above): what a subscriber is owed per
+ * event, an event object with its own data properties (a BigInt ts, numbers, strings), delivered
+ * through the bus, without reading, checking or decoding anything. Columns per field: strings as
+ * indexes into a table of interned strings, int32 values as Int32Array (small integers, as the
+ * decoder makes them), other numbers as Float64Array, bigints as BigInt64Array. One object literal
+ * per shape (the key order of the decoded events), generated once, so each event is built the
+ * cheapest way V8 has.
+ */
+let floorLast: TapeEvent | null = null;
+
+async function floor(dir: string): Promise<void> {
+  const B = await importSrc('src/bus/index.js');
+  type Col = { kind: 'str' | 'num' | 'big'; nums: Float64Array | null; bigs: BigInt64Array | null; idx: Uint32Array | null; table: string[]; ids: Map<string, number>; int: boolean };
+  const r = openReader(dir);
+  let total = 0;
+  r.scan({}, () => {
+    total++;
+  });
+  const cols = new Map<string, Col>();
+  const shapeIds = new Map<string, number>();
+  const shapes: string[][] = [];
+  const shapeCol = new Uint8Array(total);
+  let n = 0;
+  r.scan({}, (rec) => {
+    const ev = decodePayload(rec.type, rec.payload, rec.seq, rec.tsNs) as unknown as Record<string, unknown>;
+    const keys = Object.keys(ev);
+    const sk = keys.join(',');
+    let id = shapeIds.get(sk);
+    if (id === undefined) shapeIds.set(sk, (id = shapes.push(keys) - 1));
+    if (id > 255) throw new Error(`floor: more than 256 event shapes in ${dir}`);
+    shapeCol[n] = id;
+    for (const k of keys) {
+      const v = ev[k];
+      const kind = typeof v === 'string' ? 'str' : typeof v === 'bigint' ? 'big' : typeof v === 'number' ? 'num' : null;
+      if (kind === null) throw new Error(`floor: field ${k} of event ${n} is a ${typeof v}; the floor builds strings, numbers and bigints only`);
+      let c = cols.get(k);
+      if (c === undefined) {
+        c = { kind, nums: kind === 'num' ? new Float64Array(total) : null, bigs: kind === 'big' ? new BigInt64Array(total) : null, idx: kind === 'str' ? new Uint32Array(total) : null, table: [], ids: new Map(), int: true };
+        cols.set(k, c);
+      }
+      if (c.kind !== kind) throw new Error(`floor: field ${k} is a ${c.kind} and a ${kind}`);
+      if (kind === 'num') {
+        c.nums![n] = v as number;
+        if (((v as number) | 0) !== v || Object.is(v, -0)) c.int = false;
+      } else if (kind === 'big') c.bigs![n] = v as bigint;
+      else {
+        let sid = c.ids.get(v as string);
+        if (sid === undefined) c.ids.set(v as string, (sid = c.table.push(v as string) - 1));
+        c.idx![n] = sid;
+      }
+    }
+    n++;
+  });
+  // Columns as typed arrays; int32 numbers as Int32Array, so they come out as small integers, as
+  // the decoder makes them (a Float64Array would box them as heap numbers).
+  const colList = [...cols.values()];
+  const arrays: unknown[] = [];
+  for (const c of colList) {
+    if (c.kind === 'str') arrays.push(c.idx, c.table);
+    else if (c.kind === 'big') arrays.push(c.bigs, null);
+    else arrays.push(c.int ? Int32Array.from(c.nums!) : c.nums, null);
+  }
+  const colIdx = new Map([...cols.keys()].map((k, j) => [k, j]));
+  const field = (k: string): string => {
+    const j = colIdx.get(k)!;
+    return colList[j]!.kind === 'str' ? `t${j}[a${j}[i]]` : `a${j}[i]`;
+  };
+  const literal = (keys: string[]): string => `({ ${keys.map((k) => `${JSON.stringify(k)}: ${field(k)}`).join(', ')} })`;
+  const body =
+    colList.map((_, j) => `const a${j} = A[${2 * j}], t${j} = A[${2 * j + 1}];`).join('\n') +
+    `\nreturn (i) => {\n` +
+    (shapes.length === 1 ? `return ${literal(shapes[0]!)};\n` : `switch (S[i]) {\n${shapes.map((ks, id) => `case ${id}: return ${literal(ks)};`).join('\n')}\n}\n`) +
+    `};`;
+  const build = new Function('A', 'S', body)(arrays, shapeCol) as (i: number) => TapeEvent;
+  const bus = new B.EventBus();
+  let count = 0;
+  bus.subscribe(() => {
+    count++;
+  });
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  for (let i = 0; i < n; i++) {
+    const ev = build(i);
+    // Held where a subscriber could keep it: without the store, V8's escape analysis may never
+    // allocate an event the counting subscriber does not read (measured: 27 ms for 1M), which no
+    // replay can match, since its events come out of a decoder.
+    floorLast = ev;
+    bus.publish(ev);
+  }
+  out({ ms: msSince(t0), cpuMs: cpuMsSince(c0), events: count, shapes: shapes.length, last: floorLast === null ? null : (floorLast as { type: string }).type });
+}
+
 async function rssScan(dir: string): Promise<void> {
   const V = await importSrc('src/verify/index.js');
   const t0 = now();
@@ -326,6 +424,9 @@ switch (cmd) {
     break;
   case 'replay-crc':
     await replay(a1!, false, true);
+    break;
+  case 'floor':
+    await floor(a1!);
     break;
   case 'rss-scan':
     await rssScan(a1!);
