@@ -1,7 +1,8 @@
 /**
- * The one-pass reader of canonical tick lines (src/record/canonical-tick.ts) against the general
- * path it accelerates (JSON.parse, stamp, validateEvent): whenever it takes a line, the event is
- * the general path's, byte for byte; a recording written with it equals one written without it.
+ * The one-pass reader of canonical tick lines (src/record/canonical-tick.ts: bytes in, payload
+ * out) against the general path it accelerates (JSON.parse, stamp, validateEvent, the payload
+ * encoder): whenever it takes a line, ts and payload are the general path's, byte for byte; it
+ * never reads outside the line; a recording written with it equals one written without it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,8 @@ import { encodeEvent } from '../src/events/codec.js';
 import { Decimal } from '../src/events/decimal.js';
 import { eventToJson, parseJsonEvent } from '../src/events/json.js';
 import type { TickEvent } from '../src/events/types.js';
-import { readCanonicalTick, scratchTick, tickOf } from '../src/record/canonical-tick.js';
+import type { TsUnit } from '../src/events/ts.js';
+import { NO_ROOM, NOT_CANONICAL, readCanonicalTick, TICK_PAYLOAD_BYTES_MAX } from '../src/record/canonical-tick.js';
 import { Recorder } from '../src/record/recorder.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -93,23 +95,46 @@ const arbLine = fc.oneof(
   }) },
 );
 
-test('canonical tick - a line the reader takes is the general path\'s event, byte for byte', () => {
-  const into = scratchTick();
+/** What the reader makes of `line` (as UTF-8, between `before` and `after` bytes it must not read): ts and payload (hex), or null. */
+function read(line: string, unit?: TsUnit, minTs = -1n, before = '', after = ''): { tsNs: bigint; payload: string } | null {
+  const src = Buffer.from(before + line + after, 'utf8');
+  const start = Buffer.byteLength(before);
+  const stop = src.length - Buffer.byteLength(after);
+  const out = Buffer.alloc(TICK_PAYLOAD_BYTES_MAX + 8, 0xee);
+  const got = { tsNs: 0n };
+  const end = readCanonicalTick(src, start, stop, out, 4, out.length, unit, minTs, got);
+  if (end === NOT_CANONICAL) return null;
+  assert.ok(end > 4 && end <= 4 + TICK_PAYLOAD_BYTES_MAX, `payload end ${end}`);
+  assert.is(out.subarray(0, 4).toString('hex'), 'eeeeeeee', 'wrote before outStart');
+  return { tsNs: got.tsNs, payload: out.subarray(4, end).toString('hex') };
+}
+
+/** The general path's ts and payload for `line`. */
+function general(line: string): { tsNs: bigint; payload: string } {
+  const e = encodeEvent(parseJsonEvent(line));
+  return { tsNs: e.tsNs, payload: Buffer.from(e.payload).toString('hex') };
+}
+
+/** Bytes that would change a line's meaning if the reader read them: digits, quotes, braces. */
+const arbEdge = fc.string({ maxLength: 4, unit: fc.constantFrom('9', '"', '}', ',', '.', 'e', '0', '{') });
+
+test("canonical tick - a line the reader takes is the general path's ts and payload, byte for byte", () => {
   let taken = 0;
   fc.assert(
-    fc.property(arbLine, (line) => {
-      if (!readCanonicalTick(line, into, undefined, -1n)) return;
+    fc.property(arbLine, arbEdge, arbEdge, (line, before, after) => {
+      const fast = read(line, undefined, -1n, before, after);
+      // The bytes around the line change nothing.
+      assert.equal(fast, read(line), line);
+      if (fast === null) return;
       taken++;
-      let ev;
+      let ref;
       try {
-        ev = parseJsonEvent(line);
+        ref = general(line);
       } catch (err) {
         throw new Error(`the reader took a line the general path refuses (${(err as Error).message}): ${line}`);
       }
-      const fast = encodeEvent(tickOf(into));
-      const ref = encodeEvent(ev);
       assert.is(fast.tsNs, ref.tsNs, line);
-      assert.is(Buffer.from(fast.payload).toString('hex'), Buffer.from(ref.payload).toString('hex'), line);
+      assert.is(fast.payload, ref.payload, line);
     }),
     { numRuns: 3000 },
   );
@@ -117,51 +142,59 @@ test('canonical tick - a line the reader takes is the general path\'s event, byt
 });
 
 test('canonical tick - what it leaves to the general path', () => {
-  const into = scratchTick();
   const ok = '{"type":"tick","ts":"5","runId":"r","venue":"V","symbol":"S","bid":1.5,"bidSize":2}';
-  assert.ok(readCanonicalTick(ok, into, undefined, -1n));
-  assert.equal(tickOf(into), { type: 'tick', ts: 5n, runId: 'r', venue: 'V', symbol: 'S', bid: 1.5, bidSize: 2 });
+  const same = (line: string, what = line): void => {
+    const fast = read(line);
+    assert.ok(fast !== null, `refused: ${what}`);
+    assert.equal(fast, general(line), what);
+  };
+  same(ok);
   const refused = [
     ok.replace('"bid":1.5,"bidSize":2', '"bidSize":2,"bid":1.5'), // another key order
     ok.replace('"bid":1.5', '"bid":01.5'), // not JSON
     ok.replace('"bid":1.5', '"bid":1.'), // not JSON
     ok.replace('"bid":1.5', '"bid":1e'), // not JSON
+    ok.replace('"bid":1.5', '"bid":-'), // not JSON
     ok.replace('"bid":1.5', '"bid":1e400'), // not finite: the general path's reject
     ok.replace('"bidSize":2', '"bidSize":-2'), // a negative size: the general path's reject
     ok.replace('"V"', '"\\u0056"'), // an escape
     ok.replace('"V"', '"é"'), // not ASCII
+    ok.replace('"V"', '"\u0001"'), // a control character
     ok.replace('"V"', '""'), // an empty id: the general path's reject
+    ok.replace('"V"', `"${'v'.repeat(32)}"`), // not a fixstr: the general encoder writes it
     ok.replace('}', ',"exchTs":"1"}'), // a key it does not take
     ok.replace('"bid":1.5', '"bid":"1.5"'), // a decimal
     ok.replace('"ts":"5"', '"ts":"x"'),
+    ok.replace('"ts":"5"', '"ts":""'),
     ok.replace('"ts":"5"', '"ts":"99999999999999999999"'), // past int64
     ok + ' ',
+    ok.slice(0, -1),
     ok.replace('{"type"', '{ "type"'),
   ];
-  for (const line of refused) assert.not.ok(readCanonicalTick(line, into, undefined, -1n), line);
+  for (const line of refused) assert.is(read(line), null, line);
+  same(ok.replace('"V"', `"${'v'.repeat(31)}"`), 'a 31-character id');
+  same(ok.replace('"bid":1.5,"bidSize":2', '"volume":7'), 'only the last field');
+  same(ok.replace('"bid":1.5,"bidSize":2', '"bid":0,"ask":-0,"bidSize":0,"askSize":1,"last":-2.5,"lastSize":3,"volume":4.25'), 'every field');
   // Numbers beyond the 15-digit fast case, read as JSON.parse reads them.
-  for (const text of ['1.5e0', '-2E+3', '1234567890.1234567', '387.84000000000003', '5e-324', '-0.0', '0e5']) {
-    assert.ok(readCanonicalTick(ok.replace('"bid":1.5', `"bid":${text}`), into, undefined, -1n), text);
-    assert.is(into.bid, JSON.parse(text) || 0, text);
+  for (const text of ['1.5e0', '-2E+3', '1234567890.1234567', '387.84000000000003', '5e-324', '-0.0', '0e5', '0.123456789012345', '123456789012345', '1234567890123456', '-9007199254740993']) {
+    same(ok.replace('"bid":1.5', `"bid":${text}`), text);
   }
+  // Too little room: nothing is known of the line.
+  const src = Buffer.from(ok);
+  assert.is(readCanonicalTick(src, 0, src.length, Buffer.alloc(TICK_PAYLOAD_BYTES_MAX), 1, TICK_PAYLOAD_BYTES_MAX, undefined, -1n, { tsNs: 0n }), NO_ROOM);
   // A ts before the time axis so far is the general path's reject.
-  assert.not.ok(readCanonicalTick(ok, into, undefined, 6n));
-  assert.ok(readCanonicalTick(ok, into, undefined, 5n));
+  assert.is(read(ok, undefined, 6n), null);
+  assert.is(read(ok, undefined, 5n)?.tsNs, 5n);
   // Nineteen-digit ns (read without parseTs when the first digit is 1-8) are parseTs's value,
   // across second boundaries in any order, at the ends of that range and past it.
   const edges = ['1000000000000000000', '1999999999999999999', '1700000000999999999', '1700000001000000000', '1700000000000000001', '8999999999999999999', '9000000000000000000', '9223372036854775807', '0999999999999999999'];
-  for (const t of [...edges, ...edges.reverse()]) {
-    assert.ok(readCanonicalTick(ok.replace('"ts":"5"', `"ts":"${t}"`), into, undefined, -1n), t);
-    assert.is(into.ts, BigInt(t), t);
-  }
-  assert.not.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"9223372036854775808"'), into, undefined, -1n));
+  for (const t of [...edges, ...edges.reverse()]) same(ok.replace('"ts":"5"', `"ts":"${t}"`), t);
+  assert.is(read(ok.replace('"ts":"5"', '"ts":"9223372036854775808"')), null);
   // With a unit, parseTs decides: nineteen digits of µs are past int64.
-  assert.not.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), into, 'us', -1n));
-  assert.ok(readCanonicalTick(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), into, 'ns', -1n));
-  assert.is(into.ts, 1_700_000_000_000_000_000n);
+  assert.is(read(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), 'us'), null);
+  assert.is(read(ok.replace('"ts":"5"', '"ts":"1700000000000000000"'), 'ns')?.tsNs, 1_700_000_000_000_000_000n);
   // The unit applies as parseTs applies it.
-  assert.ok(readCanonicalTick(ok, into, 'ms', -1n));
-  assert.is(into.ts, 5_000_000n);
+  assert.is(read(ok, 'ms')?.tsNs, 5_000_000n);
 });
 
 test('canonical tick - an import writes the same recording with and without the reader', async () => {

@@ -419,8 +419,11 @@ function putAscii(b: Buffer, p: number, s: string): number {
   return p + 1 + len;
 }
 
-/** putNumber's forms at p (the caller has checked room for 9 bytes); returns where it ends. */
-function putNum(b: Buffer, p: number, v: number): number {
+/**
+ * putNumber's forms at p (the caller has checked room for 9 bytes); returns where it ends. Also
+ * the number writer of the canonical tick line reader (record/canonical-tick.ts).
+ */
+export function putNum(b: Uint8Array, p: number, v: number): number {
   if (v >>> 0 === v) {
     if (v < 0x80) {
       b[p] = v;

@@ -6,7 +6,7 @@ export { mapBinance, mapCoinbase, mapperFor, parseDecimal, msToNs, VENUE_FORMATS
 export type { MapOutcome, Mapper, TickDraft, VenueFormat } from './venues.js';
 export { parseCaptureLine, secondsToNs, type CaptureLine } from './capture.js';
 export { CsvEvents, splitCsvRecord } from './csv.js';
-export { openInput, type InputSource, type Line } from './input.js';
+export { openInput, type InputSource, type Line, type LineSink } from './input.js';
 export { recordJsonl, recordCsv, recordCapture, recordVenueLines, type LoopOptions } from './sources.js';
 export { recordWebSocket, backoffDelay, type BackoffOptions, type WsFormat, type WsSourceOptions } from './ws.js';
 export { importFile, formatFromName, formatFromContent, IMPORT_FORMATS } from './importer.js';

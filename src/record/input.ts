@@ -31,6 +31,34 @@ export function isBlankLine(l: Line): boolean {
   return l.problem === undefined && (l.text.length === 0 || l.text.trim() === '');
 }
 
+/**
+ * Where InputSource.nextInto hands lines, in order. A line whose bytes are all ASCII (and within
+ * maxLineBytes) comes as asciiLine: src[start, stop) is its text as bytes (line end and CR
+ * excluded; the caller may read but not keep src past the call), and `{ text: latin1 of those
+ * bytes, no }` is the Line nextLines would have made of it (asciiText). Every other line comes
+ * as a Line.
+ */
+export interface LineSink {
+  asciiLine(src: Buffer, start: number, stop: number, no: number): void;
+  line(l: Line): void;
+}
+
+/** The text of an asciiLine (ASCII is valid UTF-8 with one byte per character, so latin1 is exact). */
+export function asciiText(src: Buffer, start: number, stop: number): string {
+  return (src as Latin1Sliceable).latin1Slice(start, stop);
+}
+
+/** The lines a sink is handed, as nextLines makes them. */
+class LineCollector implements LineSink {
+  lines: Line[] = [];
+  asciiLine(src: Buffer, start: number, stop: number, no: number): void {
+    this.lines.push({ text: asciiText(src, start, stop), no });
+  }
+  line(l: Line): void {
+    this.lines.push(l);
+  }
+}
+
 export interface LineProblem {
   kind: 'invalid-utf8' | 'too-long';
   /** What is wrong, for the reject's reason (names the byte offset of invalid UTF-8). */
@@ -70,6 +98,11 @@ export interface InputSource {
   readonly gzip: boolean;
   /** The next batch of complete lines, or null at the end. */
   nextLines(): Promise<Line[] | null>;
+  /**
+   * The next batch of complete lines handed to `sink` in order (the same lines nextLines makes,
+   * a line of ASCII as its bytes, with no string made for it); false at the end.
+   */
+  nextInto(sink: LineSink): Promise<boolean>;
   /** Up to `n` non-blank lines from the start, without consuming them. */
   peek(n: number): Promise<string[]>;
   /** Stops reading (e.g. on SIGINT): pending and later nextLines() return null. */
@@ -212,30 +245,31 @@ class LineSplitter implements InputSource {
    * a list of pieces and joined once, and a line past maxLineBytes keeps only its first
    * maxLineBytes (the rest is counted, not held), so one huge line costs neither time nor memory.
    */
-  private async readBatch(): Promise<Line[] | null> {
+  private async readInto(sink: LineSink): Promise<boolean> {
     if (!this.iter) await this.init();
     for (;;) {
-      if (this.ended || this.closed) return null;
+      if (this.ended || this.closed) return false;
       let r: IteratorResult<Buffer>;
       try {
         r = await this.iter!.next();
       } catch (err) {
-        if (this.closed) return null;
+        if (this.closed) return false;
         if (err instanceof IoError) throw err;
         throw new IoError(this.name === '-' ? 'stdin' : this.name, this.gzip ? 'decompressing the input failed' : 'reading the input failed', err);
       }
       if (r.done) {
         this.ended = true;
-        if (this.lineBytes === 0) return null;
-        return [this.finishLine(Buffer.alloc(0))];
+        if (this.lineBytes === 0) return false;
+        sink.line(this.finishLine(Buffer.alloc(0)));
+        return true;
       }
       const chunk = r.value;
-      const lines: Line[] = [];
+      const noBefore = this.lineNo;
       let start = 0;
       // The line in progress (or line 1, which may start with a BOM) ends the usual way.
       let nl = chunk.indexOf(NL);
       if (nl >= 0 && (this.lineBytes > 0 || this.lineNo === 0)) {
-        lines.push(this.finishLine(chunk.subarray(0, nl)));
+        sink.line(this.finishLine(chunk.subarray(0, nl)));
         start = nl + 1;
       }
       // Runs of whole lines checked for ASCII at once; the rest (a run with a non-ASCII byte, a
@@ -244,16 +278,21 @@ class LineSplitter implements InputSource {
       while (last >= start) {
         const to = last - start <= ASCII_RUN_BYTES ? last : chunk.lastIndexOf(NL, start + ASCII_RUN_BYTES);
         if (to < start || !isAscii(chunk.subarray(start, to))) break;
-        this.asciiLines(chunk, start, to, lines);
+        this.asciiLines(chunk, start, to, sink);
         start = to + 1;
       }
       for (nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
-        lines.push(this.finishLine(chunk.subarray(start, nl)));
+        sink.line(this.finishLine(chunk.subarray(start, nl)));
         start = nl + 1;
       }
       if (start < chunk.length) this.keep(chunk.subarray(start));
-      if (lines.length > 0) return lines;
+      if (this.lineNo > noBefore) return true;
     }
+  }
+
+  private async readBatch(): Promise<Line[] | null> {
+    const c = new LineCollector();
+    return (await this.readInto(c)) ? c.lines : null;
   }
 
   /**
@@ -261,18 +300,18 @@ class LineSplitter implements InputSource {
    * isAscii check for the run, then per line the newline's position and a latin1 decode (a flat
    * string), instead of a view, a UTF-8 check and a UTF-8 decode. ASCII is valid UTF-8 with one
    * byte per character, so each line is what finishLine makes of its bytes (CR stripped, no BOM
-   * possible); a line over maxLineBytes goes through finishLine for its problem. Substrings of one
-   * decoded run were cheaper to cut but slower to read (a sliced string: the canonical tick
-   * reader ran ~15% slower on them); test/record-input.test.ts checks the lines against a
-   * reference split for random inputs in random chunks.
+   * possible); a line over maxLineBytes goes through finishLine for its problem. The sink gets
+   * the line's bytes and makes a string only if it needs one (the canonical tick reader reads
+   * bytes); test/record-input.test.ts checks the lines against a reference split for random
+   * inputs in random chunks.
    */
-  private asciiLines(chunk: Buffer, start: number, last: number, lines: Line[]): void {
+  private asciiLines(chunk: Buffer, start: number, last: number, sink: LineSink): void {
     const max = this.maxLineBytes;
     for (let a = start; ; ) {
       const e = chunk.indexOf(NL, a);
       const stop = e > a && chunk[e - 1] === CR ? e - 1 : e;
-      if (stop - a > max) lines.push(this.finishLine(chunk.subarray(a, e)));
-      else lines.push({ text: (chunk as Latin1Sliceable).latin1Slice(a, stop), no: ++this.lineNo });
+      if (stop - a > max) sink.line(this.finishLine(chunk.subarray(a, e)));
+      else sink.asciiLine(chunk, a, stop, ++this.lineNo);
       if (e >= last) return;
       a = e + 1;
     }
@@ -329,6 +368,13 @@ class LineSplitter implements InputSource {
   async nextLines(): Promise<Line[] | null> {
     if (this.queue.length > 0) return this.queue.shift()!;
     return this.readBatch();
+  }
+
+  async nextInto(sink: LineSink): Promise<boolean> {
+    const queued = this.queue.shift();
+    if (queued === undefined) return this.readInto(sink);
+    for (const l of queued) sink.line(l);
+    return true;
   }
 
   async peek(n: number): Promise<string[]> {

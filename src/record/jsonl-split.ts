@@ -24,7 +24,7 @@ import { fromWireError, IoError, type WireError } from '../errors.js';
 import type { TsUnit } from '../events/ts.js';
 import { openInput, type Line } from './input.js';
 import type { Recorder } from './recorder.js';
-import { positionOf, recordJsonlLine, type LoopOptions } from './sources.js';
+import { JsonlSink, positionOf, recordJsonlLine, type LoopOptions } from './sources.js';
 import { readI64 } from '../log/format.js';
 import { ITEM_RUN, RunTicks, TickBatchReader, type TickBatch } from './tick-batch.js';
 
@@ -73,6 +73,8 @@ export interface SplitOptions {
   machine?: Machine;
   /** Bytes per round (default SPLIT_ROUND_BYTES); small values make many pieces (tests). */
   roundBytes?: number;
+  /** Bytes per batch slot (default SLOT_BYTES); small values make the worker's lines overflow a slot mid-read (tests). */
+  slotBytes?: number;
 }
 
 /** The machine as 'auto' sees it: usable cores and the 1-minute load average. */
@@ -172,8 +174,9 @@ export function splitJsonl(
   rec: Recorder,
   file: string,
   pieces: readonly Piece[],
-  opts: LoopOptions & { maxLineBytes?: number; tsUnit?: TsUnit },
+  opts: LoopOptions & { maxLineBytes?: number; tsUnit?: TsUnit; slotBytes?: number },
 ): SplitRun {
+  const slotBytes = opts.slotBytes ?? SLOT_BYTES;
   let done = 0;
   let current = 0;
   let closeCurrent: (() => void) | null = null;
@@ -182,11 +185,11 @@ export function splitJsonl(
     pieces: pieces.filter((p) => p.worker).map((p) => ({ startBytes: p.startBytes, endBytes: p.endBytes })),
     maxLineBytes: opts.maxLineBytes,
     tsUnit: opts.tsUnit,
-    slots: new SharedArrayBuffer(SLOT_BYTES * SLOT_COUNT),
-    slotBytes: SLOT_BYTES,
+    slots: new SharedArrayBuffer(slotBytes * SLOT_COUNT),
+    slotBytes,
     slotCount: SLOT_COUNT,
   };
-  const slotViews = Array.from({ length: SLOT_COUNT }, (_, i) => Buffer.from(data.slots, i * SLOT_BYTES, SLOT_BYTES));
+  const slotViews = Array.from({ length: SLOT_COUNT }, (_, i) => Buffer.from(data.slots, i * slotBytes, slotBytes));
   const feed = new WorkerFeed(new Worker(new URL('./jsonl-worker.js', import.meta.url), { workerData: data }), file);
   return {
     get bytesRead() {
@@ -204,9 +207,9 @@ export function splitJsonl(
           const src = openInput(file, undefined, { maxLineBytes: opts.maxLineBytes, range: { ...p, linesBefore } });
           closeCurrent = () => src.close();
           try {
-            for (let b = await src.nextLines(); b !== null; b = await src.nextLines()) {
-              for (const l of b) recordJsonlLine(rec, l);
-              linesBefore = b[b.length - 1]!.no;
+            const sink = new JsonlSink(rec);
+            while (await src.nextInto(sink)) {
+              linesBefore = sink.lastNo;
               current = src.bytesRead;
               opts.onBatch?.();
               if (opts.signal?.aborted) return;

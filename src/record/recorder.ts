@@ -16,13 +16,13 @@ import { TapedeckError, ValidationError } from '../errors.js';
 import { openEventLog, writeEvent, writeEvents } from '../events/recording.js';
 import { deriveRecordingId } from '../log/recording-id.js';
 import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
-import { EVENT_TYPES, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
+import { EVENT_TYPES, TYPE_TAG, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { SPECS } from '../events/schema.js';
 import { validateEvent } from '../events/validate.js';
-import type { Durability, Log } from '../log/index.js';
+import type { Durability, Log, PayloadEncoder } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
-import { readCanonicalTick, scratchTick, type ScratchTick } from './canonical-tick.js';
+import { readCanonicalTick, TICK_PAYLOAD_BYTES_MAX, type TickRead } from './canonical-tick.js';
 import { parseJsonLine } from './json-line.js';
 import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
@@ -35,6 +35,34 @@ const NS_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(
 );
 
 export type ClockMode = 'receive' | 'source';
+
+const TICK_TAG = TYPE_TAG.tick;
+/** Text lines longer than this skip the one-pass reader (no canonical tick is near it) ... */
+const LINE_TEXT_MAX = 1024;
+/** ... so their UTF-8 (at most 3 bytes per UTF-16 unit) fits the scratch. */
+const LINE_SCRATCH_BYTES = 3 * LINE_TEXT_MAX;
+
+/** Buffer's own UTF-8 encoder (what write(text, at) calls, without the argument parsing). */
+type Utf8Writable = Buffer & { utf8Write(text: string, at: number): number };
+
+/** The payload the one-pass reader wrote, handed to the log as it is (a copy of ≤ 162 bytes). */
+class PayloadCopy implements PayloadEncoder<PayloadCopy> {
+  readonly buf: Buffer;
+  bytes = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  encodeInto(self: PayloadCopy, out: Buffer, start: number, end: number): number {
+    const n = self.bytes;
+    if (end - start < n) return -1;
+    const b = self.buf;
+    for (let i = 0; i < n; i++) out[start + i] = b[i]!;
+    return start + n;
+  }
+  encode(self: PayloadCopy): Uint8Array {
+    return Buffer.from(self.buf.subarray(0, self.bytes));
+  }
+}
 
 export interface RecordWarning {
   /** 'reject' (default): bad input stored as a reject event; 'notice': something the user should know. */
@@ -255,8 +283,12 @@ export class Recorder {
   private summaryValue: RecordSummary | null = null;
   /** Source clock with a reorder window: events held until the window has passed them. */
   private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext }> | null;
-  /** The tick writeLine's one-pass reader fills (null: every line takes the general path). */
-  private readonly tick: ScratchTick | null;
+  /** Whether canonical tick lines are read in one pass (canonical-tick.ts) rather than by the general path. */
+  private readonly onePass: boolean;
+  /** The one-pass path's scratch: a text line's bytes, the payload read from a line, its ts. */
+  private readonly lineScratch: Buffer;
+  private readonly payload: PayloadCopy;
+  private readonly tickRead: TickRead = { tsNs: 0n };
 
   private constructor(dir: string, log: Log, opts: RecorderOptions) {
     this.dir = dir;
@@ -273,8 +305,9 @@ export class Recorder {
     this.lastTs = log.nextSeq > 0 && log.lastTs >= 0n ? log.lastTs : -1n;
     this.reorder = opts.reorderWindowNs !== undefined && this.clockMode === 'source' ? new ReorderBuffer(opts.reorderWindowNs) : null;
     // onWritten would be handed the reused tick, which the next line overwrites.
-    const onePass = this.clockMode === 'source' && this.reorder === null && opts.onWritten === undefined && opts.canonicalTicks !== false;
-    this.tick = onePass ? scratchTick() : null;
+    this.onePass = this.clockMode === 'source' && this.reorder === null && opts.onWritten === undefined && opts.canonicalTicks !== false;
+    this.lineScratch = Buffer.allocUnsafe(this.onePass ? LINE_SCRATCH_BYTES : 0);
+    this.payload = new PayloadCopy(this.onePass ? TICK_PAYLOAD_BYTES_MAX : 0);
   }
 
   /** Opens (creating if needed) the recording in `dir` and starts a session. */
@@ -511,7 +544,7 @@ export class Recorder {
   /** Whether writeLine reads canonical tick lines in one pass (canonical-tick.ts), so another
    * thread may read them ahead (a parallel import: jsonl-split.ts). */
   get readsCanonicalTicks(): boolean {
-    return this.tick !== null;
+    return this.onePass;
   }
 
   /**
@@ -520,7 +553,7 @@ export class Recorder {
    * writeParsedTick; otherwise its line goes through writeLine, which decides.
    */
   acceptsParsedTick(tsNs: bigint): boolean {
-    return this.tick !== null && this.pending === null && tsNs >= this.lastTs;
+    return this.onePass && this.pending === null && tsNs >= this.lastTs;
   }
 
   /**
@@ -540,15 +573,39 @@ export class Recorder {
     return seq;
   }
 
+  /**
+   * A line of canonical JSON as bytes, src[start, stop) (its end excluded), when it is a canonical
+   * tick the one-pass path takes now (readCanonicalTick, not before the last ts): read and
+   * written in one pass, with the record and counts writeLine gives its text; returns its seq.
+   * -1 for any other line, with nothing written or counted: the caller then hands the line's text
+   * to writeLine, which decides.
+   */
+  writeTickLine(src: Buffer, start: number, stop: number): number {
+    if (!this.onePass || this.pending !== null) return -1;
+    const p = this.payload;
+    const got = this.tickRead;
+    p.bytes = readCanonicalTick(src, start, stop, p.buf, 0, p.buf.length, this.opts.tsUnit, this.lastTs, got);
+    if (p.bytes < 0) return -1;
+    this.checkOpen();
+    // Named counter stores (counters made in the constructor): inc() is a keyed access by a name
+    // that differs per call site, megamorphic on a path run once per line.
+    this.metrics.counters.bytes! += stop - start + 1; // printable ASCII: a byte per character
+    // What commit() does for a tick under the source clock with nothing pending and no onWritten.
+    const seq = this.log.writeEncoded(TICK_TAG, got.tsNs, p, p);
+    if (this.firstSeq < 0) this.firstSeq = seq;
+    this.lastTs = got.tsNs;
+    this.byType.tick++;
+    this.metrics.counters.events!++;
+    return seq;
+  }
+
   /** One line of canonical JSON. */
   writeLine(text: string, position?: string): number | null {
-    const tick = this.tick;
-    if (tick !== null && this.pending === null && readCanonicalTick(text, tick, this.opts.tsUnit, this.lastTs)) {
-      this.checkOpen();
-      // Named counter stores (counters made in the constructor): inc() is a keyed access by a name
-      // that differs per call site, megamorphic on a path run once per line.
-      this.metrics.counters.bytes! += text.length + 1; // printable ASCII: a byte per character
-      return this.commit(tick as unknown as TapeEvent, text, { position, raw: text });
+    if (this.onePass && this.pending === null && text.length <= LINE_TEXT_MAX) {
+      // The one-pass reader reads bytes: a text that is not ASCII is refused by it as bytes too.
+      const n = (this.lineScratch as Utf8Writable).utf8Write(text, 0);
+      const seq = this.writeTickLine(this.lineScratch, 0, n);
+      if (seq >= 0) return seq;
     }
     let obj: unknown;
     try {

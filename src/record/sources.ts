@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import { parseCaptureLine } from './capture.js';
 import { CsvEvents, splitCsvRecord } from './csv.js';
-import { isBlankLine, type InputSource, type Line } from './input.js';
+import { asciiText, isBlankLine, type InputSource, type Line, type LineSink } from './input.js';
 import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
 import { mapperFor, type VenueFormat } from './venues.js';
@@ -39,10 +39,28 @@ export function recordJsonlLine(rec: Recorder, l: Line): void {
   rec.writeLine(l.text, positionOf(l.no));
 }
 
+/**
+ * Lines of canonical JSONL into a recorder, as recordJsonlLine writes each: a line of ASCII is
+ * first offered as bytes to the one-pass tick reader (Recorder.writeTickLine), so a canonical tick
+ * costs no string. `lastNo` is the number of the last line taken.
+ */
+export class JsonlSink implements LineSink {
+  lastNo = 0;
+  constructor(private readonly rec: Recorder) {}
+  asciiLine(src: Buffer, start: number, stop: number, no: number): void {
+    this.lastNo = no;
+    if (this.rec.writeTickLine(src, start, stop) < 0) recordJsonlLine(this.rec, { text: asciiText(src, start, stop), no });
+  }
+  line(l: Line): void {
+    this.lastNo = l.no;
+    recordJsonlLine(this.rec, l);
+  }
+}
+
 /** Canonical JSON lines; blank lines are skipped. */
 export async function recordJsonl(rec: Recorder, input: InputSource, opts: LoopOptions = {}): Promise<void> {
-  for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
-    for (const l of batch) recordJsonlLine(rec, l);
+  const sink = new JsonlSink(rec);
+  while (await input.nextInto(sink)) {
     opts.onBatch?.();
     if (opts.signal?.aborted) return;
   }
