@@ -13,11 +13,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodePayload, encodePayloadGeneric, eventPayloadEncoder } from '../src/events/codec.js';
 import { Decimal } from '../src/events/decimal.js';
-import { encodePayloadInto, encodeTickInto, NO_ROOM, NOT_PLAIN, OUT_OF_SUBSET } from '../src/events/fast-encode.js';
+import { encodePayloadInto, encodePlainInto, encodeTickInto, NO_ROOM, NOT_PLAIN, OUT_OF_SUBSET } from '../src/events/fast-encode.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import { SPECS } from '../src/events/schema.js';
 import { EVENT_TYPES, TYPE_TAG, type TapeEvent } from '../src/events/types.js';
-import { arbEvent, arbEventOf, arbNum, arbTick } from './events-arbitraries.js';
+import { arbEvent, arbEventOf, arbFill, arbNum, arbOrder, arbSignal, arbTick } from './events-arbitraries.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -80,6 +80,49 @@ test('fast-encode - any other tick: the plain path declines (NOT_PLAIN) or write
   const t = { type: 'tick', ts: 1n, runId: 'r', venue: 'XNAS', symbol: 'AAPL', bid: 1.5 } as unknown as TapeEvent;
   assert.is(encodeTickInto(t as never, buf, 0, 200), NOT_PLAIN);
   assert.is(hex(buf.subarray(0, encodePayloadInto(t, buf, 0, 200))), hex(encodePayloadGeneric(t)));
+});
+
+/** Orders, fills and signals as a backtest writes them: ASCII text under 32 characters, numbers, a flat map of those. */
+const arbAsciiMap = fc.dictionary(arbAscii, fc.oneof(arbAscii, arbNum()), { maxKeys: 15 });
+const arbPlainOther = fc
+  .tuple(fc.oneof(arbOrder(), arbFill(), arbSignal()), arbAscii, arbAscii, arbAsciiMap)
+  .map(([e, runId, text, meta]) => {
+    const ev: Record<string, unknown> = { ...e, runId };
+    for (const [k, v] of Object.entries(ev)) if (typeof v === 'string' && k !== 'type' && !/^[\x00-\x7f]{0,31}$/.test(v)) ev[k] = text;
+    if (ev.type === 'signal' && ev.meta !== undefined) ev.meta = meta;
+    return ev as unknown as TapeEvent;
+  });
+
+test('fast-encode - plain orders, fills and signals take the one-check path, with the bytes msgpackr writes', () => {
+  const buf = Buffer.alloc(1 << 12);
+  fc.assert(
+    fc.property(arbPlainOther, fc.nat(64), (ev, off) => {
+      const want = hex(encodePayloadGeneric(ev));
+      const stop = encodePlainInto(ev, buf, off, buf.length);
+      assert.ok(stop !== NOT_PLAIN, `a plain ${ev.type} takes the plain path`);
+      assert.is(hex(buf.subarray(off, stop)), want);
+      assert.is(hex(buf.subarray(off, encodePayloadInto(ev, buf, off, buf.length))), want);
+    }),
+    { numRuns: 400 },
+  );
+  // Declined, and written by the general path: a long or non-ASCII string, a map too big for a
+  // fixmap, a map key of 32 characters, a bigint where a number goes, too little room.
+  const sig = { type: 'signal', ts: 1n, runId: 'r', strategy: 's', symbol: 'X', name: 'n', value: 1 };
+  const big = Object.fromEntries(Array.from({ length: 16 }, (_x, i) => [`k${String(i).padStart(2, '0')}`, i]));
+  for (const ev of [
+    { ...sig, name: 'é' },
+    { ...sig, name: 'n'.repeat(32) },
+    { ...sig, meta: big },
+    { ...sig, meta: { ['k'.repeat(32)]: 1 } },
+    { ...sig, meta: { a: 'é' } },
+    { ...sig, value: 5n },
+  ] as unknown as TapeEvent[]) {
+    assert.is(encodePlainInto(ev, buf, 0, buf.length), NOT_PLAIN, JSON.stringify(ev, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+    const r = encodePayloadInto(ev, buf, 0, buf.length);
+    if (r !== OUT_OF_SUBSET) assert.is(hex(buf.subarray(0, r)), hex(encodePayloadGeneric(ev)));
+  }
+  assert.is(encodePlainInto(sig as unknown as TapeEvent, buf, 0, 100), NOT_PLAIN);
+  assert.is(hex(buf.subarray(0, encodePayloadInto(sig as unknown as TapeEvent, buf, 0, 100))), hex(encodePayloadGeneric(sig as unknown as TapeEvent)));
 });
 
 test('fast-encode - NO_ROOM for every end short of the payload, success exactly at its length', () => {

@@ -56,16 +56,20 @@ export function encodePayloadInto(ev: TapeEvent, buf: Buffer, start: number, end
   }
   const spec = specFor(ev);
   const fields = spec.fields;
-  let n = ev.type === 'tick' ? tickValues(ev) : fieldValues(ev, fields);
+  let n = valuesOf(ev, fields);
   const count = n;
-  // Trailing absent fields are trimmed: the array ends at the last present one.
-  while (n > 0 && vals[n - 1] === undefined) n--;
-  out = buf;
-  pos = start;
-  lim = end;
-  const r = encodeValues(ev, fields, n);
+  // A tick here has already been declined by the plain path.
+  let r = ev.type === 'tick' ? NOT_PLAIN : encodePlainValues(ev, fields, n, buf, start, end);
+  if (r === NOT_PLAIN) {
+    // Trailing absent fields are trimmed: the array ends at the last present one.
+    while (n > 0 && vals[n - 1] === undefined) n--;
+    out = buf;
+    pos = start;
+    lim = end;
+    r = encodeValues(ev, fields, n);
+    out = EMPTY;
+  }
   vals.fill(undefined, 0, count); // don't keep the event's strings alive
-  out = EMPTY;
   return r;
 }
 
@@ -116,6 +120,58 @@ function fieldValues(ev: TapeEvent, fields: TypeSpec['fields']): number {
  */
 const TICK_FIELDS = ['venue', 'symbol', 'bid', 'ask', 'bidSize', 'askSize', 'last', 'lastSize', 'aggressor', 'volume', 'exchTs', 'tradeId', 'venueSeq'];
 if (SPECS.tick.fields.map((f) => f.name).join() !== TICK_FIELDS.join()) throw new Error('fast-encode: the tick fields differ from schema.ts');
+
+/**
+ * The field values of the types a backtest writes (orders, fills, signals), read with plain
+ * property loads like ticks: through fieldValues' keyed loads, extracting an order's 11 fields cost
+ * about as much as encoding them. The orders are the spec's: checked when this module loads.
+ */
+const ORDER_FIELDS = ['orderId', 'venue', 'symbol', 'side', 'kind', 'action', 'price', 'qty', 'tif', 'strategy', 'reason'];
+const FILL_FIELDS = ['fillId', 'orderId', 'venue', 'symbol', 'side', 'price', 'qty', 'fee', 'liquidity'];
+const SIGNAL_FIELDS = ['strategy', 'symbol', 'name', 'value', 'meta'];
+for (const [type, names] of [['order', ORDER_FIELDS], ['fill', FILL_FIELDS], ['signal', SIGNAL_FIELDS]] as const) {
+  if (SPECS[type].fields.map((f) => f.name).join() !== names.join()) throw new Error(`fast-encode: the ${type} fields differ from schema.ts`);
+}
+
+function valuesOf(ev: TapeEvent, fields: TypeSpec['fields']): number {
+  switch (ev.type) {
+    case 'tick':
+      return tickValues(ev);
+    case 'order':
+      vals[0] = ev.orderId;
+      vals[1] = ev.venue;
+      vals[2] = ev.symbol;
+      vals[3] = ev.side;
+      vals[4] = ev.kind;
+      vals[5] = ev.action;
+      vals[6] = ev.price;
+      vals[7] = ev.qty;
+      vals[8] = ev.tif;
+      vals[9] = ev.strategy;
+      vals[10] = ev.reason;
+      return 11;
+    case 'fill':
+      vals[0] = ev.fillId;
+      vals[1] = ev.orderId;
+      vals[2] = ev.venue;
+      vals[3] = ev.symbol;
+      vals[4] = ev.side;
+      vals[5] = ev.price;
+      vals[6] = ev.qty;
+      vals[7] = ev.fee;
+      vals[8] = ev.liquidity;
+      return 9;
+    case 'signal':
+      vals[0] = ev.strategy;
+      vals[1] = ev.symbol;
+      vals[2] = ev.name;
+      vals[3] = ev.value;
+      vals[4] = ev.meta;
+      return 5;
+    default:
+      return fieldValues(ev, fields);
+  }
+}
 
 function tickValues(ev: TapeEvent): number {
   const t = ev as TickEvent;
@@ -404,6 +460,91 @@ export function encodeTickInto(t: TickEvent, b: Buffer, start: number, end: numb
   }
   b[start] = 0x90 | (last + 2);
   return stop;
+}
+
+/**
+ * The one-check path alone: a tick through encodeTickInto, any other type through
+ * encodePlainValues; NOT_PLAIN where encodePayloadInto would take the general path.
+ */
+export function encodePlainInto(ev: TapeEvent, buf: Buffer, start: number, end: number): number {
+  if (ev.type === 'tick') return encodeTickInto(ev, buf, start, end);
+  const fields = specFor(ev).fields;
+  const count = valuesOf(ev, fields);
+  const r = encodePlainValues(ev, fields, count, buf, start, end);
+  vals.fill(undefined, 0, count);
+  return r;
+}
+
+/** The most a plain value takes: a fixstr of up to 31 ASCII characters (a number takes ≤ 9). */
+const PLAIN_VALUE_BYTES_MAX = 32;
+
+/**
+ * The plain path of any other type: vals[0, n) (valuesOf) written with the position in a local and
+ * one room check for the whole payload (a flat map checks its own), when every string is ASCII
+ * shorter than 32 characters (map keys included), every other value a number, and the one map in
+ * a map field; NOT_PLAIN (having maybe written into buf[start, end)) for anything else, for less
+ * room than the largest such payload, and on big-endian hosts. The bytes are encodeValues' (the
+ * same forms, maps in code point key order, trailing absent fields trimmed), checked against
+ * msgpackr by test/events-fast-encode.test.ts. This is what a backtest's orders, fills and
+ * signals are: see the commit message for what it buys.
+ */
+function encodePlainValues(ev: TapeEvent, fields: TypeSpec['fields'], n: number, b: Buffer, start: number, end: number): number {
+  if (!LITTLE_ENDIAN || end - start < 1 + (n + 1) * PLAIN_VALUE_BYTES_MAX + 9) return NOT_PLAIN;
+  let p = putAscii(b, start + 1, ev.runId);
+  if (p < 0) return NOT_PLAIN;
+  const cause = ev.cause;
+  if (cause === undefined || cause === null) b[p++] = 0xc0;
+  else if (typeof cause === 'number') p = putNum(b, p, cause);
+  else return NOT_PLAIN;
+  let last = 0;
+  let stop = p;
+  for (let i = 0; i < n; i++) {
+    const v = vals[i];
+    if (v === undefined) {
+      b[p++] = 0xc0;
+      continue;
+    }
+    if (typeof v === 'number') p = putNum(b, p, v);
+    else if (typeof v === 'string') p = putAscii(b, p, v);
+    // A map may take more than a value's share: it checks its room, leaving the later values theirs.
+    else if (fields[i]!.kind === 'map') p = putPlainMap(b, p, end - (n - 1 - i) * PLAIN_VALUE_BYTES_MAX, v);
+    else return NOT_PLAIN;
+    if (p < 0) return NOT_PLAIN;
+    last = i + 1;
+    stop = p;
+  }
+  const items = last + 2;
+  if (items >= 0x10) return NOT_PLAIN; // a fixarray header only (no type has 14 fields)
+  b[start] = 0x90 | items;
+  return stop;
+}
+
+/** putMap's bytes for a map of under 16 ASCII keys with number or ASCII values; -1 for anything else or too little room. */
+function putPlainMap(b: Buffer, p: number, end: number, v: unknown): number {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return -1;
+  const m = v as Record<string, unknown>;
+  let keys = Object.keys(m);
+  const k = keys.length;
+  if (k >= 0x10 || p + 1 + k * (PLAIN_VALUE_BYTES_MAX + PLAIN_VALUE_BYTES_MAX) > end) return -1;
+  for (let i = 1; i < k; i++) {
+    if (compareCodePoints(keys[i - 1]!, keys[i]!) >= 0) {
+      keys = keys.sort(compareCodePoints);
+      break;
+    }
+  }
+  b[p++] = 0x80 | k;
+  for (let i = 0; i < k; i++) {
+    const key = keys[i]!;
+    p = putAscii(b, p, key);
+    if (p < 0) return -1;
+    const x = m[key];
+    if (typeof x === 'number') p = putNum(b, p, x);
+    else if (typeof x === 'string') {
+      p = putAscii(b, p, x);
+      if (p < 0) return -1;
+    } else return -1;
+  }
+  return p;
 }
 
 /** A fixstr of ASCII text at p; returns where it ends, or -1 for 32 characters or more or a non-ASCII one. */
