@@ -192,10 +192,7 @@ export class TickBatchWriter {
     this.lastTs = tsNs;
     b.writeUInt32LE(lineNo, t);
     b.writeUInt32LE(textBytes, t + 4);
-    // A loop, not src.copy: ~150 bytes cost Buffer.copy's call more than the copy (11% of the
-    // worker's samples, against ~3% for the loop).
-    const to = t + TEXT_HEAD_BYTES - start;
-    for (let i = start; i < stop; i++) b[to + i] = src[i]!;
+    copyBytes(src, start, stop, b, t + TEXT_HEAD_BYTES);
     this.textsUsed = t + TEXT_HEAD_BYTES + textBytes;
     return TICK;
   }
@@ -234,4 +231,32 @@ export class TickBatchWriter {
     this.used = this.framesEnd;
     this.runAt = -1;
   }
+}
+
+/** DataViews over the last source and target of copyBytes (a chunk and a slot: made once for thousands of lines). */
+let srcView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let srcOf: Uint8Array | null = null;
+let dstView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let dstOf: Uint8Array | null = null;
+
+/**
+ * src[start, stop) to dst at `to`, four bytes at a time through DataViews: for a line of ~150
+ * bytes ~115 ns, against ~140 for set(subarray), ~175 for Buffer.copy and ~250 byte by byte
+ * (1M-line loop, same process, under load).
+ */
+function copyBytes(src: Uint8Array, start: number, stop: number, dst: Uint8Array, to: number): void {
+  if (src !== srcOf) {
+    srcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    srcOf = src;
+  }
+  if (dst !== dstOf) {
+    dstView = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+    dstOf = dst;
+  }
+  const s = srcView;
+  const d = dstView;
+  let i = start;
+  let o = to;
+  for (; i + 4 <= stop; i += 4, o += 4) d.setInt32(o, s.getInt32(i, true), true);
+  for (; i < stop; i++, o++) dst[o] = src[i]!;
 }
