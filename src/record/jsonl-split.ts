@@ -33,7 +33,7 @@ export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
 /** Bytes per round of main piece + worker piece. */
 export const SPLIT_ROUND_BYTES = 32 * 1024 * 1024;
 /** The main thread's share of a round. */
-export const MAIN_SHARE = 0.4;
+export const MAIN_SHARE = 0.45;
 /** A batch's slot of shared memory: an input read of 256 KiB makes ~400 KiB of items. */
 const SLOT_BYTES = 512 * 1024;
 /** Slots, i.e. batches the worker may be ahead by (32 MiB of encoded ticks with their text). */
