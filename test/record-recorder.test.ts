@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { TapedeckError, ValidationError } from '../src/errors.js';
 import { eventToJson, type SystemEvent, type TapeEvent, type TickEvent } from '../src/events/index.js';
 import { openRecording } from '../src/events/recording.js';
-import { renderProgress } from '../src/cli/progress.js';
+import { formatCount, renderProgress } from '../src/cli/progress.js';
 import {
   CsvEvents,
   Recorder,
@@ -348,6 +348,13 @@ test('progress bar text: bytes, %, events/s, ETA', () => {
   assert.match(s, /512\.0 KiB\/1\.0 MiB/);
   assert.match(s, /1,000 ev {2}500 ev\/s {2}ETA 2s/);
   assert.match(renderProgress('record', { bytes: 10, events: 5 }, 1, 120), /record {2}10 B {2}5 ev {2}5 ev\/s/);
+});
+
+test('progress - formatCount writes what toLocaleString en-US writes for a whole number', () => {
+  for (const n of [0, 7, 999, 1000, 65_536, 1_000_000, 123_456_789, 2 ** 53, -4321, -1_000_000, 12.6, 999.5, 1e21, NaN, Infinity]) {
+    assert.is(formatCount(n), Math.round(n).toLocaleString('en-US'), String(n));
+  }
+  assert.is(formatCount(-0.4), '0');
 });
 
 test.run();
