@@ -3,6 +3,7 @@
  * meets the event codec; everything above (recorder, replayer, verification) goes through here.
  */
 import { CrcAhead, FrameRun, Log, LogRecord, openReader, type LogCursor, type LogOptions, type LogReader, type PayloadEncoder, type ReadProblem, type ReaderOptions, type RecoveryPolicy } from '../log/index.js';
+import type { SpanHandoff } from '../log/handoff.js';
 import { decodePayloadAt, encodeEvent, eventPayloadEncoder } from './codec.js';
 import { specFor } from './fast-encode.js';
 import type { JsonLineWriter } from './json-line-writer.js';
@@ -24,6 +25,8 @@ export interface EventReadOptions {
   follow?: boolean;
   /** Check CRCs in a worker thread ahead of the read (ReadOptions.crcAhead). Default off. */
   crcAhead?: boolean | CrcAhead;
+  /** Spans of sealed segments another reader may read instead (ReadOptions.handoff; replay/line-share.ts). */
+  handoff?: SpanHandoff;
 }
 
 const KNOWN_TAGS = [...TAG_TYPE.keys()];
@@ -154,15 +157,24 @@ export class EventCursor {
 
   /** Writes record `r` (from advance) into `out` as its canonical JSON line; returns its type. */
   writeJson(r: LogRecord, out: JsonLineWriter, iso: boolean, newline: boolean): EventType {
-    if (!iso && transcodeLine(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, newline)) return TAG_TYPE.get(r.type)!;
-    const ev = decodePayloadAt(r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs);
-    out.event(ev, iso, newline);
-    return ev.type;
+    return writeRecordJson(out, r.type, r.chunk, r.payloadStart, r.payloadEnd, r.seq, r.tsNs, iso, newline);
   }
 
   close(): void {
     this.cursor.close();
   }
+}
+
+/**
+ * Writes the record with payload chunk[payloadStart, payloadEnd) into `out` as its canonical JSON
+ * line (the one way, whatever thread: EventCursor.writeJson, line-share's worker): straight from
+ * the payload bytes (json-transcode.ts) where the transcoder takes it, else through the event.
+ */
+export function writeRecordJson(out: JsonLineWriter, type: number, chunk: Buffer, payloadStart: number, payloadEnd: number, seq: number, tsNs: bigint, iso: boolean, newline: boolean): EventType {
+  if (!iso && transcodeLine(out, type, chunk, payloadStart, payloadEnd, seq, tsNs, newline)) return TAG_TYPE.get(type)!;
+  const ev = decodePayloadAt(type, chunk, payloadStart, payloadEnd, seq, tsNs);
+  out.event(ev, iso, newline);
+  return ev.type;
 }
 
 export interface Recording {
@@ -187,6 +199,7 @@ export function openRecording(dir: string, opts: { policy?: RecoveryPolicy; file
         // Each record is decoded before the next is read and events keep no view of it.
         reuseChunks: true,
         crcAhead: o.crcAhead,
+        handoff: o.handoff,
       }),
       o,
     );

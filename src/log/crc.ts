@@ -123,6 +123,46 @@ export function chainUpdate(chain: number, frameCrc: number): number {
   return ~c >>> 0;
 }
 
+/** The GF(2) 32x32 matrix `mat` (one u32 per column) times the vector `vec`. */
+function gf2Times(mat: Uint32Array, vec: number): number {
+  let sum = 0;
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i]!;
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, mat: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]!);
+}
+
+/**
+ * The CRC-32 of A followed by B from crc1 = CRC-32 of A, crc2 = CRC-32 of B and B's length (zlib's
+ * crc32_combine: the register is carried across `bytes2` zero bytes by squaring the one-zero-bit
+ * operator, O(log bytes2)). A running chain continued over a span read elsewhere (line-share's
+ * worker: the segment chain of its span from 0) is crc32Combine(chain, spanChain, 4 * frames).
+ */
+export function crc32Combine(crc1: number, crc2: number, bytes2: number): number {
+  if (bytes2 <= 0) return crc1 >>> 0;
+  const odd = new Uint32Array(32);
+  const even = new Uint32Array(32);
+  odd[0] = 0xedb88320;
+  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
+  gf2Square(even, odd); // two zero bits
+  gf2Square(odd, even); // four zero bits
+  let c = crc1 >>> 0;
+  let len = bytes2;
+  for (;;) {
+    gf2Square(even, odd);
+    if (len & 1) c = gf2Times(even, c);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+    gf2Square(odd, even);
+    if (len & 1) c = gf2Times(odd, c);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+  }
+  return (c ^ crc2) >>> 0;
+}
+
 /** Per count of bytes after the u32, the 4 × 256 table of crc32U32Delta (built on first use). */
 const DELTA_TABLES: (Int32Array | undefined)[] = [];
 /** Counts of bytes after the u32 up to this get a table; longer ones are shifted a byte at a time. */

@@ -11,13 +11,16 @@ import { IoError } from '../errors.js';
 import { catalogueRefs, endOfListed, readCatalogue, refOf, sealedExtent, type SegmentRef } from './catalogue.js';
 import { endOf, linkProblem, linkProblemAt, type SegmentEnd } from './chain.js';
 import { CrcAhead } from './crc-ahead.js';
+import { crc32Combine } from './crc.js';
+import type { Span, SpanHandoff } from './handoff.js';
 import { realFileOps, type FileOps } from './file-ops.js';
 import { FRAME_OVERHEAD_BYTES, HEADER_BYTES, INT64_MIN, type FrameRun, type IndexEntry } from './format.js';
 import { readLockHolder } from './lock.js';
 import { belowHorizon, idProblem, listedProblem, manifestProblems, readManifest, type Manifest, type ManifestProblem } from './manifest.js';
 import { decideReader, RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
-import { FRAME, UnitScanner } from './scanner.js';
+import { FRAME, UnitScanner, type ScanEnding } from './scanner.js';
 import { inspectOpenSegment, inspectSegment, listSegmentNames, type SegmentMeta } from './segment-file.js';
+import { ACCEPT, FINISH, recordVerdict, SKIP, SKIP_UNKNOWN } from './verdict.js';
 import { DEFAULT_CHUNK_BYTES, SegmentWalker } from './walker.js';
 
 export { RECOVERY_POLICIES, type RecoveryPolicy } from './recovery-table.js';
@@ -81,6 +84,11 @@ export interface ReadOptions {
    * size threshold; it can serve one cursor after another) stays the caller's to close.
    */
   crcAhead?: boolean | CrcAhead;
+  /**
+   * Another reader may read spans of sealed segments instead of this cursor (handoff.ts): the
+   * cursor stops at each span it is given and steps over the ones taken. Not with crcAhead or follow.
+   */
+  handoff?: SpanHandoff;
 }
 
 export interface ReaderOptions {
@@ -106,9 +114,6 @@ export interface ReadProblem {
   collateral?: boolean;
 }
 
-const ACCEPT = 0;
-const SKIP = 1;
-const FINISH = 2;
 
 /** A cursor: reads units through the scanner and acts on each ending by the reader decision table. */
 export class LogCursor {
@@ -140,6 +145,9 @@ export class LogCursor {
   /** The CRC-ahead worker of this cursor (opts.crcAhead), started by the first segment big enough. */
   private readonly ahead: CrcAhead | null;
   private readonly ownsAhead: boolean;
+  /** The current segment's spans for opts.handoff (null: none left); the walker stops at spans[spanAt].start. */
+  private spans: readonly Span[] | null = null;
+  private spanAt = 0;
   /** Problems met so far: a torn tail, the corruptions a lenient policy stepped over, a follow whose writer died. */
   readonly problems: ReadProblem[] = [];
   unknownSkipped = 0;
@@ -358,6 +366,15 @@ export class LogCursor {
     const spare = this.reuseChunks && prev ? prev.walker.buf : null;
     const walker = new SegmentWalker(this.reader.ops, fd, start, seg.footer ? seg.footer.dataEnd : null, this.reader.chunkBytes, spare);
     if (this.ahead !== null) walker.ahead = this.ahead.post(fd, start, seg.footer ? seg.footer.dataEnd : null, seg.footer ? 0 : this.reader.ops.fstatSizeSync(fd));
+    this.spans = null;
+    if (this.opts.handoff && seg.footer && this.ahead === null && !this.opts.follow) {
+      const spans = this.opts.handoff.spans(seg, start);
+      if (spans.length > 0) {
+        this.spans = spans;
+        this.spanAt = 0;
+        walker.setLimit(spans[0]!.start);
+      }
+    }
     this.walkedWhole = entry === null;
     this.segCount = 0;
     let expectedSeq: number | null;
@@ -536,6 +553,7 @@ export class LogCursor {
       this.accept(rec);
       return true;
     }
+    if (this.spans !== null) return this.atSpanLimit(r);
     // A writer may have sealed the tail since we listed it: the bytes we stopped at are its footer.
     if (!seg.footer && this.sealedSince(seg)) return this.endOfSealed(this.seg);
     if (r.kind === 'end') {
@@ -562,25 +580,54 @@ export class LogCursor {
     return this.bad(seg, r.offsetBytes, r.reason + note, r.seq);
   }
 
+  /**
+   * The walker stopped short of the segment's end for opts.handoff. At the next span's start,
+   * between units, with its seq next and nothing wrong so far: the span is offered, and stepped
+   * over with the other reader's summary if taken (else read here). Anything else met before the
+   * span (damage, a unit running into it): the spans are dropped and the same position is read
+   * again up to the segment's end, so the ending is exactly a one-thread read's (the scanner and
+   * walker change nothing when they return an ending).
+   */
+  private atSpanLimit(r: ScanEnding): boolean {
+    const sc = this.scanner!;
+    const spans = this.spans!;
+    const dataEnd = this.seg.footer!.dataEnd;
+    const span = spans[this.spanAt]!;
+    if (r.kind === 'end' && sc.walker.offset === span.start) {
+      const fits = this.pending.length === 0 && this.problems.length === 0 && sc.expectedSeq === span.seq && (sc.lastTs === null || sc.lastTs <= span.tsNs);
+      const s = fits ? this.opts.handoff!.take(span) : null;
+      if (s !== null) {
+        sc.skipChecked(span.end, s.frames, s.lastSeq, s.lastTs, crc32Combine(sc.chain, s.chain, 4 * s.frames));
+        this.recordsRead += s.frames;
+        this.segCount += s.frames;
+        this.bytesRead += span.end - span.start;
+        this.unknownSkipped += s.unknownSkipped;
+      }
+      this.spanAt++;
+      if (this.spanAt < spans.length) sc.walker.setLimit(spans[this.spanAt]!.start);
+      else {
+        this.spans = null;
+        sc.walker.setLimit(dataEnd);
+      }
+      return true;
+    }
+    this.spans = null;
+    sc.walker.setLimit(dataEnd);
+    return true;
+  }
+
   private accept(rec: LogRecord): void {
     const verdict = this.verdict(rec.seq, rec.tsNs, rec.type);
     if (verdict === ACCEPT) this.queue[this.qn++] = rec;
     else if (verdict === FINISH) this.finish();
   }
 
-  /** What the range and type filters make of a record read (the one rule for next() and nextRun()). */
+  /** What the range and type filters make of a record read (the one rule for next() and nextRun(): log/verdict.ts). */
   private verdict(seq: number, tsNs: bigint, type: number): typeof ACCEPT | typeof SKIP | typeof FINISH {
-    const o = this.opts;
-    if (o.toSeq !== undefined && seq > o.toSeq) return FINISH;
-    if (o.toTs !== undefined && tsNs > o.toTs) return FINISH;
-    if (o.fromSeq !== undefined && seq < o.fromSeq) return SKIP;
-    if (o.fromTs !== undefined && tsNs < o.fromTs) return SKIP;
-    if (this.known && !this.known.has(type)) {
-      this.unknownSkipped++;
-      return SKIP;
-    }
-    if (this.types && !this.types.has(type)) return SKIP;
-    return ACCEPT;
+    const v = recordVerdict(this.opts, this.known, this.types, seq, tsNs, type);
+    if (v !== SKIP_UNKNOWN) return v;
+    this.unknownSkipped++;
+    return SKIP;
   }
 
   private finish(): void {

@@ -151,6 +151,24 @@ export class UnitScanner {
     return k;
   }
 
+  /**
+   * Steps over `frames` whole single-frame units, from the current position (between units) to
+   * `endOffset`, that another reader checked with the same rules (log/handoff.ts): the bookkeeping
+   * reading them here would have done, from what that reader found (their last seq and ts, and
+   * `chain`, the running chain after them). The walker reads on from `endOffset`.
+   */
+  skipChecked(endOffset: number, frames: number, lastSeq: number, lastTs: bigint, chain: number): void {
+    this.walker.seek(endOffset);
+    this.expectedSeq = this.goodSeq = lastSeq + 1;
+    this.lastTs = this.goodLastTs = lastTs;
+    this.chain = this.goodChain = chain;
+    this.frames += frames;
+    this.goodFrames = this.frames;
+    this.goodEnd = this.unitStart = endOffset;
+    this.unitDone = true;
+    this.partialUnit = false;
+  }
+
   /** Takes a well-formed frame that an 'order' ending stopped at (verify reads on from it). */
   acceptOutOfOrder(): void {
     this.take(this.walker.view);

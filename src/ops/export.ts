@@ -10,7 +10,7 @@
 import { TapedeckError } from '../errors.js';
 import type { TsUnit } from '../events/index.js';
 import { JsonLineWriter } from '../events/json-line-writer.js';
-import { openRecording } from '../events/recording.js';
+import { openRecording, type EventCursor } from '../events/recording.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { ReadProblem } from '../log/index.js';
 import { shareLines, type JsonLineSource } from '../replay/line-share.js';
@@ -41,9 +41,10 @@ export interface ExportOptions {
   /** Chunk size handed to the sink (default 64 KiB). */
   chunkBytes?: number;
   /**
-   * JSONL: a worker thread transcodes every other block of records while this thread does the
-   * rest (replay/line-share.ts; the same bytes, the same errors). Not with runId or symbols
-   * (one thread then). 'auto': only when this thread had a core to itself over the first 8,192
+   * JSONL: a worker thread reads and transcodes every other block of each sealed segment (cut by
+   * byte offset at the segment's index entries) while this thread does the rest
+   * (replay/line-share.ts; the same bytes, the same errors). Not with runId or symbols, nor for
+   * an unsealed segment (one thread then). 'auto': only when this thread had a core to itself over the first 8,192
    * records (replay/share-rule.ts workerPays: on a contended machine the worker costs more than it
    * saves). Default false.
    */
@@ -139,9 +140,8 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
   };
   function* gen(): Generator<ExportChunk> {
     const read = { fromTs: from, toTs: to, types, runId: opts.runId, symbols: opts.symbols };
-    const cursor = rec.cursor(read);
     const worker = opts.worker ?? false;
-    const lines: JsonLineSource = format === 'jsonl' && worker !== false ? shareLines(rec, cursor, read, iso, { mode: worker === true ? 'on' : 'auto' }) : cursor;
+    const lines: JsonLineSource = format === 'jsonl' && worker !== false ? shareLines(rec, read, iso, { mode: worker === true ? 'on' : 'auto' }) : rec.cursor(read);
     // Lines are written as bytes straight into one buffer per stream (json-line-writer.ts).
     const bufs = new Map<ExportStream, JsonLineWriter>();
     const started = new Set<ExportStream>();
@@ -169,6 +169,7 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
     try {
       if (format === 'json') add('all', '[');
       if (format === 'csv') {
+        const cursor = lines as EventCursor;
         for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
           if (!started.has(ev.type)) {
             started.add(ev.type);
@@ -182,7 +183,17 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       } else {
         // JSON lines (or the array's items) written into the chunk as they are read (nextJson).
         const json = format === 'json';
+        const bulk = !json && lines.takeLines !== undefined;
         for (;;) {
+          if (bulk) {
+            // Lines a worker made, as bytes: copied in bulk (nextJson would copy them one by one).
+            const k = lines.takeLines!(all, Infinity, chunkBytes, summary.byType);
+            if (k > 0) {
+              summary.events += k;
+              if (all.length >= chunkBytes) yield take('all')!;
+              continue;
+            }
+          }
           // An array item's separator goes ahead of it, and is taken back when none follows.
           const mark = all.length;
           if (json) all.raw(summary.events === 0 ? '\n' : ',\n');

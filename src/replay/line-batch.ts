@@ -12,7 +12,6 @@
 import { JsonLineWriter } from '../events/json-line-writer.js';
 import type { EventCursor } from '../events/recording.js';
 import type { TapeEvent } from '../events/types.js';
-import type { LogRecord } from '../log/index.js';
 
 export interface LineBatch {
   gen: number;
@@ -93,12 +92,6 @@ export class LineBatcher {
   addNext(cursor: EventCursor, source: number): boolean | null {
     if (cursor.nextJson(this.lines, this.iso, true) === null) return null;
     return this.item(cursor.lastTs, cursor.lastSeq, source);
-  }
-
-  /** Appends the line of record `r` (just advanced to by `cursor`: EventCursor.writeJson); true when the batch is full. */
-  addRecord(cursor: EventCursor, r: LogRecord, source: number): boolean {
-    cursor.writeJson(r, this.lines, this.iso, true);
-    return this.item(r.tsNs, r.seq, source);
   }
 
   private item(ts: bigint, seq: number, source: number): boolean {

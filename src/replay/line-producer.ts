@@ -17,7 +17,6 @@ import { TapedeckError, toWireError, type WireError } from '../errors.js';
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
 import { buffersTransfer, LineBatcher, LINE_SOURCES_MAX, type BatchBuffers, type LineBatch } from './line-batch.js';
-import { workerTakes, type LineShare } from './share-rule.js';
 import { EventMerge } from './merge.js';
 
 /** What a producer tells its feed. `gen` -1: the producer itself failed (whatever the generation). */
@@ -47,11 +46,6 @@ export interface LineFormat {
   batchItems?: number;
   /** A batch ends once its lines pass this many bytes (default 1 MiB). */
   batchBytes?: number;
-  /**
-   * Make lines only of the records `workerTakes(share, seq)` gives the producer, reading past the
-   * others (one recording, no filter beyond type and range: see line-share.ts).
-   */
-  share?: LineShare;
 }
 
 /**
@@ -74,15 +68,12 @@ export class LineSource {
   private readonly batcher: LineBatcher;
   private gen = -1;
   private finished = true;
-  private readonly share: LineShare | null;
 
   constructor(
     private readonly recordings: readonly Recording[],
     format: LineFormat,
   ) {
     if (recordings.length > LINE_SOURCES_MAX) throw new TapedeckError('BAD_ARGUMENT', `a line replay reads at most ${LINE_SOURCES_MAX} recordings`);
-    this.share = format.share ?? null;
-    if (this.share !== null && recordings.length !== 1) throw new TapedeckError('BAD_ARGUMENT', 'shared line making reads exactly one recording');
     this.batcher = new LineBatcher(format.iso, format.batchItems ?? BATCH_ITEMS, format.batchBytes ?? BATCH_BYTES);
   }
 
@@ -126,7 +117,7 @@ export class LineSource {
     let last = error !== null;
     if (!last) {
       try {
-        last = this.cursor === null ? this.fillFromMerge(this.merge!) : this.share !== null ? this.fillShared(this.cursor, this.share) : this.fillFrom(this.cursor);
+        last = this.cursor === null ? this.fillFromMerge(this.merge!) : this.fillFrom(this.cursor);
       } catch (e) {
         error = e;
         last = true;
@@ -152,16 +143,6 @@ export class LineSource {
       const full = batcher.addNext(cursor, 0);
       if (full === null) return true;
       if (full) return false;
-    }
-  }
-
-  /** Fills the batch with the lines of the records `share` gives this producer; true at the cursor's end. */
-  private fillShared(cursor: EventCursor, share: LineShare): boolean {
-    const batcher = this.batcher;
-    for (;;) {
-      const r = cursor.advance();
-      if (r === null) return true;
-      if (workerTakes(share, r.seq) && batcher.addRecord(cursor, r, 0)) return false;
     }
   }
 

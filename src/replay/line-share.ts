@@ -1,40 +1,40 @@
 /**
- * One recording's JSON lines made by two threads (`export`, `replay --max` to a file or a pipe):
- * the records are split into blocks by seq, and a worker (the line producer of line-producer.ts,
- * in share mode) transcodes the blocks `workerTakes` gives it while this thread transcodes the
- * others. This thread still reads every record through its own cursor, with every check the
- * reader makes, and writes the lines strictly in order:
- * - a record of a worker block takes the worker's line for that seq when it has arrived (the same
- *   bytes: the worker writes it with the same EventCursor.writeJson);
- * - when it has not (the worker is starting, behind, failed or gone), this thread writes the line
- *   itself, so the worker only ever saves time: it is never waited for and nothing depends on it.
- *   A worker found behind (a batch arrives wholly before this thread's position: it started late,
- *   or gets less of a core) is moved ahead: reopened `leadBlocks` blocks past this thread, twice
- *   as far at each further reopen (up to 32x): a worker that fell behind once (its thread and
- *   modules take ~0.1 s to start, ~100K records of this thread's progress) otherwise tends to be
- *   behind again by the time its first batch is made, reopen after reopen, and save nothing.
- * Errors, torn tails, unknown records and counts are therefore this thread's cursor's, exactly as
- * with one thread; the worker's own errors only end its help.
+ * One recording's JSON lines made by two threads (`export`, `replay --max` to a file or a pipe),
+ * each record read, CRC-checked and transcoded by exactly one of them.
  *
- * Only without a filter beyond type and range (runId, symbols and venues need the decoded event to
- * know whether a record is in: EventCursor.needsDecode) and not following a growing log; shareLines
- * hands back the plain cursor otherwise.
+ * The split is by byte offsets, decided up front per sealed segment (log/handoff.ts planSpans:
+ * blocks of `spanBytes` cut at the footer's index entries, every other one a span the worker may
+ * take). This thread reads through its own cursor, which stops at each span: if the worker has
+ * claimed the span, this thread waits for its lines (they are usually there already), copies them
+ * out in order and the cursor steps over the span with the worker's summary (seqs, ts, chain,
+ * counts); if the worker has not started it (it is late, or gone), this thread claims and reads it
+ * itself. The worker vouches only for plainly good spans (whole single-frame units, the read's
+ * range not ending inside): damage, a torn or cut unit, an atomic batch or the range's end in a
+ * span, and this thread reads that span itself, so errors, problems, their file, offset and seq,
+ * the lines before them and the exit code are exactly a one-thread read's.
  *
- * The worker costs CPU (both threads read and check every record), so it only pays with a core to
- * spare: in mode 'auto' (the CLI's default) it is made only if this thread had a core to itself
- * while it read the first `startAfter` records (share-rule.ts workerPays); on a contended machine
- * the read stays on one thread. The bytes are the same either way.
+ * One thread only (the plain cursor): a filter beyond type and range (runId, symbols and venues
+ * need the decoded event: EventCursor.needsDecode), a follow, fault-injecting file ops, and
+ * unsealed segments (no index to cut at: the tail of a recording being written, or a crash's).
+ * Several recordings merged (`replay a b --max`) never come here.
+ *
+ * The worker costs a thread and its start (~0.1 s of CPU), so in mode 'auto' (the CLI's default)
+ * it is made only if this thread had a core to itself while it read the first `startAfter`
+ * records (share-rule.ts workerPays). The bytes are the same either way.
  */
+import * as path from 'node:path';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { JsonLineWriter } from '../events/json-line-writer.js';
-import { TAG_TYPE, type EventType } from '../events/types.js';
-import type { ReadProblem } from '../log/index.js';
-import { batchBuffers, type LineBatch } from './line-batch.js';
-import { workerLineProducer, type LineProducer, type LineProducerFactory, type ProducerMessage } from './line-producer.js';
-import { availableParallelism } from 'node:os';
-import { DEFAULT_LINE_SHARE, workerPays, workerTakes, type CoreSample, type LineShare, type ShareMode } from './share-rule.js';
+import { TAG_TYPE, TYPE_TAG, type EventType } from '../events/types.js';
+import { realFileOps, type LogRecord, type ReadProblem } from '../log/index.js';
+import { planSpans, type Span, type SpanHandoff, type SpanSummary } from '../log/handoff.js';
+import type { SegmentMeta } from '../log/segment-file.js';
+import { workerPays, type CoreSample, type ShareMode } from './share-rule.js';
+import { claimSpan, newSpanRing, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, type SpanFilterData, type SpanJob, type SpanLines, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
 
-export { CPU_SHARE_MIN, DEFAULT_LINE_SHARE, workerPays, workerTakes, type CoreSample, type LineShare, type ShareMode } from './share-rule.js';
+export { CPU_SHARE_MIN, workerPays, type CoreSample, type ShareMode } from './share-rule.js';
 
 /** Cumulative readings of the process's CPU time and of the wall clock, in ms (what 'auto' compares). */
 export type CoreProbe = () => { cpuMs: number; wallMs: number };
@@ -45,23 +45,50 @@ export const processCoreProbe: CoreProbe = () => {
   return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() };
 };
 
-/** What export and replay --max read lines from: an EventCursor, or a SharedLineCursor around one. */
+/** What export and replay --max read lines from: an EventCursor, or a SharedLineCursor. */
 export interface JsonLineSource {
   nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null;
+  /**
+   * Lines that are ready as bytes (a worker's), copied into `out` in bulk: at most `maxLines`,
+   * stopping once `out` holds `maxBytes` (at least one line), each counted by type into `byType`
+   * if given; returns how many (0: the next line is nextJson's). Only newline-ended lines in the
+   * iso the source was made with.
+   */
+  takeLines?(out: JsonLineWriter, maxLines: number, maxBytes: number, byType: Record<EventType, number> | null): number;
   readonly problems: ReadProblem[];
   readonly unknownSkipped: number;
   close(): void;
 }
 
+/** The other thread, as this one sees it (workerSpanHelper; tests use one on this thread). */
+export interface SpanHelper {
+  /** Asks for spans to be read (ids rise). */
+  post(jobs: SpanJob[]): void;
+  /** This thread is at span `id`: true if it is this thread's to read (not started by the helper, which now never will). */
+  claim(id: number): boolean;
+  /** The helper's lines of span `id` (which it claimed); null if they do not come in time (the helper is then not used again). */
+  result(id: number): SpanLines | null;
+  /** Slots of spans before `free` are no longer read by this thread. */
+  release(free: number): void;
+  /** The id of the span the helper finished last (0: none yet). */
+  done(): number;
+  close(): void;
+}
+
+/** Makes the helper of a read with these filters, reading at most `windowSpans` ahead of this thread. */
+export type SpanHelperFactory = (filter: SpanFilterData, iso: boolean, windowSpans: number) => SpanHelper;
+
+/** Default span: ~3,600 bench ticks; each costs a message and a claim, so not much smaller. */
+export const SPAN_BYTES = 256 * 1024;
+
 export interface SharedLineOptions {
-  share?: LineShare;
-  /** Batches the worker may have made and not yet used (default 16). */
-  windowBatches?: number;
-  /** How far ahead of this thread a worker found behind is reopened, in blocks (default 8; doubled at each further reopen, up to 32x). */
-  leadBlocks?: number;
+  /** Bytes of a block (default SPAN_BYTES; cut at index entries, so at least this). */
+  spanBytes?: number;
+  /** Spans the worker may read ahead of this thread (default 8). */
+  windowSpans?: number;
   /**
    * The worker is made once this thread has read this many records (default 8192: a short read
-   * never starts a thread), and opened `leadBlocks` ahead of it; 0: at once, from the start.
+   * never starts a thread); 0: at once.
    */
   startAfter?: number;
   /**
@@ -72,42 +99,40 @@ export interface SharedLineOptions {
   /** For 'auto': the readings (default processCoreProbe) and the cores (default os.availableParallelism()). */
   probe?: CoreProbe;
   cores?: number;
+  /** The other thread (default: a worker thread, workerSpanHelper). */
+  makeHelper?: SpanHelperFactory;
 }
 
-/** How many times leadBlocks a reopen's lead grows to at most. */
-const LEAD_GROWTH_MAX = 32;
-
 /**
- * The lines of `cursor` (opened with `opts`), with the worker blocks' lines taken from a producer
- * made by `makeProducer` (workerLineProducer in share mode, with the same options, iso and share).
+ * The lines of `rec` read with `opts`, spans of its sealed segments read by a helper (see the
+ * module comment). Use only with newline-ended lines in the `iso` given here.
  */
-export class SharedLineCursor implements JsonLineSource {
-  private readonly share: LineShare;
-  private producer: LineProducer | null = null;
-  private readonly makeProducer: LineProducerFactory;
+export class SharedLineCursor implements JsonLineSource, SpanHandoff {
+  private readonly cursor: EventCursor;
+  private helper: SpanHelper | null = null;
+  private readonly makeHelper: SpanHelperFactory;
+  private readonly filter: SpanFilterData;
+  private readonly spanBytes: number;
+  private readonly windowSpans: number;
   private readonly startAfter: number;
-  /** Records read, until the worker is made or declined (then -1). */
+  /** Records read, until the helper is made or declined (then -1). */
   private read = 0;
-  private readonly opts: EventReadOptions;
-  private readonly windowBatches: number;
-  /** The lead of the next (re)open, in blocks: leadBlocks, doubled at each reopen up to LEAD_GROWTH_MAX times it. */
-  private lead: number;
-  private readonly leadMax: number;
-  /** The producer's generation: each reopen starts one; batches of older ones are dropped. */
-  private gen = 0;
-  /** After a poll found nothing, the next seq worth polling again for (a block later). */
-  private pollFrom = -1;
-  private readonly queue: LineBatch[] = [];
-  private cur: LineBatch | null = null;
-  /** `cur`'s bytes as a Buffer (for Buffer.copy into the output). */
-  private curBytes: Buffer | null = null;
+  private nextId = 0;
+  /** The current segment's spans as jobs; jobAt: the next this thread reaches; posted: how many were asked of the helper. */
+  private jobs: SpanJob[] = [];
+  private jobAt = 0;
+  private posted = 0;
+  /** Lines of spans taken and not yet copied out; the current one and its next line. */
+  private readonly taken: SpanLines[] = [];
+  private cur: SpanLines | null = null;
   private i = 0;
-  /** No more batches will come (the worker ended, failed or was closed). */
-  private producerDone = false;
-  /** Lines taken from the worker, and times it was found behind and moved ahead (tests and benches). */
+  /** What the cursor returned (a record, its end or its error) while taken lines were still to go out first. */
+  private held: { record: LogRecord | null; error: unknown } | null = null;
+  /** Lines taken from the helper, spans it read, spans it declined (tests and benches). */
   linesFromWorker = 0;
-  reopens = 0;
-  /** What 'auto' measured when it decided (null: not decided that way), and whether it made the worker. */
+  spansTaken = 0;
+  spansDeclined = 0;
+  /** What 'auto' measured when it decided (null: not decided that way), and whether it made the helper. */
   decidedOn: CoreSample | null = null;
   workerMade = false;
   private readonly mode: ShareMode;
@@ -116,37 +141,33 @@ export class SharedLineCursor implements JsonLineSource {
   private readonly probeStart: { cpuMs: number; wallMs: number } | null;
 
   constructor(
-    private readonly cursor: EventCursor,
+    private readonly rec: Recording,
     opts: EventReadOptions,
     private readonly iso: boolean,
-    makeProducer: LineProducerFactory,
     options: SharedLineOptions = {},
   ) {
-    this.share = options.share ?? DEFAULT_LINE_SHARE;
-    this.opts = opts;
-    this.windowBatches = options.windowBatches ?? 16;
-    this.lead = options.leadBlocks ?? 8;
-    this.leadMax = this.lead * LEAD_GROWTH_MAX;
-    this.makeProducer = makeProducer;
+    this.spanBytes = options.spanBytes ?? SPAN_BYTES;
+    this.windowSpans = options.windowSpans ?? 8;
     this.startAfter = options.startAfter ?? 8192;
     this.mode = options.mode ?? 'on';
     this.probe = options.probe ?? processCoreProbe;
     this.cores = options.cores ?? availableParallelism();
+    this.makeHelper = options.makeHelper ?? workerSpanHelper;
+    const known = rec.reader.knownTypes;
+    this.filter = {
+      fromSeq: opts.fromSeq,
+      fromTs: opts.fromTs,
+      toSeq: opts.toSeq,
+      toTs: opts.toTs,
+      known: known ? [...known] : null,
+      types: opts.types ? opts.types.map((t) => TYPE_TAG[t]) : null,
+    };
     this.probeStart = this.mode === 'auto' && this.startAfter > 0 ? this.probe() : null;
-    if (this.startAfter <= 0 && this.mode !== 'off') {
-      this.workerMade = true;
-      this.producer = makeProducer((m) => this.receive(m));
-      this.producer.open(0, opts, this.windowBatches);
+    if (this.startAfter <= 0) {
+      this.read = -1; // decided now
+      if (this.mode !== 'off') this.startHelper();
     }
-  }
-
-  /** At `startAfter` records: whether to make the worker (see ShareMode). */
-  private wanted(): boolean {
-    if (this.mode === 'off') return false;
-    if (this.probeStart === null) return true;
-    const now = this.probe();
-    this.decidedOn = { cpuMs: now.cpuMs - this.probeStart.cpuMs, wallMs: now.wallMs - this.probeStart.wallMs, cores: this.cores };
-    return workerPays(this.decidedOn);
+    this.cursor = rec.cursor({ ...opts, handoff: this });
   }
 
   get problems(): ReadProblem[] {
@@ -157,131 +178,258 @@ export class SharedLineCursor implements JsonLineSource {
     return this.cursor.unknownSkipped;
   }
 
-  get lastTs(): bigint {
-    return this.cursor.lastTs;
-  }
-
-  get lastSeq(): number {
-    return this.cursor.lastSeq;
-  }
-
   nextJson(out: JsonLineWriter, iso: boolean, newline: boolean): EventType | null {
-    const r = this.cursor.advance();
-    if (r === null) return null;
-    if (this.producer === null && this.read >= 0 && ++this.read >= this.startAfter) {
-      this.read = -1; // decided: never again
-      if (this.wanted()) {
-        this.workerMade = true;
-        this.producer = this.makeProducer((m) => this.receive(m));
-        this.openAhead(r.seq);
+    for (;;) {
+      if (this.cur !== null) {
+        if (this.i < this.cur.n) {
+          if (!newline || iso !== this.iso) throw new Error('SharedLineCursor: lines are newline-ended and in the iso it was made with');
+          return this.copyLine(out);
+        }
+        this.cur = null;
+        this.release();
       }
+      const next = this.taken.shift();
+      if (next !== undefined) {
+        this.cur = next;
+        this.i = 0;
+        continue;
+      }
+      let r: LogRecord | null;
+      if (this.held !== null) {
+        const h = this.held;
+        this.held = null;
+        if (h.error !== null) throw h.error;
+        r = h.record;
+      } else {
+        try {
+          r = this.cursor.advance();
+        } catch (error) {
+          // The lines of spans taken before the damage go out first, as one thread would have written them.
+          if (this.taken.length === 0) throw error;
+          this.held = { record: null, error };
+          continue;
+        }
+        // Spans stepped over on the way to this record: their lines come first (the record stays
+        // valid: the cursor is not called until it is written).
+        if (this.taken.length > 0) {
+          this.held = { record: r, error: null };
+          continue;
+        }
+      }
+      if (r === null) return null;
+      if (this.read >= 0 && ++this.read >= this.startAfter) {
+        this.read = -1; // decided: never again
+        if (this.wanted()) this.startHelper();
+      }
+      return this.cursor.writeJson(r, out, iso, newline);
     }
-    // The worker's lines end in '\n' and follow its iso: anything else is this thread's.
-    if (this.producer !== null && newline && iso === this.iso && workerTakes(this.share, r.seq) && this.copyLine(r.seq, out)) return TAG_TYPE.get(r.type)!;
-    return this.cursor.writeJson(r, out, iso, newline);
   }
 
-  /** Copies the worker's line of `seq` into `out`; false if it is not there (yet). */
-  private copyLine(seq: number, out: JsonLineWriter): boolean {
-    for (;;) {
+  takeLines(out: JsonLineWriter, maxLines: number, maxBytes: number, byType: Record<EventType, number> | null): number {
+    let k = 0;
+    while (k < maxLines && out.length < maxBytes) {
+      if (this.cur === null) {
+        const next = this.taken.shift();
+        if (next === undefined) break;
+        this.cur = next;
+        this.i = 0;
+      }
       const b = this.cur;
-      if (b === null || this.i >= b.n) {
-        if (seq < this.pollFrom || !this.nextBatch(seq)) return false;
-        continue;
-      }
-      const s = b.seq[this.i]!;
-      // Lines of records this thread wrote itself while the worker was behind.
-      if (s < seq) {
-        this.i++;
-        continue;
-      }
-      if (s > seq) return false;
       const start = this.i === 0 ? 0 : b.ends[this.i - 1]!;
-      const end = b.ends[this.i]!;
+      const budget = maxBytes - out.length;
+      const lim = Math.min(b.n, this.i + (maxLines - k));
+      let j = this.i;
+      while (j < lim && (j === this.i || b.ends[j]! - start <= budget)) {
+        if (byType !== null) byType[TAG_TYPE.get(b.tags[j]!)!]++;
+        j++;
+      }
+      const end = b.ends[j - 1]!;
       out.room(end - start);
-      this.curBytes!.copy(out.buf, out.length, start, end);
+      b.bytes.copy(out.buf, out.length, start, end);
       out.length += end - start;
-      this.i++;
-      this.linesFromWorker++;
-      return true;
+      k += j - this.i;
+      this.i = j;
+      if (j >= b.n) {
+        this.cur = null;
+        this.release();
+      }
     }
+    this.linesFromWorker += k;
+    return k;
   }
 
-  /** Moves to the next batch that has arrived (polling the worker's port) with lines for `seq` on; false if none has. */
-  private nextBatch(seq: number): boolean {
-    this.drop();
-    for (;;) {
-      if (this.producer === null) return false;
-      if (this.queue.length === 0 && !this.producerDone) this.producer.poll?.();
-      const b = this.queue.shift();
-      if (b === undefined) break;
-      if (b.seq[b.n - 1]! >= seq) return this.use(b);
-      // Wholly behind this thread: the worker is moved ahead (once per generation).
-      this.producer.credit(b.gen, 1);
-      if (b.gen === this.gen && !this.producerDone) this.reopen(seq);
+  private copyLine(out: JsonLineWriter): EventType {
+    const b = this.cur!;
+    const start = this.i === 0 ? 0 : b.ends[this.i - 1]!;
+    const end = b.ends[this.i]!;
+    out.room(end - start);
+    b.bytes.copy(out.buf, out.length, start, end);
+    out.length += end - start;
+    const type = TAG_TYPE.get(b.tags[this.i]!)!;
+    this.i++;
+    this.linesFromWorker++;
+    return type;
+  }
+
+  /** At `startAfter` records: whether to make the helper (see ShareMode). */
+  private wanted(): boolean {
+    if (this.mode === 'off') return false;
+    if (this.probeStart === null) return true;
+    const now = this.probe();
+    this.decidedOn = { cpuMs: now.cpuMs - this.probeStart.cpuMs, wallMs: now.wallMs - this.probeStart.wallMs, cores: this.cores };
+    return workerPays(this.decidedOn);
+  }
+
+  private startHelper(): void {
+    this.workerMade = true;
+    this.helper = this.makeHelper(this.filter, this.iso, this.windowSpans);
+    // The spans of the current segment not reached yet.
+    this.posted = this.jobAt;
+    this.post();
+    this.release();
+  }
+
+  private post(): void {
+    if (this.helper === null || this.posted >= this.jobs.length) return;
+    this.helper.post(this.jobs.slice(this.posted));
+    this.posted = this.jobs.length;
+  }
+
+  /** SpanHandoff: the cursor opens a sealed segment. */
+  spans(seg: SegmentMeta, startOffset: number): readonly Span[] {
+    const spans = planSpans(seg, startOffset, this.spanBytes);
+    const file = path.join(this.rec.dir, seg.name);
+    this.jobs = spans.map((span) => ({ id: ++this.nextId, file, span }));
+    this.jobAt = 0;
+    this.posted = 0;
+    this.post();
+    return spans;
+  }
+
+  /** SpanHandoff: the cursor is at `span` (the next job's). */
+  take(span: Span): SpanSummary | null {
+    const job = this.jobs[this.jobAt];
+    if (job === undefined || job.span !== span) return null;
+    const posted = this.jobAt < this.posted;
+    this.jobAt++;
+    const h = this.helper;
+    if (h === null || !posted) return null;
+    if (h.claim(job.id)) {
+      this.release();
+      return null;
     }
-    this.pollFrom = (Math.floor(seq / this.share.blockRecords) + 1) * this.share.blockRecords;
-    return false;
-  }
-
-  private reopen(seq: number): void {
-    this.reopens++;
-    this.lead = Math.min(this.lead * 2, this.leadMax);
-    this.openAhead(seq);
-  }
-
-  /** (Re)opens the producer `lead` blocks past `seq`, as a new generation. */
-  private openAhead(seq: number): void {
-    this.gen++;
-    this.queue.length = 0;
-    const fromSeq = (Math.floor(seq / this.share.blockRecords) + this.lead) * this.share.blockRecords;
-    this.producer!.open(this.gen, { ...this.opts, fromSeq }, this.windowBatches);
-  }
-
-  /** Done with the current batch: its credit goes back, and its buffers (its lines were copied: nothing reads them). */
-  private drop(): void {
-    if (this.cur === null) return;
-    if (!this.producerDone) {
-      this.producer!.credit(this.cur.gen, 1);
-      this.producer!.recycle?.(batchBuffers(this.cur));
+    const lines = h.result(job.id);
+    if (lines === null) {
+      // It did not come: this thread reads the rest alone.
+      h.close();
+      this.helper = null;
+      return null;
     }
-    this.cur = null;
-    this.curBytes = null;
+    if (lines.summary === null) {
+      this.spansDeclined++;
+      return null;
+    }
+    this.spansTaken++;
+    if (lines.n > 0) this.taken.push(lines);
+    this.release();
+    return lines.summary;
   }
 
-  private use(b: LineBatch): boolean {
-    this.cur = b;
-    this.curBytes = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
-    this.i = 0;
-    return true;
-  }
-
-  private receive(m: ProducerMessage): void {
-    if (m.kind === 'batch') {
-      if (m.batch.gen !== this.gen) return;
-      if (m.batch.n > 0) this.queue.push(m.batch);
-      else if (!m.batch.last) this.producer!.credit(m.batch.gen, 1);
-      if (m.batch.last) this.producerDone = true;
-    } else if (m.gen === this.gen || m.gen === -1) this.producerDone = true; // its error is this thread's cursor's to meet (or not)
+  /** Tells the helper which slots this thread still reads: from the first span whose lines are still to go out, or the next to reach. */
+  private release(): void {
+    const pending = this.cur ?? this.taken[0];
+    this.helper?.release(pending !== undefined ? pending.id : (this.jobs[this.jobAt]?.id ?? this.nextId + 1));
   }
 
   close(): void {
-    this.producerDone = true;
-    this.queue.length = 0;
+    this.taken.length = 0;
     this.cur = null;
-    this.curBytes = null;
-    this.producer?.close();
+    this.held = null;
+    this.helper?.close();
+    this.helper = null;
     this.cursor.close();
   }
 }
 
+/** How long this thread waits for a span the worker has started before it reads on alone. */
+const RESULT_WAIT_MS = 1000;
+
 /**
- * The lines of `cursor` (just opened on `rec` with `opts`): shared with a worker thread (polled:
- * see workerLineProducer) when the read can be shared, else the cursor itself.
+ * The helper as a worker thread (span-worker.ts), sharing a ring of `windowSpans` + 1 slots with
+ * this thread: its lines, claims and completions are read from shared memory (span-lines.ts says
+ * why not messages); it does not keep the process alive.
  */
-export function shareLines(rec: Recording, cursor: EventCursor, opts: EventReadOptions, iso: boolean, options: SharedLineOptions & { makeProducer?: LineProducerFactory } = {}): JsonLineSource {
-  if (cursor.needsDecode || opts.follow === true || options.mode === 'off') return cursor;
-  const share = options.share ?? DEFAULT_LINE_SHARE;
-  const make = options.makeProducer ?? workerLineProducer([rec.dir], { iso, share, batchItems: share.blockRecords }, undefined, { polled: true });
-  return new SharedLineCursor(cursor, opts, iso, make, { ...options, share });
+export function workerSpanHelper(filter: SpanFilterData, iso: boolean, windowSpans: number): SpanHelper {
+  const ring = new SpanRing(newSpanRing(windowSpans + 1));
+  const cells = ring.cells;
+  const data: SpanWorkerData = { ring: ring.data, filter, iso, chunkBytes: 1 << 20 };
+  const worker = new Worker(new URL('./span-worker.js', import.meta.url), { workerData: data });
+  worker.unref();
+  worker.on('error', () => {}); // seen as lines that do not come
+  let closed = false;
+  return {
+    post: (jobs) => {
+      if (!closed) worker.postMessage({ kind: 'jobs', jobs } satisfies SpanWorkerCommand);
+    },
+    claim: (id) => claimSpan(cells, id),
+    result: (id) => {
+      const t0 = performance.now();
+      for (;;) {
+        const done = Atomics.load(cells, SPAN_DONE);
+        if (done >= id) return ring.lines(id);
+        const left = RESULT_WAIT_MS - (performance.now() - t0);
+        if (left <= 0) return null;
+        Atomics.wait(cells, SPAN_DONE, done, left);
+      }
+    },
+    done: () => Atomics.load(cells, SPAN_DONE),
+    release: (free) => {
+      Atomics.store(cells, SPAN_FREE, free);
+      const want = Atomics.load(cells, SPAN_WANT);
+      if (want !== 0 && free >= want) Atomics.notify(cells, SPAN_FREE);
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      Atomics.store(cells, SPAN_CLOSED, 1);
+      Atomics.notify(cells, SPAN_FREE);
+      void worker.terminate();
+    },
+  };
+}
+
+/** A helper on this thread (tests): claims a span when `claims(id)` says so, and reads it when asked for its result. */
+export function localSpanHelper(claims: (id: number) => boolean, filter: SpanFilterData, iso: boolean, windowSpans: number): SpanHelper {
+  const ring = new SpanRing(newSpanRing(windowSpans + 1));
+  const reader = new SpanLineReader(ring, filter, iso);
+  const jobs = new Map<number, SpanJob>();
+  return {
+    post: (posted) => {
+      for (const job of posted) {
+        jobs.set(job.id, job);
+        // The helper "starts" the spans it claims as they are posted.
+        if (claims(job.id)) claimSpan(ring.cells, job.id);
+      }
+    },
+    claim: (id) => claimSpan(ring.cells, id),
+    result: (id) => {
+      const job = jobs.get(id);
+      if (job === undefined) return null;
+      reader.read(job);
+      return ring.lines(id);
+    },
+    release: () => {},
+    done: () => 0,
+    close: () => reader.close(),
+  };
+}
+
+/**
+ * The lines of `rec` read with `opts`: shared with a worker thread when the read can be shared
+ * (see the module comment), else the plain cursor.
+ */
+export function shareLines(rec: Recording, opts: EventReadOptions, iso: boolean, options: SharedLineOptions = {}): JsonLineSource {
+  const plain = options.mode === 'off' || opts.follow === true || (opts.runId !== undefined || (opts.symbols?.length ?? 0) > 0 || (opts.venues?.length ?? 0) > 0) || rec.reader.ops !== realFileOps;
+  if (plain) return rec.cursor(opts);
+  return new SharedLineCursor(rec, opts, iso, options);
 }

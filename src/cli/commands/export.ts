@@ -116,7 +116,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
         .option('worker', {
           type: 'boolean',
           describe:
-            'JSONL: a worker thread transcodes every other block of records (the same bytes; not with --run or --symbols). Default: only when the export had a core to itself over its first 8,192 records (on a busy machine the worker costs more than it saves); --worker: always; --no-worker: one thread',
+            'JSONL: a worker thread reads and transcodes every other block of each sealed segment, the main thread the rest (the same bytes and errors; not with --run or --symbols). Default: only when the export had a core to itself over its first 8,192 records; --worker: always; --no-worker: one thread',
         })
         .example('$0 export rec/a | $0 import - rec/b', 'Copy a recording through canonical JSONL')
         .example("$0 export rec/a | jq -c 'select(.type==\"tick\")' | $0 import - rec/ticks", 'Filter with jq on the way')

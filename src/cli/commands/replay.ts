@@ -196,8 +196,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     const { shareLines } = await import('../../replay/line-share.js');
     const read: EventReadOptions = { fromTs: from, toTs: to, runId: argv.run, types, symbols };
     const rec = recordings[0]!;
-    const cursor = rec.cursor(read);
-    const lines = shareLines(rec, cursor, read, argv.iso === true, { mode: argv['read-ahead'] === undefined ? 'auto' : argv['read-ahead'] ? 'on' : 'off' });
+    const lines = shareLines(rec, read, argv.iso === true, { mode: argv['read-ahead'] === undefined ? 'auto' : argv['read-ahead'] ? 'on' : 'off' });
     return replayMaxDirect(lines, argv.iso === true, limit, out, fileOut, argv.out ?? 'stdout', io, JsonLineWriter);
   }
   // Loaded only past the direct path above (rxjs alone is ~6% of a 1M-event run).
@@ -455,8 +454,8 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
  * event object) instead of through the replayer and the bus. The same lines in the same order as
  * the replayer path (one source: the cursor's order, the same filters); what was read before
  * damage is written out before the error is raised. With the read-ahead on, a worker thread
- * transcodes every other block of records (replay/line-share.ts: the same bytes, this thread's
- * errors). Measured in bench/README.md (replay --max -o).
+ * reads and transcodes every other block of each sealed segment (replay/line-share.ts: the same
+ * bytes, this thread's errors). Measured in bench/README.md (replay --max -o).
  */
 async function replayMaxDirect(
   cursor: JsonLineSource,
@@ -490,6 +489,11 @@ async function replayMaxDirect(
       let more = true;
       try {
         while (lines.length < CHUNK_BYTES && written < limit) {
+          const k = cursor.takeLines?.(lines, limit - written, CHUNK_BYTES, null) ?? 0;
+          if (k > 0) {
+            written += k;
+            continue;
+          }
           if (cursor.nextJson(lines, iso, true) === null) {
             more = false;
             break;
@@ -579,7 +583,7 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('read-ahead', {
           type: 'boolean',
           describe:
-            'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing (default on); --max of one recording to a file or pipe: a worker thread transcodes every other block of records (not with --run or --symbols; by default only when the replay had a core to itself over its first 8,192 records, --read-ahead: always) (--no-read-ahead: all on the main thread)',
+            'Paced replays to stdout or --out: read, decode and format in a worker thread ahead of the clock, the main thread only waiting and writing (default on); --max of one recording to a file or pipe: a worker thread reads and transcodes every other block of each sealed segment (not with --run or --symbols; by default only when the replay had a core to itself over its first 8,192 records, --read-ahead: always) (--no-read-ahead: all on the main thread)',
         })
         .option('crc-ahead', {
           type: 'boolean',
