@@ -1,6 +1,6 @@
 /** The write-ahead log: a payload-agnostic, segmented, CRC-checked storage engine. */
-export { Log, normalizeDurability } from './log.js';
-export type { PayloadEncoder } from './log.js';
+export { Log, normalizeDurability, READ_NO_ROOM } from './log.js';
+export type { PayloadEncoder, RecordReader } from './log.js';
 export { compactLog } from './compaction.js';
 export { repair } from './recovery.js';
 export type { RepairResult } from './recovery.js';

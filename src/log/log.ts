@@ -104,6 +104,23 @@ export interface PayloadEncoder<T> {
   encode(value: T): Uint8Array;
 }
 
+/**
+ * Reads a record from its input straight into the log's buffer (Log.writeRead): the payload and
+ * the ts, known only once read (a canonical tick line: record/canonical-tick.ts).
+ */
+export interface RecordReader {
+  /**
+   * Writes the payload into buf[start, end), sets tsNs and returns where the payload ends; -2
+   * when it needs more room (nothing is known yet), -1 (or any other negative) when its input is
+   * not a record it reads. Bytes in that range may be changed either way.
+   */
+  readInto(buf: Buffer, start: number, end: number): number;
+  readonly tsNs: bigint;
+}
+
+/** RecordReader.readInto: more room needed. */
+export const READ_NO_ROOM = -2;
+
 export class Log {
   readonly dir: string;
   readonly metrics = writerMetrics();
@@ -251,6 +268,33 @@ export class Log {
       stop = enc.encodeInto(value, this.buf, FRAME_PREFIX_BYTES, this.payloadLimit(0));
     }
     if (stop < 0) return this.write(type, tsNs, enc.encode(value));
+    return this.commitPayload(type, tsNs, at, stop, t0, timed);
+  }
+
+  /**
+   * A record `r` reads straight into the write buffer, its ts checked once read (a line's bytes
+   * to a tick's payload without a copy in between: Recorder.writeTickLine): its seq, or -1 when
+   * r does not take its input (nothing written; the buffer may have been written out to make
+   * room). Same checks, errors and bytes as writeEncoded of the same payload and ts.
+   */
+  writeRead(type: number, r: RecordReader): number {
+    const timed = this.measure && (this.nextSeqValue & (LATENCY_SAMPLE - 1)) === 0;
+    const t0 = timed ? performance.now() : 0;
+    this.checkWritable();
+    let at = this.bufUsed;
+    let stop = r.readInto(this.buf, at + FRAME_PREFIX_BYTES, this.payloadLimit(at));
+    if (stop === READ_NO_ROOM && at > 0) {
+      this.writeOut();
+      at = 0;
+      stop = r.readInto(this.buf, FRAME_PREFIX_BYTES, this.payloadLimit(0));
+    }
+    if (stop < 0) return -1;
+    this.checkFrameFields(type, r.tsNs, this.lastTsValue);
+    return this.commitPayload(type, r.tsNs, at, stop, t0, timed);
+  }
+
+  /** Frames the payload buf[at + FRAME_PREFIX_BYTES, stop) as the next record (rotating first if it must). */
+  private commitPayload(type: number, tsNs: bigint, at: number, stop: number, t0: number, timed: boolean): number {
     const n = stop - at - FRAME_PREFIX_BYTES;
     if (this.needsRotation(26 + n)) {
       // Rotation writes out the buffer before the payload and empties it: move the payload down.

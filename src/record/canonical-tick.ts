@@ -28,11 +28,12 @@
  */
 import { parseTs, type TsUnit } from '../events/ts.js';
 import { putNum } from '../events/fast-encode.js';
+import { READ_NO_ROOM } from '../log/log.js';
 
 /** readCanonicalTick: the line is not one this path takes (the general path decides). */
 export const NOT_CANONICAL = -1;
 /** readCanonicalTick: fewer than TICK_PAYLOAD_BYTES_MAX bytes of room (nothing is known of the line). */
-export const NO_ROOM = -2;
+export const NO_ROOM = READ_NO_ROOM;
 
 /** The longest id this path copies: a msgpack fixstr (longer ones take the general path). */
 const ID_BYTES_MAX = 31;

@@ -19,10 +19,10 @@ import { parseTs, formatTsIso, type TsUnit } from '../events/ts.js';
 import { EVENT_TYPES, TYPE_TAG, type EventType, type FlatMap, type SystemKind, type TapeEvent } from '../events/types.js';
 import { SPECS } from '../events/schema.js';
 import { validateEvent } from '../events/validate.js';
-import type { Durability, Log, PayloadEncoder } from '../log/index.js';
+import type { Durability, Log, RecordReader } from '../log/index.js';
 import { Metrics } from '../util/metrics.js';
 import { ReceiveClock, defaultClocks } from './clock.js';
-import { readCanonicalTick, TICK_PAYLOAD_BYTES_MAX, type TickRead } from './canonical-tick.js';
+import { readCanonicalTick } from './canonical-tick.js';
 import { parseJsonLine } from './json-line.js';
 import { ReorderBuffer } from './reorder.js';
 import type { MapOutcome } from './venues.js';
@@ -45,22 +45,16 @@ const LINE_SCRATCH_BYTES = 3 * LINE_TEXT_MAX;
 /** Buffer's own UTF-8 encoder (what write(text, at) calls, without the argument parsing). */
 type Utf8Writable = Buffer & { utf8Write(text: string, at: number): number };
 
-/** The payload the one-pass reader wrote, handed to the log as it is (a copy of ≤ 162 bytes). */
-class PayloadCopy implements PayloadEncoder<PayloadCopy> {
-  readonly buf: Buffer;
-  bytes = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  encodeInto(self: PayloadCopy, out: Buffer, start: number, end: number): number {
-    const n = self.bytes;
-    if (end - start < n) return -1;
-    const b = self.buf;
-    for (let i = 0; i < n; i++) out[start + i] = b[i]!;
-    return start + n;
-  }
-  encode(self: PayloadCopy): Uint8Array {
-    return Buffer.from(self.buf.subarray(0, self.bytes));
+/** A canonical tick line's bytes read straight into the log's write buffer (Log.writeRead). */
+class TickLineReader implements RecordReader {
+  src: Buffer = Buffer.alloc(0);
+  start = 0;
+  stop = 0;
+  minTs = 0n;
+  tsNs = 0n;
+  constructor(private readonly unit: TsUnit | undefined) {}
+  readInto(buf: Buffer, start: number, end: number): number {
+    return readCanonicalTick(this.src, this.start, this.stop, buf, start, end, this.unit, this.minTs, this);
   }
 }
 
@@ -285,10 +279,9 @@ export class Recorder {
   private readonly reorder: ReorderBuffer<{ obj: Obj; ctx: WriteContext } | { batch: Obj[]; ctx: WriteContext }> | null;
   /** Whether canonical tick lines are read in one pass (canonical-tick.ts) rather than by the general path. */
   private readonly onePass: boolean;
-  /** The one-pass path's scratch: a text line's bytes, the payload read from a line, its ts. */
+  /** The one-pass path's scratch (a text line's bytes) and reader. */
   private readonly lineScratch: Buffer;
-  private readonly payload: PayloadCopy;
-  private readonly tickRead: TickRead = { tsNs: 0n };
+  private readonly tickReader: TickLineReader;
 
   private constructor(dir: string, log: Log, opts: RecorderOptions) {
     this.dir = dir;
@@ -307,7 +300,7 @@ export class Recorder {
     // onWritten would be handed the reused tick, which the next line overwrites.
     this.onePass = this.clockMode === 'source' && this.reorder === null && opts.onWritten === undefined && opts.canonicalTicks !== false;
     this.lineScratch = Buffer.allocUnsafe(this.onePass ? LINE_SCRATCH_BYTES : 0);
-    this.payload = new PayloadCopy(this.onePass ? TICK_PAYLOAD_BYTES_MAX : 0);
+    this.tickReader = new TickLineReader(opts.tsUnit);
   }
 
   /** Opens (creating if needed) the recording in `dir` and starts a session. */
@@ -582,18 +575,20 @@ export class Recorder {
    */
   writeTickLine(src: Buffer, start: number, stop: number): number {
     if (!this.onePass || this.pending !== null) return -1;
-    const p = this.payload;
-    const got = this.tickRead;
-    p.bytes = readCanonicalTick(src, start, stop, p.buf, 0, p.buf.length, this.opts.tsUnit, this.lastTs, got);
-    if (p.bytes < 0) return -1;
     this.checkOpen();
+    const r = this.tickReader;
+    r.src = src;
+    r.start = start;
+    r.stop = stop;
+    r.minTs = this.lastTs;
+    // What commit() does for a tick under the source clock with nothing pending and no onWritten.
+    const seq = this.log.writeRead(TICK_TAG, r);
+    if (seq < 0) return -1;
     // Named counter stores (counters made in the constructor): inc() is a keyed access by a name
     // that differs per call site, megamorphic on a path run once per line.
     this.metrics.counters.bytes! += stop - start + 1; // printable ASCII: a byte per character
-    // What commit() does for a tick under the source clock with nothing pending and no onWritten.
-    const seq = this.log.writeEncoded(TICK_TAG, got.tsNs, p, p);
     if (this.firstSeq < 0) this.firstSeq = seq;
-    this.lastTs = got.tsNs;
+    this.lastTs = r.tsNs;
     this.byType.tick++;
     this.metrics.counters.events!++;
     return seq;
