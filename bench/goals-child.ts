@@ -208,10 +208,11 @@ async function replay(dir: string, readAll = false, crcAhead = false): Promise<v
           n++;
         },
   );
+  const c0 = process.cpuUsage();
   const t0 = now();
   const rp = new R.Replayer(dir, bus, { crcAhead });
   await lastValueFrom(rp.start({ speed: 'max' }), { defaultValue: undefined });
-  out({ ms: msSince(t0), events: n, maxRssKiB: process.resourceUsage().maxRSS, ...(readAll ? { read: strLen + sum + tsUp } : {}) });
+  out({ ms: msSince(t0), cpuMs: cpuMsSince(c0), events: n, maxRssKiB: process.resourceUsage().maxRSS, ...(readAll ? { read: strLen + sum + tsUp } : {}) });
 }
 
 /**

@@ -365,6 +365,23 @@ test('string cache: many distinct strings of equal length and shape decode exact
   assert.is(seen.size, new Set(ids).size);
 });
 
+test('string cache: a cached string and one differing in any single byte (any length it caches, words and tail) never stand in for each other', () => {
+  // The cache compares 4 bytes at a time and then the tail: a difference in every position of
+  // every length up to the cache's 48 must miss, in the same slot (when it is one) or not.
+  for (let len = 1; len <= 48; len++) {
+    const base = 'k'.repeat(len);
+    for (let j = 0; j < len; j++) {
+      for (const other of [`${base.slice(0, j)}q${base.slice(j + 1)}`, `${base.slice(0, j)}\u00e9${base.slice(j + 1)}`]) {
+        for (const id of [base, other, base, other]) {
+          const ev: TapeEvent = { type: 'order', ts: 5n, runId: 'run', orderId: id, venue: 'XNAS', symbol: 'S', side: 'buy', kind: 'limit', action: 'new', qty: 1 };
+          const got = decodePayload(TYPE_TAG.order, encodePayload(ev), 0, 5n) as { orderId: string };
+          assert.is(got.orderId, id);
+        }
+      }
+    }
+  }
+});
+
 test('long ASCII and long non-ASCII strings', () => {
   for (const len of [15, 16, 31, 32, 47, 48, 49, 64, 65, 255, 256, 4095, 4096, 4097, 70000]) {
     const ascii = 'x'.repeat(len - 1) + 'y';

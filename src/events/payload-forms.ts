@@ -6,10 +6,21 @@
  */
 
 const F64 = new Float64Array(1);
-const F64B = new Uint8Array(F64.buffer);
+/** F64's words, little-endian: [low, high]. */
+const F64W = new Int32Array(F64.buffer);
 
 /** Where the last readNumAt stopped (the byte after the number it read). */
 export let numEnd = 0;
+
+/**
+ * The big-endian float64 at s[p, p + 8) (the caller has checked the bounds): two word stores into
+ * the scratch instead of eight byte stores.
+ */
+export function f64At(s: Uint8Array, p: number): number {
+  F64W[1] = (s[p]! << 24) | (s[p + 1]! << 16) | (s[p + 2]! << 8) | s[p + 3]!;
+  F64W[0] = (s[p + 4]! << 24) | (s[p + 5]! << 16) | (s[p + 6]! << 8) | s[p + 7]!;
+  return F64[0]!;
+}
 
 /**
  * The number at s[p] (valid bytes end at `end`), its end in `numEnd`; NaN for any other form or
@@ -30,16 +41,8 @@ export function readNumAt(s: Uint8Array, p: number, end: number): number {
   switch (b) {
     case 0xcb:
       if (p + 9 > end) return NaN;
-      F64B[7] = s[p + 1]!;
-      F64B[6] = s[p + 2]!;
-      F64B[5] = s[p + 3]!;
-      F64B[4] = s[p + 4]!;
-      F64B[3] = s[p + 5]!;
-      F64B[2] = s[p + 6]!;
-      F64B[1] = s[p + 7]!;
-      F64B[0] = s[p + 8]!;
       numEnd = p + 9;
-      return F64[0]!;
+      return f64At(s, p + 1);
     case 0xcc:
       if (p + 2 > end) return NaN;
       numEnd = p + 2;
