@@ -218,6 +218,53 @@ test('the CRC-ahead worker trusts only whole units before the first damage, and 
   }
 });
 
+test('a CRC-ahead worker that dies (its heap limits) vouches for nothing, and the cursor reads and checks everything itself', async () => {
+  const dir = tmpDir();
+  try {
+    await writeLog(dir, { steps: [0, 0, 0, 2, 0, 0, 0, 0], segmentBytes: 1 << 20, tsStep: 1000 });
+    const f = path.join(dir, segmentFiles(dir)[0]!);
+    const ends: number[] = [];
+    {
+      const b = fs.readFileSync(f);
+      for (let off = 64; off < b.length && b.readUInt32LE(off) !== 0; ) {
+        off += 8 + b.readUInt32LE(off);
+        ends.push(off);
+      }
+    }
+    const doomed = (): CrcAhead => new CrcAhead(0, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 1, stackSizeMb: 1 });
+    const ahead = doomed();
+    const fd = fs.openSync(f, 'r');
+    try {
+      const job = ahead.post(fd, 64, null, fs.fstatSync(fd).size)!;
+      await ahead.idle();
+      assert.is(job.verifiedTo(), -1);
+    } finally {
+      ahead.close();
+      fs.closeSync(fd);
+    }
+    // Damage after the worker is gone: found and reported as without a worker.
+    const clean = await read(dir, {}, 'absolute', true, 1 << 20);
+    flipByte(f, ends[6]! + 24);
+    const plain = await read(dir, {}, 'absolute', true, 1 << 20);
+    const dying = doomed();
+    const c = openReader(dir, { policy: 'absolute', knownTypes: [1, 2] }).cursor({ crcAhead: dying });
+    const got: number[] = [];
+    let error: string | null = null;
+    try {
+      for (let r = c.next(); r !== null; r = c.next()) got.push(r.seq);
+    } catch (e) {
+      error = e instanceof TapedeckError ? `${e.code}: ${e.message}` : String(e);
+    }
+    c.close();
+    dying.close();
+    assert.ok(plain.error !== null && clean.error === null);
+    assert.is(error, plain.error);
+    assert.equal(got, plain.recs.map((r) => Number(r.split(':')[0])));
+  } finally {
+    rm(dir);
+  }
+});
+
 test('nextRun hands out whole runs of a chunk, and none inside a batch or at damage', async () => {
   const dir = tmpDir();
   try {
