@@ -167,19 +167,23 @@ test('nextRun reads what next() reads: records, problems, counters and errors, f
   );
 });
 
+/** The file offset where each frame of a segment ends, in order. */
+function frameEnds(f: string): number[] {
+  const ends: number[] = [];
+  const b = fs.readFileSync(f);
+  for (let off = 64; off < b.length && b.readUInt32LE(off) !== 0; ) {
+    off += 8 + b.readUInt32LE(off);
+    ends.push(off);
+  }
+  return ends;
+}
+
 test('the CRC-ahead worker trusts only whole units before the first damage, and the run path skips only those CRCs', async () => {
   const dir = tmpDir();
   try {
     await writeLog(dir, { steps: [0, 0, 0, 2, 0, 0, 0, 0], segmentBytes: 1 << 20, tsStep: 1000 });
     const f = path.join(dir, segmentFiles(dir)[0]!);
-    const ends: number[] = [];
-    {
-      const b = fs.readFileSync(f);
-      for (let off = 64; off < b.length && b.readUInt32LE(off) !== 0; ) {
-        off += 8 + b.readUInt32LE(off);
-        ends.push(off);
-      }
-    }
+    const ends = frameEnds(f);
     const dataEnd = ends[ends.length - 1]!;
     const verified = async (): Promise<number> => {
       const ahead = new CrcAhead(0);
@@ -223,14 +227,7 @@ test('a CRC-ahead worker that dies (its heap limits) vouches for nothing, and th
   try {
     await writeLog(dir, { steps: [0, 0, 0, 2, 0, 0, 0, 0], segmentBytes: 1 << 20, tsStep: 1000 });
     const f = path.join(dir, segmentFiles(dir)[0]!);
-    const ends: number[] = [];
-    {
-      const b = fs.readFileSync(f);
-      for (let off = 64; off < b.length && b.readUInt32LE(off) !== 0; ) {
-        off += 8 + b.readUInt32LE(off);
-        ends.push(off);
-      }
-    }
+    const ends = frameEnds(f);
     const doomed = (): CrcAhead => new CrcAhead(0, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 1, stackSizeMb: 1 });
     const ahead = doomed();
     const fd = fs.openSync(f, 'r');
