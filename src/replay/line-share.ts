@@ -25,14 +25,14 @@
 import * as path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
+import { writeRecordJson, type EventCursor, type EventReadOptions, type Recording } from '../events/recording.js';
 import type { JsonLineWriter } from '../events/json-line-writer.js';
 import { TAG_TYPE, TYPE_TAG, type EventType } from '../events/types.js';
 import { realFileOps, type LogRecord, type ReadProblem } from '../log/index.js';
 import { planSpans, type Span, type SpanHandoff, type SpanSummary } from '../log/handoff.js';
 import type { SegmentMeta } from '../log/segment-file.js';
 import { workerPays, type CoreSample, type ShareMode } from './share-rule.js';
-import { claimSpan, newSpanRing, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, type SpanFilterData, type SpanJob, type SpanLines, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
+import { claimSpan, isoLine, newSpanRing, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, transcodeOnly, type SpanFilterData, type SpanJob, type SpanLines, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
 
 export { CPU_SHARE_MIN, workerPays, type CoreSample, type ShareMode } from './share-rule.js';
 
@@ -401,7 +401,7 @@ export function workerSpanHelper(filter: SpanFilterData, iso: boolean, windowSpa
 /** A helper on this thread (tests): claims a span when `claims(id)` says so, and reads it when asked for its result. */
 export function localSpanHelper(claims: (id: number) => boolean, filter: SpanFilterData, iso: boolean, windowSpans: number): SpanHelper {
   const ring = new SpanRing(newSpanRing(windowSpans + 1));
-  const reader = new SpanLineReader(ring, filter, iso);
+  const reader = new SpanLineReader(ring, filter, iso ? isoLine(writeRecordJson) : transcodeOnly);
   const jobs = new Map<number, SpanJob>();
   return {
     post: (posted) => {

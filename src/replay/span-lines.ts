@@ -12,8 +12,7 @@
  * runs in the sender's place (job posts measured at 1-7 ms each).
  */
 import { JsonLineWriter } from '../events/json-line-writer.js';
-import { writeRecordJson } from '../events/recording.js';
-import { TYPE_TAG } from '../events/types.js';
+import { transcodeLine } from '../events/json-transcode.js';
 import { readSpan, type Span, type SpanFilter, type SpanScratch, type SpanSummary } from '../log/handoff.js';
 import { FrameRun } from '../log/format.js';
 import { realFileOps, type FileOps } from '../log/file-ops.js';
@@ -180,6 +179,25 @@ export function spanFilterOf(d: SpanFilterData): SpanFilter {
   return { fromSeq: d.fromSeq, fromTs: d.fromTs, toSeq: d.toSeq, toTs: d.toTs, known: d.known ? new Set(d.known) : null, types: d.types ? new Set(d.types) : null };
 }
 
+/**
+ * Writes a record's line into `out` (newline-ended); false if it cannot (the span is then declined,
+ * and the main thread writes it its own way). `transcodeOnly` is the worker's for decimal-ns lines:
+ * the transcoder alone, so the worker never loads the event codec and msgpackr (~40 ms of its start);
+ * the rare payload outside the transcoder's subset declines its span. ISO lines need the decoder:
+ * EventCursor's writeRecordJson (events/recording.ts).
+ */
+export type LineMaker = (out: JsonLineWriter, type: number, chunk: Buffer, payloadStart: number, payloadEnd: number, seq: number, tsNs: bigint) => boolean;
+
+export const transcodeOnly: LineMaker = (out, type, chunk, ps, pe, seq, ts) => transcodeLine(out, type, chunk, ps, pe, seq, ts, true);
+
+/** ISO lines through `write` (writeRecordJson, passed in so this module does not load the codec). */
+export function isoLine(write: (out: JsonLineWriter, type: number, chunk: Buffer, ps: number, pe: number, seq: number, ts: bigint, iso: boolean, newline: boolean) => unknown): LineMaker {
+  return (out, type, chunk, ps, pe, seq, ts) => {
+    write(out, type, chunk, ps, pe, seq, ts, true, true);
+    return true;
+  };
+}
+
 /** Reads spans into the slots of a ring; keeps each segment file it read open until close(). */
 export class SpanLineReader {
   private readonly fds = new Map<string, number>();
@@ -191,14 +209,14 @@ export class SpanLineReader {
   constructor(
     private readonly ring: SpanRing,
     filter: SpanFilterData,
-    private readonly iso: boolean,
+    private readonly line: LineMaker,
     private readonly chunkBytes = 1 << 20,
     private readonly ops: FileOps = realFileOps,
   ) {
     this.filter = spanFilterOf(filter);
   }
 
-  /** Reads `job` into its slot: its lines, or its refusal (damage, a batch, the range's end, lines that do not fit, a file that cannot be read). */
+  /** Reads `job` into its slot: its lines, or its refusal (damage, a batch, the range's end, a line it cannot make, lines that do not fit, a file that cannot be read). */
   read(job: SpanJob): void {
     const ring = this.ring;
     const s = job.id % ring.slots;
@@ -208,18 +226,17 @@ export class SpanLineReader {
     out.clear();
     const ends = ring.slotEnds(s);
     const tags = ring.slotTags(s);
-    const iso = this.iso;
+    const line = this.line;
     let n = 0;
     let fits = true;
     const sink = (type: number, chunk: Buffer, ps: number, pe: number, seq: number, ts: bigint): void => {
       if (!fits) return;
-      const t = writeRecordJson(out, type, chunk, ps, pe, seq, ts, iso, true);
-      if (n === SLOT_LINES || out.buf !== slot) {
+      if (!line(out, type, chunk, ps, pe, seq, ts) || n === SLOT_LINES || out.buf !== slot) {
         fits = false;
         return;
       }
       ends[n] = out.length;
-      tags[n] = TYPE_TAG[t];
+      tags[n] = type; // a record's type is its event type's tag
       n++;
     };
     let summary: SpanSummary | null = null;

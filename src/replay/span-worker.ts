@@ -5,12 +5,14 @@
  * unclaimed).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { claimSpan, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, type SpanJob, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
+import { claimSpan, isoLine, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, transcodeOnly, type LineMaker, type SpanJob, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
 
 const data = workerData as SpanWorkerData;
 const ring = new SpanRing(data.ring);
 const cells = ring.cells;
-const reader = new SpanLineReader(ring, data.filter, data.iso, data.chunkBytes);
+// ISO lines need the event decoder; decimal-ns lines are the transcoder's alone (transcodeOnly).
+const line: LineMaker = data.iso ? isoLine((await import('../events/recording.js')).writeRecordJson) : transcodeOnly;
+const reader = new SpanLineReader(ring, data.filter, line, data.chunkBytes);
 const queue: SpanJob[] = [];
 
 /**
