@@ -204,6 +204,27 @@ test('a run snapshotted at a random input event and restored into a fresh engine
   assert.ok(withQueues > 0, `snapshots with L2 queue positions: ${withQueues}`);
 });
 
+test('a snapshot lists the last ticks and venues in the order the symbols first had them, and a restored engine keeps that order', () => {
+  const strategy: Strategy = { name: 'idle', onTick() {}, snapshot: () => null, restore() {} };
+  const opts = (): BacktestOptions => ({ strategy, runId: 'bt', rng: new SeededRandom(1), venue: { fillModel: 'l2' } });
+  const a = new BacktestEngine(opts(), () => {});
+  const tick = (symbol: string, venue: string, ts: bigint): TickEvent => ({ type: 'tick', ts, runId: 'in', venue, symbol, bid: 1, ask: 2 });
+  // A book message makes C's venue known before any tick of C; B ticks first, A's venue changes.
+  a.onEvent({ type: 'book', ts: 1n, runId: 'in', venue: 'V3', symbol: 'C', action: 'set', side: 'bid', price: new Decimal(1n, 0), size: new Decimal(1n, 0), flags: LAST } as BookEvent);
+  a.onEvent(tick('B', 'V1', 2n));
+  a.onEvent(tick('A', 'V1', 3n));
+  a.onEvent(tick('C', 'V4', 4n));
+  a.onEvent(tick('A', 'V2', 5n));
+  const header = (files: Map<string, Buffer>) => JSON.parse(files.get('backtest.jsonl')!.toString().split('\n')[0]!) as { lastTicks: string[]; lastVenue: [string, string][] };
+  const files = capture(a.stateParts());
+  const h = header(files);
+  assert.equal(h.lastTicks.map((t) => (JSON.parse(t) as { symbol: string; venue: string }).symbol + '@' + (JSON.parse(t) as { venue: string }).venue), ['B@V1', 'A@V2', 'C@V4']);
+  assert.equal(h.lastVenue, [['C', 'V4'], ['B', 'V1'], ['A', 'V2']]);
+  const b = new BacktestEngine(opts(), () => {});
+  restore(b.stateParts(), files);
+  assert.equal([...capture(b.stateParts())], [...files]);
+});
+
 test('L2 queue positions, taken liquidity and the books survive a snapshot: orders resting in the queue fill as they would have', () => {
   const s: Setup = { seed: 7, l2: true, latency: 0n, maxLoss: undefined };
   const input = tape(7, 200, true);

@@ -21,6 +21,9 @@ export interface PositionSummary {
   volume: number;
 }
 
+/** A handle on one position (Ledger.positionRef). */
+export type PositionRef = { readonly qty: number };
+
 interface Pos {
   /** Insertion number (lazy-capture.ts): positions are never removed, so the order is ascending n. */
   readonly n: number;
@@ -107,17 +110,29 @@ export class Ledger implements Stateful {
   /** Marks the symbol at `price`; returns whether a position is held in it (hasPosition). */
   mark(symbol: string, price: number): boolean {
     const p = this.pos.get(symbol);
-    if (p) {
-      if (this.captures.active) this.beforeChange(symbol, p);
-      p.mark = price;
-      return p.qty !== 0;
-    }
+    if (p) return this.markAt(symbol, p, price);
     this.get(symbol).mark = price;
     return false;
   }
 
   private beforeChange(symbol: string, p: Pos): void {
     this.captures.beforeChange(symbol, p.n, () => positionRow(symbol, p), false);
+  }
+
+  /**
+   * The position in `symbol` (made if new, as a fill makes it), as a handle for markAt: the engine
+   * keeps it per symbol instead of a map lookup per tick. Valid until restoreState.
+   */
+  positionRef(symbol: string): PositionRef {
+    return this.get(symbol);
+  }
+
+  /** mark() of a position that exists, through its handle (positionRef of the same symbol). */
+  markAt(symbol: string, ref: PositionRef, price: number): boolean {
+    const p = ref as Pos;
+    if (this.captures.active) this.beforeChange(symbol, p);
+    p.mark = price;
+    return p.qty !== 0;
   }
 
   markOf(symbol: string): number | undefined {

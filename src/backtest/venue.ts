@@ -130,6 +130,13 @@ export function remainingOf(o: OrderState): number {
   return r <= Math.abs(o.qty) * EPS ? 0 : r;
 }
 
+/**
+ * A handle on one symbol's slot on one venue (slotRef), for onTickAt: the engine keeps it per
+ * symbol instead of finding the slot with two map lookups per tick. Valid until loadState (which
+ * only a fresh engine calls, before any tick).
+ */
+export type VenueSlot = { readonly book: Readonly<Book> };
+
 /** One symbol on one venue: its book and its working orders in priority order. */
 interface Slot {
   book: Book;
@@ -240,9 +247,19 @@ export class SimVenue {
     return this.slots.get(venue)?.get(symbol)?.book;
   }
 
+  /** The slot of a venue and symbol (made, with a book at ts, if it is new): see VenueSlot. */
+  slotRef(venue: string, symbol: string, ts: bigint): VenueSlot {
+    return this.slot(venue, symbol, ts);
+  }
+
   /** Update the book from a tick, then match working orders against it. Returns the book. */
   onTick(tick: TickEvent): Readonly<Book> {
-    const w = this.slot(tick.venue, tick.symbol, tick.ts);
+    return this.onTickAt(this.slot(tick.venue, tick.symbol, tick.ts), tick);
+  }
+
+  /** onTick with the slot of the tick's venue and symbol already found (slotRef). */
+  onTickAt(ref: VenueSlot, tick: TickEvent): Readonly<Book> {
+    const w = ref as Slot;
     const book = w.book;
     book.ts = tick.ts;
     if (this.l2) {
