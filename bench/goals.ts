@@ -142,6 +142,7 @@ export async function benchGoals(): Promise<SectionResult> {
     exportOut: [] as Proc[],
     exportSq: [] as Proc[],
     backtest: [] as Proc[],
+    backtestCrc: [] as Proc[],
     pace: [] as Proc[],
   };
   for (let r = 0; r < RUNS; r++) {
@@ -188,7 +189,16 @@ export async function benchGoals(): Promise<SectionResult> {
       () => m.exportSq.push(child('sqlite-export', p('events.sqlite'), p('out.jsonl'))),
     );
     rmrf(p('out.jsonl'));
-    m.backtest.push(cli('backtest', p('bt-input'), '--strategy', STRATEGY, '--out', p('bt-out'), '--force', '--json'));
+    // The opt-in CRC-ahead run right beside the default one, the order alternating.
+    const bt = () => m.backtest.push(cli('backtest', p('bt-input'), '--strategy', STRATEGY, '--out', p('bt-out'), '--force', '--json'));
+    const btCrc = () => m.backtestCrc.push(cli('backtest', p('bt-input'), '--strategy', STRATEGY, '--out', p('bt-out'), '--force', '--json', '--crc-ahead'));
+    if (r % 2 === 0) {
+      bt();
+      btCrc();
+    } else {
+      btCrc();
+      bt();
+    }
     m.pace.push(cli('replay', p('pace'), '--speed', '1000', '--stats', '-o', '/dev/null'));
   }
 
@@ -346,6 +356,25 @@ export async function benchGoals(): Promise<SectionResult> {
       load: loadOf(m.backtest),
       repro: '`tapedeck backtest DIR --strategy dist/scenarios/strategies/ma-crossover.js --out OUT --force --json`',
       profile: [CLI, 'backtest', p('bt-input'), '--strategy', STRATEGY, '--out', p('prof-bt'), '--force', '--json'],
+    });
+  }
+  // 5b. the same with the opt-in CRC-ahead worker (not the default: unmeasured on a quiet machine when it landed, and it costs peak RSS)
+  {
+    const wall = medWall(m.backtestCrc);
+    const td = rate(N, wall);
+    const ok = td >= 1e6;
+    const rss = (ps: Proc[]): number => median(ps.map((x) => x.maxRssKiB * 1024));
+    rows.push({
+      path: `backtest, ${fmtCount(N)} random-walk ticks, ma-crossover, CLI, whole process, opt-in \`--crc-ahead\` (input CRCs in a worker thread)`,
+      tapedeck: `${fmtRate(td, 'ticks/s')} (${fmtMs(wall)}${TIME ? `; CPU ${fmtMs(medCpu(m.backtestCrc))}; peak RSS ${fmtBytes(rss(m.backtestCrc))} vs ${fmtBytes(rss(m.backtest))} by default` : ''})`,
+      peer: '–',
+      ratio: `${(medWall(m.backtest) / wall).toFixed(2)}× the default's speed`,
+      goal: '≥ 1M ticks/s',
+      verdict: target(ok, fmtRate(td, 'ticks/s')),
+      met: ok,
+      load: loadOf(m.backtestCrc),
+      repro: '`tapedeck backtest DIR --strategy dist/scenarios/strategies/ma-crossover.js --out OUT --force --json --crc-ahead`',
+      profile: [CLI, 'backtest', p('bt-input'), '--strategy', STRATEGY, '--out', p('prof-bt'), '--force', '--json', '--crc-ahead'],
     });
   }
   // 6. 1000x pacing, fresh process
