@@ -106,7 +106,7 @@ export interface BacktestRecordingsOptions {
   onWarning?: (message: string) => void;
   /**
    * Check the inputs' frame CRCs in a worker thread ahead of the read (log/crc-ahead.ts; segments
-   * of 4 MiB or more): less CPU on the main thread for ~13 MiB more peak memory; the same output
+   * of 4 MiB or more): less CPU on the main thread for ~9 MiB more peak memory; the same output
    * and the same errors at damage. Needs speed 'max'. Default off. Like the speed, it changes how
    * the run goes, never what it produces, and is not in the manifest.
    */

@@ -140,7 +140,7 @@ export default function backtestCommand(io: CliIo): CommandModule<object, Backte
         .option('crc-ahead', {
           type: 'boolean',
           default: false,
-          describe: '--speed max: check the inputs\' frame CRCs in a worker thread ahead of the read (segments of 4 MiB or more): less CPU on the main thread, ~13 MiB more peak memory; same output and errors',
+          describe: '--speed max: check the inputs\' frame CRCs in a worker thread ahead of the read (segments of 4 MiB or more): less CPU on the main thread, ~9 MiB more peak memory; same output and errors',
         })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object' })
         .example('$0 backtest rec/btc --strategy scenarios/strategies/ma-crossover.ts', 'Backtest the moving-average crossover at max speed')
