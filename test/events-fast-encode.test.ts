@@ -116,6 +116,9 @@ test('fast-encode - plain orders, fills and signals take the one-check path, wit
     { ...sig, meta: { ['k'.repeat(32)]: 1 } },
     { ...sig, meta: { a: 'é' } },
     { ...sig, value: 5n },
+    // Not a map in the map field: msgpackr's path decides (it writes {} for a string there).
+    { ...sig, meta: '' },
+    { ...sig, meta: 7 },
   ] as unknown as TapeEvent[]) {
     assert.is(encodePlainInto(ev, buf, 0, buf.length), NOT_PLAIN, JSON.stringify(ev, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
     const r = encodePayloadInto(ev, buf, 0, buf.length);

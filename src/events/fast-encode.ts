@@ -504,10 +504,11 @@ function encodePlainValues(ev: TapeEvent, fields: TypeSpec['fields'], n: number,
       b[p++] = 0xc0;
       continue;
     }
-    if (typeof v === 'number') p = putNum(b, p, v);
-    else if (typeof v === 'string') p = putAscii(b, p, v);
+    // A map field first, whatever the value (as encodeValues: a string there is msgpackr's to judge).
     // A map may take more than a value's share: it checks its room, leaving the later values theirs.
-    else if (fields[i]!.kind === 'map') p = putPlainMap(b, p, end - (n - 1 - i) * PLAIN_VALUE_BYTES_MAX, v);
+    if (fields[i]!.kind === 'map') p = putPlainMap(b, p, end - (n - 1 - i) * PLAIN_VALUE_BYTES_MAX, v);
+    else if (typeof v === 'number') p = putNum(b, p, v);
+    else if (typeof v === 'string') p = putAscii(b, p, v);
     else return NOT_PLAIN;
     if (p < 0) return NOT_PLAIN;
     last = i + 1;
