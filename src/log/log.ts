@@ -385,7 +385,7 @@ export class Log {
         this.checkFrameFields(src[p + 4]!, readI64(src, p + 14), this.lastTsValue);
       }
       const pending = p - copyFrom;
-      if (this.bufUsed + pending + size > this.buf.length || (seg.count > 0 && seg.fileEnd + this.bufUsed + pending + size + (seg.index.length + 2) * INDEX_ENTRY_BYTES + TRAILER_BYTES > this.segmentBytes)) {
+      if (this.bufUsed + pending + size > this.buf.length || this.needsRotation(pending + size)) {
         // The same rotation and write-out points as commitFrame's callers.
         this.endFrameRun(src, copyFrom, p, lastAt, 0);
         copyFrom = p;
@@ -395,7 +395,7 @@ export class Log {
       const seq = this.nextSeqValue;
       const fileOffset = seg.fileEnd + this.bufUsed + (p - copyFrom);
       const crc = reseqFrame(src, p, seq);
-      if (!this.pendingContinuation && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery)) {
+      if (this.indexesAt(seg, fileOffset)) {
         seg.index.push({ seq, tsNs: readI64(src, p + 14), offsetBytes: fileOffset });
         seg.lastIndexedOffset = fileOffset;
       }
@@ -531,9 +531,7 @@ export class Log {
     const fileOffset = seg.fileEnd + this.bufUsed;
     const crc = sealFrame(this.buf, this.bufUsed, type, flags, seq, tsNs, n);
     this.bufUsed += 26 + n;
-    // Index only where a reader may start: never inside a batch.
-    const startsUnit = this.pendingContinuation === false;
-    if (startsUnit && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery)) {
+    if (this.indexesAt(seg, fileOffset)) {
       seg.index.push({ seq, tsNs, offsetBytes: fileOffset });
       seg.lastIndexedOffset = fileOffset;
     }
@@ -549,6 +547,14 @@ export class Log {
   }
 
   private pendingContinuation = false;
+
+  /**
+   * Whether the record starting at fileOffset gets an index entry: the segment's first, then one
+   * every `indexEvery` bytes, and only where a reader may start (never inside a batch).
+   */
+  private indexesAt(seg: { index: readonly unknown[]; lastIndexedOffset: number }, fileOffset: number): boolean {
+    return !this.pendingContinuation && (seg.index.length === 0 || fileOffset - seg.lastIndexedOffset >= this.indexEvery);
+  }
 
   private afterWrite(): void {
     if (this.mode === 'strict') {
