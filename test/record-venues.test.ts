@@ -167,6 +167,38 @@ test('binance futures: the first update straddles lastUpdateId, then pu = previo
   });
 });
 
+test('binance futures: the update ending exactly at lastUpdateId is the straddling one (U ≤ id ≤ u), live or buffered', () => {
+  // Binance futures: "drop any event where u is < lastUpdateId"; the first processed one has
+  // U <= lastUpdateId AND u >= lastUpdateId. Its update ids do not run on (pu links them).
+  const live = mapperFor('binance-futures');
+  live(depth(400, 450, [], [], { pu: 399 }));
+  live({ lastUpdateId: 500, bids: [['1', '1']], asks: [] });
+  assert.equal(live(depth(450, 480, [['1', '9']], [], { pu: 450 })), { unmapped: 'depthUpdate (older than the snapshot)' });
+  const straddle = live(depth(481, 500, [['1', '2']], [], { pu: 480 }));
+  assert.equal(systems(straddle), []);
+  assert.equal(books(straddle).map((e) => [e.flags, e.venueSeq, e.venueSeqFirst, e.venueSeqPrev]), [[BOOK_FLAG_LAST, 500, 481, 480]]);
+  const next = live(depth(501, 510, [['1', '3']], [], { pu: 500 }));
+  assert.equal(systems(next), []);
+  assert.equal(books(next).map((e) => e.flags), [BOOK_FLAG_LAST]);
+  // Buffered before the snapshot: the one ending at lastUpdateId is applied on top of it.
+  const buffered = mapperFor('binance');
+  buffered(depth(450, 480, [['1', '9']], [], { pu: 449 }));
+  buffered(depth(481, 500, [['1', '2']], [], { pu: 480 }));
+  const snap = buffered({ lastUpdateId: 500, bids: [['1', '1']], asks: [] });
+  assert.equal(systems(snap), []);
+  assert.equal(books(snap).map((e) => [e.action, e.size?.toString(), e.venueSeq]), [
+    ['clear', undefined, 500],
+    ['set', '1', 500],
+    ['set', '2', 500],
+  ]);
+  assert.equal(systems(buffered(depth(501, 510, [['1', '3']], [], { pu: 500 }))), []);
+  // Spot keeps its rule: u = lastUpdateId is stale there (the next one must hold lastUpdateId+1).
+  const spot = mapperFor('binance');
+  spot(depth(1, 2, []));
+  spot({ lastUpdateId: 500, bids: [], asks: [] });
+  assert.equal(spot(depth(490, 500, [['1', '1']])), { unmapped: 'depthUpdate (older than the snapshot)' });
+});
+
 test('binance: a bad price is a ValidationError naming the venue field and line', () => {
   try {
     mapperFor('binance')({ stream: 'x@trade', data: { e: 'trade', s: 'BTCUSDT', t: 1, p: 'abc', q: '1', T: 1, m: true } }, 'line 9');

@@ -2,7 +2,8 @@
  * Binance spot and USD-M futures public streams (raw or in the combined-stream wrapper
  * {stream, data}) and the REST depth snapshot {lastUpdateId, bids, asks}, kept in sync by Binance's
  * documented procedure ("How to manage a local order book correctly"):
- * - updates whose `u` ≤ the snapshot's lastUpdateId are stale: counted, not recorded;
+ * - updates that end before the snapshot are stale: counted, not recorded (spot: u ≤ lastUpdateId;
+ *   futures: u < lastUpdateId, Binance's "drop any event where u is < lastUpdateId");
  * - the first update applied after a snapshot must straddle it (spot: U ≤ lastUpdateId+1 ≤ u;
  *   futures: U ≤ lastUpdateId ≤ u);
  * - then each update continues the previous one (spot: U = previous u + 1; futures: pu = previous u).
@@ -127,7 +128,7 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
       st.buffer.push(m);
       if (st.buffer.length > BUFFER_MAX) st.buffer.shift();
     } else if (!st.synced) {
-      if (u <= st.snapshotId) return { unmapped: 'depthUpdate (older than the snapshot)' };
+      if (isStale(u, st.snapshotId)) return { unmapped: 'depthUpdate (older than the snapshot)' };
       const first = futures ? st.snapshotId : st.snapshotId + 1;
       if (U > first) {
         out.push(gap(symbol, 'a first update id ≤', first, U));
@@ -143,6 +144,15 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     if (out.length === 0) return { unmapped: 'depthUpdate (no levels)' };
     finish(out);
     return { events: out, kind: 'depthUpdate' };
+  }
+
+  /**
+   * An update that ends before the snapshot: spot drops u ≤ lastUpdateId (the first kept one holds
+   * lastUpdateId+1); futures drops only u < lastUpdateId, since its first update must have
+   * U ≤ lastUpdateId ≤ u, so the one ending exactly at lastUpdateId is the straddling one.
+   */
+  function isStale(u: number, snapshotId: number): boolean {
+    return futures ? u < snapshotId : u <= snapshotId;
   }
 
   /**
@@ -204,7 +214,7 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     levels(out, symbol, 'bid', levelsOf(d.bids, 'bids', position), base, 'bids', position);
     levels(out, symbol, 'ask', levelsOf(d.asks, 'asks', position), base, 'asks', position);
     // The buffered updates newer than the snapshot, applied on top of it (Binance's procedure).
-    const newer = st.buffer.filter((m) => m.u > id);
+    const newer = st.buffer.filter((m) => !isStale(m.u, id));
     st.buffer = [];
     for (const m of newer) {
       const before = out.length;
