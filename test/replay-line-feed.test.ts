@@ -270,6 +270,57 @@ test('line batcher: buffers handed back are the next batches\' (of the same size
   assert.is(batcher.take(1, false).ts.length, 4);
 });
 
+test('line batcher: batches are made in shared memory (posted to the other thread without a transfer); a line past the batch buffer still comes out whole', () => {
+  const batcher = new LineBatcher(false, 4, 64);
+  const ev = { type: 'tick', ts: T0, runId: 'r', seq: 0, venue: 'X', symbol: 'S', bid: 1, ask: 2 } as const;
+  batcher.add(ev as never, 0);
+  const first = batcher.take(1, false);
+  for (const arr of [first.ts, first.seq, first.source, first.ends, first.bytes]) assert.ok(arr.buffer instanceof SharedArrayBuffer, arr.constructor.name);
+  // The next set is fresh shared memory too.
+  batcher.add(ev as never, 0);
+  const second = batcher.take(1, false);
+  assert.ok(second.bytes.buffer instanceof SharedArrayBuffer && second.bytes.buffer !== first.bytes.buffer);
+  assert.ok(second.ts.buffer instanceof SharedArrayBuffer && second.ts.buffer !== first.ts.buffer);
+  // One line longer than the writer's buffer (64 + 4096 bytes): the writer grows into memory of its own, and the line is whole.
+  const long = { ...ev, seq: 1, symbol: 'L'.repeat(6000) };
+  assert.is(batcher.add(long as never, 0), true, 'full');
+  const third = batcher.take(1, false);
+  assert.is(Buffer.from(third.bytes).toString(), eventToJson(long as never) + '\n');
+});
+
+test('line feed: a worker thread\'s batches with a line longer than a batch buffer (posted as a copy, not shared): the bytes of export', async () => {
+  const dir = tmpDir('tapedeck-linefeed-long-');
+  try {
+    await makeRecording(
+      Array.from({ length: 40 }, (_, i) => tick(i, { symbol: i % 9 === 4 ? `LONG${'x'.repeat(9000 + i)}` : `S${i % 7}` })),
+      dir,
+    );
+    const chunks: Buffer[] = [];
+    const feed = new LineFeed(1, workerLineProducer([dir], { iso: false, batchItems: 8, batchBytes: 512 }), (lines, done) => {
+      chunks.push(Buffer.from(lines));
+      done();
+    }, { windowBatches: 2, recycle: true });
+    feed.open({});
+    let n = 0;
+    for (;;) {
+      const src = feed.peek();
+      if (src === null) {
+        if (feed.exhausted) break;
+        await feed.waiting();
+        continue;
+      }
+      feed.take(src);
+      n++;
+    }
+    feed.flush();
+    feed.close();
+    assert.is(n, 40);
+    assert.ok(Buffer.concat(chunks).equals(Buffer.from(exportToStrings(dir).streams.all!)), 'the same bytes as export');
+  } finally {
+    rm(dir);
+  }
+});
+
 test('line feed: a worker thread\'s batches handed back after a late write are made again: the bytes of export', async () => {
   const dir = tmpDir('tapedeck-linefeed-recycle-');
   try {

@@ -224,7 +224,7 @@ export class JsonLineWriter {
    * `next` when it is at least that large (a buffer handed back for reuse: see LineBatcher.recycle).
    * No copy.
    */
-  detach(next?: ArrayBuffer): Buffer {
+  detach(next?: ArrayBufferLike): Buffer {
     const out = this.buf.subarray(0, this.length);
     this.buf = next !== undefined && next.byteLength >= this.buf.length ? Buffer.from(next) : Buffer.allocUnsafeSlow(this.buf.length);
     this.clear();

@@ -1,7 +1,14 @@
 /**
  * A batch of replay items as JSON lines: what a line producer (line-worker.ts) hands to a LineFeed
- * (line-feed.ts). Plain typed arrays and one byte buffer, so a batch crosses to another thread by
- * transfer, without a copy or a structured clone of objects:
+ * (line-feed.ts). Plain typed arrays and one byte buffer, all in shared memory (SharedArrayBuffer),
+ * so a batch crosses to another thread by reference, without a copy, a structured clone of objects
+ * or a transfer. Not by transfer: detaching an ArrayBuffer (what a transfer does to the sender's
+ * copy) invalidates V8's "no buffer was ever detached" assumption in that thread for good, and every
+ * optimised function that reads a typed array is thrown away and compiled again (`--trace-deopt`:
+ * "code dependencies"). The feed's first recycle did that on the main thread ~20 ms into a 1000x
+ * replay (passPaced, take, hold, peek and the lag tally, ~15 ms of TurboFan work on a helper
+ * thread), and the worker's first batch did it to the whole transcoder; on 2 cores those compiles
+ * took the core the replay's next pass was waiting for (bench/README.md, the pacing row).
  * - `ts[i]`, `seq[i]`, `source[i]`: item i's ts (ns), seq, and the index of its recording;
  * - `bytes`: the lines, one after the other, each ending in '\n' (a view from the start of its own
  *   ArrayBuffer, which may be longer); line i is
@@ -28,7 +35,7 @@ export interface LineBatch {
 
 /**
  * A used batch's buffers, handed back to the batcher that made them (LineBatcher.recycle) so the
- * next batches are made in them. Why: every fresh batch buffer a worker transfers is new external
+ * next batches are made in them. Why: every fresh batch buffer a worker sends is new external
  * memory to the receiving thread, and V8 counts external memory allocated since the last full GC
  * against the old generation's limit: ~48 MB/s of new batch buffers (a 1000x replay of ~300
  * ticks/s) made the main thread run a mark-compact every ~250 ms (2-4 ms pauses, the late passes
@@ -40,13 +47,13 @@ export interface BatchBuffers {
   seq: Float64Array;
   source: Uint16Array;
   ends: Uint32Array;
-  /** The lines' whole ArrayBuffer (a batch's `bytes` is a view from its start). */
-  bytes: ArrayBuffer;
+  /** The lines' whole buffer (a batch's `bytes` is a view from its start): shared, or a copy's own (see sharedBytes). */
+  bytes: ArrayBufferLike;
 }
 
-/** The buffers of a used batch, for LineBatcher.recycle (and a transfer list: see batchTransfer). */
+/** The buffers of a used batch, for LineBatcher.recycle. */
 export function batchBuffers(b: LineBatch): BatchBuffers {
-  return { ts: b.ts, seq: b.seq, source: b.source, ends: b.ends, bytes: b.bytes.buffer as ArrayBuffer };
+  return { ts: b.ts, seq: b.seq, source: b.source, ends: b.ends, bytes: b.bytes.buffer };
 }
 
 /** Spare buffer sets a batcher keeps (more are dropped: the feed's window bounds what is in use). */
@@ -73,10 +80,11 @@ export class LineBatcher {
     private readonly bytesMax: number,
   ) {
     this.lines = new JsonLineWriter(bytesMax + 4096);
-    this.ts = new BigInt64Array(itemsMax);
-    this.seq = new Float64Array(itemsMax);
-    this.source = new Uint16Array(itemsMax);
-    this.ends = new Uint32Array(itemsMax);
+    this.lines.detach(sharedBytes(bytesMax + 4096));
+    this.ts = new BigInt64Array(sharedBytes(8 * itemsMax));
+    this.seq = new Float64Array(sharedBytes(8 * itemsMax));
+    this.source = new Uint16Array(sharedBytes(2 * itemsMax));
+    this.ends = new Uint32Array(sharedBytes(4 * itemsMax));
   }
 
   /** Appends one event's line; true when the batch is full. */
@@ -110,17 +118,18 @@ export class LineBatcher {
     this.n = 0;
   }
 
-  /** The batch gathered so far (its arrays are the batch's own: transfer them); the batcher starts over. */
+  /** The batch gathered so far (its arrays are the batch's own: the batcher does not touch them until recycled); the batcher starts over. */
   take(gen: number, last: boolean): LineBatch {
     const n = this.n;
     const spare = this.spares.pop();
+    const m = this.itemsMax;
     // The writer's own buffer (not copied; the writer goes on in a spare or a fresh one).
-    const bytes: Uint8Array = this.lines.detach(spare?.bytes);
+    const bytes: Uint8Array = this.lines.detach(spare?.bytes ?? sharedBytes(this.bytesMax + 4096));
     const out: LineBatch = { gen, n, ts: this.ts, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
-    this.ts = spare?.ts ?? new BigInt64Array(this.itemsMax);
-    this.seq = spare?.seq ?? new Float64Array(this.itemsMax);
-    this.source = spare?.source ?? new Uint16Array(this.itemsMax);
-    this.ends = spare?.ends ?? new Uint32Array(this.itemsMax);
+    this.ts = spare?.ts ?? new BigInt64Array(sharedBytes(8 * m));
+    this.seq = spare?.seq ?? new Float64Array(sharedBytes(8 * m));
+    this.source = spare?.source ?? new Uint16Array(sharedBytes(2 * m));
+    this.ends = spare?.ends ?? new Uint32Array(sharedBytes(4 * m));
     this.n = 0;
     return out;
   }
@@ -136,12 +145,11 @@ export class LineBatcher {
   }
 }
 
-/** The buffers of a batch, for postMessage's transfer list. */
-export function batchTransfer(b: LineBatch): ArrayBuffer[] {
-  return buffersTransfer(batchBuffers(b));
-}
-
-/** The same for buffers handed back. */
-export function buffersTransfer(b: BatchBuffers): ArrayBuffer[] {
-  return [b.ts.buffer, b.seq.buffer, b.source.buffer, b.ends.buffer, b.bytes] as ArrayBuffer[];
+/**
+ * Shared memory for a batch's buffers, so a batch is posted to the other thread without a transfer
+ * (see the module comment). A buffer that is not shared (the writer grew past the batch's bytes for
+ * one very long line: JsonLineWriter.room) still works: postMessage copies it.
+ */
+export function sharedBytes(n: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(n);
 }

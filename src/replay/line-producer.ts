@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { TapedeckError, toWireError, type WireError } from '../errors.js';
 import type { EventCursor, EventReadOptions, Recording } from '../events/recording.js';
 import type { ReadProblem } from '../log/index.js';
-import { buffersTransfer, LineBatcher, LINE_SOURCES_MAX, type BatchBuffers, type LineBatch } from './line-batch.js';
+import { LineBatcher, LINE_SOURCES_MAX, type BatchBuffers, type LineBatch } from './line-batch.js';
 import { EventMerge } from './merge.js';
 
 /** What a producer tells its feed. `gen` -1: the producer itself failed (whatever the generation). */
@@ -50,7 +50,7 @@ export interface LineFormat {
 
 /**
  * Batches of ~6,500 tick lines (~1 MiB): each batch is a message between the threads (a
- * postMessage with its buffers transferred, a receive and a credit back), ~0.1-0.2 ms of each
+ * postMessage of its shared buffers, a receive and a credit back), ~0.1-0.2 ms of each
  * thread's time, so fewer and larger ones (4x fewer than the 256 KiB batches before).
  */
 const BATCH_ITEMS = 8192;
@@ -281,7 +281,7 @@ export function workerLineProducer(dirs: readonly string[], format: LineFormat, 
       open: (gen, opts, credits) => send({ kind: 'open', gen, opts, credits }),
       credit: (gen, n) => send({ kind: 'credit', gen, n }),
       recycle: (buffers) => {
-        if (!closed) worker.postMessage({ kind: 'recycle', buffers } satisfies LineWorkerCommand, buffersTransfer(buffers));
+        if (!closed) worker.postMessage({ kind: 'recycle', buffers } satisfies LineWorkerCommand);
       },
       poll: channel !== null ? poll : undefined,
       close: () => {

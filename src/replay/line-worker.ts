@@ -6,7 +6,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWireError } from '../errors.js';
 import { openRecording } from '../events/recording.js';
-import { batchTransfer } from './line-batch.js';
 import { LineSource, serveLines, type LineWorkerCommand, type LineWorkerData, type ProducerMessage } from './line-producer.js';
 
 const port = parentPort!;
@@ -25,7 +24,8 @@ try {
 if (source !== null) {
   serveLines(
     source,
-    (m) => (data.port ?? port).postMessage(m, m.kind === 'batch' ? batchTransfer(m.batch) : []),
+    // No transfer list: the batch's buffers are shared memory (line-batch.ts says why).
+    (m) => (data.port ?? port).postMessage(m),
     (handle) => port.on('message', (c: LineWorkerCommand) => handle(c)),
   );
 }
