@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { checkBooks } from '../src/book/verify-book.js';
 import { ValidationError } from '../src/errors.js';
 import { Decimal } from '../src/events/decimal.js';
 import { openRecording } from '../src/events/recording.js';
@@ -197,6 +198,45 @@ test('binance futures: the update ending exactly at lastUpdateId is the straddli
   spot(depth(1, 2, []));
   spot({ lastUpdateId: 500, bids: [], asks: [] });
   assert.equal(spot(depth(490, 500, [['1', '1']])), { unmapped: 'depthUpdate (older than the snapshot)' });
+});
+
+test('binance partial book depth (<symbol>@depth5|10|20): each message a snapshot of the top levels, symbol from the stream name', () => {
+  const map = mapperFor('binance');
+  // Spot: {lastUpdateId, bids, asks}; two symbols, no diff stream and no REST snapshot needed.
+  const btc = map({ stream: 'btcusdt@depth5@100ms', data: { lastUpdateId: 160, bids: [['61837.63000000', '3.78826000']], asks: [['61837.64000000', '1.54698000']] } }, 'line 1');
+  assert.is('events' in btc && btc.kind, 'partialDepth');
+  assert.equal(books(btc).map((e) => [e.venue, e.symbol, e.action, e.side, e.price?.toString(), e.size?.toString(), e.flags, e.venueSeq]), [
+    ['binance-spot', 'BTCUSDT', 'clear', undefined, undefined, undefined, BOOK_FLAG_SNAPSHOT, 160],
+    ['binance-spot', 'BTCUSDT', 'set', 'bid', '61837.63000000', '3.78826000', BOOK_FLAG_SNAPSHOT, 160],
+    ['binance-spot', 'BTCUSDT', 'set', 'ask', '61837.64000000', '1.54698000', BOOK_FLAG_SNAPSHOT | BOOK_FLAG_LAST, 160],
+  ]);
+  const eth = map({ stream: 'ethusdt@depth10', data: { lastUpdateId: 7, bids: [['2500.10', '1']], asks: [] } });
+  assert.equal(books(eth).map((e) => [e.symbol, e.action, e.flags]), [
+    ['ETHUSDT', 'clear', BOOK_FLAG_SNAPSHOT],
+    ['ETHUSDT', 'set', BOOK_FLAG_SNAPSHOT | BOOK_FLAG_LAST],
+  ]);
+  // Futures: a depthUpdate with U/u/pu of the diff stream, but each one the whole top 20: never a gap.
+  const fut = mapperFor('binance');
+  for (const [U, u, pu] of [
+    [100, 120, 99],
+    [150, 170, 149],
+  ] as const) {
+    const out = fut({ stream: 'btcusdt@depth20@100ms', data: { e: 'depthUpdate', E: 1001, T: 1000, s: 'BTCUSDT', U, u, pu, b: [['1.0', '2']], a: [['1.1', '3']] } });
+    assert.equal(systems(out), []);
+    assert.equal(books(out).map((e) => [e.venue, e.action, e.flags, e.venueSeq, e.exchTs]), [
+      ['binance-futures', 'clear', BOOK_FLAG_SNAPSHOT, u, 1_000_000_000n],
+      ['binance-futures', 'set', BOOK_FLAG_SNAPSHOT, u, 1_000_000_000n],
+      ['binance-futures', 'set', BOOK_FLAG_SNAPSHOT | BOOK_FLAG_LAST, u, 1_000_000_000n],
+    ]);
+  }
+  // A bad level names the field under data.
+  try {
+    map({ stream: 'btcusdt@depth5', data: { lastUpdateId: 1, bids: [['x', '1']], asks: [] } }, 'line 9');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ValidationError);
+    assert.is((e as ValidationError).field, 'data.bids[0][0]');
+  }
 });
 
 test('binance: a bad price is a ValidationError naming the venue field and line', () => {
@@ -414,5 +454,43 @@ test('import: one venue message is one atomic batch in the log; the recording ho
   assert.is(evs.filter((e) => e.type === 'book' && ((e as BookEvent).flags ?? 0) & BOOK_FLAG_LAST).length, 284);
   rm(path.dirname(dir));
 });
+
+test('cryptofeed capture lines: `<url> -> <ts>: <body>` is an HTTP response received, `configuration: <json>` its header', () => {
+  assert.equal(parseCaptureLine('https://api.binance.com/api/v3/depth?symbol=NKNUSDT&limit=1000 -> 1633998512.320639: {"lastUpdateId":1}'), {
+    kind: 'message',
+    ts: 1633998512320639000n,
+    message: '{"lastUpdateId":1}',
+    url: 'https://api.binance.com/api/v3/depth?symbol=NKNUSDT&limit=1000',
+  });
+  assert.equal(parseCaptureLine('configuration: {"trades":["NKN-USDT"]}'), { kind: 'configuration', message: '{"trades":["NKN-USDT"]}' });
+  // The body's symbol comes from the URL: several symbols, no `pass the symbol`.
+  const map = mapperFor('binance');
+  map(depth(1, 2, []));
+  map({ ...depth(1, 2, []), s: 'ETHUSDT' });
+  const snap = map({ lastUpdateId: 5, bids: [], asks: [] }, 'line 3', 'https://api.binance.com/api/v3/depth?symbol=ethusdt&limit=10');
+  assert.equal(books(snap).map((e) => [e.symbol, e.action]), [['ETHUSDT', 'clear']]);
+});
+
+for (const [file, format, symbols] of [
+  ['cryptofeed-binance-spot-20211012.ws.txt.gz', 'binance', ['BLZETH', 'LRCBTC', 'NKNUSDT', 'RUNEEUR']],
+  ['cryptofeed-binance-futures-20210722.head120.ws.txt.gz', 'binance-futures', ['AKROUSDT', 'CTKUSDT', 'KEEPUSDT', 'SUSHIUSDT']],
+] as const) {
+  test(`import cryptofeed ${file} (ws stream + its REST snapshots): every book synced, no gap, verify --book passes`, async () => {
+    const dir = path.join(tmpDir(), 'cf');
+    const s = await importFile(fixture(file), dir);
+    assert.is(s.format, format);
+    assert.is(s.rejects, 0);
+    assert.is(s.gaps, 0);
+    assert.equal(s.control, { connect: 1 });
+    const rs = checkBooks(openRecording(dir).events({ types: ['book', 'system', 'tick'] }));
+    assert.equal(rs.map((r) => r.symbol).sort(), [...symbols]);
+    for (const r of rs) {
+      assert.is(r.firstFailure, null, `${r.symbol}: ${r.firstFailure?.detail}`);
+      assert.ok(r.checks.continuity.checked > 0, `${r.symbol} continuity checked`);
+    }
+    assert.ok(rs.some((r) => r.checks['top-of-book'].checked > 0), 'top of book compared');
+    rm(path.dirname(dir));
+  });
+}
 
 test.run();

@@ -2,21 +2,28 @@
  * Capture files: raw venue messages, one per line behind the time it was received.
  *   `<ns since epoch> <message>`                      (e.g. hftbacktest's Binance captures)
  *   `<epoch seconds[.fraction]>: <message>`           (e.g. cryptofeed's ws text captures)
+ *   `<url> -> <ts>: <body>`                           (cryptofeed: an HTTP response received, e.g.
+ *                                                      a REST depth snapshot or exchangeInfo)
  *   `<url> <-> <ts>` / `<url> <- <ts>: <message>`     (connect / sent: not received messages)
+ *   `configuration: <json>`                           (cryptofeed's header: what was subscribed)
  * Times are parsed as integers, never through a float, so the ns are exact.
  */
 import { ValidationError } from '../errors.js';
 import { INT64_MAX } from '../events/schema.js';
 
 export type CaptureLine =
-  | { kind: 'message'; ts: bigint; message: string }
+  /** A message received; `url` when it is an HTTP response (the URL that was fetched). */
+  | { kind: 'message'; ts: bigint; message: string; url?: string }
   | { kind: 'connect'; ts: bigint; url: string }
-  | { kind: 'sent'; ts: bigint; url: string; message: string };
+  | { kind: 'sent'; ts: bigint; url: string; message: string }
+  | { kind: 'configuration'; message: string };
 
 const NS_LINE = /^(\d{1,19}) (.*)$/s;
 const SECS_LINE = /^(\d{1,12})(?:\.(\d+))?: (.*)$/s;
 const CONNECT_LINE = /^(\S+) <-> (\d{1,12}(?:\.\d+)?)$/;
 const SENT_LINE = /^(\S+) <- (\d{1,12}(?:\.\d+)?): (.*)$/s;
+const HTTP_LINE = /^(\S+) -> (\d{1,12}(?:\.\d+)?): (.*)$/s;
+const CONFIGURATION_LINE = /^configuration: (.*)$/s;
 
 /** "1618677817.0618958" → ns (fractions past 9 digits are truncated: below a ns). */
 export function secondsToNs(whole: string, frac: string | undefined): bigint {
@@ -42,9 +49,13 @@ export function parseCaptureLine(text: string, position?: string): CaptureLine {
   if (m) return { kind: 'connect', ts: splitSecs(m[2]!), url: m[1]! };
   m = SENT_LINE.exec(text);
   if (m) return { kind: 'sent', ts: splitSecs(m[2]!), url: m[1]!, message: m[3]! };
+  m = HTTP_LINE.exec(text);
+  if (m) return { kind: 'message', ts: splitSecs(m[2]!), message: m[3]!, url: m[1]! };
+  m = CONFIGURATION_LINE.exec(text);
+  if (m) return { kind: 'configuration', message: m[1]! };
   throw new ValidationError(
     '(capture)',
-    'is not a capture line (`<ns> <message>`, `<seconds>: <message>`, `<url> <-> <ts>` or `<url> <- <ts>: <message>`)',
+    'is not a capture line (`<ns> <message>`, `<seconds>: <message>`, `<url> -> <ts>: <body>`, `<url> <-> <ts>`, `<url> <- <ts>: <message>` or `configuration: <json>`)',
     text.length > 60 ? `${text.slice(0, 57)}...` : text,
     position,
   );

@@ -56,7 +56,7 @@ export interface ImportSummary extends RecordSummary {
 
 const CAPTURE_NS = /^\d{10,19} [{[]/;
 const CAPTURE_SECS = /^\d{9,12}(?:\.\d+)?: [{[]/;
-const CAPTURE_CONTROL = /^\S+ <-?>? \d/;
+const CAPTURE_CONTROL = /^\S+ (?:<->|<-|->) \d/;
 
 /** The format a file name says (.jsonl, .csv, possibly .gz), if any. */
 export function formatFromName(name: string): ImportFormat | null {
@@ -77,8 +77,9 @@ export function formatFromContent(lines: readonly string[]): ImportFormat | null
   if (capture) {
     const text = lines.join('\n');
     if (/coinbase/i.test(text) || /"product_id"/.test(text)) return 'coinbase';
-    if (/ws\.kraken\.com/.test(text) || /"channelName":"(book|trade|spread)/.test(text)) return 'kraken';
-    if (/fstream\.binance/.test(text)) return 'binance-futures';
+    if (/(ws|api)\.kraken\.com/.test(text) || /"channelName":"(book|trade|spread)/.test(text)) return 'kraken';
+    if (/(fstream|fapi)\.binance/.test(text)) return 'binance-futures';
+    if (/api\.binance\.com/.test(text)) return 'binance';
     if (/"stream":"[a-z0-9]+@/.test(text) || /"lastUpdateId"/.test(text) || /"e":"/.test(text)) return 'binance';
     return null;
   }

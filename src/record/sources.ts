@@ -103,7 +103,8 @@ export async function recordCsv(rec: Recorder, input: InputSource, opts: LoopOpt
 
 /**
  * A venue capture: each received message is mapped with the receive time as ts (the caller opens
- * the recorder with the source clock). Connect and sent lines are counted, not recorded. A receive
+ * the recorder with the source clock), an HTTP response with the URL it came from. Connect, sent
+ * and configuration lines are counted, not recorded. A receive
  * time that goes back is bad input, whatever kind of message the line holds.
  */
 export async function recordCapture(rec: Recorder, input: InputSource, format: VenueFormat, opts: LoopOptions = {}): Promise<void> {
@@ -125,7 +126,7 @@ export async function recordCapture(rec: Recorder, input: InputSource, format: V
         }
         lastRecv = c.ts;
         const msg = parseJsonLine(c.message, pos);
-        rec.writeMapped(map(msg, pos), c.ts, { position: pos, raw: l.text });
+        rec.writeMapped(map(msg, pos, c.url), c.ts, { position: pos, raw: l.text });
       } catch (err) {
         if (err instanceof ValidationError) rec.badInput(err, l.text, pos);
         else throw err;

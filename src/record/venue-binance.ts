@@ -65,6 +65,16 @@ interface DepthState {
 /** Depth messages kept before a snapshot (Binance: buffer the stream while the snapshot is fetched). */
 const BUFFER_MAX = 1000;
 
+/** A partial book depth stream's name in the combined-stream wrapper: `btcusdt@depth20@100ms`. */
+const PARTIAL_DEPTH_STREAM = /^([^@]+)@depth(?:5|10|20)(?:@\d+ms)?$/;
+
+/** The symbol a REST URL asks for (`/api/v3/depth?symbol=BTCUSDT&limit=1000` → BTCUSDT), if any. */
+function symbolOfUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const m = /[?&]symbol=([^&#]+)/.exec(url);
+  return m ? decodeURIComponent(m[1]!).toUpperCase() : undefined;
+}
+
 export function binanceMapper(opts: BinanceOptions = {}): Mapper {
   let futures = opts.futures === true;
   const depth = new Map<string, DepthState>();
@@ -189,14 +199,14 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     levels(out, symbol, 'ask', m.asks, base, 'a', position);
   }
 
-  function snapshot(d: Obj, position?: string): ReturnType<Mapper> {
-    let symbol = opts.symbol;
+  function snapshot(d: Obj, position?: string, url?: string): ReturnType<Mapper> {
+    let symbol = opts.symbol ?? symbolOfUrl(url);
     if (symbol === undefined) {
       const named = [...depth.keys()];
       if (named.length !== 1) {
         throw new ValidationError(
           'lastUpdateId',
-          `a REST depth snapshot names no symbol and the depth stream has named ${named.length === 0 ? 'none yet' : named.join(', ')}: pass the symbol`,
+          `a REST depth snapshot names no symbol (nor does a URL with symbol=) and the depth stream has named ${named.length === 0 ? 'none yet' : named.join(', ')}: pass the symbol`,
           d.lastUpdateId,
           position,
         );
@@ -235,13 +245,36 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     return { events: out, kind: 'snapshot' };
   }
 
-  return (msg, position) => {
+  /**
+   * A partial book depth message (`<symbol>@depth5|10|20`): the top N levels of each side, whole,
+   * every time. Spot sends {lastUpdateId, bids, asks} (the symbol is only in the stream name);
+   * futures a depthUpdate whose U/u/pu are those of the diff stream. Either way a snapshot of the
+   * book, never a diff to apply, so it takes no part in the diff stream's sync.
+   */
+  function partialDepth(d: Obj, streamSymbol: string, position?: string): ReturnType<Mapper> {
+    const isFutures = d.e === 'depthUpdate';
+    if (isFutures) futures = true;
+    const symbol = isFutures ? symbolOf(d.s, 'data.s', position) : streamSymbol.toUpperCase();
+    const exchTs = d.T !== undefined ? msToNs(d.T, 'data.T', position) : d.E !== undefined ? msToNs(d.E, 'data.E', position) : undefined;
+    const id = isFutures ? seqOf(d.u, 'data.u', position) : seqOf(d.lastUpdateId, 'data.lastUpdateId', position);
+    const base: Partial<BookDraft> = { flags: BOOK_FLAG_SNAPSHOT, venueSeq: id, ...(exchTs !== undefined ? { exchTs } : {}) };
+    const [bidKey, askKey] = isFutures ? ['b', 'a'] : ['bids', 'asks'];
+    const out: EventDraft[] = [{ type: 'book', venue: venue(), symbol, action: 'clear', ...base } as BookDraft];
+    levels(out, symbol, 'bid', levelsOf(d[bidKey], `data.${bidKey}`, position), base, `data.${bidKey}`, position);
+    levels(out, symbol, 'ask', levelsOf(d[askKey], `data.${askKey}`, position), base, `data.${askKey}`, position);
+    finish(out);
+    return { events: out, kind: 'partialDepth' };
+  }
+
+  return (msg, position, url) => {
     if (!isObj(msg)) throw new ValidationError('(message)', 'must be a JSON object', msg, position);
     let d: Obj = msg;
     let prefix = '';
     if (typeof msg.stream === 'string' && isObj(msg.data)) {
       d = msg.data;
       prefix = 'data.';
+      const partial = PARTIAL_DEPTH_STREAM.exec(msg.stream);
+      if (partial) return partialDepth(d, partial[1]!, position);
     }
     const e = d.e;
     if (e === 'trade' || e === 'aggTrade') {
@@ -284,7 +317,7 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
       if (d.u !== undefined) t.venueSeq = seqOf(d.u, `${prefix}u`, position);
       return { events: [t], kind: 'bookTicker' };
     }
-    if ('lastUpdateId' in d && 'bids' in d && 'asks' in d) return snapshot(d, position);
+    if ('lastUpdateId' in d && 'bids' in d && 'asks' in d) return snapshot(d, position, url);
     if (isBinanceExchangeInfo(d)) {
       if ((d.symbols as unknown[]).some((s) => isObj(s) && typeof s.contractType === 'string')) futures = true;
       const events = binanceInstruments(d, venue(), position);

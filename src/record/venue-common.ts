@@ -21,8 +21,12 @@ export type EventDraft = TickDraft | BookDraft | InstrumentDraft | SystemDraft;
  */
 export type MapOutcome = { events: EventDraft[]; kind: string } | { unmapped: string };
 
-/** A venue mapping. Stateful (sequence checks, books for checksums, trade ids): one per feed. */
-export type Mapper = (msg: unknown, position?: string) => MapOutcome;
+/**
+ * A venue mapping. Stateful (sequence checks, books for checksums, trade ids): one per feed.
+ * `url`: the URL a message was fetched from when it is an HTTP response (a REST snapshot in a
+ * capture), which may name what the body does not (Binance's `depth?symbol=BTCUSDT`).
+ */
+export type Mapper = (msg: unknown, position?: string, url?: string) => MapOutcome;
 
 export type Obj = Record<string, unknown>;
 
