@@ -162,6 +162,47 @@ test('input - invalid UTF-8 is a problem line with the exact bytes and the offse
   assert.is(firstInvalidUtf8(Buffer.from([0xc0, 0xaf])), 0, 'an overlong');
 });
 
+test('input - a gzip file cut short (a capture still being written) or damaged: every whole line before it, then exit 74 naming the byte and line', async () => {
+  const zlib = await import('node:zlib');
+  const text = Array.from({ length: 400 }, (_, i) => `${1723161253937085768n + BigInt(i)} {"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":${i},"p":"61837.63000000","q":"0.00${i}","m":true}}`).join('\n') + '\n';
+  const gz = zlib.gzipSync(Buffer.from(text));
+  const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+  // What a reader can get out of the cut file: its whole lines.
+  const prefix = zlib.gunzipSync(cut, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString();
+  const whole = prefix.slice(0, prefix.lastIndexOf('\n') + 1).split('\n').length - 1;
+  assert.ok(whole > 10 && whole < 400, `${whole} whole lines`);
+  const file = path.join(base, 'cut.capture.gz');
+  fs.writeFileSync(file, cut);
+  const src = openInput(file);
+  const got: Line[] = [];
+  try {
+    for (let b = await src.nextLines(); b !== null; b = await src.nextLines()) got.push(...b);
+    assert.unreachable('a cut gzip file must fail');
+  } catch (e) {
+    assert.is((e as Error).name, 'IoError');
+    assert.is((e as Error).message, `${file}: the gzip data ends early (a cut file, or one still being written) at compressed byte ${cut.length}, after line ${whole} (every whole line up to it was read): Z_BUF_ERROR`);
+  }
+  assert.is(got.length, whole);
+  assert.is(got[whole - 1]!.text, text.split('\n')[whole - 1]);
+  // The CLI: exit 74, and the recording holds the events of those lines.
+  const dir = path.join(base, 'cut-rec');
+  const r = await runCli(['import', file, dir, '--format', 'binance']);
+  assert.is(r.code, 74, r.stderr);
+  assert.match(r.stderr, /the gzip data ends early .* after line \d+/);
+  assert.is(readEvents(dir).filter((e) => e.type === 'tick').length, whole);
+  // Damaged in the middle: named as such.
+  const bad = Buffer.from(gz);
+  for (let i = 200; i < 260; i++) bad[i] = bad[i]! ^ 0x5a;
+  fs.writeFileSync(file, bad);
+  const src2 = openInput(file);
+  try {
+    while ((await src2.nextLines()) !== null);
+    assert.unreachable('a damaged gzip file must fail');
+  } catch (e) {
+    assert.match((e as Error).message, /: the gzip data is damaged at compressed byte \d+, (before any whole line|after line \d+)/);
+  }
+});
+
 test('reject path - raw bytes exactly: text when UTF-8, base64 when not, a prefix never cutting a character', () => {
   assert.equal(rejectRaw('abc', 100), { rawLength: 3, raw: 'abc' });
   assert.equal(rejectRaw(Buffer.from([0xff, 0x41]), 100), { rawLength: 2, raw: '/0E=', rawEncoding: 'base64' });

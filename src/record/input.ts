@@ -255,7 +255,7 @@ class LineSplitter implements InputSource {
       } catch (err) {
         if (this.closed) return false;
         if (err instanceof IoError) throw err;
-        throw new IoError(this.name === '-' ? 'stdin' : this.name, this.gzip ? 'decompressing the input failed' : 'reading the input failed', err);
+        throw new IoError(this.name === '-' ? 'stdin' : this.name, this.gzip ? this.gzipFailure(err) : 'reading the input failed', err);
       }
       if (r.done) {
         this.ended = true;
@@ -288,6 +288,19 @@ class LineSplitter implements InputSource {
       if (start < chunk.length) this.keep(chunk.subarray(start));
       if (this.lineNo > noBefore) return true;
     }
+  }
+
+  /**
+   * What a failed gunzip means, and where: the compressed data ending before the gzip trailer (a
+   * cut file, or a capture still being written) or damaged, at a compressed byte offset, after the
+   * whole lines already handed over (a line in progress is not among them).
+   */
+  private gzipFailure(err: unknown): string {
+    const n = this.lineNo;
+    const at = `at compressed byte ${this.gunzip?.bytesWritten ?? this.rawRead}, ${n === 0 ? 'before any whole line' : `after line ${n} (every whole line up to it was read)`}`;
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'Z_BUF_ERROR') return `the gzip data ends early (a cut file, or one still being written) ${at}`;
+    return `the gzip data is damaged ${at}`;
   }
 
   private async readBatch(): Promise<Line[] | null> {
