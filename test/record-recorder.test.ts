@@ -318,6 +318,13 @@ test('format detection from content', () => {
   assert.is(formatFromContent(['1723161253937085768 {"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate"}}']), 'binance');
   assert.is(formatFromContent(['wss://ws-feed.pro.coinbase.com <-> 1618677816.8434298']), 'coinbase');
   assert.is(formatFromContent(['hello']), null);
+  // Binance futures (hftbacktest's usdm captures name no host): by `pu` or a book ticker's `e`, even after a trade.
+  const trade = '1723161255088176367 {"stream":"btcusdt@trade","data":{"e":"trade","E":1723161256322,"T":1723161256322,"s":"BTCUSDT","t":5266583935,"p":"61800.30","q":"0.006","X":"MARKET","m":false}}';
+  assert.is(formatFromContent([trade, '1723161255030314667 {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":5,"u":7,"pu":4,"b":[],"a":[]}}']), 'binance-futures');
+  assert.is(formatFromContent([trade, '1723161255088169167 {"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":5123107839020,"s":"BTCUSDT","b":"61800.20","B":"2.507","a":"61800.30","A":"2.510","T":1,"E":1}}']), 'binance-futures');
+  assert.is(formatFromContent(['https://fapi.binance.com/fapi/v1/depth?symbol=SUSHIUSDT&limit=1000 -> 1626992741.301402: {"lastUpdateId":1,"bids":[],"asks":[]}']), 'binance-futures');
+  assert.is(formatFromContent(['https://api.binance.com/api/v3/exchangeInfo -> 1633998511.132921: {"timezone":"UTC","symbols":[]}']), 'binance');
+  assert.is(formatFromContent(['https://api.kraken.com/0/public/AssetPairs -> 1618678132.358447: {"error":[],"result":{}}']), 'kraken');
 });
 
 test('CSV: quoting, typed cells, empty = absent, maps as JSON', () => {

@@ -78,7 +78,9 @@ export function formatFromContent(lines: readonly string[]): ImportFormat | null
     const text = lines.join('\n');
     if (/coinbase/i.test(text) || /"product_id"/.test(text)) return 'coinbase';
     if (/(ws|api)\.kraken\.com/.test(text) || /"channelName":"(book|trade|spread)/.test(text)) return 'kraken';
-    if (/(fstream|fapi)\.binance/.test(text)) return 'binance-futures';
+    // Futures by its hosts, or by what only futures messages carry (depth `pu`, a book ticker's
+    // `e`): told before the first message is mapped, so a trade ahead of them is not spot's.
+    if (/(fstream|fapi|dstream|dapi)\.binance/.test(text) || /"pu":\d/.test(text) || /"e":"bookTicker"/.test(text)) return 'binance-futures';
     if (/api\.binance\.com/.test(text)) return 'binance';
     if (/"stream":"[a-z0-9]+@/.test(text) || /"lastUpdateId"/.test(text) || /"e":"/.test(text)) return 'binance';
     return null;
