@@ -455,6 +455,17 @@ test('import: one venue message is one atomic batch in the log; the recording ho
   rm(path.dirname(dir));
 });
 
+test('a feed of another API version is counted by its channel, not as unknown: Kraken WebSocket v2, Coinbase Advanced Trade', () => {
+  const kraken = mapperFor('kraken');
+  assert.equal(kraken({ channel: 'book', type: 'snapshot', data: [{ symbol: 'BTC/USD', bids: [{ price: 1, qty: 1 }], asks: [], checksum: 1 }] }), { unmapped: 'book (WebSocket v2: only v1 is mapped)' });
+  assert.equal(kraken({ method: 'subscribe', result: { channel: 'book' }, success: true }), { unmapped: 'subscribe (WebSocket v2: only v1 is mapped)' });
+  assert.equal(kraken({ foo: 1 }), { unmapped: 'unknown' });
+  const coinbase = mapperFor('coinbase');
+  assert.equal(coinbase({ channel: 'l2_data', client_id: '', timestamp: '2023-02-09T20:32:50.714964855Z', sequence_num: 0, events: [] }), {
+    unmapped: 'l2_data (Advanced Trade: only the Exchange ws-feed is mapped)',
+  });
+});
+
 test('cryptofeed capture lines: `<url> -> <ts>: <body>` is an HTTP response received, `configuration: <json>` its header', () => {
   assert.equal(parseCaptureLine('https://api.binance.com/api/v3/depth?symbol=NKNUSDT&limit=1000 -> 1633998512.320639: {"lastUpdateId":1}'), {
     kind: 'message',

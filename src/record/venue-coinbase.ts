@@ -125,6 +125,8 @@ export function coinbaseMapper(opts: CoinbaseOptions = {}): Mapper {
       return { events: out, kind: 'l2update' };
     }
     if (typeof type === 'string' && type.length > 0) return { unmapped: type };
+    // Advanced Trade (wss://advanced-trade-ws.coinbase.com): {channel, events}; not mapped, but named.
+    if (typeof msg.channel === 'string' && msg.channel.length > 0) return { unmapped: `${msg.channel} (Advanced Trade: only the Exchange ws-feed is mapped)` };
     return { unmapped: 'unknown' };
   };
 }

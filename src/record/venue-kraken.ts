@@ -125,6 +125,9 @@ export function krakenMapper(opts: KrakenOptions = {}): Mapper {
     if (isObj(msg)) {
       if (typeof msg.event === 'string' && msg.event.length > 0) return { unmapped: msg.event };
       if (isKrakenAssetPairs(msg)) return { events: krakenInstruments(msg, venue, position), kind: 'AssetPairs' };
+      // WebSocket v2 (wss://ws.kraken.com/v2): {channel, type, data} and {method, success}; not mapped, but named.
+      if (typeof msg.channel === 'string' && msg.channel.length > 0) return { unmapped: `${msg.channel} (WebSocket v2: only v1 is mapped)` };
+      if (typeof msg.method === 'string' && msg.method.length > 0) return { unmapped: `${msg.method} (WebSocket v2: only v1 is mapped)` };
       return { unmapped: 'unknown' };
     }
     if (!Array.isArray(msg) || msg.length < 4) throw new ValidationError('(message)', 'must be an event object or a [channelID, …, channelName, pair] array', msg, position);
