@@ -265,6 +265,30 @@ for (const [file, format] of [
   });
 }
 
+test('verify --book says how many messages found the book untrusted (a capture starting without a snapshot checks nothing)', async () => {
+  const root = tmpDir();
+  const line = (ns: number, data: object) => `${1723161600000000000 + ns} ${JSON.stringify({ stream: 'btcusdt@depth@100ms', data })}`;
+  const depth = (U: number, u: number) => ({ e: 'depthUpdate', E: 1723161601273, s: 'BTCUSDT', U, u, b: [['10.00', '1']], a: [['11.00', '2']] });
+  // A day's second file: the depth stream goes on, with no snapshot in it.
+  const noSnap = path.join(root, 'day2.capture');
+  fs.writeFileSync(noSnap, [line(1, depth(90, 100)), line(2, depth(101, 104)), line(3, depth(105, 106))].join('\n') + '\n');
+  await importFile(noSnap, path.join(root, 'a'), { format: 'binance' });
+  let [r] = checksOf(path.join(root, 'a'));
+  assert.equal([r!.messages, r!.untrusted, r!.checks.continuity.checked, r!.firstFailure], [3, 3, 0, null]);
+  let cli = await runCli(['verify', path.join(root, 'a'), '--book']);
+  assert.is(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /binance-spot BTCUSDT {2}3 messages \(all untrusted: no snapshot yet or after a gap\) {2}continuity -/);
+  // With its snapshot: only the two messages before it were untrusted.
+  const withSnap = path.join(root, 'day1.capture');
+  fs.writeFileSync(withSnap, [line(1, depth(90, 100)), line(2, depth(101, 104)), `${1723161600000000003} {"lastUpdateId":102,"bids":[["9.00","5"]],"asks":[]}`, line(4, depth(105, 106))].join('\n') + '\n');
+  await importFile(withSnap, path.join(root, 'b'), { format: 'binance' });
+  [r] = checksOf(path.join(root, 'b'));
+  assert.equal([r!.messages, r!.untrusted, r!.checks.continuity.failed], [4, 2, 0]);
+  cli = await runCli(['verify', path.join(root, 'b'), '--book']);
+  assert.match(cli.stdout, /4 messages \(2 untrusted: no snapshot yet or after a gap\)/);
+  rm(root);
+});
+
 test('verify --book: the golden v2 fixture reports its recorded gap as a continuity failure (seq and ts)', () => {
   const rs = checksOf(path.join(repoRoot, 'recordings', 'fixtures', 'v2-book'));
   const bin = rs.find((r) => r.venue === 'binance-spot')!;

@@ -28,6 +28,12 @@ export interface BookCheckReport {
   checks: Record<BookCheckName, BookCheck>;
   firstFailure: { check: BookCheckName; seq: number | undefined; ts: bigint; detail: string } | null;
   messages: number;
+  /**
+   * Messages that left the book untrusted (before its first snapshot, or after a gap until the
+   * next): nothing about them can be checked, so a book with every message untrusted passes
+   * having been checked against nothing (e.g. a capture that starts without a snapshot).
+   */
+  untrusted: number;
 }
 
 interface Top {
@@ -55,7 +61,7 @@ export function checkBooks(events: Iterable<TapeEvent>): BookCheckReport[] {
     if (!s) {
       const c = (): BookCheck => ({ checked: 0, passed: 0, failed: 0 });
       s = {
-        report: { venue, symbol, checks: { continuity: c(), checksum: c(), 'top-of-book': c() }, firstFailure: null, messages: 0 },
+        report: { venue, symbol, checks: { continuity: c(), checksum: c(), 'top-of-book': c() }, firstFailure: null, messages: 0, untrusted: 0 },
         lastU: undefined,
         synced: false,
         tops: new Map(),
@@ -125,6 +131,7 @@ export function checkBooks(events: Iterable<TapeEvent>): BookCheckReport[] {
   builder.onMessage = (b: OrderBook, evs) => {
     const s = stateOf(b.venue, b.symbol);
     s.report.messages++;
+    if (!b.trusted) s.report.untrusted++;
     continuity(s, evs);
     const lastEv = evs[evs.length - 1]!;
     if (lastEv.checksum !== undefined) {

@@ -198,7 +198,8 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         for (const b of reports) {
           const c = b.checks;
           const part = (name: string, k: keyof typeof c) => (c[k].checked === 0 ? `${name} -` : `${name} ${c[k].passed}/${c[k].checked}${c[k].failed > 0 ? ` (${c[k].failed} FAILED)` : ''}`);
-          text += `  ${b.venue} ${b.symbol}  ${b.messages} messages  ${part('continuity', 'continuity')}  ${part('checksum', 'checksum')}  ${part('top-of-book', 'top-of-book')}\n`;
+          const untrusted = b.untrusted === 0 ? '' : ` (${b.untrusted === b.messages ? 'all' : b.untrusted} untrusted: no snapshot yet or after a gap)`;
+          text += `  ${b.venue} ${b.symbol}  ${b.messages} messages${untrusted}  ${part('continuity', 'continuity')}  ${part('checksum', 'checksum')}  ${part('top-of-book', 'top-of-book')}\n`;
           if (b.firstFailure) text += `    first failure: ${b.firstFailure.check} at seq ${b.firstFailure.seq} ts ${tsText(b.firstFailure.ts)}: ${b.firstFailure.detail}\n`;
         }
       }
