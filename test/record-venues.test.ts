@@ -139,6 +139,32 @@ test('binance spot sync: buffered updates replayed on the snapshot, stale ones c
   assert.is((systems(late)[0] as { data: Record<string, number> }).data.expected, 206);
 });
 
+test('binance: a snapshot arriving while the book is synced (late or periodic) gets the updates newer than it applied again: no false gap', () => {
+  for (const futures of [false, true]) {
+    const map = mapperFor(futures ? 'binance-futures' : 'binance');
+    const up = (U: number, u: number, pu: number, b: [string, string][]) => map(depth(U, u, b, [], futures ? { pu } : {}));
+    up(90, 100, 89, [['10.0', '1']]);
+    map({ lastUpdateId: 100, bids: [['10.0', '1']], asks: [] });
+    assert.equal(systems(up(101, 104, 100, [['10.1', '2']])), []);
+    assert.equal(systems(up(105, 108, 104, [['10.2', '3']])), []);
+    // A snapshot taken at 104 arrives after 105..108 was recorded: its batch re-applies 105..108
+    // (futures also 101..104, which ends at lastUpdateId: the straddling one there).
+    const snap = map({ lastUpdateId: 104, bids: [['10.0', '1'], ['10.1', '2']], asks: [] });
+    assert.equal(systems(snap), []);
+    assert.equal(books(snap).map((e) => [e.action, e.price?.toString(), e.size?.toString(), e.venueSeq]), [
+      ['clear', undefined, undefined, 104],
+      ['set', '10.0', '1', 104],
+      ['set', '10.1', '2', 104],
+      ...(futures ? [['set', '10.1', '2', 104]] : []),
+      ['set', '10.2', '3', 108],
+    ]);
+    // The stream goes on from 108: no gap, trusted.
+    const next = up(109, 110, 108, [['10.3', '4']]);
+    assert.equal(systems(next), [], futures ? 'futures' : 'spot');
+    assert.equal(books(next).map((e) => e.flags), [BOOK_FLAG_LAST]);
+  }
+});
+
 test('binance: a REST snapshot before any depth message names no symbol: a ValidationError (pass the symbol)', () => {
   try {
     mapperFor('binance')({ lastUpdateId: 500, bids: [], asks: [] }, 'line 1');

@@ -12,6 +12,8 @@
  * when they arrive, flagged bad (the book is not known yet), and kept: Binance's procedure applies
  * the buffered updates with u > lastUpdateId on top of the snapshot, so the snapshot's batch ends
  * with their levels again (with their own update ids and exchTs), and continuity goes on from them.
+ * The same holds for a snapshot that arrives while the book is synced: the updates recorded since
+ * the last snapshot (the newest 1,000) that are newer than it are applied again on top of it.
  *
  * Spot and futures are distinct venues (`binance-spot`, `binance-futures`): futures is recognised
  * from `pu` in depth updates and `e:"bookTicker"` in book tickers, or chosen with the format.
@@ -58,7 +60,11 @@ interface DepthState {
   snapshotId: number | null;
   /** A snapshot was applied and the straddling update found. */
   synced: boolean;
-  /** Depth messages received before the first snapshot (the newest BUFFER_MAX). */
+  /**
+   * The newest BUFFER_MAX depth messages recorded since the last snapshot or break (before a
+   * snapshot: Binance's buffer; after it: what a later snapshot, older than some of them, needs
+   * applied again on top of it).
+   */
   buffer: DepthMessage[];
 }
 
@@ -135,20 +141,19 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     const out: EventDraft[] = [];
     if (st.snapshotId === null) {
       trust.mark(symbol); // no snapshot yet: the book is not known
-      st.buffer.push(m);
-      if (st.buffer.length > BUFFER_MAX) st.buffer.shift();
     } else if (!st.synced) {
       if (isStale(u, st.snapshotId)) return { unmapped: 'depthUpdate (older than the snapshot)' };
       const first = futures ? st.snapshotId : st.snapshotId + 1;
       if (U > first) {
         out.push(gap(symbol, 'a first update id ≤', first, U));
-        resyncFrom(st, m);
+        resyncFrom(st);
       } else st.synced = true;
     } else {
       const before = out.length;
       continuity(out, symbol, st, m);
-      if (out.length > before) resyncFrom(st, m);
+      if (out.length > before) resyncFrom(st);
     }
+    remember(st, m);
     st.lastU = u;
     apply(out, symbol, m, position);
     if (out.length === 0) return { unmapped: 'depthUpdate (no levels)' };
@@ -166,14 +171,20 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
   }
 
   /**
-   * After a break the book needs a new snapshot: buffer again from the breaking update on, as
-   * before the first snapshot, so the next snapshot's batch applies the updates newer than it
-   * (Binance's procedure; a live feed refetches the snapshot, record/resync.ts).
+   * After a break the book needs a new snapshot: buffer again from the breaking update on (the
+   * caller remembers it next), as before the first snapshot, so the next snapshot's batch applies
+   * the updates newer than it (Binance's procedure; a live feed refetches the snapshot,
+   * record/resync.ts).
    */
-  function resyncFrom(st: DepthState, m: DepthMessage): void {
+  function resyncFrom(st: DepthState): void {
     st.snapshotId = null;
     st.synced = false;
-    st.buffer = [m];
+    st.buffer = [];
+  }
+
+  function remember(st: DepthState, m: DepthMessage): void {
+    st.buffer.push(m);
+    if (st.buffer.length > BUFFER_MAX) st.buffer.shift();
   }
 
   /** Checks that m continues the last applied update (a gap event into out if not). */
@@ -224,20 +235,23 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     levels(out, symbol, 'bid', levelsOf(d.bids, 'bids', position), base, 'bids', position);
     levels(out, symbol, 'ask', levelsOf(d.asks, 'asks', position), base, 'asks', position);
     // The buffered updates newer than the snapshot, applied on top of it (Binance's procedure).
+    // Also after a snapshot that comes while the book is synced (a capture's periodic or late
+    // snapshot): the updates already recorded past its lastUpdateId are applied again, else the
+    // book would fall back to the snapshot's older levels and the next update look like a gap.
     const newer = st.buffer.filter((m) => !isStale(m.u, id));
     st.buffer = [];
     for (const m of newer) {
       const before = out.length;
-      if (st.snapshotId === null) {
-        st.buffer.push(m); // after a break in this batch: kept for the next snapshot
-      } else if (!st.synced) {
+      // (After a break in this batch the rest is only remembered, for the next snapshot.)
+      if (st.snapshotId !== null && !st.synced) {
         const first = futures ? id : id + 1;
         if (m.U > first) out.push(gap(symbol, 'a first update id ≤', first, m.U));
         else st.synced = true;
-      } else {
+      } else if (st.snapshotId !== null) {
         continuity(out, symbol, st, m);
       }
-      if (out.length > before) resyncFrom(st, m);
+      if (out.length > before) resyncFrom(st);
+      remember(st, m);
       st.lastU = m.u;
       apply(out, symbol, m, position);
     }
