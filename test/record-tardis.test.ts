@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../src/errors.js';
-import { detectTardis, TardisBatcher, TardisRows, type Draft } from '../src/record/tardis.js';
+import { detectTardis, TardisBatcher, TardisRows, unsupportedTardis, type Draft } from '../src/record/tardis.js';
 import { fixture } from './record-helpers.js';
 
 function batchesOf(file: string): Draft[][] {
@@ -113,6 +113,24 @@ test('a new is_snapshot run after live rows resets again', () => {
   assert.equal(r('d,S,1,10,true,ask,2,5'), ['set']);
   assert.equal(r('d,S,2,11,false,ask,2,0'), ['set']);
   assert.equal(r('d,S,3,12,true,bid,1,5'), ['clear', 'set']);
+});
+
+test('options_chain, derivative_ticker and liquidations are refused by name, never read as quotes or trades', () => {
+  const P = 'exchange,symbol,timestamp,local_timestamp,';
+  // Tardis.dev's documented columns of each dataset.
+  const options = `${P}type,strike_price,expiration,open_interest,last_price,bid_price,bid_amount,bid_iv,ask_price,ask_amount,ask_iv,mark_price,mark_iv,underlying_index,underlying_price,delta,gamma,vega,theta,rho`.split(',');
+  const ticker = `${P}funding_timestamp,funding_rate,predicted_funding_rate,open_interest,last_price,index_price,mark_price`.split(',');
+  const trades = `${P}id,side,price,amount`.split(',');
+  assert.is(detectTardis(options), null, 'options_chain has the four quote columns but is not quotes');
+  assert.is(unsupportedTardis(options), 'options_chain');
+  assert.is(detectTardis(ticker), null);
+  assert.is(unsupportedTardis(ticker), 'derivative_ticker');
+  // liquidations has the columns of trades: the file name Tardis gives it tells them apart.
+  assert.is(unsupportedTardis(trades, '/data/binance-futures_liquidations_2020-09-01_BTCUSDT.csv.gz'), 'liquidations');
+  assert.is(unsupportedTardis(trades, 'liquidations.csv'), 'liquidations');
+  assert.is(unsupportedTardis(trades, '/data/liquidations/bitmex_trades_2020-03-01_XBTUSD.csv.gz'), undefined, 'only the base name counts');
+  assert.is(unsupportedTardis(trades, 'bitmex_trades_XBTUSD.csv'), undefined);
+  assert.is(detectTardis(trades)!.dataset, 'trades');
 });
 
 test('bad rows are ValidationErrors naming the field and line', () => {

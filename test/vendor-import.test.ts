@@ -344,6 +344,48 @@ test('Tardis: every dataset imports from the CLI with its counts; µs → ns; sn
   }
 });
 
+test('Tardis: --strict stops at a bad row keeping every row before it; unsupported datasets exit 65 naming the dataset', async () => {
+  const root = tmpDir();
+  try {
+    // Rows 2 and 3 are separate messages; the bad row 4 comes while row 3's batch is still open.
+    const csv = [
+      'exchange,symbol,timestamp,local_timestamp,id,side,price,amount',
+      'bitmex,XBTUSD,1583020803145000,1583020803307160,a,sell,8531.5,2152',
+      'bitmex,XBTUSD,1583020803276000,1583020803336743,,buy,8531.5,1',
+      'bitmex,XBTUSD,1583020803277000,1583020803336799,c,sell,85x31.5,1',
+      'bitmex,XBTUSD,1583020803278000,1583020803336800,d,sell,8531,1',
+    ].join('\r\n');
+    const f = path.join(root, 'bitmex_trades_XBTUSD.csv');
+    fs.writeFileSync(f, csv);
+    let r = await runCli(['import', f, path.join(root, 's'), '--strict']);
+    assert.is(r.code, 65, r.stderr);
+    assert.match(r.stderr, /line 4: field "price"/);
+    const kept = readEvents(path.join(root, 's')).filter((e) => e.type === 'tick') as TickEvent[];
+    assert.equal(
+      kept.map((e) => e.ts),
+      [1583020803307160000n, 1583020803336743000n],
+      'both rows before the bad one',
+    );
+    assert.is(kept[1]!.tradeId, undefined, 'an empty trade id is absent');
+    const liq = path.join(root, 'binance-futures_liquidations_2020-09-01_BTCUSDT.csv');
+    fs.writeFileSync(liq, csv.split('\r\n').slice(0, 3).join('\n'));
+    r = await runCli(['import', liq, path.join(root, 'l')]);
+    assert.is(r.code, 65);
+    assert.match(r.stderr, /liquidations_2020-09-01_BTCUSDT\.csv: line 1: a Tardis\.dev liquidations dataset, which tapedeck does not import/);
+    const opt = path.join(root, 'deribit_options_chain.csv');
+    fs.writeFileSync(
+      opt,
+      'exchange,symbol,timestamp,local_timestamp,type,strike_price,expiration,open_interest,last_price,bid_price,bid_amount,bid_iv,ask_price,ask_amount,ask_iv,mark_price,mark_iv,underlying_index,underlying_price,delta,gamma,vega,theta,rho\n' +
+        'deribit,BTC-9JUN20-9875-P,1591574399013000,1591574399338000,put,9875,1591689600000000,0.1,0.0105,0.0095,21.3,56.66,0.013,15,61.57,0.0118,59.5,SYN.BTC-9JUN20,9710.06,-0.41,0.0009,2.5,-19.5,-0.1\n',
+    );
+    r = await runCli(['import', opt, path.join(root, 'o'), '--format', 'tardis']);
+    assert.is(r.code, 65);
+    assert.match(r.stderr, /a Tardis\.dev options_chain dataset/);
+  } finally {
+    rm(root);
+  }
+});
+
 test('the full Tardis folder imports with the same counts', async () => {
   const dir = path.join(SHARED_DATA, 'tardis');
   if (!fs.existsSync(dir)) {

@@ -11,6 +11,8 @@
  * An `incremental_book_L2` run of `is_snapshot=true` rows is a book reset (a `clear`) followed by
  * the snapshot's levels, all flagged snapshot; `amount` 0 deletes a level (a `set` to size 0).
  * A `book_snapshot_N` row is a whole snapshot: a clear and one `set` per level present.
+ * `options_chain`, `derivative_ticker` and `liquidations` are refused by name (`unsupportedTardis`),
+ * never read as the dataset whose columns they share.
  */
 import { ValidationError } from '../errors.js';
 
@@ -31,9 +33,25 @@ export interface TardisLayout {
   columns: ReadonlyMap<string, number>;
 }
 
-/** The dataset a header row names, or null when it is not a Tardis CSV header. */
+/**
+ * The Tardis.dev dataset tapedeck does not read that a file is, or undefined. `options_chain` and
+ * `derivative_ticker` are told by columns only they have; `liquidations` has the very columns of
+ * `trades`, so it is told by the file name Tardis gives it (`<exchange>_liquidations_<date>_<symbol>.csv.gz`).
+ */
+export function unsupportedTardis(header: readonly string[], fileName = ''): string | undefined {
+  if (PREFIX.some((c, i) => header[i] !== c)) return undefined;
+  const has = (c: string) => header.includes(c);
+  if (has('strike_price') || has('underlying_index')) return 'options_chain';
+  if (has('funding_rate') || has('mark_price') || has('index_price')) return 'derivative_ticker';
+  const base = fileName.replace(/^.*[\\/]/, '');
+  if (/(?:^|[_.])liquidations(?:[_.]|$)/.test(base)) return 'liquidations';
+  return undefined;
+}
+
+/** The dataset a header row names, or null when it is not a Tardis CSV header of a dataset tapedeck reads. */
 export function detectTardis(header: readonly string[]): TardisLayout | null {
   if (header.length < 5 || PREFIX.some((c, i) => header[i] !== c)) return null;
+  if (unsupportedTardis(header) !== undefined) return null;
   const columns = new Map(header.map((c, i) => [c, i] as const));
   const has = (...cs: string[]) => cs.every((c) => columns.has(c));
   if (has('is_snapshot', 'side', 'price', 'amount')) return { dataset: 'incremental_book_L2', columns };

@@ -13,7 +13,7 @@ import type { InputSource } from './input.js';
 import { checkHeader, csvLookup, isPositional, jsonLookup, JsonElementSplitter, mapRecord, type ColumnMapping } from './mapping.js';
 import type { Recorder } from './recorder.js';
 import type { LoopOptions } from './sources.js';
-import { detectTardis, TardisBatcher, TardisRows } from './tardis.js';
+import { detectTardis, TardisBatcher, TardisRows, unsupportedTardis } from './tardis.js';
 
 /** A venue message larger than this many events is written as several batches (bounded memory). */
 const BATCH_EVENTS_MAX = 100_000;
@@ -79,7 +79,16 @@ export async function recordTardis(rec: Recorder, input: InputSource, opts: Loop
       if (l.text.trim() === '') continue;
       const pos = `line ${l.no}`;
       if (rows === null) {
-        const layout = detectTardis(l.text.split(','));
+        const header = l.text.split(',');
+        const unsupported = unsupportedTardis(header, input.name);
+        if (unsupported !== undefined) {
+          throw new TapedeckError(
+            'BAD_INPUT',
+            `${input.name}: ${pos}: a Tardis.dev ${unsupported} dataset, which tapedeck does not import (it reads trades, quotes, book_snapshot_N and incremental_book_L2)`,
+            { path: input.name },
+          );
+        }
+        const layout = detectTardis(header);
         if (!layout) {
           throw new TapedeckError('BAD_INPUT', `${input.name}: ${pos}: not a Tardis.dev CSV header (trades, quotes, book_snapshot_N or incremental_book_L2): ${l.text.slice(0, 120)}`, {
             path: input.name,
@@ -93,8 +102,14 @@ export async function recordTardis(rec: Recorder, input: InputSource, opts: Loop
         write(batcher.push(row));
         lastPos = pos;
       } catch (err) {
-        if (err instanceof ValidationError) rec.badInput(err, l.text, pos);
-        else throw err;
+        if (!(err instanceof ValidationError)) throw err;
+        try {
+          rec.badInput(err, l.text, pos);
+        } catch (stop) {
+          // --strict stops here: the rows accepted before this one (the batch in progress) are kept.
+          write(batcher.flush());
+          throw stop;
+        }
       }
     }
     opts.onBatch?.();
