@@ -7,7 +7,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { TapedeckError, ValidationError } from '../errors.js';
 import type { ByteInput } from '../vendor/bytes.js';
 import { DbnDecoder } from '../vendor/dbn/decoder.js';
+import { FLAG } from '../vendor/dbn/layout.js';
 import { DbnMapper, type Draft } from '../vendor/dbn/map.js';
+import type { DbnRecord } from '../vendor/dbn/record.js';
 import { splitCsvRecord } from './csv.js';
 import type { InputSource } from './input.js';
 import { checkHeader, csvLookup, isPositional, jsonLookup, JsonElementSplitter, mapRecord, type ColumnMapping } from './mapping.js';
@@ -39,15 +41,19 @@ export async function recordDbn(rec: Recorder, input: ByteInput, opts: LoopOptio
     batch = [];
   };
   for await (const chunk of input.chunks()) {
-    const recs = dec.push(chunk);
+    let recs: DbnRecord[];
+    try {
+      recs = dec.push(chunk);
+    } catch (err) {
+      flush(); // the records before a bad one are kept, as at a truncated end
+      throw err;
+    }
     if (mapper === null && dec.metadata !== null) mapper = new DbnMapper(dec.metadata, { venue: opts.venue });
     for (const r of recs) {
       records[r.kind] = (records[r.kind] ?? 0) + 1;
       const m = mapper!.map(r);
-      if ('unmapped' in m) {
-        rec.countUnmapped(m.unmapped);
-        continue;
-      }
+      if (m.unmapped !== undefined) rec.countUnmapped(m.unmapped);
+      if (m.closes) markLast(batch, m.closes);
       for (const d of m.drafts) batch.push(d);
       if (m.last || batch.length >= BATCH_EVENTS_MAX) flush();
     }
@@ -64,6 +70,17 @@ export async function recordDbn(rec: Recorder, input: ByteInput, opts: LoopOptio
     records,
     skippedRtypes: Object.fromEntries([...dec.skipped].map(([rtype, n]) => [`0x${rtype.toString(16).padStart(2, '0')}`, n])),
   };
+}
+
+/** A record that became no event ended a message: its book's last event in the batch gets the LAST flag. */
+function markLast(batch: Draft[], book: { venue: string; symbol: string }): void {
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const d = batch[i]!;
+    if (d.type === 'book' && d.venue === book.venue && d.symbol === book.symbol) {
+      d.flags = ((d.flags as number | undefined) ?? 0) | FLAG.LAST;
+      return;
+    }
+  }
 }
 
 /** A Tardis.dev CSV dataset (detected from its header); rows sharing local_timestamp are one batch. */

@@ -4,7 +4,8 @@
  *
  * Records of an rtype tapedeck has no layout for are skipped by their length and counted; a record
  * shorter than its layout, a length of 0, or bytes left over at the end are errors naming the
- * byte offset.
+ * byte offset. A bad record met after good ones in the same chunk does not lose them: `push`
+ * returns the good records, and the error is thrown by the next `push` or by `end`.
  */
 import { TapedeckError } from '../../errors.js';
 import { HEADER_BYTES, type DbnVersion } from './layout.js';
@@ -21,6 +22,8 @@ export class DbnDecoder {
   private pending: Uint8Array = new Uint8Array(0);
   private metadataBytes = -1;
   private version: DbnVersion = 3;
+  /** A bad record found after good ones in one push: thrown by the next push or end. */
+  private failure: TapedeckError | null = null;
 
   constructor(source = 'input') {
     this.source = source;
@@ -32,6 +35,7 @@ export class DbnDecoder {
 
   /** Decodes what `chunk` completes; returns the records (the metadata is then in `metadata`). */
   push(chunk: Uint8Array): DbnRecord[] {
+    if (this.failure) throw this.failure;
     let b: Uint8Array;
     if (this.pending.length === 0) b = chunk;
     else {
@@ -62,9 +66,16 @@ export class DbnDecoder {
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const tsOut = this.metadata.tsOut;
     const version = this.version;
+    // The good records before a bad one are returned; the error waits for the next call.
+    const fail = (err: TapedeckError): DbnRecord[] => {
+      if (out.length === 0) throw err;
+      this.failure = err;
+      this.pending = new Uint8Array(0);
+      return out;
+    };
     while (pos + HEADER_BYTES <= b.length) {
       const len = b[pos]! * 4;
-      if (len < HEADER_BYTES) throw this.bad(this.offsetBytes, `record length ${len} is shorter than the 16-byte header`);
+      if (len < HEADER_BYTES) return fail(this.bad(this.offsetBytes, `record length ${len} is shorter than the 16-byte header`));
       if (pos + len > b.length) break;
       const rtype = b[pos + 1]!;
       const kind = kindOfRtype(rtype);
@@ -72,7 +83,7 @@ export class DbnDecoder {
         this.skipped.set(rtype, (this.skipped.get(rtype) ?? 0) + 1);
       } else {
         const want = layoutOf(kind, version).bytes + (tsOut ? 8 : 0);
-        if (len < want) throw this.bad(this.offsetBytes, `${kind} record (rtype 0x${rtype.toString(16)}) of ${len} bytes; DBN v${version} needs ${want}`);
+        if (len < want) return fail(this.bad(this.offsetBytes, `${kind} record (rtype 0x${rtype.toString(16)}) of ${len} bytes; DBN v${version} needs ${want}`));
         out.push(decodeRecord(b, v, pos, kind, version, tsOut));
       }
       pos += len;
@@ -84,6 +95,7 @@ export class DbnDecoder {
 
   /** Call at the end of the input: an incomplete header or record left over is an error. */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.metadata === null) {
       throw this.bad(this.offsetBytes + this.pending.length, this.pending.length === 0 ? 'empty input' : 'the input ends inside the metadata header');
     }

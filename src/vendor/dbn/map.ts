@@ -4,7 +4,10 @@
  * `depth` and `ts_out` are kept where the record has them. Fixed-point prices (1e-9) become exact
  * decimals with integer arithmetic only; undefined-value sentinels become absent fields.
  *
- *   MBO              → book (L3): add, modify, cancel, fill, trade, clear; flags, sequence, order id
+ *   MBO              → book (L3): add, modify, cancel, fill, trade, clear; flags, sequence, order id.
+ *                      A top-of-book add (F_TOB: IEXG, XCIS…, not an order) replaces its whole side:
+ *                      a `clear` of the side and a `set` of the level (none when its price is UNDEF).
+ *                      A None action changes nothing: counted, its LAST flag still ends the message.
  *   trades           → book `trade` (the aggressor's side), sequence and flags kept
  *   MBP-1, TBBO, BBO → tick (top of book; a trade action also fills last/lastSize/aggressor)
  *   MBP-10           → book (L2): the ten levels a side as `set`s of what changed (a level that
@@ -14,8 +17,9 @@
  *   status, imbalance, statistics, error, system → system `note` with the record's fields as data
  *   symbol mapping   → updates the symbology (counted, not stored)
  *
- * The venue is the dataset's venue (GLBX.MDP3 → GLBX) unless given; the symbol comes from the
- * symbology, else the instrument id. The first record of each instrument is preceded by an
+ * The venue is the record's publisher's (publisher 1 → GLBX; a DBEQ.BASIC file holds IEXG, XCHI,
+ * XCIS and EPRL records: four books), else the dataset's (GLBX.MDP3 → GLBX), unless given; the
+ * symbol comes from the symbology, else the instrument id. The first record of each instrument is preceded by an
  * `instrument` event carrying the DBN instrument and publisher ids, so an export can write the
  * same record headers back.
  */
@@ -23,11 +27,22 @@ import { Decimal } from '../../events/decimal.js';
 import { FLAG, PRICE_SCALE_DIGITS, RTYPE, UNDEF_ORDER_SIZE, UNDEF_PRICE, UNDEF_STAT_QUANTITY_V1, UNDEF_STAT_QUANTITY_V3, UNDEF_TIMESTAMP } from './layout.js';
 import type { DbnMetadata } from './metadata.js';
 import type { BidAskPair, DbnRecord } from './record.js';
+import { publisherVenue } from './publishers.js';
 import { SymbolMap } from './symbology.js';
 
 export type Draft = Record<string, unknown> & { type: string; ts: bigint };
 
-export type MapResult = { drafts: Draft[]; last: boolean } | { unmapped: string };
+/**
+ * `last`: the record ends a venue message. `unmapped`: the record itself became no event (counted
+ * under this name); `drafts` may still announce its instrument, and `closes` names the book whose
+ * message its LAST flag ends.
+ */
+export interface MapResult {
+  drafts: Draft[];
+  last: boolean;
+  unmapped?: string;
+  closes?: { venue: string; symbol: string };
+}
 
 /** A fixed-point price (1e-9 units) as an exact decimal with trailing zeros dropped; UNDEF → undefined. */
 export function priceToDecimal(p: bigint): Decimal | undefined {
@@ -91,29 +106,36 @@ const INSTRUMENT_CLASS: Readonly<Record<string, string>> = {
 };
 
 export interface DbnMapOptions {
-  /** The venue of every event (default: the dataset's prefix, GLBX.MDP3 → GLBX). */
+  /** The venue of every event (default: the record's publisher's, else the dataset's prefix, GLBX.MDP3 → GLBX). */
   venue?: string;
 }
 
 export class DbnMapper {
+  /** The venue of a record whose publisher id is not in the table (or of every record when given). */
   readonly venue: string;
+  private readonly venueGiven: boolean;
   readonly symbols: SymbolMap;
   /** instrument ids already announced with an instrument event. */
   private readonly announced = new Set<string>();
-  /** MBP-10: the last ten levels a side per instrument, to emit only what changed. */
-  private readonly levels = new Map<number, BidAskPair[]>();
+  /** MBP-10: the last ten levels a side per publisher/instrument, to emit only what changed. */
+  private readonly levels = new Map<string, BidAskPair[]>();
   /** Symbol mapping records seen (not stored). */
   symbolMappings = 0;
   /** L3: each instrument's resting orders (DBN order id → size), to turn DBN's canceled amount into
    * tapedeck's remaining size. Fills do not change it: in DBN a cancel or modify follows a fill. */
-  private readonly orders = new Map<number, Map<bigint, number>>();
+  private readonly orders = new Map<string, Map<bigint, number>>();
 
   constructor(
     readonly metadata: DbnMetadata,
     opts: DbnMapOptions = {},
   ) {
     this.venue = opts.venue ?? (metadata.dataset.split('.')[0] || 'DBN');
+    this.venueGiven = opts.venue !== undefined;
     this.symbols = SymbolMap.fromMetadata(metadata);
+  }
+
+  private venueOf(r: DbnRecord): string {
+    return this.venueGiven ? this.venue : (publisherVenue(r.publisher_id) ?? this.venue);
   }
 
   private symbolOf(r: DbnRecord, indexTs: bigint): string {
@@ -125,7 +147,8 @@ export class DbnMapper {
     const tsRecv = typeof r.ts_recv === 'bigint' ? r.ts_recv : undefined;
     const indexTs = tsRecv ?? r.ts_event;
     const symbol = this.symbolOf(r, indexTs);
-    const base: Record<string, unknown> = { venue: this.venue, symbol };
+    const venue = this.venueOf(r);
+    const base: Record<string, unknown> = { venue, symbol };
     const pre: Draft[] = [];
     const key = `${r.publisher_id}/${r.instrument_id}/${symbol}`;
     if (r.kind !== 'symbol_mapping' && r.kind !== 'error' && r.kind !== 'system' && r.kind !== 'definition' && !this.announced.has(key)) {
@@ -142,9 +165,13 @@ export class DbnMapper {
     switch (r.kind) {
       case 'mbo': {
         const action = MBO_ACTION[r.action as string];
-        if (action === undefined) return { unmapped: `mbo action ${JSON.stringify(r.action)}` };
-        const d: Draft = { type: 'book', ts: tsRecv!, ...base, action };
+        if (action === undefined) {
+          const unmapped = r.action === 'N' ? 'mbo action None' : `mbo action ${JSON.stringify(r.action)}`;
+          return { drafts: pre, last, unmapped, ...(last ? { closes: { venue, symbol } } : {}) };
+        }
         const side = BOOK_SIDE[r.side as string];
+        if (action === 'add' && ((r.flags as number) & FLAG.TOB) !== 0 && side) return { drafts: [...pre, ...this.topOfBook(r, base, side, tsRecv!)], last };
+        const d: Draft = { type: 'book', ts: tsRecv!, ...base, action };
         if (side) d.side = side;
         const price = priceToDecimal(r.price as bigint);
         if (price !== undefined) d.price = price;
@@ -190,7 +217,7 @@ export class DbnMapper {
       case 'mbp10': {
         const out: Draft[] = [...pre];
         const now = r.levels as BidAskPair[];
-        const prev = this.levels.get(r.instrument_id);
+        const prev = this.levels.get(`${r.publisher_id}/${r.instrument_id}`);
         const flags = (r.flags as number) & ~FLAG.LAST;
         const mk = (side: 'bid' | 'ask', price: Decimal, size: number, snapshot: boolean): Draft => {
           const d: Draft = { type: 'book', ts: tsRecv!, ...base, action: 'set', side, price, size: new Decimal(size, 0) };
@@ -212,7 +239,7 @@ export class DbnMapper {
           for (const [p] of before) if (!after.has(p)) out.push(mk(side, priceToDecimal(p)!, 0, false));
           for (const [p, s] of after) if (before.get(p) !== s) out.push(mk(side, priceToDecimal(p)!, s, first));
         }
-        this.levels.set(r.instrument_id, now);
+        this.levels.set(`${r.publisher_id}/${r.instrument_id}`, now);
         if (r.action === 'T') out.push(this.trade(r, base, tsRecv!, extra));
         // The record's own update is implied by the levels; a record that changed nothing still
         // marks its message boundary.
@@ -240,7 +267,7 @@ export class DbnMapper {
       }
       case 'definition': {
         const sym = (r.raw_symbol as string) || symbol;
-        const d: Draft = { type: 'instrument', ts: tsRecv!, venue: this.venue, symbol: sym };
+        const d: Draft = { type: 'instrument', ts: tsRecv!, venue, symbol: sym };
         const kind = INSTRUMENT_CLASS[r.instrument_class as string];
         if (kind) d.kind = kind;
         if (r.asset) d.base = r.asset;
@@ -261,7 +288,7 @@ export class DbnMapper {
         const out = r.stype_out_symbol as string;
         const inSym = r.stype_in_symbol as string;
         this.symbols.setLive(r.instrument_id, /^\d+$/.test(out) && !/^\d+$/.test(inSym) ? inSym : out);
-        return { unmapped: 'symbol_mapping' };
+        return { drafts: [], last: false, unmapped: 'symbol_mapping' };
       }
       default: {
         const data: Record<string, string | number> = { dbn: r.kind, instrument_id: r.instrument_id, publisher_id: r.publisher_id, ts_event: r.ts_event.toString() };
@@ -283,8 +310,9 @@ export class DbnMapper {
    */
   private trackOrder(r: DbnRecord): number {
     const size = r.size as number;
-    let book = this.orders.get(r.instrument_id);
-    if (!book) this.orders.set(r.instrument_id, (book = new Map()));
+    const key = `${r.publisher_id}/${r.instrument_id}`;
+    let book = this.orders.get(key);
+    if (!book) this.orders.set(key, (book = new Map()));
     const id = r.order_id as bigint;
     switch (r.action) {
       case 'A':
@@ -305,6 +333,19 @@ export class DbnMapper {
       default:
         return size;
     }
+  }
+
+  /**
+   * A top-of-book add (Databento's F_TOB: the venue sends its best level, not orders): the new
+   * level replaces every level of its side; an UNDEF price means the side is empty.
+   */
+  private topOfBook(r: DbnRecord, base: Record<string, unknown>, side: 'bid' | 'ask', ts: bigint): Draft[] {
+    const flags = r.flags as number;
+    const d = (x: Record<string, unknown>): Draft => ({ type: 'book', ts, ...base, ...x, exchTs: r.ts_event, venueSeq: r.sequence });
+    const price = priceToDecimal(r.price as bigint);
+    const size = r.size as number;
+    if (price === undefined || size === UNDEF_ORDER_SIZE) return [d({ action: 'clear', side, flags })];
+    return [d({ action: 'clear', side, flags: flags & ~FLAG.LAST }), d({ action: 'set', side, price, size: new Decimal(size, 0), flags })];
   }
 
   private barTs(r: DbnRecord): bigint {
