@@ -11,6 +11,7 @@ import { booksAt } from '../src/book/book-at.js';
 import type { BookEvent, InstrumentEvent } from '../src/events/types.js';
 import { importFile } from '../src/record/importer.js';
 import { openBytes } from '../src/vendor/bytes.js';
+import { ZstdFrameWriter } from '../src/vendor/zstd.js';
 import { FLAG, RTYPE, UNDEF_PRICE } from '../src/vendor/dbn/layout.js';
 import { encodeMetadata, type DbnMetadata } from '../src/vendor/dbn/metadata.js';
 import { encodedBytes, encodeRecord, type DbnRecord } from '../src/vendor/dbn/record.js';
@@ -158,6 +159,73 @@ test('MBO None action: counted, announces its instrument, and its LAST flag stil
     );
     const [es] = booksAt(dir, { at: T0 + 1000n });
     assert.equal(es!.bids.map((l) => `${l.price}x${l.size}`), ['10x1'], 'the first message is applied at the None record');
+  } finally {
+    rm(root);
+  }
+});
+
+test('parent symbology: ES.FUT names every ES contract at once, so each gets its own symbol and book; a continuous symbol rolls as one', async () => {
+  const root = tmpDir();
+  try {
+    const md: DbnMetadata = {
+      ...metadata('GLBX.MDP3', []),
+      stypeIn: 'parent',
+      symbols: ['ES.FUT', 'NQ.c.0'],
+      mappings: [
+        {
+          rawSymbol: 'ES.FUT',
+          intervals: [
+            { startDate: 20231114, endDate: 20231115, symbol: '10' },
+            { startDate: 20231114, endDate: 20231115, symbol: '11' },
+          ],
+        },
+        {
+          rawSymbol: 'NQ.c.0',
+          intervals: [
+            { startDate: 20231113, endDate: 20231114, symbol: '20' },
+            { startDate: 20231114, endDate: 20231115, symbol: '21' },
+          ],
+        },
+      ],
+    };
+    const file = path.join(root, 'es-fut.mbo.dbn');
+    fs.writeFileSync(
+      file,
+      dbnFile(md, [
+        mbo({ pub: 1, id: 10, dt: 1, action: 'A', side: 'B', price: px(4500), size: 1, order: 1n, flags: LAST }),
+        mbo({ pub: 1, id: 11, dt: 2, action: 'A', side: 'B', price: px(-12.5), size: 2, order: 2n, flags: LAST }),
+        mbo({ pub: 1, id: 21, dt: 3, action: 'A', side: 'A', price: px(15800), size: 3, order: 3n, flags: LAST }),
+      ]),
+    );
+    const dir = path.join(root, 'r');
+    await importFile(file, dir, quiet);
+    const books = booksAt(dir, { at: T0 + 10_000n });
+    assert.equal(
+      books.map((b) => `${b.symbol} ${[...b.bids, ...b.asks].map((l) => `${l.price}x${l.size}`).join(' ')}`).sort(),
+      ['ES.FUT#10 4500x1', 'ES.FUT#11 -12.5x2', 'NQ.c.0 15800x3'],
+    );
+  } finally {
+    rm(root);
+  }
+});
+
+test('zstd: a skippable frame first, between and last, and the records split across two frames', async () => {
+  const root = tmpDir();
+  try {
+    const plain = fs.readFileSync(path.join(fixture('dbn'), 'test_data.mbo.v3.dbn'));
+    const skippable = Buffer.from([0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    const frame = async (b: Buffer) => {
+      const w = await ZstdFrameWriter.create();
+      w.write(b);
+      return Buffer.from(w.flush());
+    };
+    const cut = 8 + plain.readUInt32LE(4) + 20; // inside the first record
+    const file = path.join(root, 'frames.dbn.zst');
+    fs.writeFileSync(file, Buffer.concat([skippable, await frame(plain.subarray(0, cut)), skippable, await frame(plain.subarray(cut)), skippable]));
+    const s = await importFile(file, path.join(root, 'r'), quiet);
+    assert.is(s.zstd, true);
+    assert.is(s.byType.book, 2);
+    assert.is(s.byType.instrument, 1);
   } finally {
     rm(root);
   }

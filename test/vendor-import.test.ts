@@ -359,7 +359,7 @@ test('Tardis: --strict stops at a bad row keeping every row before it; unsupport
     fs.writeFileSync(f, csv);
     let r = await runCli(['import', f, path.join(root, 's'), '--strict']);
     assert.is(r.code, 65, r.stderr);
-    assert.match(r.stderr, /line 4: field "price"/);
+    assert.match(r.stderr, /bitmex_trades_XBTUSD\.csv: line 4: field "price" must be a decimal number \(got "85x31\.5"\)/);
     const kept = readEvents(path.join(root, 's')).filter((e) => e.type === 'tick') as TickEvent[];
     assert.equal(
       kept.map((e) => e.ts),

@@ -123,9 +123,10 @@ export async function recordTardis(rec: Recorder, input: InputSource, opts: Loop
         try {
           rec.badInput(err, l.text, pos);
         } catch (stop) {
-          // --strict stops here: the rows accepted before this one (the batch in progress) are kept.
+          // --strict stops here: the rows accepted before this one (the batch in progress) are
+          // kept, and the error names the file as well as the line and column.
           write(batcher.flush());
-          throw stop;
+          throw stop instanceof ValidationError ? stop.at(`${input.name}: ${pos}`) : stop;
         }
       }
     }
