@@ -15,6 +15,7 @@ import { ZstdFrameWriter } from '../src/vendor/zstd.js';
 import { FLAG, RTYPE, UNDEF_PRICE } from '../src/vendor/dbn/layout.js';
 import { encodeMetadata, type DbnMetadata } from '../src/vendor/dbn/metadata.js';
 import { encodedBytes, encodeRecord, type DbnRecord } from '../src/vendor/dbn/record.js';
+import { runCli } from './helpers/cli.js';
 import { rm, tmpDir } from './helpers/tmp.js';
 import { fixture, readEvents } from './record-helpers.js';
 
@@ -254,6 +255,29 @@ test('a corrupt record after good ones in the same chunk: the good ones are kept
     assert.match(err!.message, new RegExp(`bad\\.dbn: DBN at byte ${at}: record length 0`));
     const book = readEvents(dir).filter((e) => e.type === 'book');
     assert.is(book.length, 300, 'every record before the bad one');
+  } finally {
+    rm(root);
+  }
+});
+
+test('export --format dbn of an event DBN cannot hold (a fractional crypto size): exit 65 naming the event, no file', async () => {
+  const root = tmpDir();
+  try {
+    const csv = path.join(root, 'quotes.csv');
+    fs.writeFileSync(
+      csv,
+      'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount\n' +
+        'huobi-dm-swap,BTC-USD,1588291201099000,1588291201234268,5494,8629.3,8629.2,806\n' +
+        'huobi-dm-swap,BTC-USD,1588291201133000,1588291201454126,0.5,8629.3,8629.2,806\n',
+    );
+    const dir = path.join(root, 'q');
+    let r = await runCli(['import', csv, dir]);
+    assert.is(r.code, 0, r.stderr);
+    const out = path.join(root, 'q.dbn');
+    r = await runCli(['export', dir, '--format', 'dbn', '--out', out]);
+    assert.is(r.code, 65, r.stderr);
+    assert.match(r.stderr, /the tick event seq 2 huobi-dm-swap BTC-USD at ts 1588291201454126000 cannot be written as DBN: askSize 0\.5 is not a whole number/);
+    assert.is(fs.existsSync(out), false);
   } finally {
     rm(root);
   }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { IoError, TapedeckError } from '../errors.js';
 import { openRecording } from '../events/recording.js';
 import type { TsUnit } from '../events/ts.js';
-import type { EventType } from '../events/types.js';
+import type { EventType, TapeEvent } from '../events/types.js';
 import { DbnEventEncoder, type DbnExportSummary } from '../vendor/dbn/encode-events.js';
 import { encodeMetadata } from '../vendor/dbn/metadata.js';
 import { encodedBytes, encodeRecord } from '../vendor/dbn/record.js';
@@ -35,6 +35,23 @@ export interface DbnFileSummary extends DbnExportSummary {
 }
 
 const DBN_TYPES: readonly EventType[] = ['book', 'tick', 'bar', 'instrument'];
+
+/**
+ * An event DBN cannot hold (a fractional size such as 0.001 BTC: DBN sizes are whole u32 units;
+ * a price finer than 1e-9) is bad input for this format: exit 65, naming the event.
+ */
+function encodeOrRefuse(enc: DbnEventEncoder, ev: TapeEvent, dir: string): ReturnType<DbnEventEncoder['encode']> {
+  try {
+    return enc.encode(ev);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const where = 'venue' in ev ? ` ${String(ev.venue)} ${String(ev.symbol)}` : '';
+    throw new TapedeckError('BAD_INPUT', `${dir}: the ${ev.type} event seq ${ev.seq}${where} at ts ${ev.ts} cannot be written as DBN: ${err.message}`, {
+      path: dir,
+      seq: ev.seq,
+    });
+  }
+}
 const CHUNK_BYTES = 1 << 20;
 
 export async function exportDbn(dir: string, outPath: string, opts: DbnExportOptions = {}): Promise<DbnFileSummary> {
@@ -49,11 +66,18 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
   const probe = new DbnEventEncoder();
   let cursor = rec.cursor(filter);
   try {
-    for (let ev = cursor.next(); ev !== null; ev = cursor.next()) probe.encode(ev);
+    for (let ev = cursor.next(); ev !== null; ev = cursor.next()) encodeOrRefuse(probe, ev, dir);
   } finally {
     cursor.close();
   }
   const md = probe.metadata(dataset);
+  let mdBytes: Buffer;
+  try {
+    mdBytes = encodeMetadata(md);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new TapedeckError('BAD_INPUT', `${dir}: cannot be written as DBN: ${err.message}`, { path: dir });
+  }
 
   // Pass 2: the records.
   const enc = new DbnEventEncoder();
@@ -79,13 +103,13 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
     else put(b);
   };
   try {
-    emit(encodeMetadata(md));
+    emit(mdBytes);
     let buf = Buffer.alloc(CHUNK_BYTES);
     let used = 0;
     cursor = rec.cursor(filter);
     try {
       for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
-        for (const r of enc.encode(ev)) {
+        for (const r of encodeOrRefuse(enc, ev, dir)) {
           const n = encodedBytes(r.kind, 3, md.tsOut);
           if (used + n > buf.length) {
             emit(buf.subarray(0, used));
