@@ -386,6 +386,65 @@ test('Tardis: --strict stops at a bad row keeping every row before it; unsupport
   }
 });
 
+test('Tardis: BOM, CRLF and gzip; book_snapshot_10 with empty deep levels; two symbols in one incremental_book_L2 file, one re-snapshotted', async () => {
+  const root = tmpDir();
+  try {
+    const zlib = await import('node:zlib');
+    const levels = (n: number, filled: number, p0: number, step: number) =>
+      Array.from({ length: n }, (_, i) => (i < filled ? `${(p0 + i * step).toFixed(2)},0.00${i + 1}` : ',')).join(',');
+    const head = ['exchange,symbol,timestamp,local_timestamp'];
+    for (let i = 0; i < 10; i++) head.push(`asks[${i}].price,asks[${i}].amount,bids[${i}].price,bids[${i}].amount`);
+    const row = (us: number, askFilled: number) => {
+      const asks = levels(10, askFilled, 100.5, 0.5).split(',');
+      const bids = levels(10, 10, 100, -0.5).split(',');
+      const cells: string[] = [];
+      for (let i = 0; i < 10; i++) cells.push(asks[2 * i]!, asks[2 * i + 1]!, bids[2 * i]!, bids[2 * i + 1]!);
+      return `binance-futures,BTCUSDT,${us},${us + 5},${cells.join(',')}`;
+    };
+    const snap = path.join(root, 'binance-futures_book_snapshot_10_2020-09-01_BTCUSDT.csv.gz');
+    fs.writeFileSync(snap, zlib.gzipSync(Buffer.from(`\uFEFF${head.join(',')}\r\n${row(1598918403696000, 10)}\r\n${row(1598918403697000, 7)}\r\n`)));
+    let r = await runCli(['import', snap, path.join(root, 's'), '--json']);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(JSON.parse(r.stdout).tardis, 'book_snapshot_10');
+    const sb = readEvents(path.join(root, 's')).filter((e) => e.type === 'book') as BookEvent[];
+    assert.is(sb.length, 1 + 20 + 1 + 17, 'a clear and every level present, per row');
+    assert.is(sb[1]!.price!.toString(), '100.50', 'the venue digits kept');
+    assert.is(sb[0]!.ts, 1598918403696005000n);
+    const l2 = path.join(root, 'deribit_incremental_book_L2_2020-04-01_PERPETUALS.csv');
+    fs.writeFileSync(
+      l2,
+      [
+        'exchange,symbol,timestamp,local_timestamp,is_snapshot,side,price,amount',
+        'deribit,BTC-PERPETUAL,1,10,true,bid,6420,100',
+        'deribit,ETH-PERPETUAL,1,10,true,ask,133.5,7',
+        'deribit,BTC-PERPETUAL,2,11,false,bid,6420,0',
+        'deribit,ETH-PERPETUAL,2,11,false,ask,133.5,9',
+        'deribit,BTC-PERPETUAL,3,12,true,ask,6421,5',
+        'deribit,ETH-PERPETUAL,4,13,false,bid,133,1',
+      ].join('\r\n') + '\r\n',
+    );
+    r = await runCli(['import', l2, path.join(root, 'l2')]);
+    assert.is(r.code, 0, r.stderr);
+    const ev = readEvents(path.join(root, 'l2')).filter((e) => e.type === 'book') as BookEvent[];
+    assert.equal(
+      ev.map((e) => `${e.symbol.slice(0, 3)} ${e.action} ${e.side ?? ''} ${e.price ?? ''} ${e.size ?? ''} ${e.flags ?? 0}`),
+      [
+        'BTC clear    32',
+        'BTC set bid 6420 100 160',
+        'ETH clear    32',
+        'ETH set ask 133.5 7 160',
+        'BTC set bid 6420 0 128',
+        'ETH set ask 133.5 9 128',
+        'BTC clear    32',
+        'BTC set ask 6421 5 160',
+        'ETH set bid 133 1 128',
+      ],
+    );
+  } finally {
+    rm(root);
+  }
+});
+
 test('the full Tardis folder imports with the same counts', async () => {
   const dir = path.join(SHARED_DATA, 'tardis');
   if (!fs.existsSync(dir)) {
