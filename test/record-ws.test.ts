@@ -61,7 +61,8 @@ test('recordWebSocket stops when its recorder is closed: connected, and while re
   // Nothing listens: the feed is in its reconnect loop when the recorder closes.
   const rec = await Recorder.open(path.join(dir, 'b'), { clock: 'receive', onWarning: () => {} });
   const feed = recordWebSocket(rec, { url: 'ws://127.0.0.1:9', backoff: { initialMs: 20, maxMs: 50 } });
-  await new Promise((r) => setTimeout(r, 200));
+  // Its first attempt has failed (the gap is written before the backoff wait), not a fixed sleep.
+  await waitFor(() => rec.summary().gaps >= 1, 'the first failed attempt');
   await rec.close();
   const ended = await Promise.race([feed.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 5000))]);
   assert.is(ended, 'ended');
@@ -73,9 +74,9 @@ test('canonical JSON over ws: a dropped connection is recorded as gap + reconnec
   let received = 0;
   const server = await startServer((ws, n) => {
     if (n === 1) {
-      for (let i = 0; i < 3; i++) ws.send(tick(i));
-      // Drop without a close handshake, like a network failure.
-      setTimeout(() => ws.terminate(), 50);
+      // Drop without a close handshake, like a network failure, once the three are written out
+      // (a timer could fire first under load and discard what is still queued).
+      for (let i = 0; i < 3; i++) ws.send(tick(i), i === 2 ? () => ws.terminate() : undefined);
     } else {
       for (let i = 3; i < 6; i++) ws.send(tick(i));
       ws.send('this is not json');
@@ -100,8 +101,9 @@ test('canonical JSON over ws: a dropped connection is recorded as gap + reconnec
     assert.is(gap.data!.url, server.url);
     assert.type(rc.data!.gapMs, 'number');
     assert.ok((rc.data!.gapMs as number) >= 15, `gap ${rc.data!.gapMs} ms covers the backoff`);
-    // The gap's length matches the ts distance between the two events.
-    assert.ok(Math.abs(Number(rc.ts - gap.ts) / 1e6 - (rc.data!.gapMs as number)) < 1);
+    // The gap's length is the ts distance between the two events, exactly: both are stamped at the
+    // instants it is measured between (a 1 ms tolerance over two clock reads each flipped under load).
+    assert.is(Number(rc.ts - gap.ts) / 1e6, rc.data!.gapMs);
     const t = evs[1] as TickEvent;
     assert.is(t.exchTs, 1_700_000_000_000_000_000n);
     for (let i = 1; i < evs.length; i++) assert.ok(evs[i]!.ts >= evs[i - 1]!.ts);
@@ -263,8 +265,8 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
   const second = messages.slice(100);
   const server = await startServer((ws, n) => {
     if (n === 1) {
-      for (const m of first) ws.send(m);
-      setTimeout(() => ws.terminate(), 100);
+      // Dropped once all 100 are written out (86 KB: a timer could discard some still queued).
+      first.forEach((m, i) => ws.send(m, i === first.length - 1 ? () => ws.terminate() : undefined));
     } else {
       for (const m of second) ws.send(m);
     }

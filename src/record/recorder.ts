@@ -650,8 +650,13 @@ export class Recorder {
     return seq;
   }
 
-  /** Writes a system event (gap, reconnect, note, …) stamped by the recorder's clock. */
-  system(kind: SystemKind, message: string, data: FlatMap = {}): number | null {
+  /**
+   * Writes a system event (gap, reconnect, note, …) stamped by the recorder's clock. `atNs`, a
+   * value of now() the caller already read, stamps it at that instant instead of a fresh read
+   * (receive clock; never before the last event): a gap and its reconnect are stamped at the
+   * instants their data.gapMs is measured between, so that length is their ts distance exactly.
+   */
+  system(kind: SystemKind, message: string, data: FlatMap = {}, atNs?: bigint): number | null {
     this.checkOpen();
     if (kind === 'gap') this.metrics.inc('gaps');
     if (kind === 'reconnect') this.metrics.inc('reconnects');
@@ -660,7 +665,7 @@ export class Recorder {
       this.queuePending(p);
       return null;
     }
-    return this.writeSystem(p, this.stampNow());
+    return this.writeSystem(p, this.stampNow(atNs));
   }
 
   /**
@@ -850,10 +855,13 @@ export class Recorder {
     this.onWarning({ kind: 'notice', message, position, field: 'ts', reason: message });
   }
 
-  /** The ts for an event the recorder itself stamps: now (receive) or the time axis so far (source). */
-  private stampNow(): bigint {
+  /**
+   * The ts for an event the recorder itself stamps: now, or `atNs` (a now() read earlier), under the
+   * receive clock; the time axis so far under the source clock.
+   */
+  private stampNow(atNs?: bigint): bigint {
     if (this.clockMode === 'receive') {
-      const t = this.clock.now();
+      const t = atNs ?? this.clock.now();
       return t > this.lastTs ? t : this.lastTs;
     }
     return this.lastTs >= 0n ? this.lastTs : 0n;

@@ -254,8 +254,10 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
         opened = true;
         failures = 0;
         if (dropAt !== null) {
-          const gapMs = Number(rec.now() - dropAt) / 1e6;
-          rec.system('reconnect', `reconnected to ${opts.url} after ${gapMs.toFixed(1)} ms`, { url: opts.url, gapMs, attempts: attemptsInGap });
+          // One clock read: the event's ts and the end of its gapMs (a second read could be ms later under load).
+          const at = rec.now();
+          const gapMs = Number(at - dropAt) / 1e6;
+          rec.system('reconnect', `reconnected to ${opts.url} after ${gapMs.toFixed(1)} ms`, { url: opts.url, gapMs, attempts: attemptsInGap }, at);
           dropAt = null;
           attemptsInGap = 0;
         }
@@ -293,7 +295,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
       dropAt = rec.now();
       const data: Record<string, string | number> = { url: opts.url, reason: a.reason };
       if (a.code !== undefined) data.code = a.code;
-      rec.system('gap', a.opened ? `connection to ${opts.url} lost: ${a.reason}` : `cannot connect to ${opts.url}: ${a.reason}`, data);
+      rec.system('gap', a.opened ? `connection to ${opts.url} lost: ${a.reason}` : `cannot connect to ${opts.url}: ${a.reason}`, data, dropAt);
     }
     if (!a.opened) failures++;
     attemptsInGap++;
