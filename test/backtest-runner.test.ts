@@ -17,6 +17,7 @@ import { diffRecordings } from '../src/verify/diff.js';
 import { rejects } from './helpers/assert.js';
 import { MA_JS, MM_JS, recordTwoMarkets } from './helpers/backtest-inputs.js';
 import { repoRoot, rm, tmpDir } from './helpers/tmp.js';
+import { waitFor } from './helpers/wait.js';
 
 const root = tmpDir('tapedeck-btrun-');
 test.after(() => rm(root));
@@ -169,10 +170,7 @@ test('a numeric speed replays through the Replayer and records the same bytes as
   // The run opens its output asynchronously; flush the virtual clock until it is done.
   let done = false;
   void p.then(() => (done = true), () => (done = true));
-  for (let i = 0; i < 200 && !done; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    sched.flush();
-  }
+  await waitFor(() => (sched.flush(), done), 'the virtual-time run', undefined, 5);
   const virtual = await p;
   assertSameFiles(max.dir, virtual.dir);
 });

@@ -18,6 +18,7 @@ import { runScenario } from '../src/scenario/index.js';
 import { connectNats } from '../src/transport/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { rm, tmpDir } from './helpers/tmp.js';
+import { waitFor } from './helpers/wait.js';
 
 let server: NatsServer;
 let root: string;
@@ -50,11 +51,6 @@ test.after(async () => {
 
 async function client(): Promise<NatsConnection> {
   return connectNats(server.url, { reconnectWaitMs: 50 });
-}
-
-/** Waits (bounded) until `cond` holds: the service records a replay's end just after its client sees it. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 async function all(stream: AsyncIterable<TapeEvent>): Promise<TapeEvent[]> {
@@ -139,7 +135,8 @@ test('service - a client that never acknowledges gets exactly one window, then t
   await c.close();
   assert.is(events, 37, 'the service sent the credit window and no more');
   assert.is(end, 'timeout');
-  await until(() => quick.history.some((h) => h.id === id));
+  // The service records a replay's end just after its client sees it.
+  await waitFor(() => quick.history.some((h) => h.id === id), 'the replay in the history');
   await quick.close();
   assert.ok(quick.history.some((h) => h.id === id && h.reason === 'timeout' && h.events === 37));
 });
@@ -156,7 +153,7 @@ test('service - cancel: the replay stops and the iterator ends; breaking out of 
   const s2 = await replayFrom(c, { recording: 'fc', prefix: 'svc', speed: 1 });
   for await (const _ of s2) break;
   await c.flush();
-  await until(() => service.history.some((h) => h.id === s.id) && service.history.some((h) => h.id === s2.id));
+  await waitFor(() => service.history.some((h) => h.id === s.id) && service.history.some((h) => h.id === s2.id), 'both replays in the history');
   await c.close();
   assert.ok(service.history.some((h) => h.id === s.id && h.reason === 'cancelled'));
   assert.ok(service.history.some((h) => h.id === s2.id && h.reason === 'cancelled'));

@@ -16,6 +16,7 @@ function encode(ev: TapeEvent): [number, bigint, Uint8Array] {
   return [e.type, e.tsNs, e.payload];
 }
 import { rm, tmpDir } from './helpers/tmp.js';
+import { waitFor } from './helpers/wait.js';
 
 let base = '';
 test.before(() => {
@@ -115,7 +116,7 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
   })();
   try {
     // Wait for the first publication.
-    for (let t = 0; t < 100 && !fs.existsSync(path.join(d, 'metrics.json')); t++) await sleep(50);
+    await waitFor(() => fs.existsSync(path.join(d, 'metrics.json')), 'the first metrics.json');
     const r = await cliAsync(['stats', d, '--json', '--interval', '400ms']).done;
     assert.is(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -134,7 +135,7 @@ test('stats of a recording being written by `tapedeck record` while it runs', as
     let ended = false;
     void w.done.then(() => (ended = true));
     const seen = () => w.live.stdout().split('\n').length - 1;
-    for (let t = 0; t < 200 && !ended && seen() < 3; t++) await sleep(50);
+    await waitFor(() => ended || seen() >= 3, 'three --watch lines');
     w.live.signal('SIGINT');
     const wr = await w.done;
     assert.is(wr.code, 0, wr.stderr);

@@ -16,6 +16,7 @@ export function fixture(name: string): string {
 }
 
 export { collect, spawnCli, startCli } from './helpers/cli.js';
+export { waitFor } from './helpers/wait.js';
 
 /** Runs the CLI in-process to completion, feeding `input` on stdin. */
 export function runCli(args: string[], input: string | Buffer = ''): Promise<CliRun> {
@@ -26,13 +27,6 @@ export function readEvents(dir: string): TapeEvent[] {
   return [...openRecording(dir).events()];
 }
 
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export function readJsonFile(p: string): Record<string, unknown> | null {
   try {

@@ -281,7 +281,7 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
       } catch {
         return false;
       }
-    }, 'the child to record both connections', 15_000);
+    }, 'the child to record both connections');
     live.signal('SIGINT');
     const r = await live.done;
     assert.is(r.code, 0, r.stderr);

@@ -20,6 +20,7 @@ import { runCli, startCli } from './helpers/cli.js';
 import { makeUiFixtures, type UiFixtures } from './ui-fixtures.js';
 import { fixtureEvents } from './ops-fixtures.js';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
+import { waitFor } from './helpers/wait.js';
 
 let base = '';
 let fx: UiFixtures;
@@ -258,11 +259,7 @@ test('api - deck: seek, step, speed, play to the end and back', async () => {
   assert.is(s.seq, stepped + 1);
   s = await json('/api/recordings/r0/deck', { action: 'speed', speed: 'max' });
   s = await json('/api/recordings/r0/deck', { action: 'play' });
-  for (let k = 0; k < 200 && s.state !== 'done'; k++) {
-    await new Promise((r) => setTimeout(r, 20));
-    s = await json('/api/recordings/r0/deck');
-  }
-  assert.is(s.state, 'done');
+  await waitFor(async () => (s = await json('/api/recordings/r0/deck')).state === 'done', 'the deck to play to the end');
   assert.is(s.ts, String(i.lastTs));
   // After the end, a seek starts over (paused) at the target.
   s = await json('/api/recordings/r0/deck', { action: 'seek', ts: String(i.firstTs) });
@@ -329,10 +326,7 @@ test('api - verify runs in a worker with progress; a damaged segment shows as da
       assert.is((await get(`/api/recordings/${id}/verify`)).state, 'never');
       assert.is((await get(`/api/recordings/${id}/verify`, true)).state, 'running');
       let v = await get(`/api/recordings/${id}/verify`);
-      for (let k = 0; k < 300 && v.state === 'running'; k++) {
-        await new Promise((r) => setTimeout(r, 20));
-        v = await get(`/api/recordings/${id}/verify`);
-      }
+      await waitFor(async () => (v = await get(`/api/recordings/${id}/verify`)).state !== 'running', `the verify of ${id} to finish`, undefined, 20);
       assert.is(v.state, 'done');
       assert.ok((v.bytesTotal as number) > 0 && v.bytesDone === v.bytesTotal);
     }
@@ -399,7 +393,7 @@ test('findRecordings - finds recording directories below a root, sorted', () => 
 
 test('cli - `tapedeck ui` prints the URL with its token, serves, and stops on SIGTERM', async () => {
   const run = startCli(['ui', fx.mixed, '--port', '0', '--json']);
-  for (let k = 0; k < 400 && !run.stdout().includes('\n'); k++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => run.stdout().includes('\n'), 'the URL line');
   const j = JSON.parse(run.stdout().split('\n')[0]!) as { url: string; host: string; port: number; recordings: { id: string }[] };
   assert.is(j.host, '127.0.0.1');
   assert.match(j.url, new RegExp(`^http://127\\.0\\.0\\.1:${j.port}/\\?token=[A-Za-z0-9_-]{32}$`));
@@ -436,7 +430,7 @@ test('cli - `tapedeck ui` failures: a missing recording (74), a bad port (2), no
     rm(empty);
   }
   const open = startCli(['ui', fx.mixed, '--host', '0.0.0.0', '--port', '0']);
-  for (let k = 0; k < 400 && !open.stderr().includes('Ctrl-C'); k++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => open.stderr().includes('Ctrl-C'), 'the listening line');
   assert.match(open.stderr(), /warning: listening on 0\.0\.0\.0, not loopback/);
   open.signal('SIGINT');
   assert.is((await open.done).code, 0);
