@@ -13,7 +13,9 @@ import * as assert from 'uvu/assert';
 import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import { importFile, type ImportOptions } from '../src/record/importer.js';
-import { AUTO_MAX_LOAD_PER_CORE, autoSplits, planPieces, SPLIT_MIN_BYTES } from '../src/record/jsonl-split.js';
+import { planPieces, splitJsonl, SPLIT_MIN_BYTES, type Piece } from '../src/record/jsonl-split.js';
+import { Recorder } from '../src/record/recorder.js';
+import { PROBE_RECORDS, type CoreProbe, type CoreSample } from '../src/util/worker-auto.js';
 import { runCli } from './helpers/cli.js';
 import { rm, segmentFiles, tmpDir } from './helpers/tmp.js';
 
@@ -199,25 +201,75 @@ test('jsonl split - which inputs are split, and how', () => {
   }
 });
 
-test("jsonl split - 'auto' splits a big file only with a second core and a load under the limit", () => {
-  const quiet = { cores: 2, load1: 1.5 };
-  assert.ok(autoSplits(SPLIT_MIN_BYTES, quiet));
-  assert.not.ok(autoSplits(SPLIT_MIN_BYTES - 1, quiet), 'too small');
-  assert.not.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 1, load1: 0 }), 'one core');
-  assert.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 2, load1: AUTO_MAX_LOAD_PER_CORE * 2 - 0.01 }));
-  assert.not.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 2, load1: AUTO_MAX_LOAD_PER_CORE * 2 }), 'loaded');
-  assert.ok(autoSplits(SPLIT_MIN_BYTES, { cores: 8, load1: 20 }), 'the limit is per core');
+test("jsonl split - 'auto' plans pieces for a file of SPLIT_MIN_BYTES or more, whatever the machine", () => {
   const dir = tmpDir();
   try {
-    // planPieces asks autoSplits with the machine it is given; 'on' and 'off' never ask.
     const file = path.join(dir, 'big.jsonl');
     const line = `${eventToJson({ type: 'tick', ts: T0, runId: 'r1', venue: 'V', symbol: 'S', bid: 1 })}\n`;
     fs.writeFileSync(file, line.repeat(Math.ceil(SPLIT_MIN_BYTES / line.length)));
-    assert.ok(planPieces(file, { machine: quiet })!.length >= 2);
-    assert.is(planPieces(file, { machine: { cores: 2, load1: 9 } }), null);
-    assert.is(planPieces(file, { machine: { cores: 1, load1: 0 } }), null);
-    assert.ok(planPieces(file, { parseWorker: 'on', machine: { cores: 1, load1: 50 } })!.length >= 2);
-    assert.is(planPieces(file, { parseWorker: 'off', machine: quiet }), null);
+    assert.ok(planPieces(file)!.length >= 2);
+    fs.truncateSync(file, SPLIT_MIN_BYTES - 1);
+    assert.is(planPieces(file), null, 'too small');
+    assert.ok(planPieces(file, { parseWorker: 'on' })!.length >= 2);
+    assert.is(planPieces(file, { parseWorker: 'off' }), null);
+  } finally {
+    rm(dir);
+  }
+});
+
+/** A split run the way importFile makes one, with the worker mode, probe and cores given. */
+async function splitRun(file: string, out: string, pieces: readonly Piece[], mode: 'auto' | 'on', probe?: (rec: Recorder) => CoreProbe, cores?: number) {
+  const rec = await Recorder.open(out, { durability: 'batched', source: 'split', deterministic: true, runId: 'r0', clock: 'source', onWarning: () => {} });
+  assert.ok(rec.readsCanonicalTicks);
+  const split = splitJsonl(rec, file, pieces, { parseWorker: mode, probe: probe?.(rec), cores });
+  try {
+    await split.run();
+  } finally {
+    split.close();
+  }
+  await rec.close();
+  const files = new Map(fs.readdirSync(out).filter((f) => f.endsWith('.tdseg') || f === 'MANIFEST').map((f) => [f, fs.readFileSync(path.join(out, f))]));
+  return { files, workerMade: split.workerMade, decidedOn: split.decidedOn };
+}
+
+test("jsonl split - 'auto' decides on the main thread's first PROBE_RECORDS lines: made or declined, the same recording", async () => {
+  const dir = tmpDir();
+  try {
+    const file = path.join(dir, 'in.jsonl');
+    // Long enough that the first (main) piece holds more than PROBE_RECORDS lines.
+    const lines = Array.from({ length: 2.5 * PROBE_RECORDS }, (_, i) => eventToJson({ type: 'tick', ts: T0 + BigInt(i) * 1000n, runId: 'r1', venue: 'V', symbol: 'S', bid: i }));
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const pieces = planPieces(file, { parseWorker: 'on' })!;
+    assert.is(pieces.length, 2);
+    const on = await splitRun(file, path.join(dir, 'on'), pieces, 'on', () => () => assert.unreachable('on never measures') as never);
+    assert.ok(on.workerMade);
+    assert.is(on.decidedOn, null);
+    /** Each reading moves the wall clock 100 ms and the CPU clock `cpuMs`; it notes the events written when it is read. */
+    const probeOf = (cpuMs: number, at: number[]) => (rec: Recorder): CoreProbe => {
+      let n = 0;
+      return () => (at.push(rec.metrics.counters.events!), n++, { cpuMs: n * cpuMs, wallMs: n * 100 });
+    };
+    for (const [cpuMs, cores, made] of [[80, 2, true], [79, 2, false], [100, 1, false]] as const) {
+      const at: number[] = [];
+      const r = await splitRun(file, path.join(dir, `auto-${cpuMs}-${cores}`), pieces, 'auto', probeOf(cpuMs, at), cores);
+      const what = `${cpuMs} ms of CPU per 100 ms, ${cores} cores`;
+      assert.is(r.workerMade, made, what);
+      assert.equal(r.decidedOn, { cpuMs, wallMs: 100, cores } satisfies CoreSample, what);
+      // Read at the start and once after the first PROBE_RECORDS lines (a batch of lines at a time), inside the first piece.
+      assert.is(at.length, 2, what);
+      assert.ok(at[1]! >= PROBE_RECORDS && at[1]! < 2 * PROBE_RECORDS, `${what}: decided after ${at[1]} events`);
+      assert.equal([...r.files.keys()], [...on.files.keys()], what);
+      for (const [f, bytes] of r.files) assert.ok(bytes.equals(on.files.get(f)!), `${what}: ${f} differs`);
+    }
+    // A first piece shorter than PROBE_RECORDS lines: decided at its end, before the worker's piece is due.
+    const small = planPieces(file, { parseWorker: 'on', roundBytes: 50_000 })!;
+    const at: number[] = [];
+    const r = await splitRun(file, path.join(dir, 'auto-small'), small, 'auto', probeOf(90, at), 2);
+    assert.ok(r.workerMade);
+    assert.ok(at[1]! < PROBE_RECORDS, `decided after ${at[1]} events`);
+    const one = await run(file, { parseWorker: 'off' });
+    const two = await run(file, { parseWorker: 'on', roundBytes: 50_000 });
+    assertSame(two, one, 'on, in small rounds');
   } finally {
     rm(dir);
   }

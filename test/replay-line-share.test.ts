@@ -20,7 +20,8 @@ import { crc32, crc32Combine } from '../src/log/crc.js';
 import { planSpans } from '../src/log/handoff.js';
 import { inspectSegment, realFileOps, type ReadProblem } from '../src/log/index.js';
 import { exportToStrings } from '../src/ops/export.js';
-import { CPU_SHARE_MIN, localSpanHelper, shareLines, SharedLineCursor, workerPays, workerSpanHelper, type CoreProbe, type JsonLineSource, type SpanHelper, type SpanHelperFactory } from '../src/replay/line-share.js';
+import { localSpanHelper, shareLines, SharedLineCursor, workerSpanHelper, type JsonLineSource, type SpanHelper, type SpanHelperFactory } from '../src/replay/line-share.js';
+import type { CoreProbe } from '../src/util/worker-auto.js';
 import { arbEvent } from './events-arbitraries.js';
 import { runCli } from './helpers/cli.js';
 import { flipByte, rm, segmentFiles, tmpDir } from './helpers/tmp.js';
@@ -286,21 +287,6 @@ test('line share: a helper that claims nothing, or dies, leaves the rest to this
   } finally {
     rm(dir);
   }
-});
-
-test('line share: the auto rule makes the worker only with a second core and a core to itself (share ≥ CPU_SHARE_MIN)', () => {
-  // cores, cpu ms, wall ms → made
-  const table: [number, number, number, boolean][] = [
-    [2, 100, 100, true],
-    [8, 95, 100, true],
-    [2, CPU_SHARE_MIN * 100, 100, true],
-    [2, CPU_SHARE_MIN * 100 - 1, 100, false],
-    [2, 20, 100, false], // a contended machine: this thread on a CPU a fifth of the time
-    [1, 100, 100, false], // no second core
-    [2, 0, 0, false], // nothing measured
-    [2, 130, 100, true], // V8's helper threads count too
-  ];
-  for (const [cores, cpuMs, wallMs, made] of table) assert.is(workerPays({ cores, cpuMs, wallMs }), made, `${cores} cores, ${cpuMs} / ${wallMs} ms`);
 });
 
 test('line share: in auto mode the measured stretch decides; declined, the lines are the plain cursor\'s and no helper is made', async () => {

@@ -45,8 +45,8 @@ export interface ExportOptions {
    * byte offset at the segment's index entries) while this thread does the rest
    * (replay/line-share.ts; the same bytes, the same errors). Not with runId or symbols, nor for
    * an unsealed segment (one thread then). 'auto': only when this thread had a core to itself over the first 8,192
-   * records (replay/share-rule.ts workerPays: on a contended machine the worker costs more than it
-   * saves). Default false.
+   * records (util/worker-auto.ts workerPays, the rule import's parse worker uses too: on a
+   * contended machine the worker costs more than it saves). Default false.
    */
   worker?: boolean | 'auto';
 }

@@ -147,7 +147,16 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
   const { summary, result } = await recordFrom(dir, `import:${format}:${input}`, opts, progressInput, (rec, onBatch) => {
     if (pieces === null || !rec.readsCanonicalTicks) return runFormat(rec, src, format, { signal: opts.signal, onBatch });
     src.close();
-    split = splitJsonl(rec, input, pieces, { signal: opts.signal, onBatch, maxLineBytes: opts.maxLineBytes, tsUnit: opts.tsUnit, slotBytes: opts.slotBytes });
+    split = splitJsonl(rec, input, pieces, {
+      signal: opts.signal,
+      onBatch,
+      maxLineBytes: opts.maxLineBytes,
+      tsUnit: opts.tsUnit,
+      slotBytes: opts.slotBytes,
+      parseWorker: opts.parseWorker ?? 'auto',
+      probe: opts.probe,
+      cores: opts.cores,
+    });
     return split.run();
   });
   return { ...summary, format, gzip: src.gzip, input, ...(format === 'tardis' ? { tardis: result as string } : {}) };

@@ -14,11 +14,12 @@
  * reading one, so with the whole file parsed by the worker the main thread would wait on it. The
  * main thread's share of each round, MAIN_SHARE, balances the two threads (per-thread CPU
  * measured: see the commit that set it). Only a regular, uncompressed file is split, by default
- * only one of at least SPLIT_MIN_BYTES on a machine with a core to spare (autoSplits); stdin,
- * pipes and gzip are read on one thread.
+ * ('auto') only one of at least SPLIT_MIN_BYTES, and then the worker is made only if the main thread
+ * had a core to itself while it read the first PROBE_RECORDS lines (util/worker-auto.ts, the one
+ * rule export's worker uses too); declined, the main thread reads every piece itself. Stdin, pipes
+ * and gzip are read on one thread.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromWireError, IoError, type WireError } from '../errors.js';
 import type { TsUnit } from '../events/ts.js';
@@ -26,6 +27,7 @@ import { openInput, type Line } from './input.js';
 import type { Recorder } from './recorder.js';
 import { JsonlSink, positionOf, recordJsonlLine, type LoopOptions } from './sources.js';
 import { readI64 } from '../log/format.js';
+import { PROBE_RECORDS, startStretch, workerPays, type CoreProbe, type CoreSample, type WorkerMode } from '../util/worker-auto.js';
 import { ITEM_RUN, RunTicks, TickBatchReader, type TickBatch } from './tick-batch.js';
 
 /** Files under this size are read on one thread. */
@@ -65,48 +67,24 @@ export type ParseWorkerMessage =
 export type ParseWorkerCommand = { kind: 'free'; slot: number };
 
 export interface SplitOptions {
-  /** 'auto' (default): split a regular uncompressed file of SPLIT_MIN_BYTES or more when the
-   * machine has a core for the worker (autoSplits); 'on': any regular uncompressed file; 'off':
-   * one thread. The recording is the same byte for byte either way. */
-  parseWorker?: 'auto' | 'on' | 'off';
-  /** What 'auto' looks at (default: this machine, read once per import; tests inject it). */
-  machine?: Machine;
+  /** 'auto' (default): plan pieces for a regular uncompressed file of SPLIT_MIN_BYTES or more,
+   * and make the worker if `workerPays` (util/worker-auto.ts) says so of the first PROBE_RECORDS
+   * lines; 'on': split any regular uncompressed file; 'off': one thread. The recording is the same
+   * byte for byte either way. */
+  parseWorker?: WorkerMode;
+  /** For 'auto': the readings (default processCoreProbe) and the cores (default os.availableParallelism()); tests inject them. */
+  probe?: CoreProbe;
+  cores?: number;
   /** Bytes per round (default SPLIT_ROUND_BYTES); small values make many pieces (tests). */
   roundBytes?: number;
   /** Bytes per batch slot (default SLOT_BYTES); small values make the worker's lines overflow a slot mid-read (tests). */
   slotBytes?: number;
 }
 
-/** The machine as 'auto' sees it: usable cores and the 1-minute load average. */
-export interface Machine {
-  cores: number;
-  load1: number;
-}
-
-/** At or above this load per core, 'auto' reads on one thread. */
-export const AUTO_MAX_LOAD_PER_CORE = 4;
-
-export function thisMachine(): Machine {
-  return { cores: os.availableParallelism(), load1: os.loadavg()[0]! };
-}
-
-/**
- * Whether 'auto' splits a file of `sizeBytes`: SPLIT_MIN_BYTES or more (a worker costs tens of
- * ms to start), at least 2 usable cores (with one, the worker only adds its extra CPU: framing,
- * the batches' copies, ~25% more in all) and a 1-minute load average under
- * AUTO_MAX_LOAD_PER_CORE per core. Measured on 2 cores (1M-tick import): quiet (load 1-3) the
- * split is what takes it to ~3 s of wall; at load 14-23 it was slower (12.3 s vs 8.1 s,
- * 2026-11-30 04:25Z) and at load 31-35 no faster (54-60 s vs 57-67 s) for 1.2-1.3x the CPU:
- * past a few runnable tasks per core the second core is left to the machine's other work. Only
- * the speed depends on this, never the recording.
- */
-export function autoSplits(sizeBytes: number, m: Machine): boolean {
-  return sizeBytes >= SPLIT_MIN_BYTES && m.cores >= 2 && m.load1 < AUTO_MAX_LOAD_PER_CORE * m.cores;
-}
-
 /**
  * The pieces of `file` for a split import, or null when it is read on one thread (stdin, not a
- * regular file, gzip, too small, 'off', or one piece only).
+ * regular file, gzip, 'off', under SPLIT_MIN_BYTES in 'auto' (a worker costs tens of ms to
+ * start), or one piece only). In 'auto' the worker may still be declined at run time (splitJsonl).
  */
 export function planPieces(file: string, opts: SplitOptions = {}): Piece[] | null {
   const mode = opts.parseWorker ?? 'auto';
@@ -119,7 +97,7 @@ export function planPieces(file: string, opts: SplitOptions = {}): Piece[] | nul
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size === 0 || (mode === 'auto' && !autoSplits(st.size, opts.machine ?? thisMachine()))) return null;
+    if (!st.isFile() || st.size === 0 || (mode === 'auto' && st.size < SPLIT_MIN_BYTES)) return null;
     const head = Buffer.alloc(2);
     if (fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
     // A file under a round is one round: the worker still gets its share.
@@ -161,6 +139,9 @@ function lineStartFrom(fd: number, at: number, size: number): number {
 export interface SplitRun {
   /** Bytes of the file read so far (in order: the pieces written). */
   readonly bytesRead: number;
+  /** Whether the parse worker was made; what 'auto' measured when it decided (null: not decided that way). */
+  readonly workerMade: boolean;
+  readonly decidedOn: CoreSample | null;
   /** Stops the worker and any read in progress. */
   close(): void;
   run(): Promise<void>;
@@ -168,13 +149,16 @@ export interface SplitRun {
 
 /**
  * A split import of `file` into `rec` (whose readsCanonicalTicks must be true) over `pieces`
- * (planPieces). Call run() once; close() always (also after a failure).
+ * (planPieces). Call run() once; close() always (also after a failure). `parseWorker` 'auto'
+ * (default 'on' here): the worker is made only if `workerPays` of the stretch in which the main
+ * thread reads the first PROBE_RECORDS lines of its first piece (or the whole piece, if shorter);
+ * declined, the main thread reads the worker's pieces too, the one-thread way.
  */
 export function splitJsonl(
   rec: Recorder,
   file: string,
   pieces: readonly Piece[],
-  opts: LoopOptions & { maxLineBytes?: number; tsUnit?: TsUnit; slotBytes?: number },
+  opts: LoopOptions & { maxLineBytes?: number; tsUnit?: TsUnit; slotBytes?: number } & Pick<SplitOptions, 'parseWorker' | 'probe' | 'cores'>,
 ): SplitRun {
   const slotBytes = opts.slotBytes ?? SLOT_BYTES;
   let done = 0;
@@ -190,20 +174,42 @@ export function splitJsonl(
     slotCount: SLOT_COUNT,
   };
   const slotViews = Array.from({ length: SLOT_COUNT }, (_, i) => Buffer.from(data.slots, i * slotBytes, slotBytes));
-  const feed = new WorkerFeed(new Worker(new URL('./jsonl-worker.js', import.meta.url), { workerData: data }), file);
+  let feed: WorkerFeed | null = null;
+  let closed = false;
+  const startWorker = () => {
+    if (!closed) feed = new WorkerFeed(new Worker(new URL('./jsonl-worker.js', import.meta.url), { workerData: data }), file);
+  };
+  const auto = opts.parseWorker === 'auto';
+  let decidedOn: CoreSample | null = null;
+  if (!auto) startWorker();
   return {
     get bytesRead() {
       return done + current;
     },
+    get workerMade() {
+      return feed !== null;
+    },
+    get decidedOn() {
+      return decidedOn;
+    },
     close() {
+      closed = true;
       closeCurrent?.();
-      feed.close();
+      feed?.close();
     },
     async run() {
       let linesBefore = 0;
       let workerPiece = 0;
+      // 'auto': the stretch the rule measures, from here to the first PROBE_RECORDS lines.
+      let stretch = auto ? startStretch(opts.probe, opts.cores) : null;
+      const decide = () => {
+        decidedOn = stretch!();
+        stretch = null;
+        if (workerPays(decidedOn)) startWorker();
+      };
       for (const p of pieces) {
-        if (!p.worker) {
+        // Declined: the worker's pieces are read here, as one thread reads them.
+        if (!p.worker || (feed === null && stretch === null)) {
           const src = openInput(file, undefined, { maxLineBytes: opts.maxLineBytes, range: { ...p, linesBefore } });
           closeCurrent = () => src.close();
           try {
@@ -211,6 +217,7 @@ export function splitJsonl(
             while (await src.nextInto(sink)) {
               linesBefore = sink.lastNo;
               current = src.bytesRead;
+              if (stretch !== null && linesBefore >= PROBE_RECORDS) decide();
               opts.onBatch?.();
               if (opts.signal?.aborted) return;
             }
@@ -218,9 +225,10 @@ export function splitJsonl(
             src.close();
             closeCurrent = null;
           }
+          if (stretch !== null) decide();
         } else {
           for (;;) {
-            const m = await feed.next();
+            const m = await feed!.next();
             if (m.piece !== workerPiece) throw new Error(`parse worker: piece ${m.piece} where ${workerPiece} was due`);
             if (m.kind === 'end') {
               linesBefore += m.lines;
@@ -228,7 +236,7 @@ export function splitJsonl(
               break;
             }
             writeBatch(rec, { buf: slotViews[m.slot]!, bytes: m.bytes, lines: m.lines }, linesBefore);
-            feed.free(m.slot);
+            feed!.free(m.slot);
             current = m.bytesRead;
             opts.onBatch?.();
             if (opts.signal?.aborted) return;

@@ -20,10 +20,9 @@
  *
  * The worker costs a thread and its start (~0.1 s of CPU), so in mode 'auto' (the CLI's default)
  * it is made only if this thread had a core to itself while it read the first `startAfter`
- * records (share-rule.ts workerPays). The bytes are the same either way.
+ * records (util/worker-auto.ts, the one rule import's parse worker uses too). The bytes are the same either way.
  */
 import * as path from 'node:path';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { writeRecordJson, type EventCursor, type EventReadOptions, type Recording } from '../events/recording.js';
 import type { JsonLineWriter } from '../events/json-line-writer.js';
@@ -31,19 +30,9 @@ import { TAG_TYPE, TYPE_TAG, type EventType } from '../events/types.js';
 import { realFileOps, type LogRecord, type ReadProblem } from '../log/index.js';
 import { planSpans, type Span, type SpanHandoff, type SpanSummary } from '../log/handoff.js';
 import type { SegmentMeta } from '../log/segment-file.js';
-import { workerPays, type CoreSample, type ShareMode } from './share-rule.js';
+import { PROBE_RECORDS, startStretch, workerPays, type CoreProbe, type CoreSample, type WorkerMode } from '../util/worker-auto.js';
 import { claimSpan, isoLine, newSpanRing, SPAN_CLOSED, SPAN_DONE, SPAN_FREE, SPAN_WANT, SpanLineReader, SpanRing, transcodeOnly, type SpanFilterData, type SpanJob, type SpanLines, type SpanWorkerCommand, type SpanWorkerData } from './span-lines.js';
 
-export { CPU_SHARE_MIN, workerPays, type CoreSample, type ShareMode } from './share-rule.js';
-
-/** Cumulative readings of the process's CPU time and of the wall clock, in ms (what 'auto' compares). */
-export type CoreProbe = () => { cpuMs: number; wallMs: number };
-
-/** The real probe: process.cpuUsage() and performance.now(). */
-export const processCoreProbe: CoreProbe = () => {
-  const u = process.cpuUsage();
-  return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() };
-};
 
 /** What export and replay --max read lines from: an EventCursor, or a SharedLineCursor. */
 export interface JsonLineSource {
@@ -87,15 +76,15 @@ export interface SharedLineOptions {
   /** Spans the worker may read ahead of this thread (default 8). */
   windowSpans?: number;
   /**
-   * The worker is made once this thread has read this many records (default 8192: a short read
-   * never starts a thread); 0: at once.
+   * The worker is made once this thread has read this many records (default PROBE_RECORDS: a
+   * short read never starts a thread); 0: at once.
    */
   startAfter?: number;
   /**
-   * 'on' (default): the worker is made at `startAfter`; 'auto': only if `workerPays` (share-rule.ts)
+   * 'on' (default): the worker is made at `startAfter`; 'auto': only if `workerPays` (util/worker-auto.ts)
    * says so of the stretch up to `startAfter` (needs `startAfter` > 0; else as 'on'); 'off': never.
    */
-  mode?: ShareMode;
+  mode?: WorkerMode;
   /** For 'auto': the readings (default processCoreProbe) and the cores (default os.availableParallelism()). */
   probe?: CoreProbe;
   cores?: number;
@@ -135,10 +124,9 @@ export class SharedLineCursor implements JsonLineSource, SpanHandoff {
   /** What 'auto' measured when it decided (null: not decided that way), and whether it made the helper. */
   decidedOn: CoreSample | null = null;
   workerMade = false;
-  private readonly mode: ShareMode;
-  private readonly probe: CoreProbe;
-  private readonly cores: number;
-  private readonly probeStart: { cpuMs: number; wallMs: number } | null;
+  private readonly mode: WorkerMode;
+  /** 'auto': ends the measured stretch that began when this cursor was made. */
+  private readonly stretch: (() => CoreSample) | null;
 
   constructor(
     private readonly rec: Recording,
@@ -148,10 +136,8 @@ export class SharedLineCursor implements JsonLineSource, SpanHandoff {
   ) {
     this.spanBytes = options.spanBytes ?? SPAN_BYTES;
     this.windowSpans = options.windowSpans ?? 8;
-    this.startAfter = options.startAfter ?? 8192;
+    this.startAfter = options.startAfter ?? PROBE_RECORDS;
     this.mode = options.mode ?? 'on';
-    this.probe = options.probe ?? processCoreProbe;
-    this.cores = options.cores ?? availableParallelism();
     this.makeHelper = options.makeHelper ?? workerSpanHelper;
     const known = rec.reader.knownTypes;
     this.filter = {
@@ -162,7 +148,7 @@ export class SharedLineCursor implements JsonLineSource, SpanHandoff {
       known: known ? [...known] : null,
       types: opts.types ? opts.types.map((t) => TYPE_TAG[t]) : null,
     };
-    this.probeStart = this.mode === 'auto' && this.startAfter > 0 ? this.probe() : null;
+    this.stretch = this.mode === 'auto' && this.startAfter > 0 ? startStretch(options.probe, options.cores) : null;
     if (this.startAfter <= 0) {
       this.read = -1; // decided now
       if (this.mode !== 'off') this.startHelper();
@@ -271,12 +257,11 @@ export class SharedLineCursor implements JsonLineSource, SpanHandoff {
     return type;
   }
 
-  /** At `startAfter` records: whether to make the helper (see ShareMode). */
+  /** At `startAfter` records: whether to make the helper (see WorkerMode). */
   private wanted(): boolean {
     if (this.mode === 'off') return false;
-    if (this.probeStart === null) return true;
-    const now = this.probe();
-    this.decidedOn = { cpuMs: now.cpuMs - this.probeStart.cpuMs, wallMs: now.wallMs - this.probeStart.wallMs, cores: this.cores };
+    if (this.stretch === null) return true;
+    this.decidedOn = this.stretch();
     return workerPays(this.decidedOn);
   }
 

@@ -49,7 +49,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           .option('parse-worker', {
             choices: ['auto', 'on', 'off'] as const,
             default: 'auto' as const,
-            describe: 'JSONL from a regular file: parse canonical ticks of every other piece of the file on a second thread (auto: files of 8 MiB or more, with 2+ cores and a 1-minute load under 4 per core; same recording either way)',
+            describe: 'JSONL from a regular file: parse canonical ticks of every other piece of the file on a second thread (auto: files of 8 MiB or more, once the first 8,192 lines had 0.8 of a core on a 2+ core machine, the rule of export --worker; same recording either way)',
           })
           .option('reorder-window', {
             type: 'string',
