@@ -133,7 +133,7 @@ test('--limit N stops after N events; --stats says what the replay achieved on s
   const s = await cli(dir, '--speed', '1000', '--stats', '--limit', '10');
   assert.is(s.code, 0, s.stderr);
   assert.is(s.stdout, jsonl(all.slice(0, 10)));
-  assert.match(s.stderr, /^replay: 10 events, [\d.]+ ms of recording in [\d.]+ ms \(achieved speed [\d.]+x\); lateness p50 \S+ {2}p99 \S+ {2}max \S+ \(\d+ paced events\)(; warm-up \d+ events \(\d+ B each as JSON\) in [\d.]+ ms before the clock started(, read ahead by a worker thread)?)?\n$/);
+  assert.match(s.stderr, /^replay: 10 events, [\d.]+ ms of recording in [\d.]+ ms \(achieved speed [\d.]+x\); lateness p50 \S+ {2}p99 \S+ {2}max \S+ \(\d+ paced events\)(; warm-up \d+ events \(\d+ B each as JSON\) in [\d.]+ ms before the clock started(, read ahead by a worker thread(?: and its pacing rehearsed on this thread)?)?)?\n$/);
   const m = await cli(dir, '--max', '--stats');
   assert.match(m.stderr, /^replay: 31 events, .*lateness - \(not paced: --max\)/);
   assert.is((await cli(dir, '--limit', '0')).code, 2);

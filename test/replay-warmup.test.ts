@@ -104,7 +104,7 @@ test('replay --warm-up: same output, said in --stats, on the main thread and rea
       assert.is(r.stdout, expected);
     }
     assert.not.match(plain.stderr, /warm-up/);
-    const said = /warm-up (\d+) events \(\d+ B each as JSON\) in [\d.]+ ms before the clock started(, read ahead by a worker thread)?/.exec(warm.stderr);
+    const said = /warm-up (\d+) events \(\d+ B each as JSON\) in [\d.]+ ms before the clock started(, read ahead by a worker thread(?: and its pacing rehearsed on this thread)?)?/.exec(warm.stderr);
     assert.ok(said, warm.stderr);
     // On the main thread exactly the count; read ahead, at least it (the worker makes whole batches).
     if (where === '--no-read-ahead') {
@@ -112,13 +112,29 @@ test('replay --warm-up: same output, said in --stats, on the main thread and rea
       assert.is(said[2], undefined);
     } else {
       assert.ok(Number(said[1]) >= 25, said[0]);
-      assert.is(said[2], ', read ahead by a worker thread');
+      assert.is(said[2], ', read ahead by a worker thread and its pacing rehearsed on this thread');
     }
     assert.match(byDefault.stderr, /warm-up 40 events/);
   }
   const bad = await runCli(['replay', dir, '--speed', '10', '--warm-up', '-3']);
   assert.is(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--warm-up/);
+});
+
+test('replay read ahead: the lead rehearsed before the clock is neither counted nor written, and a --limit below the lead still stops the replay itself', async () => {
+  const all = [...(await import('../src/events/recording.js')).openRecording(dir).events()].map((e) => eventToJson(e) + '\n');
+  const full = await runCli(['replay', dir, '--speed', '1000', '--stats', '--read-ahead']);
+  assert.is(full.code, 0, full.stderr);
+  assert.is(full.stdout, all.join(''));
+  assert.match(full.stderr, new RegExp(`^replay: ${all.length} events, .*and its pacing rehearsed on this thread`));
+  const cut = await runCli(['replay', dir, '--speed', '1000', '--stats', '--read-ahead', '--limit', '3']);
+  assert.is(cut.code, 0, cut.stderr);
+  assert.is(cut.stdout, all.slice(0, 3).join(''));
+  assert.match(cut.stderr, /^replay: 3 events, /);
+  // No rehearsal without a lead.
+  const none = await runCli(['replay', dir, '--speed', '1000', '--stats', '--read-ahead', '--warm-up', '0']);
+  assert.is(none.stdout, all.join(''));
+  assert.not.match(none.stderr, /rehearsed/);
 });
 
 test.run();

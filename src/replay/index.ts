@@ -8,4 +8,5 @@ export type { EmittingFeed, FeedItem, FeedSource, ReplayFeed } from './feed.js';
 export { LineFeed, type LineFeedOptions } from './line-feed.js';
 export { LocalLineProducer, LineSource, workerLineProducer, type LineFormat, type LineProducer, type LineProducerFactory, type ProducerMessage } from './line-producer.js';
 export type { LineBatch } from './line-batch.js';
+export { BatchListProducer, rehearse, type RehearsalOptions } from './rehearsal.js';
 export { shareLines, SharedLineCursor, type JsonLineSource, type SharedLineOptions } from './line-share.js';

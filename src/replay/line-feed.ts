@@ -136,6 +136,14 @@ export class LineFeed implements EmittingFeed {
     return n;
   }
 
+  /**
+   * The batches arrived and not yet started (after lead(): the lead), for a rehearsal
+   * (rehearsal.ts), which only reads them: it never writes, recycles or keeps them.
+   */
+  heldBatches(): readonly LineBatch[] {
+    return this.cur !== null && this.i === 0 ? [this.cur, ...this.queue] : [...this.queue];
+  }
+
   /** Bytes of the lines arrived and not yet taken. */
   heldBytes(): number {
     const cur = this.cur;

@@ -188,8 +188,7 @@ export class Replayer {
   /** What the replay reads: options.feed, or an EventMerge of the recordings made at start. */
   private merge: ReplayFeed | null = null;
   private readonly lineFeed: EmittingFeed | null;
-  /** Hands a taken item on: to the bus, or to the line feed's consumer. */
-  private readonly deliver: (item: FeedItem) => void;
+  private readonly bus: EventBus;
 
   /** Problems the log reported per source (index as given): a torn tail, a follow whose writer died. */
   readProblems(): { source: number; problem: ReadProblem }[] {
@@ -239,7 +238,7 @@ export class Replayer {
     this.stateAt = options.stateAt;
     this.crcAhead = options.crcAhead === true;
     const feed = (this.lineFeed = options.feed ?? null);
-    this.deliver = feed !== null ? (item) => feed.emit(item) : (item) => bus.publish(item as TapeEvent);
+    this.bus = bus;
     this.state$ = new ValueObservable(this.stateSubject);
     this.progressSubject = new BehaviorSubject<ReplayProgress>(this.snapshot());
     this.progress$ = new ValueObservable(this.progressSubject);
@@ -544,7 +543,6 @@ export class Replayer {
   private passMax(): void {
     const merge = this.merge!;
     const sched = this.sched;
-    const deliver = this.deliver;
     const epoch = this.epoch;
     const sliceMax = this.sliceMax;
     const sliceMs = this.sliceMs;
@@ -567,7 +565,7 @@ export class Replayer {
       this.posSeq = ev.seq ?? null;
       this.posSource = src.index;
       this.emitted++;
-      deliver(ev);
+      this.deliver(ev);
       n++;
       if (this.epoch !== epoch) return;
     }
@@ -636,6 +634,16 @@ export class Replayer {
     if (arriving !== null) return this.hold(arriving);
     this.metrics.inc('polls');
     return this.later(this.pollMs, now);
+  }
+
+  /**
+   * Hands a taken item on: to the line feed's consumer, or to the bus. A method, not a closure made
+   * per replayer: optimised callers then call the same function for every replayer, so a rehearsal's
+   * (rehearsal.ts) optimised code stays valid for the replay after it.
+   */
+  private deliver(item: FeedItem): void {
+    if (this.lineFeed !== null) this.lineFeed.emit(item);
+    else this.bus.publish(item as TapeEvent);
   }
 
   private publish(ev: FeedItem, source: number): void {

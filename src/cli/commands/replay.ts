@@ -21,6 +21,7 @@
  * end time and the target can both be given (`--to +10m --to nats://…`).
  */
 import type * as fs from 'node:fs';
+import { devNull } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { IoError, TapedeckError } from '../../errors.js';
@@ -235,13 +236,19 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     written++;
     firstTs ??= ev.ts;
     lastTs = ev.ts;
-    if (written >= limit) replayer?.stop();
+    if (written >= limit && rehearsal === null) replayer?.stop();
     return true;
   };
   let sink: LineSink | null = null;
+  // While the lead is rehearsed (below), the same callbacks write to the null device, and what they
+  // count is set back to zero after it.
+  const noop = (): void => {};
+  let rehearsal: LineSink | null = null;
+  const onLines = (lines: Buffer, done: () => void): void => (rehearsal ?? sink!).write(lines, done);
+  const onItem = (item: { ts: bigint }): void => void count(item);
   const feed = readAhead
-    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), (lines, done) => sink!.write(lines, done), {
-        onItem: (item) => void count(item),
+    ? new LineFeed(recordings.length, workerLineProducer(dirs, { iso: argv.iso === true }), onLines, {
+        onItem,
         // Only into the file opened here: its write callback means the bytes went to the kernel. Another
         // stream may keep the chunk after its callback (a PassThrough does), so its batches are not reused.
         recycle: fileOut !== null,
@@ -264,7 +271,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
     () => {
       if (!userPaused) r.resume();
     },
-    interactive ? clearStatus : () => {},
+    interactive ? clearStatus : noop,
     new JsonLineWriter(CHUNK_BYTES + 4096),
     argv.iso === true,
   );
@@ -295,11 +302,31 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   let warmed = 0;
   let warmUpMs = 0;
   let warmSink = 0;
+  // Kept to the end (see rehearse: its objects must outlive the replay's optimised code).
+  let rehearsed: Replayer | null = null;
   if (feed) {
     // The worker's first events, made before the clock starts, are the replay's own (its lead).
     const t0 = performance.now();
-    warmed = await r.lead({ from, to, runId: argv.run, types, symbols }, warmUpEvents);
+    const leadOpts: ReplayStartOptions = { from, to, runId: argv.run, types, symbols, speed: argv.max ? 'max' : speed, maxGapMs };
+    warmed = await r.lead(leadOpts, warmUpEvents);
     warmSink = feed.heldBytes();
+    // This thread's share (pacing, the feed, the output's writes) rehearsed on the lead, its lines
+    // written to the null device through the same kind of stream and sink (replay/rehearsal.ts).
+    if (warmed > 0) {
+      const nul = openOutputFile(devNull, PACED_FILE_BUFFER_BYTES);
+      try {
+        rehearsal = new LineSink(nul, noop, noop, noop, new JsonLineWriter(CHUNK_BYTES + 4096), argv.iso === true);
+        const { rehearse } = await import('../../replay/rehearsal.js');
+        rehearsed = await rehearse(recordings, feed.heldBatches(), leadOpts, onLines, { recycle: fileOut !== null, onItem });
+        await rehearsal.settle();
+      } finally {
+        rehearsal = null;
+        written = 0;
+        firstTs = null;
+        lastTs = null;
+        await new Promise<void>((resolve) => nul.end(() => resolve()));
+      }
+    }
     warmUpMs = performance.now() - t0;
   } else if (!argv.max && argv.follow !== true && warmUpEvents > 0) {
     const t0 = performance.now();
@@ -429,7 +456,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
       const lag = p.lag.count > 0 ? `lateness p50 ${fmtNs(Math.round(p.lag.p50Ms * 1e6))}  p99 ${fmtNs(Math.round(p.lag.p99Ms * 1e6))}  max ${fmtNs(Math.round(p.lag.maxMs * 1e6))} (${p.lag.count} paced events)` : 'lateness - (not paced: --max)';
       const warm =
         warmed > 0
-          ? `; warm-up ${warmed} events (${warmSink > 0 ? (warmSink / warmed).toFixed(0) : 0} B each as JSON) in ${warmUpMs.toFixed(1)} ms before the clock started${feed ? ', read ahead by a worker thread' : ''}`
+          ? `; warm-up ${warmed} events (${warmSink > 0 ? (warmSink / warmed).toFixed(0) : 0} B each as JSON) in ${warmUpMs.toFixed(1)} ms before the clock started${feed ? `, read ahead by a worker thread${rehearsed !== null ? ' and its pacing rehearsed on this thread' : ''}` : ''}`
           : '';
       // A full output buffer pauses a paced replay (its timeline shifts by the stall): say so.
       const stalls = lineSink.stalls > 0 ? `; output stalled ${lineSink.stalls} time${lineSink.stalls === 1 ? '' : 's'} (${lineSink.stalledMs.toFixed(1)} ms)` : '';
@@ -438,6 +465,7 @@ async function handler(argv: ReplayArgs, io: CliIo): Promise<void> {
   } finally {
     // Ends the read-ahead worker whatever happened (a live worker would keep the process running).
     feed?.close();
+    rehearsed?.stop();
     for (const c of cleanups) c();
     if (fileOut) {
       await new Promise<void>((resolve) => fileOut.end(() => resolve()));
@@ -578,7 +606,7 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
         .option('stats', { type: 'boolean', default: false, describe: 'At the end, on stderr: events, achieved speed, lateness p50/p99/max' })
         .option('warm-up', {
           type: 'string',
-          describe: `Paced replays: run this many events through decode and formatting before the clock starts, so lateness is low from the first event (default ${WARM_UP_EVENTS}; 0: none; with the read-ahead worker, the events it makes before the clock starts)`,
+          describe: `Paced replays: run this many events through decode and formatting before the clock starts, so lateness is low from the first event (default ${WARM_UP_EVENTS}; 0: none; with the read-ahead worker, the events it makes before the clock starts, which this thread then paces once into the null device)`,
         })
         .option('read-ahead', {
           type: 'boolean',
@@ -608,3 +636,4 @@ export default function replayCommand(io: CliIo): CommandModule<object, ReplayAr
     handler: (argv) => handler(argv as unknown as ReplayArgs, io),
   };
 }
+
