@@ -211,6 +211,22 @@ test('line feed: an output that pauses the replay while lines are handed over lo
 });
 
 /** A factory that counts the batches handed back to it. */
+/** Takes every item of an opened feed, waiting for batches on their way, with `after` after each (it may yield); how many. */
+async function drain(feed: LineFeed, after: (taken: number) => Promise<unknown> | undefined = () => undefined): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const src = feed.peek();
+    if (src === null) {
+      if (feed.exhausted) return n;
+      await feed.waiting();
+      continue;
+    }
+    feed.take(src);
+    n++;
+    await after(n);
+  }
+}
+
 function countingRecycles(f: LineProducerFactory, counter: { n: number }): LineProducerFactory {
   return (receive) => {
     const p = f(receive);
@@ -301,17 +317,7 @@ test('line feed: a worker thread\'s batches with a line longer than a batch buff
       done();
     }, { windowBatches: 2, recycle: true });
     feed.open({});
-    let n = 0;
-    for (;;) {
-      const src = feed.peek();
-      if (src === null) {
-        if (feed.exhausted) break;
-        await feed.waiting();
-        continue;
-      }
-      feed.take(src);
-      n++;
-    }
+    const n = await drain(feed);
     feed.flush();
     feed.close();
     assert.is(n, 40);
@@ -345,18 +351,7 @@ test('line feed: a worker thread\'s batches handed back after a late write are m
       { windowBatches: 3, recycle: true },
     );
     feed.open({});
-    let n = 0;
-    for (;;) {
-      const src = feed.peek();
-      if (src === null) {
-        if (feed.exhausted) break;
-        await feed.waiting();
-        continue;
-      }
-      feed.take(src);
-      n++;
-      if (n % 40 === 0) await new Promise((res) => setImmediate(res));
-    }
+    const n = await drain(feed, (k) => (k % 40 === 0 ? new Promise((res) => setImmediate(res)) : undefined));
     feed.flush();
     await writes;
     feed.close();
