@@ -222,6 +222,39 @@ test('the CRC-ahead worker trusts only whole units before the first damage, and 
   }
 });
 
+test("a view that does not want ts (the CRC-ahead worker's) checks every frame as one that does, and leaves tsNs unread", async () => {
+  const dir = tmpDir();
+  try {
+    await writeLog(dir, { steps: [0, 0, 0, 2, 0, 0], segmentBytes: 1 << 20, tsStep: 1000 });
+    const f = path.join(dir, segmentFiles(dir)[0]!);
+    const ends = frameEnds(f);
+    const dataEnd = ends[ends.length - 1]!;
+    const walk = (b: Buffer, tsWanted: boolean) => {
+      const v = new format.FrameView();
+      v.tsWanted = tsWanted;
+      const out: string[] = [];
+      for (let pos = 64; ; pos = v.next) {
+        const kind = format.readFrameInto(v, b, pos, dataEnd);
+        out.push(kind === 'frame' ? `${v.type} ${v.flags} ${v.seq} ${v.tsNs} ${v.payloadStart}-${v.payloadEnd} ${v.crc} ${v.next}` : `${kind} ${v.reason}`);
+        if (kind !== 'frame') return out;
+      }
+    };
+    const clean = fs.readFileSync(f);
+    const damaged = Buffer.from(clean);
+    damaged[ends[4]! + 24]! ^= 1;
+    for (const b of [clean, damaged]) {
+      const withTs = walk(b, true);
+      const without = walk(b, false);
+      assert.ok(withTs.length > 3 && withTs.some((l) => / [1-9]\d* \d+-\d+ /.test(l)), 'the ts is read when wanted');
+      // The same outcomes, the ts left at 0n.
+      assert.equal(without, withTs.map((l) => l.replace(/^(\d+ \d+ \d+) -?\d+ /, '$1 0 ')));
+    }
+    assert.match(walk(damaged, false).at(-1)!, /^corrupt frame checksum mismatch/);
+  } finally {
+    rm(dir);
+  }
+});
+
 test('a CRC-ahead worker that dies (its heap limits) vouches for nothing, and the cursor reads and checks everything itself', async () => {
   const dir = tmpDir();
   try {

@@ -37,6 +37,7 @@ function run(j: Job): void {
   // The same chunked walk as the cursor's (walker.ts), over the bytes the file had at the job's start.
   const walker = new SegmentWalker(realFileOps, j.fd, j.start, j.end >= 0 ? j.end : fs.fstatSync(j.fd).size, undefined, spare);
   walker.reuse = true; // nothing here keeps a view into a chunk
+  walker.view.tsWanted = false; // checked here: structure and CRC; a ts read would be a BigInt per frame for nothing
   let sinceStore = 0;
   let unitEnd = -1;
   try {

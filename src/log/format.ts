@@ -221,6 +221,8 @@ export class FrameView {
   flags = 0;
   seq = 0;
   tsNs = 0n;
+  /** false: readFrameInto leaves tsNs unread (a BigInt per frame), for a walk that never looks at it (the CRC-ahead worker). */
+  tsWanted = true;
   payloadStart = 0;
   payloadEnd = 0;
   crc = 0;
@@ -252,7 +254,7 @@ export function readFrameInto(v: FrameView, b: Buffer, pos: number, end: number,
   v.type = type;
   v.flags = b[pos + 5]!;
   v.seq = readSeq(b, pos + 6);
-  v.tsNs = readI64(b, pos + 14);
+  if (v.tsWanted) v.tsNs = readI64(b, pos + 14);
   v.payloadStart = pos + FRAME_PREFIX_BYTES;
   v.payloadEnd = crcAt;
   v.crc = crc;
