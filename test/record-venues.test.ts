@@ -181,8 +181,10 @@ test('binance: a REST snapshot before any depth message names no symbol: a Valid
 test('binance futures: the first update straddles lastUpdateId, then pu = previous u', () => {
   const map = mapperFor('binance');
   map(depth(1, 2, [], [], { pu: 0 }));
-  const snap = map({ lastUpdateId: 500, bids: [['1', '1']], asks: [] });
+  const snap = map({ lastUpdateId: 500, E: 1626992741264, T: 1626992741261, bids: [['1', '1']], asks: [] });
   assert.is(books(snap)[0]!.venue, 'binance-futures');
+  // A futures REST snapshot's transaction time T is its events' exchTs.
+  assert.equal(books(snap).map((e) => e.exchTs), [1626992741261000000n, 1626992741261000000n]);
   const first = map(depth(495, 510, [['1', '2']], [], { pu: 494 }));
   assert.equal(systems(first), []);
   assert.equal(systems(map(depth(511, 520, [['1', '3']], [], { pu: 510 }))), []);

@@ -230,7 +230,9 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
     st.lastU = id;
     st.synced = false;
     trust.clear(symbol);
-    const base: Partial<BookDraft> = { flags: BOOK_FLAG_SNAPSHOT, venueSeq: id };
+    // Futures snapshots carry the venue's times (E, T); spot's carry none.
+    const exchTs = d.T !== undefined ? msToNs(d.T, 'T', position) : d.E !== undefined ? msToNs(d.E, 'E', position) : undefined;
+    const base: Partial<BookDraft> = { flags: BOOK_FLAG_SNAPSHOT, venueSeq: id, ...(exchTs !== undefined ? { exchTs } : {}) };
     const out: EventDraft[] = [{ type: 'book', venue: venue(), symbol, action: 'clear', ...base } as BookDraft];
     levels(out, symbol, 'bid', levelsOf(d.bids, 'bids', position), base, 'bids', position);
     levels(out, symbol, 'ask', levelsOf(d.asks, 'asks', position), base, 'asks', position);
