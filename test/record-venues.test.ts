@@ -19,7 +19,8 @@ import { importFile } from '../src/record/importer.js';
 import { KrakenBook } from '../src/record/kraken-book.js';
 import type { EventDraft, MapOutcome } from '../src/record/venue-common.js';
 import { mapperFor, type VenueFormat } from '../src/record/venues.js';
-import { fixture } from './record-helpers.js';
+import { fixture, readEvents } from './record-helpers.js';
+import { runCli } from './helpers/cli.js';
 import { repoRoot, rm, tmpDir } from './helpers/tmp.js';
 
 const D = (t: string) => Decimal.parse(t);
@@ -492,6 +493,31 @@ test('a feed of another API version is counted by its channel, not as unknown: K
   assert.equal(coinbase({ channel: 'l2_data', client_id: '', timestamp: '2023-02-09T20:32:50.714964855Z', sequence_num: 0, events: [] }), {
     unmapped: 'l2_data (Advanced Trade: only the Exchange ws-feed is mapped)',
   });
+});
+
+test('import --symbol / --venue reach a capture\'s mapping: a REST snapshot ahead of the depth stream is not rejected', async () => {
+  const root = tmpDir();
+  const file = path.join(root, 'snap-first.capture');
+  const line = (ns: number, msg: object) => `${1723161600000000000 + ns} ${JSON.stringify(msg)}`;
+  fs.writeFileSync(file, [line(1, { lastUpdateId: 100, bids: [['9.00', '5']], asks: [['11.00', '1']] }), line(2, { stream: 'btcusdt@depth@100ms', data: depth(101, 102, [['10.00', '1']]) })].join('\n') + '\n');
+  // Without the symbol: a reject that says how to pass it.
+  let r = await runCli(['import', file, path.join(root, 'a'), '--format', 'binance']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /line 1: .*pass the symbol \(import --symbol\)/);
+  r = await runCli(['import', file, path.join(root, 'b'), '--format', 'binance', '--symbol', 'BTCUSDT', '--venue', 'binance-test', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).rejects, 0);
+  const evs = readEvents(path.join(root, 'b')).filter((e) => e.type === 'book') as BookEvent[];
+  assert.equal(evs.map((e) => [e.venue, e.symbol, e.action, e.flags]), [
+    ['binance-test', 'BTCUSDT', 'clear', BOOK_FLAG_SNAPSHOT],
+    ['binance-test', 'BTCUSDT', 'set', BOOK_FLAG_SNAPSHOT],
+    ['binance-test', 'BTCUSDT', 'set', BOOK_FLAG_SNAPSHOT | BOOK_FLAG_LAST],
+    ['binance-test', 'BTCUSDT', 'set', BOOK_FLAG_LAST],
+  ]);
+  // --symbol means nothing to other formats: a usage error.
+  r = await runCli(['import', fixture('kraken-20210417.head300.ws.txt.gz'), path.join(root, 'c'), '--format', 'kraken', '--symbol', 'X']);
+  assert.is(r.code, 2);
+  rm(root);
 });
 
 test('cryptofeed capture lines: `<url> -> <ts>: <body>` is an HTTP response received, `configuration: <json>` its header', () => {

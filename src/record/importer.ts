@@ -15,6 +15,7 @@ import { planPieces, splitJsonl, type SplitOptions, type SplitRun } from './json
 import type { ColumnMapping } from './mapping.js';
 import { Recorder, type RecorderOptions, type RecordSummary } from './recorder.js';
 import { recordCapture, recordCsv, recordJsonl } from './sources.js';
+import type { MapperOptions } from './venues.js';
 import { recordDbn, recordMappedCsv, recordMappedJson, recordTardis, type DbnImportReport } from './vendor-sources.js';
 
 export type ImportFormat = 'jsonl' | 'csv' | 'binance' | 'binance-futures' | 'coinbase' | 'kraken' | 'dbn' | 'tardis';
@@ -36,8 +37,13 @@ export interface ImportOptions extends Omit<RecorderOptions, 'clock'>, SplitOpti
   stdin?: Readable;
   /** Quote/trade rows under this column mapping (CSV or JSON); the format is then 'mapped'. */
   map?: ColumnMapping;
-  /** DBN: the venue of every event (default: the dataset's, GLBX.MDP3 → GLBX). */
+  /**
+   * DBN: the venue of every event (default: the dataset's, GLBX.MDP3 → GLBX). A venue capture:
+   * the venue name to record (default binance-spot / binance-futures, coinbase, kraken).
+   */
   venue?: string;
+  /** A Binance capture: the symbol of REST depth snapshots that name none (see docs/VENUES.md). */
+  symbol?: string;
   /** Lines over this many bytes are rejects (default 1 MiB; see input.ts). */
   maxLineBytes?: number;
 }
@@ -145,7 +151,7 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
     },
   };
   const { summary, result } = await recordFrom(dir, `import:${format}:${input}`, opts, progressInput, (rec, onBatch) => {
-    if (pieces === null || !rec.readsCanonicalTicks) return runFormat(rec, src, format, { signal: opts.signal, onBatch });
+    if (pieces === null || !rec.readsCanonicalTicks) return runFormat(rec, src, format, { signal: opts.signal, onBatch, mapper: { venue: opts.venue, symbol: opts.symbol } });
     src.close();
     split = splitJsonl(rec, input, pieces, {
       signal: opts.signal,
@@ -246,7 +252,7 @@ function linesOf(b: ByteInput): InputSource {
   return openInputStream(b.name, Readable.from(b.chunks(), { objectMode: false }), b.totalBytes);
 }
 
-function runFormat(rec: Recorder, src: InputSource, format: ImportFormat, o: { signal?: AbortSignal; onBatch?: () => void }): Promise<unknown> {
+function runFormat(rec: Recorder, src: InputSource, format: ImportFormat, o: { signal?: AbortSignal; onBatch?: () => void; mapper?: MapperOptions }): Promise<unknown> {
   switch (format) {
     case 'tardis':
       return recordTardis(rec, src, o);

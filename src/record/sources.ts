@@ -9,7 +9,7 @@ import { CsvEvents, splitCsvRecord } from './csv.js';
 import { asciiText, isBlankLine, type InputSource, type Line, type LineSink } from './input.js';
 import { parseJsonLine } from './json-line.js';
 import type { Recorder } from './recorder.js';
-import { mapperFor, type VenueFormat } from './venues.js';
+import { mapperFor, type MapperOptions, type VenueFormat } from './venues.js';
 
 export interface LoopOptions {
   /** Stop early (SIGINT): the loop returns after the current batch. */
@@ -107,8 +107,8 @@ export async function recordCsv(rec: Recorder, input: InputSource, opts: LoopOpt
  * and configuration lines are counted, not recorded. A receive
  * time that goes back is bad input, whatever kind of message the line holds.
  */
-export async function recordCapture(rec: Recorder, input: InputSource, format: VenueFormat, opts: LoopOptions = {}): Promise<void> {
-  const map = mapperFor(format);
+export async function recordCapture(rec: Recorder, input: InputSource, format: VenueFormat, opts: LoopOptions & { mapper?: MapperOptions } = {}): Promise<void> {
+  const map = mapperFor(format, opts.mapper);
   let lastRecv = -1n;
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {

@@ -40,8 +40,8 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
             type: 'string',
             describe: 'Quote/trade CSV or JSON in your own columns: target=column pairs (ts=timestamp,bid=bidPrice,ask=askPrice) or a JSON mapping file',
           })
-          .option('venue', { type: 'string', describe: 'With --map: the venue of every row; with DBN: instead of the dataset (GLBX.MDP3 → GLBX)' })
-          .option('symbol', { type: 'string', describe: 'With --map: the symbol of every row' })
+          .option('venue', { type: 'string', describe: 'With --map: the venue of every row; with DBN: instead of the dataset (GLBX.MDP3 → GLBX); with a venue capture: the venue to record (default binance-spot/binance-futures, coinbase, kraken)' })
+          .option('symbol', { type: 'string', describe: 'With --map: the symbol of every row; with --format binance|binance-futures: the symbol of REST depth snapshots that name none' })
           .option('ts-unit', {
             choices: ['s', 'ms', 'us', 'ns'] as const,
             describe: 'The unit of bare integer times in the input (default ns; an integer that reads as s/ms/us of a recent date is refused)',
@@ -73,9 +73,9 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         const { TapedeckError } = await import('../../errors.js');
         throw new TapedeckError('BAD_ARGUMENT', `--map reads your own columns; it does not go with --format ${argv.format}`);
       }
-      if (argv.map === undefined && argv.symbol !== undefined) {
+      if (argv.map === undefined && argv.symbol !== undefined && argv.format !== 'binance' && argv.format !== 'binance-futures') {
         const { TapedeckError } = await import('../../errors.js');
-        throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map (DBN and Tardis files name their symbols)');
+        throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map, or with --format binance|binance-futures (the symbol of REST depth snapshots); DBN and Tardis files name their symbols');
       }
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? durationArg('--reorder-window', argv['reorder-window']) : undefined;
@@ -108,6 +108,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           reorderWindowNs,
           map,
           venue: argv.venue,
+          ...(argv.map === undefined && argv.symbol !== undefined ? { symbol: argv.symbol } : {}),
           args: [...rawArgs],
           onWarning: warningPrinter(io.stderr),
           signal: ac.signal,
