@@ -89,12 +89,28 @@ test('writeRead: the same files as write() of each record read, across rotations
   assert.ok(rotations > 15, `only ${rotations} rotations: the property says little`);
 });
 
-test('writeRead: too little room at the end of the write buffer is made by writing it out, then the read is retried', async () => {
+/**
+ * Two fresh logs, `a` written with write() as the reference and `b` with what the test exercises;
+ * after `body` both are closed and their files must be the same bytes.
+ */
+async function sideBySide(body: (a: Log, b: Log) => void): Promise<void> {
   const one = tmpDir();
   const two = tmpDir();
   try {
     const a = await Log.open(one, { recordingId: ID });
     const b = await Log.open(two, { recordingId: ID });
+    body(a, b);
+    await a.close();
+    await b.close();
+    assertSameFiles(one, two);
+  } finally {
+    rm(one);
+    rm(two);
+  }
+}
+
+test('writeRead: too little room at the end of the write buffer is made by writing it out, then the read is retried', async () => {
+  await sideBySide((a, b) => {
     // Fill the 1 MiB write buffer to within 100 bytes of its end.
     const big = Buffer.alloc((1 << 20) - 26 - 100, 7);
     a.write(1, T0, big);
@@ -104,21 +120,11 @@ test('writeRead: too little room at the end of the write buffer is made by writi
     assert.is(r.reads, 2);
     const declined = new Prepared(T0 + 2n, null, 162);
     assert.is(b.writeRead(2, declined), -1);
-    await a.close();
-    await b.close();
-    assertSameFiles(one, two);
-  } finally {
-    rm(one);
-    rm(two);
-  }
+  });
 });
 
 test('writeRead: a ts before the last is refused (TS_BACKWARDS) with nothing written', async () => {
-  const one = tmpDir();
-  const two = tmpDir();
-  try {
-    const a = await Log.open(one, { recordingId: ID });
-    const b = await Log.open(two, { recordingId: ID });
+  await sideBySide((a, b) => {
     a.write(1, T0 + 10n, Buffer.from('x'));
     b.write(1, T0 + 10n, Buffer.from('x'));
     try {
@@ -130,13 +136,7 @@ test('writeRead: a ts before the last is refused (TS_BACKWARDS) with nothing wri
     }
     assert.is(b.nextSeq, 1);
     assert.is(b.writeRead(1, new Prepared(T0 + 11n, Buffer.from('z'))), a.write(1, T0 + 11n, Buffer.from('z')));
-    await a.close();
-    await b.close();
-    assertSameFiles(one, two);
-  } finally {
-    rm(one);
-    rm(two);
-  }
+  });
 });
 
 test.run();
