@@ -213,8 +213,8 @@ test('the CRC-ahead worker trusts only whole units before the first damage, and 
     b[ends[0]! + 24]! ^= 1;
     const run = new FrameRun(10);
     const v = new format.FrameView();
-    assert.is(format.readRunInto(run, v, b, 64, dataEnd, 0, null), 1);
-    assert.is(format.readRunInto(run, v, b, 64, dataEnd, 0, null, ends[2]!), 3);
+    assert.is(format.readRunInto(run, b, 64, dataEnd, 0, null), 1);
+    assert.is(format.readRunInto(run, b, 64, dataEnd, 0, null, ends[2]!), 3);
     // The per-frame path (errors, resyncs) always checks.
     assert.is(format.readFrameInto(v, b, ends[0]!, dataEnd), 'corrupt');
   } finally {

@@ -70,8 +70,7 @@ test('readRunInto keeps exactly the frames before the first damaged one, whereve
           buf[s + 4 + (at % (length + 4))]! ^= mask;
         }
         const run = new FrameRun(1024);
-        const v = new format.FrameView();
-        const k = format.readRunInto(run, v, buf, 64, end, 0, null);
+        const k = format.readRunInto(run, buf, 64, end, 0, null);
         const want = firstBad(buf, starts);
         assert.is(k, want);
         assert.is(run.next, want < starts.length ? starts[want]! : end);
@@ -93,7 +92,7 @@ test('readRunInto trusts the frames ending before checkedTo and checks the rest 
       const bad = bad0 % starts.length;
       buf[starts[bad]! + format.FRAME_PREFIX_BYTES]! ^= 0x40;
       const run = new FrameRun(1024);
-      const k = format.readRunInto(run, new format.FrameView(), buf, 64, end, 0, null, checkedTo);
+      const k = format.readRunInto(run, buf, 64, end, 0, null, checkedTo);
       assert.is(k, bad < trusted ? starts.length : bad);
       assert.is(k, firstBad(buf, starts, checkedTo));
     }),
@@ -109,7 +108,7 @@ test('readRunInto over many frame sizes, and frames too large for a step', () =>
     const { buf, starts, end } = frames(sizes, 5);
     if (badAt >= 0) buf[starts[badAt]! + format.FRAME_PREFIX_BYTES + 2]! ^= 1;
     const run = new FrameRun(1024);
-    const k = format.readRunInto(run, new format.FrameView(), buf, 64, end, 0, null);
+    const k = format.readRunInto(run, buf, 64, end, 0, null);
     assert.is(k, badAt < 0 ? sizes.length : badAt, `damage at ${badAt}`);
   }
 });

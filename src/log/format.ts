@@ -307,47 +307,62 @@ export class FrameRun {
  * no batch flag, carries seq `seq0` + i and a ts not below the one before (`lastTs` before the
  * first; null: any). Stops at the first frame that is anything else, at the end of the data or
  * when the run is full, and returns the count: whatever stopped it is left for the per-frame path
- * (readFrameInto and the scanner), which decides what it is. `v` is scratch; `checkedTo` as for
- * readFrameInto.
+ * (readFrameInto and the scanner), which decides what it is. `checkedTo` as for readFrameInto.
+ *
+ * The walk reads each frame's fields inline rather than through readFrameInto and a FrameView
+ * (~25 -> ~10 ns a frame): it accepts only what readFrameInto accepts (a length within bounds, the
+ * whole frame within the data, a non-zero type) and stops at anything else, even a frame
+ * readFrameInto would take, which the per-frame path then reads. The CRCs are checked after the
+ * walk, all at once (runCrcsOk); the run is cut before the first bad one, where a walk checking
+ * each frame in turn would have stopped.
  */
-export function readRunInto(run: FrameRun, v: FrameView, b: Buffer, pos: number, end: number, seq0: number, lastTs: bigint | null, checkedTo = 0): number {
+export function readRunInto(run: FrameRun, b: Buffer, pos: number, end: number, seq0: number, lastTs: bigint | null, checkedTo = 0): number {
   const cap = run.capacity;
+  const types = run.type;
+  const seqs = run.seq;
+  const tss = run.tsNs;
+  const starts = run.payloadStart;
+  const ends = run.payloadEnd;
+  const crcs = run.crc;
   let p = pos;
+  let last = pos;
   let k = 0;
   let prev = lastTs;
   run.chunk = b;
-  // The frames are walked with their CRCs unchecked (readFrameInto trusts a frame ending before
-  // checkedTo), then checked together (runCrcsOk); the run is cut before the first bad one, where
-  // a walk checking each frame in turn would have stopped.
   for (; k < cap; k++) {
-    if (readFrameInto(v, b, p, end, CRC_DEFERRED) !== 'frame' || v.flags !== 0 || v.seq !== seq0 + k) break;
-    const ts = v.tsNs;
+    if (end - p < FRAME_OVERHEAD_BYTES) break;
+    const length = getU32(b, p);
+    if (length < FRAME_MIN_LENGTH || length > FRAME_MIN_LENGTH + FRAME_MAX_PAYLOAD_BYTES || length + 8 > end - p) break;
+    const type = b[p + 4]!;
+    const seq = seq0 + k;
+    if (type === 0 || b[p + 5] !== 0 || readSeq(b, p + 6) !== seq) break;
+    const ts = readI64(b, p + 14);
     if (prev !== null && ts < prev) break;
     prev = ts;
-    run.type[k] = v.type;
-    run.seq[k] = v.seq;
-    run.tsNs[k] = ts;
-    run.payloadStart[k] = v.payloadStart;
-    run.payloadEnd[k] = v.payloadEnd;
-    run.crc[k] = v.crc;
-    run.lastFrameAt = p;
-    p = v.next;
+    const crcAt = p + 4 + length;
+    types[k] = type;
+    seqs[k] = seq;
+    tss[k] = ts;
+    starts[k] = p + FRAME_PREFIX_BYTES;
+    ends[k] = crcAt;
+    crcs[k] = getU32(b, crcAt);
+    last = p;
+    p = crcAt + 4;
   }
   if (k > 0) {
     const good = runCrcsOk(run, b, k, checkedTo);
     if (good < k) {
       k = good;
-      p = good === 0 ? pos : run.payloadEnd[good - 1]! + 4;
-      if (good > 0) run.lastFrameAt = run.payloadStart[good - 1]! - FRAME_PREFIX_BYTES;
+      p = good === 0 ? pos : ends[good - 1]! + 4;
+      last = good === 0 ? pos : starts[good - 1]! - FRAME_PREFIX_BYTES;
     }
   }
+  run.lastFrameAt = last;
   run.count = k;
   run.next = p;
   return k;
 }
 
-/** A checkedTo past any buffer: readFrameInto computes no CRC (readRunInto checks them after). */
-const CRC_DEFERRED = Number.MAX_SAFE_INTEGER;
 /** Runs shorter than this are checked a frame at a time: a native call costs ~0.4 µs. */
 const RUN_NATIVE_FROM_BYTES = 2048;
 

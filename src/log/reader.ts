@@ -140,6 +140,8 @@ export class LogCursor {
   private closed = false;
   private readonly types: Set<number> | null;
   private readonly known: Set<number> | null;
+  /** `known` as a table by type (a frame's type is a byte): 1 known, 0 not; null: every type is. */
+  private readonly knownTable: Uint8Array | null = null;
   private readonly reuseChunks: boolean;
   private readonly reuseRecord: LogRecord | null;
   /** The CRC-ahead worker of this cursor (opts.crcAhead), started by the first segment big enough. */
@@ -160,6 +162,10 @@ export class LogCursor {
   ) {
     this.types = opts.types ? new Set(opts.types) : null;
     this.known = reader.knownTypes;
+    if (this.known !== null) {
+      this.knownTable = new Uint8Array(256);
+      for (const t of this.known) if (t >= 0 && t < 256) this.knownTable[t] = 1;
+    }
     this.reuseChunks = opts.reuseChunks === true;
     this.reuseRecord = this.reuseChunks ? new LogRecord(0, 0n, 0, Buffer.alloc(0), 0, 0) : null;
     const use = !!opts.crcAhead && !opts.follow && reader.ops === realFileOps;
@@ -218,6 +224,30 @@ export class LogCursor {
       let n = 0;
       let i = 0;
       let payloadBytes = 0;
+      const o = this.opts;
+      if (this.types === null && o.fromSeq === undefined && o.fromTs === undefined && o.toSeq === undefined && o.toTs === undefined) {
+        // No range and no type filter: recordVerdict can only skip an unknown type, so this is
+        // that rule alone, by a table of the known types (a Set lookup per record otherwise).
+        const known = this.knownTable;
+        for (; i < k; i++) {
+          const start = run.payloadStart[i]!;
+          const end = run.payloadEnd[i]!;
+          payloadBytes += end - start;
+          const type = run.type[i]!;
+          if (known !== null && known[type] === 0) {
+            this.unknownSkipped++;
+            continue;
+          }
+          if (n !== i) {
+            run.type[n] = type;
+            run.seq[n] = run.seq[i]!;
+            run.tsNs[n] = run.tsNs[i]!;
+            run.payloadStart[n] = start;
+            run.payloadEnd[n] = end;
+          }
+          n++;
+        }
+      }
       while (i < k) {
         const seq = run.seq[i]!;
         const ts = run.tsNs[i]!;

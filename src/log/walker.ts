@@ -92,7 +92,7 @@ export class SegmentWalker {
    */
   runInto(run: FrameRun, seq0: number, lastTs: bigint | null): number {
     const checkedTo = this.ahead === null ? 0 : this.ahead.verifiedTo() - this.bufStart;
-    const k = readRunInto(run, this.view, this.buf, this.pos, this.bufLen, seq0, lastTs, checkedTo);
+    const k = readRunInto(run, this.buf, this.pos, this.bufLen, seq0, lastTs, checkedTo);
     if (k > 0) this.pos = run.next;
     return k;
   }
