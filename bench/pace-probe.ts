@@ -11,7 +11,10 @@
  * - with PROBE_THREADS=1, every thread's CPU time and run-queue wait (/proc/self/task/<tid>/schedstat,
  *   fields 1 and 2, read through descriptors kept open) at the start of each pass: for a late pass
  *   it tells a main thread waiting for a core (runnable, not running: other threads or processes
- *   held both cores) from one that was blocked on something (sleeping), and which threads ran.
+ *   held both cores) from one that was blocked on something (sleeping), and which threads ran;
+ *   at the end, each thread's CPU over the replay with its name (V8's helper threads are the first
+ *   four after the main thread, libuv's pool the next four once a file is written, the read-ahead
+ *   worker the last, ~0.9 s).
  *
  * It wraps the real scheduler's schedule, LineFeed's emit/receive/waiting and HistogramTally's add
  * on their prototypes (so its own timings include a few wrapper calls per item); nothing in src/
@@ -196,6 +199,25 @@ for (let k = 0; k < passes; k++) {
       say(`   threads over ${(b[0]! - a[0]!).toFixed(1)} ms (ms of CPU / of waiting for one): ${parts.join('; ')}`);
     }
   }
+}
+if (threads && samples.length > 0) {
+  // Which thread is which: each thread's CPU over the replay, with its kernel name (main first).
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const at0 = new Map<number, number>();
+  for (let i = 1; i < first.length; i += 3) at0.set(first[i]!, first[i + 1]!);
+  const parts: string[] = [];
+  for (let i = 1; i < last.length; i += 3) {
+    const tid = last[i]!;
+    let comm = '?';
+    try {
+      comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
+    } catch {
+      // gone
+    }
+    parts.push(`${tid === process.pid ? 'MAIN' : tid} (${comm}) ${((last[i + 1]! - (at0.get(tid) ?? 0)) / 1e6).toFixed(0)} ms`);
+  }
+  say(`threads' CPU over the replay: ${parts.join('; ')}`);
 }
 const replayGcs = gcs.filter(([t]) => t >= t0);
 say(`main-thread GCs after the clock start: ${replayGcs.length}, longest ${Math.max(0, ...replayGcs.map(([, d]) => d)).toFixed(2)} ms`);

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { lastValueFrom } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,11 +17,12 @@ import { TapedeckError } from '../src/errors.js';
 import { eventToJson } from '../src/events/json.js';
 import { openRecording } from '../src/events/recording.js';
 import { Replayer, type ReplayStartOptions } from '../src/replay/index.js';
-import type { FeedItem } from '../src/replay/feed.js';
-import { LineBatcher } from '../src/replay/line-batch.js';
+import { tsOffsetNs, type FeedItem } from '../src/replay/feed.js';
+import { LineBatcher, type LineBatch } from '../src/replay/line-batch.js';
 import { LineFeed } from '../src/replay/line-feed.js';
 import { exportToStrings } from '../src/ops/export.js';
 import { LocalLineProducer, workerLineProducer, type LineFormat, type LineProducerFactory, type ProducerMessage } from '../src/replay/line-producer.js';
+import { BatchListProducer } from '../src/replay/rehearsal.js';
 import { runCli } from './helpers/cli.js';
 import { rm, tmpDir } from './helpers/tmp.js';
 import { MS, T0, makeRecording, tick, virtual, watchedBus } from './replay-fixtures.js';
@@ -268,20 +270,20 @@ test('line batcher: buffers handed back are the next batches\' (of the same size
   batcher.add(ev as never, 0);
   const second = batcher.take(1, false);
   assert.is(first.bytes.toString(), second.bytes.toString());
-  batcher.recycle({ ts: first.ts, seq: first.seq, source: first.source, ends: first.ends, bytes: first.bytes.buffer as ArrayBuffer });
+  batcher.recycle({ ts: first.ts, tsOffsetNs: first.tsOffsetNs, seq: first.seq, source: first.source, ends: first.ends, bytes: first.bytes.buffer as ArrayBuffer });
   batcher.add({ ...ev, seq: 1 } as never, 0);
   const third = batcher.take(1, false);
   // The batcher gathers into the set after the one it hands out: the set handed back is the one after next.
   batcher.add({ ...ev, seq: 2 } as never, 0);
   const fourth = batcher.take(1, false);
   assert.ok(third.ts !== first.ts && third.bytes.buffer !== first.bytes.buffer);
-  assert.ok(fourth.ts === first.ts && fourth.ends === first.ends && fourth.seq === first.seq && fourth.source === first.source, 'the arrays are reused');
+  assert.ok(fourth.ts === first.ts && fourth.tsOffsetNs === first.tsOffsetNs && fourth.ends === first.ends && fourth.seq === first.seq && fourth.source === first.source, 'the arrays are reused');
   assert.ok(fourth.bytes.buffer === first.bytes.buffer, 'the line buffer is reused');
   assert.match(Buffer.from(third.bytes).toString(), /"seq":1/);
   assert.match(Buffer.from(fourth.bytes).toString(), /"seq":2/);
   assert.is(fourth.seq[0], 2);
   // A set of another size is not taken.
-  batcher.recycle({ ts: new BigInt64Array(3), seq: new Float64Array(3), source: new Uint16Array(3), ends: new Uint32Array(3), bytes: new ArrayBuffer(8) });
+  batcher.recycle({ ts: new BigInt64Array(3), tsOffsetNs: new Float64Array(3), seq: new Float64Array(3), source: new Uint16Array(3), ends: new Uint32Array(3), bytes: new ArrayBuffer(8) });
   batcher.add(ev as never, 0);
   assert.is(batcher.take(1, false).ts.length, 4);
 });
@@ -302,6 +304,123 @@ test('line batcher: batches are made in shared memory (posted to the other threa
   assert.is(batcher.add(long as never, 0), true, 'full');
   const third = batcher.take(1, false);
   assert.is(Buffer.from(third.bytes).toString(), eventToJson(long as never) + '\n');
+});
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const I64_MAX = 2n ** 63n - 1n;
+
+test('ts offsets: a safe integer is exact (base + offset is ts), anything past ±(2^53 − 1) ns is NaN', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: I64_MAX }), fc.bigInt({ min: 0n, max: I64_MAX }), (ts, base) => {
+      const off = tsOffsetNs(ts, base);
+      const d = ts - base;
+      if (d >= -SAFE && d <= SAFE) return Number.isSafeInteger(off) && base + BigInt(off) === ts;
+      return Number.isNaN(off);
+    }),
+    { numRuns: 2000 },
+  );
+  // The edges, and the range a 64-bit ts spans (offsets near ±2^63 from a base).
+  for (const d of [SAFE, -SAFE, SAFE + 1n, -SAFE - 1n, SAFE + 2n, 0n, 1n, -1n]) {
+    const off = tsOffsetNs(2n ** 62n + d, 2n ** 62n);
+    if (d >= -SAFE && d <= SAFE) assert.is(BigInt(off), d);
+    else assert.ok(Number.isNaN(off), `${d}`);
+  }
+  assert.ok(Number.isNaN(tsOffsetNs(I64_MAX, 0n)));
+});
+
+/** A feed over the given batches (on this thread), its first item held. */
+function feedOver(batches: LineBatch[], sources: number): LineFeed {
+  const feed = new LineFeed(sources, (receive) => new BatchListProducer(batches, receive), () => {}, { windowBatches: batches.length + 1 });
+  feed.open({});
+  return feed;
+}
+
+test('line feed: each item\'s ts is exact whatever its distance from the batch\'s base (offsets as numbers, or the ts itself past 2^53 ns), and an item taken keeps its ts and seq while the next ones are held (items are reused)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.bigInt({ min: 0n, max: I64_MAX }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 8 }),
+      (items, perBatch) => {
+        const batcher = new LineBatcher(false, perBatch, 1 << 20);
+        const batches: LineBatch[] = [];
+        items.forEach(([ts, source], i) => {
+          if (batcher.add({ type: 'tick', ts, runId: 'r', seq: i, venue: 'X', symbol: 'S', bid: 1, ask: 2 } as never, source)) batches.push(batcher.take(1, false));
+        });
+        if (batcher.n > 0) batches.push(batcher.take(1, false));
+        for (const b of batches) {
+          for (let i = 0; i < b.n; i++) {
+            const off = b.tsOffsetNs[i]!;
+            // The offset is the ts exactly, or NaN and the ts stands alone.
+            if (!Number.isNaN(off)) assert.is(b.tsBase + BigInt(off), b.ts[i]);
+            else assert.ok(b.ts[i]! - b.tsBase > SAFE || b.ts[i]! - b.tsBase < -SAFE);
+          }
+        }
+        const feed = feedOver(batches, 3);
+        const taken: [bigint, number | undefined][] = [];
+        for (let src = feed.peek(); src !== null; ) {
+          const item = feed.take(src);
+          // Read as the replayer does: after the next item is held (by take, or by peek at a batch's end).
+          src = feed.peek();
+          taken.push([item.ts, item.seq]);
+        }
+        assert.equal(
+          taken,
+          items.map(([ts], i) => [ts, i]),
+        );
+        feed.close();
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('line feed: a paced replay reads no item\'s ts (no BigInt made per item): pacing, the position and the count go by the items\' exact offsets', async () => {
+  const sched = virtual();
+  let n = 0;
+  const feed = new LineFeed(2, LocalLineProducer.factory([openRecording(a), openRecording(b)], { iso: false, batchItems: 4 }), () => {}, { windowBatches: 2, onItem: () => n++ });
+  const r = new Replayer([a, b], new EventBus(), { scheduler: sched, feed });
+  r.start({ speed: 7 });
+  // Every read of an item's ts from here on is counted.
+  const proto = Object.getPrototypeOf(feed.peek()!.head!) as object;
+  const desc = Object.getOwnPropertyDescriptor(proto, 'ts');
+  assert.ok(desc?.get !== undefined, 'ts is made when read');
+  let reads = 0;
+  Object.defineProperty(proto, 'ts', {
+    ...desc,
+    get(this: FeedItem) {
+      reads++;
+      return desc.get!.call(this) as bigint;
+    },
+  });
+  try {
+    await runOut(sched);
+  } finally {
+    Object.defineProperty(proto, 'ts', desc);
+  }
+  assert.is(n, 29);
+  // Only progress reports read one (the clock stops at the next item), a few times a replay.
+  assert.ok(reads < 10, `${reads} reads of an item's ts for ${n} items`);
+  assert.is(r.now(), T0 + 2000n * MS, 'the position is the last item\'s ts');
+});
+
+test('line feed: ts far apart (past 2^53 ns from a batch\'s base, and 1 ns apart next to that): every item at exactly the event replay\'s time, the same lines', async () => {
+  const big = 2n ** 53n;
+  const tss = [0n, 1n, big - 1n, big, big + 1n, 3n * big + 7n, 3n * big + 8n, 5n * big, 5n * big + 999_999n].map((d) => T0 + d);
+  const far = await makeRecording(tss.map((ts) => tick(0, { ts })));
+  try {
+    for (const speed of [1e6, 1e9, 'max'] as const) {
+      const ref = await eventRun({ speed }, undefined, [far]);
+      assert.is(ref.seen.length, tss.length);
+      for (const batchItems of [64, 2]) {
+        const got = await lineRun({ speed }, undefined, { dirs: [far], format: { iso: false, batchItems } });
+        assert.equal(got.seen, ref.seen, `speed ${speed}, batches of ${batchItems}`);
+        assert.is(got.lines, ref.lines);
+        assert.is(got.r.now(), tss[tss.length - 1]);
+      }
+    }
+  } finally {
+    rm(far);
+  }
 });
 
 test('line feed: a worker thread\'s batches with a line longer than a batch buffer (posted as a copy, not shared): the bytes of export', async () => {

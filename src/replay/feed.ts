@@ -16,6 +16,14 @@ import type { ReadProblem } from '../log/index.js';
 export interface FeedItem {
   readonly ts: bigint;
   readonly seq?: number;
+  /**
+   * Optionally, ts again as `tsBase + BigInt(tsOffsetNs)`, the offset a safe integer (NaN when it
+   * is not: then only `ts` holds it). The replayer then paces and records the position with
+   * numbers, making no BigInt per item (LineFeed's items; an event published on the bus has
+   * neither). Both or none.
+   */
+  readonly tsBase?: bigint;
+  readonly tsOffsetNs?: number;
 }
 
 /** One recording of the feed, with the item it holds next (null when it holds none). */
@@ -56,4 +64,13 @@ export interface EmittingFeed extends ReplayFeed {
    * Resolves with the items held.
    */
   lead(opts: EventReadOptions, items: number): Promise<number>;
+}
+
+/**
+ * `ts − base` in ns as a number when it is a safe integer (then exact: `base + BigInt(offset)` is
+ * `ts`), else NaN: the one rule for a FeedItem's tsOffsetNs.
+ */
+export function tsOffsetNs(ts: bigint, base: bigint): number {
+  const d = Number(ts - base);
+  return Number.isSafeInteger(d) ? d : NaN;
 }

@@ -10,6 +10,12 @@
  * thread), and the worker's first batch did it to the whole transcoder; on 2 cores those compiles
  * took the core the replay's next pass was waiting for (bench/README.md, the pacing row).
  * - `ts[i]`, `seq[i]`, `source[i]`: item i's ts (ns), seq, and the index of its recording;
+ * - `tsBase` and `tsOffsetNs[i]`: item i's ts again, as `tsBase + BigInt(tsOffsetNs[i])` with the
+ *   offset a safe integer (within ±2^53 ns, ±104 days, of the base: the batch's first ts), or NaN
+ *   where it is not (then only `ts[i]` has it). What the main thread paces by: a number, read and
+ *   subtracted without a BigInt. Reading `ts[i]` makes a BigInt on the heap, and with the feed's
+ *   item and one BigInt subtraction that was three objects per item on the main thread, ~30
+ *   scavenges in a 1000x replay of the hour, each waiting for V8's helper threads to join;
  * - `bytes`: the lines, one after the other, each ending in '\n' (a view from the start of its own
  *   ArrayBuffer, which may be longer); line i is
  *   `bytes[ends[i - 1] ?? 0 .. ends[i])`, written by JsonLineWriter (the one line layout).
@@ -19,12 +25,16 @@
 import { JsonLineWriter } from '../events/json-line-writer.js';
 import type { EventCursor } from '../events/recording.js';
 import type { TapeEvent } from '../events/types.js';
+import { tsOffsetNs } from './feed.js';
 
 export interface LineBatch {
   gen: number;
   /** Items in the batch. */
   n: number;
   ts: BigInt64Array;
+  /** The base of tsOffsetNs: the first item's ts (0n in an empty batch). */
+  tsBase: bigint;
+  tsOffsetNs: Float64Array;
   seq: Float64Array;
   source: Uint16Array;
   ends: Uint32Array;
@@ -44,6 +54,7 @@ export interface LineBatch {
  */
 export interface BatchBuffers {
   ts: BigInt64Array;
+  tsOffsetNs: Float64Array;
   seq: Float64Array;
   source: Uint16Array;
   ends: Uint32Array;
@@ -53,7 +64,7 @@ export interface BatchBuffers {
 
 /** The buffers of a used batch, for LineBatcher.recycle. */
 export function batchBuffers(b: LineBatch): BatchBuffers {
-  return { ts: b.ts, seq: b.seq, source: b.source, ends: b.ends, bytes: b.bytes.buffer };
+  return { ts: b.ts, tsOffsetNs: b.tsOffsetNs, seq: b.seq, source: b.source, ends: b.ends, bytes: b.bytes.buffer };
 }
 
 /** Spare buffer sets a batcher keeps (more are dropped: the feed's window bounds what is in use). */
@@ -66,6 +77,9 @@ export const LINE_SOURCES_MAX = 0xffff;
 export class LineBatcher {
   private readonly lines: JsonLineWriter;
   private ts: BigInt64Array;
+  private tsOffsetNs: Float64Array;
+  /** The first item's ts (the base of tsOffsetNs) once the batch has one. */
+  private tsBase = 0n;
   private seq: Float64Array;
   private source: Uint16Array;
   private ends: Uint32Array;
@@ -82,6 +96,7 @@ export class LineBatcher {
     this.lines = new JsonLineWriter(bytesMax + 4096);
     this.lines.detach(sharedBytes(bytesMax + 4096));
     this.ts = new BigInt64Array(sharedBytes(8 * itemsMax));
+    this.tsOffsetNs = new Float64Array(sharedBytes(8 * itemsMax));
     this.seq = new Float64Array(sharedBytes(8 * itemsMax));
     this.source = new Uint16Array(sharedBytes(2 * itemsMax));
     this.ends = new Uint32Array(sharedBytes(4 * itemsMax));
@@ -104,7 +119,9 @@ export class LineBatcher {
 
   private item(ts: bigint, seq: number, source: number): boolean {
     const i = this.n;
+    if (i === 0) this.tsBase = ts;
     this.ts[i] = ts;
+    this.tsOffsetNs[i] = tsOffsetNs(ts, this.tsBase);
     this.seq[i] = seq;
     this.source[i] = source;
     this.ends[i] = this.lines.length;
@@ -125,8 +142,9 @@ export class LineBatcher {
     const m = this.itemsMax;
     // The writer's own buffer (not copied; the writer goes on in a spare or a fresh one).
     const bytes: Uint8Array = this.lines.detach(spare?.bytes ?? sharedBytes(this.bytesMax + 4096));
-    const out: LineBatch = { gen, n, ts: this.ts, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
+    const out: LineBatch = { gen, n, ts: this.ts, tsBase: n > 0 ? this.tsBase : 0n, tsOffsetNs: this.tsOffsetNs, seq: this.seq, source: this.source, ends: this.ends, bytes, last };
     this.ts = spare?.ts ?? new BigInt64Array(sharedBytes(8 * m));
+    this.tsOffsetNs = spare?.tsOffsetNs ?? new Float64Array(sharedBytes(8 * m));
     this.seq = spare?.seq ?? new Float64Array(sharedBytes(8 * m));
     this.source = spare?.source ?? new Uint16Array(sharedBytes(2 * m));
     this.ends = spare?.ends ?? new Uint32Array(sharedBytes(4 * m));
@@ -140,7 +158,7 @@ export class LineBatcher {
    */
   recycle(b: BatchBuffers): void {
     const m = this.itemsMax;
-    if (this.spares.length >= SPARES_MAX || b.ts.length !== m || b.seq.length !== m || b.source.length !== m || b.ends.length !== m) return;
+    if (this.spares.length >= SPARES_MAX || b.ts.length !== m || b.tsOffsetNs.length !== m || b.seq.length !== m || b.source.length !== m || b.ends.length !== m) return;
     this.spares.push(b);
   }
 }

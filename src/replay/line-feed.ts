@@ -37,17 +37,50 @@ export interface LineFeedOptions {
   recycle?: boolean;
 }
 
+/**
+ * An item of the feed: its ts as the batch's base and an exact offset (line-batch.ts), so holding,
+ * pacing and publishing one makes no BigInt; `ts` is made only when read. Items are the feed's own
+ * and reused (see LineFeedSource): one is valid until the next take() from its source returns.
+ */
 class Item implements FeedItem {
-  constructor(
-    readonly ts: bigint,
-    readonly seq: number | undefined,
-  ) {}
+  tsBase = 0n;
+  /**
+   * NaN where the offset is not exact: then `exact` holds the ts. NaN to start with, not 0, so the
+   * field holds a double from the start: one made with a small integer would change the items'
+   * map at the first offset past 2^31, the items of a feed made before the rehearsal left with
+   * the old one.
+   */
+  tsOffsetNs = NaN;
+  exact = 0n;
+  seq: number | undefined = undefined;
+
+  get ts(): bigint {
+    const off = this.tsOffsetNs;
+    if (off !== off) return this.exact;
+    return off === 0 ? this.tsBase : this.tsBase + BigInt(off);
+  }
 }
 
+/**
+ * A source with two items it holds in turn: the replayer still reads the item it took while the
+ * next is held. Made with the feed and reused, not one per item: fresh items were a third of the
+ * main thread's garbage in a paced replay, and made the item's map die in the full GC before the
+ * clock (no item alive then), which threw away every function optimised for it in the rehearsal
+ * (`--trace-deopt`: "weak objects": passPaced, take, hold, emit, publish), compiled again in the
+ * replay's first milliseconds.
+ */
 class LineFeedSource implements FeedSource {
   head: Item | null = null;
   problems: ReadProblem[] = [];
+  private readonly items: [Item, Item] = [new Item(), new Item()];
+  private turn = 0;
   constructor(readonly index: number) {}
+
+  /** The item to hold next: not the one held before it. */
+  nextItem(): Item {
+    this.turn ^= 1;
+    return this.items[this.turn]!;
+  }
 }
 
 export class LineFeed implements EmittingFeed {
@@ -196,8 +229,13 @@ export class LineFeed implements EmittingFeed {
     const i = this.i;
     const src = this.sources[b.source[i]!]!;
     const seq = b.seq[i]!;
-    // A fresh item each time: the replayer still reads the one it took while the next is held.
-    src.head = new Item(b.ts[i]!, seq >= 0 ? seq : undefined);
+    const item = src.nextItem();
+    const off = b.tsOffsetNs[i]!;
+    item.tsBase = b.tsBase;
+    item.tsOffsetNs = off;
+    if (off !== off) item.exact = b.ts[i]!;
+    item.seq = seq >= 0 ? seq : undefined;
+    src.head = item;
     return src;
   }
 

@@ -59,7 +59,7 @@ export class BatchListProducer implements LineProducer {
     const list = this.batches;
     if (list.length === 0 && this.next === 0) {
       this.next = 1;
-      const none: LineBatch = { gen, n: 0, ts: new BigInt64Array(0), seq: new Float64Array(0), source: new Uint16Array(0), ends: new Uint32Array(0), bytes: new Uint8Array(0), last: true };
+      const none: LineBatch = { gen, n: 0, ts: new BigInt64Array(0), tsBase: 0n, tsOffsetNs: new Float64Array(0), seq: new Float64Array(0), source: new Uint16Array(0), ends: new Uint32Array(0), bytes: new Uint8Array(0), last: true };
       this.receive({ kind: 'batch', batch: none, problems: null });
       return;
     }

@@ -30,7 +30,7 @@ import { openRecording, type EventReadOptions, type Recording } from '../events/
 import type { EventType, TapeEvent } from '../events/types.js';
 import { HistogramTally } from '../util/histogram-tally.js';
 import { Metrics, percentile, type Histogram } from '../util/metrics.js';
-import type { EmittingFeed, FeedItem, FeedSource, ReplayFeed } from './feed.js';
+import { tsOffsetNs, type EmittingFeed, type FeedItem, type FeedSource, type ReplayFeed } from './feed.js';
 import { EventMerge } from './merge.js';
 import { realtimeScheduler } from './scheduler.js';
 import { recordingsSpan } from './span.js';
@@ -206,6 +206,13 @@ export class Replayer {
 
   // The anchor of pacing: anchorTs is due at anchorWall (null until the first event is known).
   private anchorTs: bigint | null = null;
+  /**
+   * The anchor as an offset from a feed item's base (FeedItem.tsOffsetNs), for the anchor
+   * `anchorFor` and the base `anchorBase` (see sinceAnchorNs); NaN when not a safe integer.
+   */
+  private anchorOffsetNs = NaN;
+  private anchorBase: bigint | null = null;
+  private anchorFor: bigint | null = null;
   private anchorWall = 0;
   /** The due time of the last event published paced (or of the anchor): where --max-gap counts from. */
   private prevDue = 0;
@@ -213,7 +220,20 @@ export class Replayer {
   /** The replay clock frozen at pause (the anchor to resume from). */
   private pausedClock = 0n;
 
-  private posTs = 0n;
+  /**
+   * The position's ts is posBase + posOffsetNs (posTs), or posBase where the offset is NaN: an item
+   * with an exact offset from its base (FeedItem.tsOffsetNs) is published without making a BigInt.
+   */
+  private posBase = 0n;
+  private posOffsetNs = NaN;
+  private get posTs(): bigint {
+    const off = this.posOffsetNs;
+    return off !== off ? this.posBase : this.posBase + BigInt(off);
+  }
+  private set posTs(ts: bigint) {
+    this.posBase = ts;
+    this.posOffsetNs = NaN;
+  }
   private posSeq: number | null = null;
   private posSource: number | null = null;
   private emitted = 0;
@@ -598,7 +618,7 @@ export class Replayer {
         this.anchorTs = ev.ts;
         this.anchorWall = now;
       }
-      let due = this.anchorWall + Number(ev.ts - this.anchorTs) / 1e6 / speed;
+      let due = this.anchorWall + this.sinceAnchorNs(ev, this.anchorTs) / 1e6 / speed;
       if (due - this.prevDue > this.maxGapMs) {
         // --max-gap: the silence is cut short; the timeline continues from this event.
         this.anchorTs = ev.ts;
@@ -616,6 +636,27 @@ export class Replayer {
       n++;
       if (this.epoch !== epoch) return;
     }
+  }
+
+  /**
+   * `Number(ev.ts − anchorTs)`: from the item's exact offset when it has one (FeedItem.tsOffsetNs;
+   * the anchor is re-expressed in the item's base once per base and anchor, not per item), else by
+   * BigInt subtraction. The same number either way: both are the exact difference rounded once
+   * to a double. The offsets make no BigInt, so a paced line replay allocates nothing per item.
+   */
+  private sinceAnchorNs(ev: FeedItem, anchorTs: bigint): number {
+    const off = ev.tsOffsetNs;
+    if (off !== undefined && off === off) {
+      const base = ev.tsBase!;
+      if (base !== this.anchorBase || anchorTs !== this.anchorFor) {
+        this.anchorBase = base;
+        this.anchorFor = anchorTs;
+        this.anchorOffsetNs = tsOffsetNs(anchorTs, base);
+      }
+      const a = this.anchorOffsetNs;
+      if (a === a) return off - a;
+    }
+    return Number(ev.ts - anchorTs);
   }
 
   private lagTallyMade(): HistogramTally {
@@ -647,7 +688,11 @@ export class Replayer {
   }
 
   private publish(ev: FeedItem, source: number): void {
-    this.posTs = ev.ts;
+    const off = ev.tsOffsetNs;
+    if (off !== undefined && off === off) {
+      this.posBase = ev.tsBase!;
+      this.posOffsetNs = off;
+    } else this.posTs = ev.ts;
     this.posSeq = ev.seq ?? null;
     this.posSource = source;
     this.emitted++;
