@@ -55,13 +55,15 @@ test('bad lines without --strict: stored as reject events, warned with line numb
     const input = [tickLine(1), 'not json at all', '{"type":"tick","ts":"1700000000000003000","venue":"XNAS","symbol":"AAPL","bid":"oops"}', tickLine(0), tickLine(5)].join('\n');
     const r = await runCli(['record', path.join(dir, 'rec'), '--clock', 'source'], input);
     assert.is(r.code, 0, r.stderr);
-    assert.match(r.stderr, /warning: line 2: field "\(json\)"/);
-    assert.match(r.stderr, /warning: line 3: field "bid"/);
-    assert.match(r.stderr, /warning: line 4: field "ts" goes back/);
+    assert.match(r.stderr, /warning: stdin: line 2: field "\(json\)"/);
+    assert.match(r.stderr, /warning: stdin: line 3: field "bid"/);
+    assert.match(r.stderr, /warning: stdin: line 4: field "ts" goes back/);
     assert.match(r.stderr, /3 rejected/);
     const rejects = readEvents(path.join(dir, 'rec')).filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'reject');
     assert.equal(rejects.map((e) => e.data!.line), [2, 3, 4]);
     assert.is(rejects[0]!.data!.raw, 'not json at all');
+    // The stored reason keeps its text (part of the format): the line, not the input's name.
+    assert.match(rejects[0]!.data!.reason as string, /^line 2: field "\(json\)"/);
     assert.equal(
       nonSession(readEvents(path.join(dir, 'rec'))).filter((e) => e.type === 'tick').length,
       2,
@@ -77,13 +79,64 @@ test('--strict: exit 65 naming line and field; everything before the bad line is
     const input = [tickLine(1), tickLine(2), '{"type":"tick","ts":"1700000000000003000","venue":"XNAS","symbol":"AAPL","aggressor":"sideways"}', tickLine(4)].join('\n');
     const r = await runCli(['record', path.join(dir, 'rec'), '--clock', 'source', '--strict', '--durability', 'strict'], input);
     assert.is(r.code, 65, r.stderr);
-    assert.match(r.stderr, /line 3: field "aggressor"/);
+    assert.match(r.stderr, /tapedeck: stdin: line 3: field "aggressor"/);
     const evs = readEvents(path.join(dir, 'rec'));
     const ticks = evs.filter((e) => e.type === 'tick');
     assert.is(ticks.length, 2);
     assert.is(evs.filter((e) => e.type === 'system' && e.kind === 'reject').length, 0);
     assert.match(((evs.at(-1) as SystemEvent).data!.error as string) ?? '', /aggressor/);
     await assertClean(path.join(dir, 'rec'));
+  } finally {
+    rm(dir);
+  }
+});
+
+test('several inputs into one recording: each warning and --strict error names its file (once), line and field', async () => {
+  const dir = tmpDir();
+  try {
+    const rec = path.join(dir, 'rec');
+    const a = path.join(dir, 'a.jsonl');
+    const b = path.join(dir, 'b.jsonl');
+    fs.writeFileSync(a, [tickLine(1), '{"type":"tick","ts":"1700000000000002000","venue":"XNAS","symbol":"AAPL","bid":"oops"}', tickLine(3)].join('\n') + '\n');
+    fs.writeFileSync(b, [tickLine(4), tickLine(5), 'not json'].join('\n') + '\n');
+    let r = await runCli(['import', a, rec]);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: warning: ${a}: line 2: field "bid"`), r.stderr);
+    r = await runCli(['import', b, rec]);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: warning: ${b}: line 3: field "(json)"`), r.stderr);
+    assert.not.ok(r.stderr.includes(a), 'the second run names only its own file');
+    // A capture then a CSV into the same recording.
+    const cap = path.join(dir, 'cap.txt');
+    fs.writeFileSync(
+      cap,
+      [
+        '1723161254087891268 {"stream":"btcusdt@bookTicker","data":{"u":1,"s":"BTCUSDT","b":"1.0","B":"1","a":"2.0","A":"1"}}',
+        '1723161254087891269 {"stream":"btcusdt@bookTicker","data":{"u":2,"s":"BTCUSDT","b":"x","B":"1","a":"2.0","A":"1"}}',
+      ].join('\n'),
+    );
+    r = await runCli(['import', cap, rec, '--format', 'binance']);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: warning: ${cap}: line 2: `), r.stderr);
+    const csv = path.join(dir, 'c.csv');
+    fs.writeFileSync(csv, ['type,ts,venue,symbol,bid', 'tick,1723161254087891300,XNAS,AAPL,1.5', 'tick,1723161254087891400,XNAS,AAPL,abc'].join('\n'));
+    r = await runCli(['import', csv, rec]);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: warning: ${csv}: line 3: field "bid"`), r.stderr);
+    // Stored reasons keep their text; each reject's session-start names its input.
+    const evs = readEvents(rec);
+    const rejects = evs.filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'reject');
+    assert.equal(rejects.map((e) => e.data!.line), [2, 3, 2, 3]);
+    for (const e of rejects) assert.not.ok((e.data!.reason as string).includes(dir), 'no file name in a stored reason');
+    // --strict: the error names the file once.
+    r = await runCli(['import', b, path.join(dir, 'strict'), '--strict']);
+    assert.is(r.code, 65, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: ${b}: line 3: field "(json)"`), r.stderr);
+    assert.is(r.stderr.split(b).length - 1, 1, `the file is named once: ${r.stderr}`);
+    // record --input names its file too.
+    r = await runCli(['record', path.join(dir, 'rec2'), '--clock', 'source', '--input', a]);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`tapedeck: warning: ${a}: line 2: field "bid"`), r.stderr);
   } finally {
     rm(dir);
   }

@@ -286,7 +286,7 @@ test('record - the receive clock says once that it replaces an input ts, and the
   const dir = path.join(base, 'recv');
   const r = await runCli(['record', dir, '--metrics-interval', '0'], { input: `${order(1)}\n${order(2)}\n${tick(3)}\n` });
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stderr.match(/note: line 1: the receive clock replaces the ts this order event brought \(2024-03-01T14:30:00Z\)/g)?.length, 1, r.stderr);
+  assert.is(r.stderr.match(/note: stdin: line 1: the receive clock replaces the ts this order event brought \(2024-03-01T14:30:00Z\)/g)?.length, 1, r.stderr);
   assert.match(r.stderr, /receive clock: replaced the ts that 2 input events \(not ticks\) brought; --clock source keeps them/);
   const j = await runCli(['record', path.join(base, 'recv-src'), '--clock', 'source', '--json', '--metrics-interval', '0'], { input: `${order(1)}\n` });
   assert.is(JSON.parse(j.stdout).tsReplaced, 0);

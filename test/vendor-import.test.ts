@@ -360,6 +360,7 @@ test('Tardis: --strict stops at a bad row keeping every row before it; unsupport
     let r = await runCli(['import', f, path.join(root, 's'), '--strict']);
     assert.is(r.code, 65, r.stderr);
     assert.match(r.stderr, /bitmex_trades_XBTUSD\.csv: line 4: field "price" must be a decimal number \(got "85x31\.5"\)/);
+    assert.is(r.stderr.split('bitmex_trades_XBTUSD.csv').length - 1, 1, `the file is named once: ${r.stderr}`);
     const kept = readEvents(path.join(root, 's')).filter((e) => e.type === 'tick') as TickEvent[];
     assert.equal(
       kept.map((e) => e.ts),

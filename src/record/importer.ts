@@ -141,6 +141,7 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
   let split: SplitRun | null = null;
   // Progress and close() follow the split run once it has taken over from src.
   const progressInput: ImportInput = {
+    name: src.name,
     get bytesRead() {
       return split !== null ? split.bytesRead : src.bytesRead;
     },
@@ -170,6 +171,8 @@ export async function importFile(input: string, dir: string, opts: ImportOptions
 
 /** What an import reads from: how far it is, how big it is, and how to let go of it. */
 interface ImportInput {
+  /** The file ('-': stdin), named in warnings and --strict errors. */
+  readonly name: string;
   readonly bytesRead: number;
   readonly totalBytes: number | undefined;
   close(): void;
@@ -189,7 +192,7 @@ async function recordFrom<T>(
 ): Promise<{ summary: RecordSummary; result: T }> {
   let rec: Recorder;
   try {
-    rec = await Recorder.open(dir, { durability: 'batched', source, ...opts, clock: 'source' });
+    rec = await Recorder.open(dir, { durability: 'batched', source, inputName: input.name === '-' ? 'stdin' : input.name, ...opts, clock: 'source' });
   } catch (err) {
     input.close();
     throw err;

@@ -61,8 +61,10 @@ class TickLineReader implements RecordReader {
 export interface RecordWarning {
   /** 'reject' (default): bad input stored as a reject event; 'notice': something the user should know. */
   kind?: 'reject' | 'notice';
-  /** One line for a human: position, field and reason. */
+  /** One line for a human: the input, position, field and reason. */
   message: string;
+  /** The input the position is in (RecorderOptions.inputName), when the caller named one. */
+  input?: string;
   position: string | undefined;
   field: string | undefined;
   reason: string;
@@ -101,6 +103,13 @@ export interface RecorderOptions {
   publishMetricsMs?: number;
   /** Bytes of raw input a reject event keeps, exactly (default 1 MiB, the default line cap). */
   rawLimit?: number;
+  /**
+   * The input positions ("line 3", "byte 4096") are in, as the user named it (a file, "stdin", a
+   * URL): a warning and a --strict error say "<input>: line 3: …", so with several inputs going
+   * into one recording the message says which. A stored reject's reason keeps its text without it
+   * (the reason is part of the format; the session-start's source names the input).
+   */
+  inputName?: string;
   /**
    * Write the recorder's own session-start / session-end (default 'auto': yes, unless, under the
    * source clock, the input begins with its own session-start — a replay or an export being
@@ -259,6 +268,7 @@ export class Recorder {
   private readonly clock: ReceiveClock;
   private readonly strict: boolean;
   private readonly rawLimit: number;
+  private readonly inputName: string | undefined;
   private tsReplaced = 0;
   private readonly onWarning: (w: RecordWarning) => void;
   private readonly byType: Record<EventType, number>;
@@ -293,6 +303,7 @@ export class Recorder {
     this.clock = new ReceiveClock({ wallClock: opts.wallClock ?? d.wallClock, monotonic: opts.monotonic ?? d.monotonic });
     this.strict = opts.strict ?? false;
     this.rawLimit = opts.rawLimit ?? DEFAULT_RAW_LIMIT;
+    this.inputName = opts.inputName;
     this.onWarning = opts.onWarning ?? defaultWarning;
     this.byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
     this.lastTs = log.nextSeq > 0 && log.lastTs >= 0n ? log.lastTs : -1n;
@@ -678,7 +689,7 @@ export class Recorder {
     if (this.strict) {
       // Start making the prefix durable now; close() / sync() wait for it.
       this.log.sync().catch(() => {});
-      throw placed;
+      throw this.inputName === undefined ? placed : placed.at(placed.position !== undefined ? `${this.inputName}: ${placed.position}` : this.inputName);
     }
     const reason = safeText(placed.message);
     const data: FlatMap = { reason, field: safeText(placed.field, 256), ...rejectRaw(raw, this.rawLimit, wholeBytes) };
@@ -689,7 +700,7 @@ export class Recorder {
     const p: PendingSystem = { kind: 'reject', message: reason, data };
     if (this.pending && this.clockMode === 'source') this.queuePending(p);
     else this.writeSystem(p, this.stampNow());
-    this.onWarning({ message: reason, position, field: placed.field, reason });
+    this.onWarning({ message: this.named(reason), ...this.inputField(), position, field: placed.field, reason });
     return null;
   }
 
@@ -852,7 +863,16 @@ export class Recorder {
     const message =
       `${position ? `${position}: ` : ''}the receive clock replaces the ts this ${ev.type} event brought (${shown}) with the time it was received; ` +
       `ticks keep theirs as exchTs; --clock source keeps every input ts (said once; the summary counts them)`;
-    this.onWarning({ kind: 'notice', message, position, field: 'ts', reason: message });
+    this.onWarning({ kind: 'notice', message: this.named(message), ...this.inputField(), position, field: 'ts', reason: message });
+  }
+
+  /** A message for a human, naming the input it is about when the caller gave its name. */
+  private named(message: string): string {
+    return this.inputName === undefined ? message : `${this.inputName}: ${message}`;
+  }
+
+  private inputField(): { input?: string } {
+    return this.inputName === undefined ? {} : { input: this.inputName };
   }
 
   /**

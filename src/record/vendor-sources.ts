@@ -124,9 +124,9 @@ export async function recordTardis(rec: Recorder, input: InputSource, opts: Loop
           rec.badInput(err, l.text, pos);
         } catch (stop) {
           // --strict stops here: the rows accepted before this one (the batch in progress) are
-          // kept, and the error names the file as well as the line and column.
+          // kept (the error names the file, line and column: the recorder's inputName).
           write(batcher.flush());
-          throw stop instanceof ValidationError ? stop.at(`${input.name}: ${pos}`) : stop;
+          throw stop;
         }
       }
     }

@@ -285,6 +285,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
           deterministic: argv.deterministic,
           sessionEvents: sessionEventsOption(argv['session-events']),
           source,
+          inputName: argv.ws ?? (inputName === '-' ? 'stdin' : inputName),
           args: [...rawArgs],
           onWarning: warningPrinter(io.stderr),
           // A deterministic recording holds nothing that changes run to run (metrics.json would).
