@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openEventLog, writeEvent } from '../src/events/recording.js';
 import { runCli } from './helpers/cli.js';
 import { flipByte, rm, tmpDir } from './helpers/tmp.js';
-import { footerOf, framesOf, record, seg, snapshot, ticks } from './verify-fixtures.js';
+import { footerOf, framesOf, record, seg, snapshot, ticks, T0 } from './verify-fixtures.js';
+import { fixture, readEvents } from './record-helpers.js';
+import type { SystemEvent, TapeEvent } from '../src/events/index.js';
 
 const root = tmpDir('tapedeck-vcli-');
 test.after(() => rm(root));
@@ -17,7 +20,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 
 const EVENTS = ticks(200);
 let n = 0;
-async function rec(events = EVENTS, segmentBytes = 4096): Promise<string> {
+async function rec(events: readonly TapeEvent[] = EVENTS, segmentBytes = 4096): Promise<string> {
   const dir = path.join(root, `rec-${n++}`);
   await record(dir, events, { segmentBytes });
   return dir;
@@ -47,6 +50,90 @@ test('verify --json: one parseable object', async () => {
   assert.match(j.digest, /^[0-9a-f]{64}$/);
   assert.equal(j.problems, []);
   assert.is(j.tornTail, null);
+});
+
+test('verify: gaps recorded at capture time → not OK: exit 3 listing them (seq, ts, file, byte, message); --allow-gaps → 0; corruption still 1', async () => {
+  const gap = (i: number): SystemEvent => ({
+    type: 'system',
+    ts: T0 + BigInt(i) * 1_000_000n + 1n,
+    runId: 'r',
+    kind: 'gap',
+    message: `binance-spot BTCUSDT depth: expected U ${i}, received ${i + 7}; book untrusted until the next snapshot`,
+    data: { venue: 'binance-spot', symbol: 'BTCUSDT', expected: i, received: i + 7 },
+  });
+  const events: TapeEvent[] = [...EVENTS];
+  // Seven gaps among the ticks, in ts order: more than the listed five.
+  for (const i of [10, 20, 30, 40, 50, 60, 70]) events.push(gap(i));
+  events.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  const dir = await rec(events);
+  const gapSeqs = readEvents(dir).filter((e) => e.type === 'system' && e.kind === 'gap').map((e) => e.seq!);
+  assert.is(gapSeqs.length, 7);
+  let r = await cli('verify', dir);
+  assert.is(r.code, 3, r.out + r.err);
+  assert.not.match(r.out, /^OK/m);
+  assert.match(r.out, /^INTACT WITH RECORDED GAPS /);
+  assert.match(r.out, /recorded gaps  7: the log is intact/);
+  const listed = [...r.out.matchAll(/^    seq (\d+)  \d{19} \S+  (\S+\.tdseg) byte (\d+)  binance-spot BTCUSDT depth: expected U (\d+)/gm)];
+  assert.equal(listed.map((m) => Number(m[1])), gapSeqs.slice(0, 5));
+  assert.match(r.out, /… 2 more \(tapedeck info lists them\)/);
+  // The byte named is where that gap's frame starts in that file.
+  const first = listed[0]!;
+  assert.ok(framesOf(path.join(dir, first[2]!)).some((f) => f.offset === Number(first[3]) && f.seq === gapSeqs[0]), 'file and byte locate the gap');
+  assert.match(r.out, /digest\s+[0-9a-f]{64}/);
+  r = await cli('verify', dir, '--allow-gaps');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /^INTACT WITH RECORDED GAPS /, 'still not called OK');
+  const j = JSON.parse((await cli('verify', dir, '--json')).out);
+  assert.is(j.ok, true, 'ok: the log itself is intact');
+  assert.is(j.status, 'gaps');
+  assert.is(j.recordedGaps.count, 7);
+  assert.equal(j.recordedGaps.first.map((g: { seq: number }) => g.seq), gapSeqs.slice(0, 5));
+  assert.is(j.recordedGaps.first[0].data.received, 17);
+  assert.is(typeof j.recordedGaps.first[0].ts, 'string');
+  // Compared and found the same (--digest, --against): the exit answers the comparison, the gaps still listed.
+  const digest = j.digest as string;
+  r = await cli('verify', dir, '--digest', digest);
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, /^INTACT WITH RECORDED GAPS /);
+  assert.match(r.out, /digest matches the expected value/);
+  r = await cli('verify', dir, '--against', dir);
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, /recorded gaps  7/);
+  // A digest mismatch outranks the gaps: exit 1.
+  r = await cli('verify', dir, '--digest', '0'.repeat(64));
+  assert.is(r.code, 1);
+  assert.is(JSON.parse((await cli('verify', dir, '--json', '--digest', '0'.repeat(64))).out).status, 'failed');
+  // Damage outranks them too: FAILED, exit 1.
+  const file = seg(dir, -1);
+  flipByte(file, framesOf(file)[0]!.payloadStart + 1);
+  r = await cli('verify', dir, '--allow-gaps');
+  assert.is(r.code, 1);
+  assert.match(r.out, /^FAILED/);
+  // A recording without gaps is still plain OK, exit 0, status ok.
+  const clean = JSON.parse((await cli('verify', await rec(), '--json')).out);
+  assert.is(clean.status, 'ok');
+  assert.equal(clean.recordedGaps, { count: 0, first: [] });
+});
+
+test('verify: a Kraken capture with a failed book checksum imports (exit 0) and then verifies as intact with one recorded gap (exit 3), as info lists it', async () => {
+  const lines = zlib.gunzipSync(fs.readFileSync(fixture('kraken-20210417.head300.ws.txt.gz'))).toString('utf8').split('\n');
+  const k = lines.findIndex((l) => /"c":"\d+"\},"book-1000","XMR\/USD"\]$/.test(l));
+  assert.ok(k > 0, 'the excerpt has a checksummed XMR/USD update');
+  lines[k] = lines[k]!.replace(/"c":"\d+"/, '"c":"1"');
+  const cap = path.join(root, 'kraken-bad-checksum.ws.txt');
+  fs.writeFileSync(cap, lines.join('\n'));
+  const dir = path.join(root, `kraken-${n++}`);
+  const imp = await runCli(['import', cap, dir, '--format', 'kraken']);
+  assert.is(imp.code, 0, imp.stderr);
+  const gaps = readEvents(dir).filter((e): e is SystemEvent => e.type === 'system' && e.kind === 'gap');
+  assert.is(gaps.length, 1);
+  const r = await cli('verify', dir);
+  assert.is(r.code, 3, r.out + r.err);
+  assert.match(r.out, /^INTACT WITH RECORDED GAPS /);
+  assert.ok(r.out.includes(`    seq ${gaps[0]!.seq}  `), r.out);
+  assert.match(r.out, /kraken XMR\/USD book checksum: expected 1, computed \d+/);
+  const info = JSON.parse((await runCli(['info', dir, '--json'])).stdout);
+  assert.is(info.gaps.count, 1);
 });
 
 test('verify: corruption → exit 1 naming file, byte offset, seq and reason', async () => {

@@ -61,8 +61,10 @@ test('cache: verify always recomputes (library and CLI), whatever the cache says
   const truth = cachedDigest(dir).digest;
   fakeCachedDigest(dir);
   assert.is(verifyRecording(dir).digest, truth);
+  // The fixture holds a recorded feed gap: intact, exit 3 (verify-cli tests that verdict).
   const r = await cli(['verify', dir, '--json']);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 3, r.stderr);
+  assert.is((JSON.parse(r.stdout) as { digest: string; status: string }).status, 'gaps');
   assert.is((JSON.parse(r.stdout) as { digest: string }).digest, truth);
 });
 

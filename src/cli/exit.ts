@@ -9,6 +9,8 @@ export const EXIT = {
   CHECK_FAILED: 1,
   /** Usage error: bad options or arguments. */
   USAGE: 2,
+  /** `verify`: the log is intact, but gaps were recorded at capture time (the data is not whole). */
+  GAPS_RECORDED: 3,
   /** EX_DATAERR: bad input under --strict. */
   BAD_INPUT: 65,
   /** EX_IOERR: disk full, permission, missing file; the path is in the message. */

@@ -30,7 +30,9 @@ import { inspectSegment, listSegmentNames, type SegmentMeta } from '../log/segme
 import { belowHorizon, manifestProblems, readManifest } from '../log/manifest.js';
 import { SegmentWalker } from '../log/walker.js';
 import { decodePayload, encodePayload, isCanonicalPayload, isKnownTag, SCHEMA_VERSION, SCHEMA_VERSION_MIN, validateEvent } from '../events/index.js';
+import { TYPE_TAG, type SystemEvent } from '../events/types.js';
 import { StreamDigest } from './digest.js';
+import { RecordedGapTally, type RecordedGaps } from './recorded-gaps.js';
 
 /** What kind of promise of the format a problem breaks. */
 export type ProblemKind =
@@ -100,6 +102,11 @@ export interface VerifyResult {
   tornTail: TornTail | null;
   /** Records whose payloads could not be checked for canonical form (a type or schema version this tapedeck does not know). */
   uncheckedRecords: number;
+  /**
+   * Gaps recorded at capture time (system gap events: a venue sequence break or failed checksum, a
+   * lost connection): the captured data is not whole although the log may be intact (`ok`).
+   */
+  recordedGaps: RecordedGaps;
 }
 
 /** Thrown inside the walk to stop at the first problem. */
@@ -200,6 +207,7 @@ export function verifyRecording(dir: string, opts: VerifyOptions = {}): VerifyRe
 class Verifier {
   private readonly problems: VerifyProblem[] = [];
   private readonly digest = new StreamDigest();
+  private readonly gaps = new RecordedGapTally();
   private tornTail: TornTail | null = null;
   private records = 0;
   private unchecked = 0;
@@ -241,6 +249,7 @@ class Verifier {
       problems: this.problems,
       tornTail: this.tornTail,
       uncheckedRecords: this.unchecked,
+      recordedGaps: this.gaps.result(),
     };
   }
 
@@ -508,6 +517,8 @@ class Verifier {
       }
       const why = canonicalProblem(r.type, r.payload, r.seq, r.tsNs);
       if (why !== null) this.problem('canonical', ctx.name, r.offset, why, r.seq);
+      // System events are few: each is decoded to count the gaps recorded at capture time.
+      else if (r.type === TYPE_TAG.system) this.gaps.add(decodePayload(r.type, r.payload, r.seq, r.tsNs) as SystemEvent, ctx.name, r.offset);
     }
     ctx.pending.length = 0;
   }

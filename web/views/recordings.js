@@ -26,6 +26,10 @@ function verifyPanel(id, initial) {
     if (v.state === 'never') status.replaceChildren(h('span', { class: 'muted', 'data-verify': 'never' }, 'not verified in this session'));
     else if (v.state === 'running') status.replaceChildren(h('span', { 'data-verify': 'running' }, `verifying… ${fmtBytes(v.bytesDone)} of ${fmtBytes(v.bytesTotal)}`));
     else if (v.state === 'failed') status.replaceChildren(h('span', { class: 'bad', 'data-verify': 'failed' }, `verify failed to run: ${v.error}`));
+    else if (v.result.ok && v.result.recordedGaps?.count > 0) status.replaceChildren(
+      h('span', { class: 'bad', 'data-verify': 'gaps' }, `INTACT WITH RECORDED GAPS: ${fmtCount(v.result.records)} records, every CRC and payload canonical, but ${fmtCount(v.result.recordedGaps.count)} gap(s) recorded at capture time (the data is not whole)`),
+      h('ul', {}, v.result.recordedGaps.first.map((g) => h('li', {}, `seq ${g.seq}: ${g.message}`))),
+      h('div', { class: 'muted' }, `digest ${v.result.digest}`));
     else if (v.result.ok) status.replaceChildren(h('span', { class: 'ok', 'data-verify': 'ok' }, `OK: ${fmtCount(v.result.records)} records, every CRC and payload canonical`), h('div', { class: 'muted' }, `digest ${v.result.digest}`));
     else status.replaceChildren(h('span', { class: 'bad', 'data-verify': 'problems' }, `${v.result.problems.length} problem(s)`),
       h('ul', {}, v.result.problems.slice(0, 10).map((p) => h('li', {}, `${p.file} at byte ${p.offsetBytes}: ${p.reason}`))));

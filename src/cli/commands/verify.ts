@@ -1,6 +1,11 @@
 /**
  * `tapedeck verify <dir>`: integrity of every byte, the canonical check, the digest; optionally
  * a regression check against an expected digest or another recording.
+ *
+ * Three verdicts, never confused: OK (exit 0); INTACT WITH RECORDED GAPS (exit 3, or 0 with
+ * --allow-gaps or when --digest/--against compare it and find it the same): every byte checks out
+ * but the recorder wrote gap events where its source did not deliver the data whole, listed;
+ * FAILED (exit 1): the log itself is damaged, or a check failed.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { TapedeckError } from '../../errors.js';
@@ -18,6 +23,7 @@ interface VerifyArgs extends FilterArgs {
   against?: string;
   json?: boolean;
   book?: boolean;
+  'allow-gaps'?: boolean;
 }
 
 /** A one-line progress bar on stderr, redrawn at most every 100 ms. */
@@ -47,9 +53,15 @@ function problemLine(p: VerifyProblem): string {
   return `${p.file}  byte ${p.offsetBytes}${p.seq === undefined ? '' : `  seq ${p.seq}`}  [${p.kind}]  ${p.reason}`;
 }
 
+/** The verdict of the walk alone: the log's integrity, then whether the captured data is whole. */
+function statusOf(r: VerifyResult): 'ok' | 'gaps' | 'failed' {
+  return !r.ok ? 'failed' : r.recordedGaps.count > 0 ? 'gaps' : 'ok';
+}
+
 function summaryJson(r: VerifyResult): Record<string, unknown> {
   return {
     ok: r.ok,
+    status: statusOf(r),
     dir: r.dir,
     segments: r.segments,
     records: r.records,
@@ -62,6 +74,10 @@ function summaryJson(r: VerifyResult): Record<string, unknown> {
     problems: r.problems,
     tornTail: r.tornTail,
     uncheckedRecords: r.uncheckedRecords,
+    recordedGaps: {
+      count: r.recordedGaps.count,
+      first: r.recordedGaps.first.map((g) => ({ ...g, ts: g.ts.toString(), tsIso: g.ts >= 0n ? formatTsIso(g.ts) : null })),
+    },
   };
 }
 
@@ -73,8 +89,9 @@ function formatResult(r: VerifyResult, all: boolean, tsText: (ts: bigint) => str
     else lines.push(`  ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
     return lines.join('\n') + '\n';
   }
+  const gaps = r.recordedGaps;
   const lines = [
-    `OK  ${r.dir}`,
+    `${gaps.count > 0 ? 'INTACT WITH RECORDED GAPS' : 'OK'}  ${r.dir}`,
     `  segments   ${r.segments}`,
     `  records    ${r.records}`,
     `  bytes      ${r.bytes}`,
@@ -85,6 +102,13 @@ function formatResult(r: VerifyResult, all: boolean, tsText: (ts: bigint) => str
   if (r.uncheckedRecords > 0) lines.push(`  unchecked  ${r.uncheckedRecords} records of a type or schema version this tapedeck does not know`);
   const t = r.tornTail;
   if (t) lines.push(`  torn tail  ${t.file} at byte ${t.offsetBytes}: ${t.bytes} bytes the next writer will drop (${t.reason}); not corruption`);
+  if (gaps.count > 0) {
+    lines.push(
+      `  recorded gaps  ${gaps.count}: the log is intact, but the source did not deliver the data whole at capture time (sequence breaks, failed venue checksums, lost connections)`,
+    );
+    for (const g of gaps.first) lines.push(`    seq ${g.seq}  ${tsText(g.ts)}  ${g.file} byte ${g.offsetBytes}  ${g.message.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (gaps.count > gaps.first.length) lines.push(`    … ${gaps.count - gaps.first.length} more (tapedeck info lists them)`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -102,6 +126,11 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
             type: 'boolean',
             default: false,
             describe: 'Also replay the venue checks per symbol: update-id continuity, venue checksums, rebuilt top of book against the venue quotes',
+          })
+          .option('allow-gaps', {
+            type: 'boolean',
+            default: false,
+            describe: 'Exit 0, not 3, when the log is intact but holds gaps recorded at capture time (they are still listed)',
           }),
         'With --against:',
       )
@@ -109,7 +138,12 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
         .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
         .example('$0 verify rec/x --all --json', 'Every problem, for tools')
-        .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again') as Argv<VerifyArgs>,
+        .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again')
+        .epilogue(
+          'Exit status: 0 OK; 1 FAILED (the log is damaged, or --digest/--against/--book found a difference); ' +
+            '3 INTACT WITH RECORDED GAPS (every byte checks out, but the recorder wrote gap events where its source did not deliver the data whole: ' +
+            'a sequence break, a failed venue checksum, a lost connection; --allow-gaps makes this 0, and with --digest/--against the exit answers the comparison, the gaps still listed)',
+        ) as Argv<VerifyArgs>,
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
       const { digestRecording, normalizeDigest } = await import('../../verify/digest.js');
@@ -136,6 +170,7 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
       }
       const out: Record<string, unknown> = summaryJson(r);
       let failed = !r.ok;
+      let gapsRecorded = r.ok && r.recordedGaps.count > 0;
       let text = formatResult(r, args.all === true, tsText);
 
       if (r.ok && expected !== null) {
@@ -154,6 +189,7 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         } finally {
           bar2.done();
         }
+        if (rb.recordedGaps.count > 0) gapsRecorded = true;
         const against: Record<string, unknown> = { verify: summaryJson(rb) };
         text += '\nagainst:\n' + formatResult(rb, args.all === true, tsText);
         if (!rb.ok) failed = true;
@@ -204,8 +240,15 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         }
       }
 
+      // The verdict of the whole command: a failed check outranks recorded gaps.
+      out.status = failed ? 'failed' : gapsRecorded ? 'gaps' : 'ok';
       io.stdout.write(json ? JSON.stringify(out) + '\n' : text);
       if (failed) throw new ExitError(EXIT.CHECK_FAILED);
+      // Exit 3 answers "is this recording whole?", asked alone: with --digest or --against the exit
+      // answers the comparison (a copy holding the same recorded gaps is the same), and the gaps are
+      // still listed.
+      const comparing = expected !== null || args.against !== undefined;
+      if (gapsRecorded && !comparing && args['allow-gaps'] !== true) throw new ExitError(EXIT.GAPS_RECORDED);
     },
   };
 }
