@@ -503,7 +503,7 @@ test('import --symbol / --venue reach a capture\'s mapping: a REST snapshot ahea
   // Without the symbol: a reject that says how to pass it.
   let r = await runCli(['import', file, path.join(root, 'a'), '--format', 'binance']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /line 1: .*pass the symbol \(import --symbol\)/);
+  assert.match(r.stderr, /line 1: .*pass the symbol \(--symbol\)/);
   r = await runCli(['import', file, path.join(root, 'b'), '--format', 'binance', '--symbol', 'BTCUSDT', '--venue', 'binance-test', '--json']);
   assert.is(r.code, 0, r.stderr);
   assert.is(JSON.parse(r.stdout).rejects, 0);

@@ -1,15 +1,16 @@
 /** WebSocket feeds: a real ws server on 127.0.0.1 that drops the connection once. */
 import * as fs from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SystemEvent, TickEvent } from '../src/events/index.js';
+import { BOOK_FLAG_SNAPSHOT, type BookEvent, type SystemEvent, type TickEvent } from '../src/events/index.js';
 import { Recorder, backoffDelay, recordWebSocket } from '../src/record/index.js';
 import { rm, tmpDir } from './helpers/tmp.js';
-import { fixture, readEvents, startCli, waitFor } from './record-helpers.js';
+import { fixture, readEvents, runCli, startCli, waitFor } from './record-helpers.js';
 
 interface Server {
   wss: WebSocketServer;
@@ -301,6 +302,85 @@ test('tapedeck record --ws --format binance: mapped ticks, unmapped counted, dro
     assert.ok(trades.every((t) => t.exchTs !== undefined && (t.aggressor === 'buy' || t.aggressor === 'sell')));
   } finally {
     await server.close();
+    rm(dir);
+  }
+});
+
+test('tapedeck record --ws takes the mapping options import takes: --snapshot-url names the snapshot by its symbol=, --symbol, --venue; the same usage errors', async () => {
+  const dir = tmpDir();
+  const depth = (s: string, U: number, u: number, bid: string) => JSON.stringify({ e: 'depthUpdate', E: 1_700_000_000_000 + u, s, U, u, b: [[bid, '1.00']], a: [['101.00', '2.00']] });
+  // A REST depth endpoint on 127.0.0.1: Binance's snapshot body names no symbol.
+  const fetched: string[] = [];
+  const http = createServer((req, res) => {
+    fetched.push(req.url!);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ lastUpdateId: 3, bids: [['98.00', '5.00']], asks: [['102.00', '5.00']] }));
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  // Two symbols on one stream, neither synced: the depth stream alone cannot say whose a snapshot is.
+  const server = await startServer((ws) => {
+    ws.send(depth('BTCUSDT', 1, 1, '50.00'));
+    ws.send(depth('ETHUSDT', 1, 5, '99.00'));
+  });
+  const ethSnapshot = (rec: string) => {
+    try {
+      return readEvents(rec).some((e) => e.type === 'book' && e.symbol === 'ETHUSDT' && ((e.flags ?? 0) & BOOK_FLAG_SNAPSHOT) !== 0);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'NOT_FOUND') return false; // the recorder has not created its first segment yet
+      throw e;
+    }
+  };
+  const run = async (rec: string, extra: string[]) => {
+    const live = startCli(['record', rec, '--ws', server.url, '--format', 'binance', '--json', ...extra]);
+    await waitFor(() => ethSnapshot(rec), `the ETHUSDT snapshot in ${path.basename(rec)}`);
+    live.signal('SIGINT');
+    const r = await live.done;
+    assert.is(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { rejects: number };
+  };
+  try {
+    // The URL's symbol= names the snapshot (before, the snapshot was a reject: "names no symbol").
+    let rec = path.join(dir, 'url');
+    let s = await run(rec, ['--snapshot-url', `${base}/api/v3/depth?symbol=ETHUSDT&limit=1000`, '--venue', 'binance-test']);
+    assert.is(s.rejects, 0);
+    assert.ok(fetched.length >= 1 && fetched.every((u) => u === '/api/v3/depth?symbol=ETHUSDT&limit=1000'), fetched.join(' '));
+    let books = readEvents(rec).filter((e): e is BookEvent => e.type === 'book');
+    assert.ok(books.every((e) => e.venue === 'binance-test'), 'every event under --venue');
+    assert.not.ok(books.some((e) => e.symbol === 'BTCUSDT' && ((e.flags ?? 0) & BOOK_FLAG_SNAPSHOT) !== 0), 'no snapshot given to BTCUSDT');
+    const { BookBuilder } = await import('../src/book/index.js');
+    let b = new BookBuilder();
+    for (const e of readEvents(rec)) b.push(e);
+    assert.ok(b.book('binance-test', 'ETHUSDT')!.trusted, 'ETHUSDT synced: its snapshot plus the buffered update');
+    assert.equal(b.book('binance-test', 'ETHUSDT')!.top('bid', 2).map((l) => `${l.price}x${l.size}`), ['99.00x1.00', '98.00x5.00']);
+    // A URL without symbol=: --symbol names it.
+    rec = path.join(dir, 'sym');
+    s = await run(rec, ['--snapshot-url', `${base}/depth`, '--symbol', 'ETHUSDT']);
+    assert.is(s.rejects, 0);
+    b = new BookBuilder();
+    for (const e of readEvents(rec)) b.push(e);
+    assert.ok(b.book('binance-spot', 'ETHUSDT')!.trusted);
+    // Raw venue lines (record --input --format binance) take them too: a snapshot line ahead of the depth.
+    const lines = path.join(dir, 'lines.jsonl');
+    fs.writeFileSync(lines, [JSON.stringify({ lastUpdateId: 3, bids: [['98.00', '5.00']], asks: [] }), depth('ETHUSDT', 3, 5, '99.00')].join('\n') + '\n');
+    let r = await runCli(['record', path.join(dir, 'lines'), '--input', lines, '--format', 'binance', '--symbol', 'ETHUSDT', '--venue', 'binance-x', '--json']);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(JSON.parse(r.stdout).rejects, 0);
+    assert.ok(readEvents(path.join(dir, 'lines')).filter((e): e is BookEvent => e.type === 'book').every((e) => e.venue === 'binance-x' && e.symbol === 'ETHUSDT'));
+    // The same usage errors as import.
+    r = await runCli(['record', path.join(dir, 'x'), '--ws', server.url, '--format', 'coinbase', '--symbol', 'BTC-USD']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /--symbol goes with --format binance\|binance-futures \(the symbol of REST depth snapshots\)/);
+    r = await runCli(['record', path.join(dir, 'x'), '--ws', server.url, '--venue', 'v']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /--venue needs a venue --format/);
+    r = await runCli(['import', lines, path.join(dir, 'x'), '--format', 'kraken', '--symbol', 'X']);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /--symbol goes with --map, or with --format binance\|binance-futures/);
+    assert.not.ok(fs.existsSync(path.join(dir, 'x')), 'a usage error creates nothing');
+  } finally {
+    await server.close();
+    await new Promise<void>((r) => http.close(() => r()));
     rm(dir);
   }
 });

@@ -138,8 +138,8 @@ export async function recordCapture(rec: Recorder, input: InputSource, format: V
 }
 
 /** Raw venue messages, one JSON per line (no capture prefix), stamped by the recorder's clock. */
-export async function recordVenueLines(rec: Recorder, input: InputSource, format: VenueFormat, opts: LoopOptions = {}): Promise<void> {
-  const map = mapperFor(format);
+export async function recordVenueLines(rec: Recorder, input: InputSource, format: VenueFormat, opts: LoopOptions & { mapper?: MapperOptions } = {}): Promise<void> {
+  const map = mapperFor(format, opts.mapper);
   for (let batch = await input.nextLines(); batch !== null; batch = await input.nextLines()) {
     for (const l of batch) {
       if (rejectProblem(rec, l)) continue;

@@ -217,7 +217,7 @@ export function binanceMapper(opts: BinanceOptions = {}): Mapper {
       if (named.length !== 1) {
         throw new ValidationError(
           'lastUpdateId',
-          `a REST depth snapshot names no symbol (nor does a URL with symbol=) and the depth stream has named ${named.length === 0 ? 'none yet' : named.join(', ')}: pass the symbol (import --symbol)`,
+          `a REST depth snapshot names no symbol (nor does a URL with symbol=) and the depth stream has named ${named.length === 0 ? 'none yet' : named.join(', ')}: pass the symbol (--symbol)`,
           d.lastUpdateId,
           position,
         );

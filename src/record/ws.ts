@@ -153,7 +153,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
           if (fatal || opts.signal?.aborted) return;
           fetchFailures = 0;
           try {
-            onText(body, pos);
+            onText(body, pos, resync.url);
           } catch (err) {
             stop(err);
           }
@@ -183,7 +183,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
       (body) => {
         if (fatal || opts.signal?.aborted) return;
         try {
-          onText(body, pos);
+          onText(body, pos, url);
         } catch (err) {
           fatal = err;
           current?.terminate();
@@ -203,7 +203,8 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
     );
   };
 
-  const onText = (text: string, pos: string): void => {
+  /** A message, or a REST body with the URL it came from (the mapping reads a snapshot's symbol from it, as for a capture's HTTP lines). */
+  const onText = (text: string, pos: string, url?: string): void => {
     if (!map) {
       rec.writeLine(text, pos);
       return;
@@ -218,7 +219,7 @@ export async function recordWebSocket(rec: Recorder, options: WsSourceOptions): 
     }
     let outcome;
     try {
-      outcome = map(msg, pos);
+      outcome = map(msg, pos, url);
     } catch (err) {
       if (err instanceof ValidationError) {
         rec.badInput(err, text, pos);

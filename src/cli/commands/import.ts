@@ -8,7 +8,7 @@ import { IoError } from '../../errors.js';
 import type { ImportFormat } from '../../record/importer.js';
 import { durationArg, sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
-import { commonOptions, createOrAppend, maxLineBytesOf, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
+import { commonOptions, createOrAppend, venueMapperArgs, maxLineBytesOf, sessionEventsOption, describeSummary, onStopSignals, toJson, warningPrinter, type CommonArgs } from './record.js';
 
 /** The formats `import` reads (the importer's IMPORT_FORMATS; tested equal). */
 export const IMPORT_FORMAT_CHOICES: readonly ImportFormat[] = ['jsonl', 'csv', 'binance', 'binance-futures', 'coinbase', 'kraken', 'dbn', 'tardis'];
@@ -73,10 +73,7 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
         const { TapedeckError } = await import('../../errors.js');
         throw new TapedeckError('BAD_ARGUMENT', `--map reads your own columns; it does not go with --format ${argv.format}`);
       }
-      if (argv.map === undefined && argv.symbol !== undefined && argv.format !== 'binance' && argv.format !== 'binance-futures') {
-        const { TapedeckError } = await import('../../errors.js');
-        throw new TapedeckError('BAD_ARGUMENT', '--symbol goes with --map, or with --format binance|binance-futures (the symbol of REST depth snapshots); DBN and Tardis files name their symbols');
-      }
+      if (argv.map === undefined) venueMapperArgs(argv.format, argv.venue, argv.symbol, '--map');
       const map = argv.map !== undefined ? parseColumnMapping(argv.map, { venue: argv.venue, symbol: argv.symbol, tsUnit: argv['ts-unit'] }) : undefined;
       const reorderWindowNs = argv['reorder-window'] !== undefined ? durationArg('--reorder-window', argv['reorder-window']) : undefined;
       normalizeDurability(argv.durability);

@@ -14,6 +14,7 @@ import { TapedeckError } from '../../errors.js';
 import type { DurabilityMode } from '../../log/index.js';
 import type { ClockMode, Recorder, RecordSummary, RecordWarning } from '../../record/recorder.js';
 import type { WsFormat } from '../../record/ws.js';
+import type { MapperOptions } from '../../record/venues.js';
 import { countArg, durationArg, holdsRecording, outputDirArg, sizeArg } from '../args.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { formatCount } from '../progress.js';
@@ -106,6 +107,24 @@ export function maxLineBytesOf(argv: CommonArgs): number {
   return n;
 }
 
+/**
+ * --venue / --symbol of a venue mapping, one rule for `record` (--format binance|…, --ws or lines)
+ * and `import` (a capture): the venue name recorded instead of the mapping's default, and the
+ * symbol of Binance REST depth snapshots (they name none). `alsoWith` names another use of the
+ * flags the command has (import's --map), said in the error.
+ */
+export function venueMapperArgs(format: string | undefined, venue: string | undefined, symbol: string | undefined, alsoWith?: string): MapperOptions {
+  if (symbol !== undefined && format !== 'binance' && format !== 'binance-futures') {
+    throw new TapedeckError(
+      'BAD_ARGUMENT',
+      `--symbol goes with ${alsoWith ? `${alsoWith}, or with ` : ''}--format binance|binance-futures (the symbol of REST depth snapshots); other venues' messages, DBN and Tardis files name their symbols`,
+      { flag: '--symbol' },
+    );
+  }
+  if (symbol === '' || venue === '') throw new TapedeckError('BAD_ARGUMENT', `--${symbol === '' ? 'symbol' : 'venue'} needs a name`);
+  return { ...(venue !== undefined ? { venue } : {}), ...(symbol !== undefined ? { symbol } : {}) };
+}
+
 /** The --session-events choice as the Recorder's option. */
 export function sessionEventsOption(v: 'auto' | 'yes' | 'no' | undefined): boolean | 'auto' {
   return v === 'yes' ? true : v === 'no' ? false : 'auto';
@@ -167,6 +186,8 @@ interface RecordArgs extends CommonArgs, NatsArgs {
   send?: string[];
   'snapshot-url'?: string;
   'instruments-url'?: string[];
+  venue?: string;
+  symbol?: string;
   resync: boolean;
   clock: ClockMode;
   'max-attempts'?: string;
@@ -195,6 +216,11 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             type: 'string',
             array: true,
             describe: 'With --ws and a venue format: instrument metadata to fetch after each connect, recorded as instrument events (Binance exchangeInfo, Coinbase products, Kraken AssetPairs; repeatable)',
+          })
+          .option('venue', { type: 'string', describe: 'With a venue --format: the venue name to record (default binance-spot/binance-futures, coinbase, kraken)' })
+          .option('symbol', {
+            type: 'string',
+            describe: 'With --format binance|binance-futures: the symbol of REST depth snapshots (--snapshot-url) that name none and whose URL has no symbol=',
           })
           .option('resync', {
             type: 'boolean',
@@ -240,6 +266,9 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
               if (a.ws === undefined || a.format === 'canonical') throw new TapedeckError('BAD_ARGUMENT', '--instruments-url needs --ws with a venue --format');
               if (!/^https?:\/\//.test(u)) throw new TapedeckError('BAD_ARGUMENT', `--instruments-url needs an http:// or https:// URL (got "${u}")`);
             }
+            if (a.venue !== undefined && a.format === 'canonical') {
+              throw new TapedeckError('BAD_ARGUMENT', '--venue needs a venue --format (binance, binance-futures, coinbase, kraken): canonical events name their own venue');
+            }
             if (a['snapshot-url'] !== undefined && !/^https?:\/\//.test(a['snapshot-url'])) {
               throw new TapedeckError('BAD_ARGUMENT', `--snapshot-url needs an http:// or https:// URL (got "${a['snapshot-url']}")`);
             }
@@ -260,6 +289,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
       normalizeDurability(argv.durability);
       const segmentSize = argv['segment-size'] !== undefined ? sizeArg('--segment-size', argv['segment-size']) : undefined;
       const maxLineBytes = maxLineBytesOf(argv);
+      const mapper = venueMapperArgs(argv.format, argv.venue, argv.symbol);
       const maxAttempts = argv['max-attempts'] !== undefined ? countArg('--max-attempts', argv['max-attempts'], 1) : undefined;
       const metricsMs = argv['metrics-interval'] !== undefined ? Number(durationArg('--metrics-interval', argv['metrics-interval']) / 1_000_000n) : undefined;
       // yargs hands a lone '-' over as ''.
@@ -298,6 +328,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
             url: argv.ws,
             format: argv.format,
             send: argv.send,
+            mapper,
             ...(argv['snapshot-url'] !== undefined ? { snapshotUrl: argv['snapshot-url'] } : {}),
             resync: argv.resync,
             ...(argv['instruments-url'] !== undefined ? { instrumentsUrls: argv['instruments-url'] } : {}),
@@ -308,7 +339,7 @@ export default function recordCommand(io: CliIo, rawArgs: readonly string[]): Co
         } else if (argv.format === 'canonical') {
           await recordJsonl(rec, input!, { signal: ac.signal });
         } else {
-          await recordVenueLines(rec, input!, argv.format, { signal: ac.signal });
+          await recordVenueLines(rec, input!, argv.format, { signal: ac.signal, mapper });
         }
         input?.close();
         const summary = await rec.close();
