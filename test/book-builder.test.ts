@@ -66,6 +66,24 @@ test('L3: add, modify, cancel (remaining), fill, trade, clear aggregate into lev
   assert.equal(levels(b, 'ask'), [['5.50', '1']]);
 });
 
+test('L3 modify keeps queue priority when only the size goes down at the same price (Databento MBO); a new price or a larger size goes to the back', () => {
+  const b = new BookBuilder();
+  const L = BOOK_FLAG_LAST;
+  const queue = () => [...b.book('V', 'S')!.copyState().orders].map((r) => `${r[0]}:${r[2].toString()}x${r[3].toString()}`);
+  b.push(ev({ action: 'clear', flags: L }));
+  for (const id of ['a', 'b', 'c']) b.push(ev({ action: 'add', side: 'bid', price: D('5.25'), size: 10, orderId: id, flags: L }));
+  b.push(ev({ action: 'modify', side: 'bid', price: D('5.25'), size: 4, orderId: 'a', flags: L })); // smaller: keeps its place
+  assert.equal(queue(), ['a:5.25x4', 'b:5.25x10', 'c:5.25x10']);
+  b.push(ev({ action: 'modify', side: 'bid', price: D('5.250'), size: 4, orderId: 'a', flags: L })); // the same, at another scale: keeps it
+  assert.equal(queue(), ['a:5.25x4', 'b:5.25x10', 'c:5.25x10']);
+  assert.equal(levels(b, 'bid'), [['5.25', '24']]);
+  b.push(ev({ action: 'modify', side: 'bid', price: D('5.25'), size: 11, orderId: 'b', flags: L })); // larger: to the back
+  assert.equal(queue(), ['a:5.25x4', 'c:5.25x10', 'b:5.25x11']);
+  b.push(ev({ action: 'modify', side: 'bid', price: D('5.26'), size: 2, orderId: 'a', flags: L })); // new price: to the back
+  assert.equal(queue(), ['c:5.25x10', 'b:5.25x11', 'a:5.26x2']);
+  assert.equal(levels(b, 'bid'), [['5.26', '2'], ['5.25', '21']]);
+});
+
 test('trust: a gap event or a bad-book flag makes the book untrusted until the next snapshot', () => {
   const b = new BookBuilder();
   const untrusted: string[] = [];
@@ -148,9 +166,16 @@ class NaiveL3 {
         this.orders.clear();
         break;
       case 'add':
-      case 'modify':
         if (size > 0) this.orders.set(e.orderId!, { side: e.side!, price: e.price as Decimal, size });
         else this.orders.delete(e.orderId!);
+        break;
+      case 'modify':
+        // Databento's rule: same price and no larger size keeps the queue place; else to the back.
+        if (o && size > 0 && size <= o.size && compareDecimals(o.price, e.price as Decimal) === 0) o.size = size;
+        else {
+          this.orders.delete(e.orderId!);
+          if (size > 0) this.orders.set(e.orderId!, { side: e.side!, price: e.price as Decimal, size });
+        }
         break;
       case 'cancel':
         if (o) size === 0 ? this.orders.delete(e.orderId!) : (o.size = size);
@@ -203,6 +228,8 @@ test('L3 property: random order actions keep the builder equal to the naive mode
         ref.apply(e);
         const book = b.book('V', 'S')!;
         for (const s of ['bid', 'ask'] as const) assert.equal(book.top(s, 1000).map((l) => [l.price.key, l.size.key]), ref.top(s));
+        // Queue priority: the resting orders in the book's order (each level's queue is its orders in it).
+        assert.equal([...book.copyState().orders].map((r) => r[0]), [...ref.orders.keys()]);
       }
     }),
     { seed: 20261130, numRuns: 300 },

@@ -144,7 +144,17 @@ export class OrderBook {
         break;
       case 'modify':
         if (e.orderId !== undefined && price !== undefined && size !== undefined) {
-          const side = e.side ?? this.orders.get(e.orderId)?.side;
+          const had = this.orders.get(e.orderId);
+          const side = e.side ?? had?.side;
+          // Price-time priority, as Databento's MBO books apply it: a modify that keeps the price
+          // and does not raise the size keeps the order's place in its queue; a new price or a
+          // larger size sends it to the back (a new insertion number).
+          if (had && side === had.side && !size.isZero() && compareDecimals(price, had.price) === 0 && compareDecimals(size, had.size) <= 0) {
+            this.side(had.side).add(had.price, addDecimals(had.size, size, -1), -1);
+            if (this.captures.active) this.beforeChange(e.orderId, had, false);
+            had.size = size;
+            break;
+          }
           this.remove(e.orderId);
           if (side !== undefined && !size.isZero()) {
             this.orders.set(e.orderId, { side, price, size, n: ++this.orderN });
