@@ -528,6 +528,72 @@ test('DBN with ts_out: the send time is kept as tsOut and written back', async (
   }
 });
 
+test('DBN MBP-1 data-quality flags (F_BAD_TS_RECV, F_MAYBE_BAD_BOOK), which a tick cannot hold, are counted in the import summary and named on stderr', async () => {
+  const root = tmpDir();
+  try {
+    const V = await import('../src/vendor/index.js');
+    const { FLAG } = await import('../src/vendor/dbn/layout.js');
+    const md = { version: 3 as const, dataset: 'XNAS.ITCH', schema: 'mbp-1' as const, start: 1n, end: null, limit: null, stypeIn: 'raw_symbol', stypeOut: 'instrument_id', tsOut: false, symbolCstrLen: 71, symbols: ['AAPL'], partial: [], notFound: [], mappings: [{ rawSymbol: 'AAPL', intervals: [{ startDate: 20240301, endDate: 20240302, symbol: '32' }] }] };
+    const mbp1 = (i: number, flags: number) => ({
+      kind: 'mbp1' as const, rtype: 1, publisher_id: 2, instrument_id: 32, ts_event: 1709303400000000000n + BigInt(i), price: 180_250_000_000n, size: 100, action: 'A', side: 'B', flags, depth: 0,
+      ts_recv: 1709303400000001000n + BigInt(i), ts_in_delta: 0, sequence: i, levels: [{ bid_px: 180_250_000_000n, ask_px: 180_260_000_000n, bid_sz: 100, ask_sz: 200, bid_ct: 1, ask_ct: 1 }],
+    });
+    const recs = [mbp1(1, FLAG.LAST), mbp1(2, FLAG.LAST | FLAG.BAD_TS_RECV), mbp1(3, FLAG.LAST | FLAG.MAYBE_BAD_BOOK | FLAG.BAD_TS_RECV)];
+    const n = V.encodedBytes('mbp1', 3, false);
+    const body = Buffer.alloc(n * recs.length);
+    recs.forEach((r, i) => V.encodeRecord(r, 3, false, body, i * n));
+    const file = path.join(root, 'q.dbn');
+    fs.writeFileSync(file, Buffer.concat([V.encodeMetadata(md), body]));
+    let r = await runCli(['import', file, path.join(root, 'a'), '--json']);
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).dbn.tickFlagsDropped, { F_BAD_TS_RECV: 2, F_MAYBE_BAD_BOOK: 1 });
+    assert.is(readEvents(path.join(root, 'a')).filter((e) => e.type === 'tick').length, 3);
+    r = await runCli(['import', file, path.join(root, 'b')]);
+    assert.match(r.stderr, /DBN quality flags on MBP-1\/TBBO\/BBO records, not kept \(a tick has no flags\): F_BAD_TS_RECV 2, F_MAYBE_BAD_BOOK 1/);
+  } finally {
+    rm(root);
+  }
+});
+
+test('export --format dbn: a symbol given a free id is never given one an instrument event claims later (two symbols, one id, would merge on the way back in)', async () => {
+  const root = tmpDir();
+  try {
+    const { openEventLog, writeEvents } = await import('../src/events/recording.js');
+    const T = 1_709_303_400_000_000_000n;
+    const tick = (i: number, symbol: string, bid: string): TickEvent => ({ type: 'tick', ts: T + BigInt(i), runId: 'r', venue: 'XNAS', symbol, bid: Decimal.parse(bid), bidSize: new Decimal(1, 0), ask: Decimal.parse('200'), askSize: new Decimal(1, 0) });
+    const dir = path.join(root, 'a');
+    const log = await openEventLog(dir, { durability: 'async' });
+    writeEvents(log, [
+      // AAPL comes first and has no instrument event: it is given a free id...
+      tick(0, 'AAPL', '180.25'),
+      // ...then MSFT's instrument event claims id 1, and later AAPL's claims its own (7).
+      { type: 'instrument', ts: T + 1n, runId: 'r', venue: 'XNAS', symbol: 'MSFT', instrumentId: 1, publisherId: 2 } as InstrumentEvent,
+      tick(2, 'MSFT', '410.5'),
+      { type: 'instrument', ts: T + 3n, runId: 'r', venue: 'XNAS', symbol: 'AAPL', instrumentId: 7, publisherId: 2 } as InstrumentEvent,
+      tick(4, 'AAPL', '180.5'),
+      // A symbol no instrument event names: a free id that is neither 1 nor 7.
+      tick(5, 'NVDA', '900'),
+    ]);
+    await log.close();
+    const out = path.join(root, 'b.dbn');
+    await exportDbn(dir, out);
+    const recs: DbnRecord[] = [];
+    const dec = new DbnDecoder(out);
+    for await (const chunk of openBytes(out).chunks()) for (const r of dec.push(chunk)) recs.push(r);
+    const md = dec.metadata!;
+    const idOf = new Map(md.mappings.map((m) => [m.rawSymbol, Number(m.intervals[0]!.symbol)]));
+    assert.equal(Object.fromEntries(idOf), { AAPL: 7, MSFT: 1, NVDA: idOf.get('NVDA')! });
+    assert.ok(![1, 7].includes(idOf.get('NVDA')!), `NVDA's free id ${idOf.get('NVDA')} is claimed by no instrument event`);
+    assert.equal(recs.map((r) => r.instrument_id), [7, 1, 7, idOf.get('NVDA')!], 'every record under its symbol\'s one id');
+    // And back in: each tick under its own symbol.
+    await importFile(out, path.join(root, 'c'), quiet);
+    const back = readEvents(path.join(root, 'c')).filter((e): e is TickEvent => e.type === 'tick');
+    assert.equal(back.map((t) => [t.symbol, String(t.bid)]), [['AAPL', '180.25'], ['MSFT', '410.5'], ['AAPL', '180.5'], ['NVDA', '900']]);
+  } finally {
+    rm(root);
+  }
+});
+
 test('time arguments: --from=-1ms counts back from the end, --ts-unit s says what a bare integer is', async () => {
   const root = tmpDir();
   try {

@@ -62,14 +62,21 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
   const rec = openRecording(dir);
   const filter = { fromTs: from, toTs: to, types: DBN_TYPES as EventType[], runId: opts.runId, symbols: opts.symbols };
 
-  // Pass 1: what the header says.
-  const probe = new DbnEventEncoder();
-  let cursor = rec.cursor(filter);
-  try {
-    for (let ev = cursor.next(); ev !== null; ev = cursor.next()) encodeOrRefuse(probe, ev, dir);
-  } finally {
-    cursor.close();
-  }
+  // Pass 1: what the header says. A symbol given a free id before an instrument event claimed
+  // that id (or named its own) is encoded again knowing every claim, as pass 2 will be.
+  const probeWith = (declared?: DbnEventEncoder['declared']): DbnEventEncoder => {
+    const p = new DbnEventEncoder(declared);
+    const c = rec.cursor(filter);
+    try {
+      for (let ev = c.next(); ev !== null; ev = c.next()) encodeOrRefuse(p, ev, dir);
+    } finally {
+      c.close();
+    }
+    return p;
+  };
+  let probe = probeWith();
+  const declared = probe.declared;
+  if (probe.idsClash) probe = probeWith(declared);
   const md = probe.metadata(dataset);
   let mdBytes: Buffer;
   try {
@@ -80,7 +87,7 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
   }
 
   // Pass 2: the records.
-  const enc = new DbnEventEncoder();
+  const enc = new DbnEventEncoder(declared);
   const z = opts.zstd ? await ZstdFrameWriter.create() : null;
   let fd: number;
   try {
@@ -106,7 +113,7 @@ export async function exportDbn(dir: string, outPath: string, opts: DbnExportOpt
     emit(mdBytes);
     let buf = Buffer.alloc(CHUNK_BYTES);
     let used = 0;
-    cursor = rec.cursor(filter);
+    const cursor = rec.cursor(filter);
     try {
       for (let ev = cursor.next(); ev !== null; ev = cursor.next()) {
         for (const r of encodeOrRefuse(enc, ev, dir)) {

@@ -28,6 +28,8 @@ export interface DbnImportReport {
   records: Record<string, number>;
   /** Records of an rtype tapedeck has no layout for, skipped by their length, by rtype (hex). */
   skippedRtypes: Record<string, number>;
+  /** MBP-1/TBBO/BBO records whose quality flags the ticks could not keep, by flag (F_BAD_TS_RECV, F_MAYBE_BAD_BOOK). */
+  tickFlagsDropped: Record<string, number>;
 }
 
 /** A DBN stream: metadata, then records mapped to events; one message (up to the LAST flag) per batch. */
@@ -69,6 +71,7 @@ export async function recordDbn(rec: Recorder, input: ByteInput, opts: LoopOptio
     schema: md.schema,
     records,
     skippedRtypes: Object.fromEntries([...dec.skipped].map(([rtype, n]) => [`0x${rtype.toString(16).padStart(2, '0')}`, n])),
+    tickFlagsDropped: { ...(mapper?.tickFlagsDropped ?? {}) },
   };
 }
 

@@ -128,6 +128,11 @@ export default function importCommand(io: CliIo, rawArgs: readonly string[]): Co
           if (summary.dbn && Object.keys(summary.dbn.skippedRtypes).length > 0) {
             io.stderr.write(`  DBN records without a mapping, skipped by their length: ${Object.entries(summary.dbn.skippedRtypes).map(([k, n]) => `rtype ${k} ${n}`).join(', ')}\n`);
           }
+          if (summary.dbn && Object.keys(summary.dbn.tickFlagsDropped).length > 0) {
+            io.stderr.write(
+              `  DBN quality flags on MBP-1/TBBO/BBO records, not kept (a tick has no flags): ${Object.entries(summary.dbn.tickFlagsDropped).map(([k, n]) => `${k} ${n}`).join(', ')}\n`,
+            );
+          }
           if (kfLine) io.stderr.write(kfLine);
         }
         // Nothing but rejects is a failed import, not a success with a count of 0.

@@ -11,7 +11,11 @@
  *   bar                             → OHLCV record of its interval
  *
  * Record headers take the instrument and publisher ids from the recording's `instrument` events
- * (an import writes them); a symbol without one gets the next free id from 1, publisher 0.
+ * (an import writes them); a symbol without one gets the next free id from 1, publisher 0. A free
+ * id is one no instrument event of the export claims, later ones included: the export's first pass
+ * collects the claims (`declared`), and an encoder built with them never gives a symbol an id
+ * another symbol's instrument event names further on (two symbols, one id, one merged book on
+ * the way back in).
  * Other event types are counted and skipped.
  */
 import { Decimal } from '../../events/decimal.js';
@@ -52,7 +56,7 @@ function schemaOf(r: DbnRecord): DbnSchema {
   }
 }
 
-interface Ids {
+export interface Ids {
   instrumentId: number;
   publisherId: number;
 }
@@ -97,6 +101,22 @@ export class DbnEventEncoder {
   lastTs: bigint | null = null;
   tsOut: boolean | null = null;
   readonly summary: DbnExportSummary = { records: {}, skipped: {} };
+  /** Each venue/symbol's ids as its first instrument event gives them (what a later pass is built with). */
+  readonly declared = new Map<string, Ids>();
+  /** Ids given to a venue/symbol that had no instrument event (yet). */
+  private readonly fresh = new Map<string, Ids>();
+
+  /** `declared`: the first pass's claims, so a free id is never one an instrument event names later. */
+  constructor(declared?: ReadonlyMap<string, Ids>) {
+    if (declared) for (const [k, v] of declared) this.ids.set(k, v);
+  }
+
+  /** True when a free id was given that an instrument event claimed afterwards (for that symbol or another): encode again with `declared`. */
+  get idsClash(): boolean {
+    const claimed = new Set([...this.declared.values()].map((x) => x.instrumentId));
+    for (const [k, v] of this.fresh) if (this.declared.has(k) || claimed.has(v.instrumentId)) return true;
+    return false;
+  }
 
   private idsOf(venue: string, symbol: string): Ids {
     const key = `${venue}\u0000${symbol}`;
@@ -105,6 +125,7 @@ export class DbnEventEncoder {
       while ([...this.ids.values()].some((x) => x.instrumentId === this.nextId)) this.nextId++;
       ids = { instrumentId: this.nextId++, publisherId: 0 };
       this.ids.set(key, ids);
+      this.fresh.set(key, ids);
     }
     this.symbols.set(symbol, ids);
     return ids;
@@ -134,7 +155,12 @@ export class DbnEventEncoder {
   encode(e: TapeEvent): DbnRecord[] {
     switch (e.type) {
       case 'instrument':
-        if (e.instrumentId !== undefined) this.ids.set(`${e.venue}\u0000${e.symbol}`, { instrumentId: e.instrumentId, publisherId: e.publisherId ?? 0 });
+        if (e.instrumentId !== undefined) {
+          const key = `${e.venue}\u0000${e.symbol}`;
+          const ids = { instrumentId: e.instrumentId, publisherId: e.publisherId ?? 0 };
+          this.ids.set(key, ids);
+          if (!this.declared.has(key)) this.declared.set(key, ids);
+        }
         return this.skip('instrument');
       case 'book':
         return this.book(e);

@@ -9,7 +9,9 @@
  *                      a `clear` of the side and a `set` of the level (none when its price is UNDEF).
  *                      A None action changes nothing: counted, its LAST flag still ends the message.
  *   trades           → book `trade` (the aggressor's side), sequence and flags kept
- *   MBP-1, TBBO, BBO → tick (top of book; a trade action also fills last/lastSize/aggressor)
+ *   MBP-1, TBBO, BBO → tick (top of book; a trade action also fills last/lastSize/aggressor); a
+ *                      tick has no flags: F_BAD_TS_RECV / F_MAYBE_BAD_BOOK are counted
+ *                      (tickFlagsDropped, in the import summary), not kept
  *   MBP-10           → book (L2): the ten levels a side as `set`s of what changed (a level that
  *                      left the ten is set to 0), flags kept; a trade action adds a book `trade`
  *   OHLCV            → bar
@@ -121,6 +123,12 @@ export class DbnMapper {
   private readonly levels = new Map<string, BidAskPair[]>();
   /** Symbol mapping records seen (not stored). */
   symbolMappings = 0;
+  /**
+   * MBP-1/TBBO/BBO records whose data-quality flags a tick has no field for (F_BAD_TS_RECV,
+   * F_MAYBE_BAD_BOOK), counted by flag name: the import summary reports them (book events keep
+   * their flags as they are).
+   */
+  readonly tickFlagsDropped: Record<string, number> = {};
   /** L3: each instrument's resting orders (DBN order id → size), to turn DBN's canceled amount into
    * tapedeck's remaining size. Fills do not change it: in DBN a cancel or modify follows a fill. */
   private readonly orders = new Map<string, Map<bigint, number>>();
@@ -192,6 +200,9 @@ export class DbnMapper {
       case 'cbbo': {
         const l = (r.levels as BidAskPair[])[0]!;
         const t: Draft = { type: 'tick', ts: tsRecv!, ...base };
+        const f = r.flags as number;
+        if ((f & FLAG.BAD_TS_RECV) !== 0) this.tickFlagsDropped.F_BAD_TS_RECV = (this.tickFlagsDropped.F_BAD_TS_RECV ?? 0) + 1;
+        if ((f & FLAG.MAYBE_BAD_BOOK) !== 0) this.tickFlagsDropped.F_MAYBE_BAD_BOOK = (this.tickFlagsDropped.F_MAYBE_BAD_BOOK ?? 0) + 1;
         const bid = priceToDecimal(l.bid_px);
         const ask = priceToDecimal(l.ask_px);
         if (bid !== undefined) {
