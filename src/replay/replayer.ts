@@ -574,12 +574,15 @@ export class Replayer {
       // The single source's own head, or peek(), which raises a read failure held after the last event.
       const src: FeedSource | null = single !== null && single.head !== null ? single : merge.peek();
       if (src === null) return this.noneHeld(now);
-      if (n >= sliceMax) return this.later(0, now);
       // Only a scheduler whose clock moves during a pass (the real one) can hit the time budget.
-      if ((n & 255) === 255) {
+      // One exit for both budgets: while the loop is interpreted its first slices end by time, and
+      // an exit by count seen only once it ran optimised had no type feedback and deoptimised it.
+      let over = n >= sliceMax;
+      if (!over && (n & 255) === 255) {
         now = sched.now();
-        if (now - sliceStart >= sliceMs) return this.later(0, now);
+        over = now - sliceStart >= sliceMs;
       }
+      if (over) return this.later(0, now);
       const ev = merge.take(src);
       this.posTs = ev.ts;
       this.posSeq = ev.seq ?? null;
