@@ -100,11 +100,13 @@ test('readRunInto trusts the frames ending before checkedTo and checks the rest 
   );
 });
 
-test('readRunInto over many frame sizes, and frames too large for a step', () => {
-  // 400 distinct sizes, then frames at and beyond FRAME_STEP_BYTES_MAX (checked one by one).
+test('readRunInto over many frame sizes, and frames too large for a step among them', () => {
+  // 400 distinct sizes, frames at and beyond FRAME_STEP_BYTES_MAX (each checked on its own), then
+  // more small frames: stretches on both sides of the large ones are checked together.
   const top = FRAME_STEP_BYTES_MAX - format.FRAME_OVERHEAD_BYTES;
-  const sizes = [...Array.from({ length: 400 }, (_, i) => i * 10), top, top + 1, top + 100, 5];
-  for (const badAt of [-1, 0, 150, 350, 401, sizes.length - 1]) {
+  const small = Array.from({ length: 100 }, (_, i) => 20 + (i % 40));
+  const sizes = [...Array.from({ length: 400 }, (_, i) => i * 10), top, top + 1, top + 100, 5, top + 2, ...small];
+  for (const badAt of [-1, 0, 150, 350, 400, 401, 402, 403, 404, 405, 450, sizes.length - 1]) {
     const { buf, starts, end } = frames(sizes, 5);
     if (badAt >= 0) buf[starts[badAt]! + format.FRAME_PREFIX_BYTES + 2]! ^= 1;
     const run = new FrameRun(1024);

@@ -363,38 +363,45 @@ export function readRunInto(run: FrameRun, b: Buffer, pos: number, end: number, 
   return k;
 }
 
-/** Runs shorter than this are checked a frame at a time: a native call costs ~0.4 µs. */
+/** Stretches of frames shorter than this are checked a frame at a time: a native call costs ~0.4 µs. */
 const RUN_NATIVE_FROM_BYTES = 2048;
 
 /**
  * How many of the run's first k frames (contiguous in b, as readRunInto read them) are right
  * before the first whose CRC is wrong (k: all). Frames ending at or before checkedTo are trusted.
- * One native CRC over the run's bytes (~0.2 ns a byte) is compared with the CRC the frames'
- * lengths predict when every frame is right (crc.ts frameStep: eight table loads a frame),
- * instead of a JS CRC over each frame (~60 ns for a 68-byte frame). Only on a mismatch is each
- * frame checked on its own, to find the first bad one. Like any CRC, the two can agree although
- * frames are damaged only if the damage happens to cancel out (the chance a 32-bit check leaves).
+ * One native CRC over a stretch of frames (~0.2 ns a byte) is compared with the CRC their lengths
+ * predict when every frame is right (crc.ts frameStep: eight table loads a frame), instead of a
+ * JS CRC over each frame (~60 ns for a 68-byte frame). Only on a mismatch is each frame of the
+ * stretch checked on its own, to find the first bad one. A frame too large for a step ends a
+ * stretch and is checked on its own (crc32Range goes native at that size). Like any CRC, the two
+ * can agree although frames are damaged only if the damage happens to cancel out (the chance a
+ * 32-bit check leaves).
  */
 function runCrcsOk(run: FrameRun, b: Buffer, k: number, checkedTo: number): number {
   const ps = run.payloadStart;
   const pe = run.payloadEnd;
-  let i0 = 0;
-  while (i0 < k && pe[i0]! + 4 <= checkedTo) i0++;
-  if (i0 === k) return k;
-  const from = ps[i0]! - FRAME_PREFIX_BYTES;
-  const to = pe[k - 1]! + 4;
-  if (to - from >= RUN_NATIVE_FROM_BYTES) {
+  const crcs = run.crc;
+  let i = 0;
+  while (i < k && pe[i]! + 4 <= checkedTo) i++;
+  while (i < k) {
+    const from = ps[i]! - FRAME_PREFIX_BYTES;
     let s = -1;
-    let i = i0;
-    for (; i < k; i++) {
-      const length = pe[i]! - ps[i]! + FRAME_MIN_LENGTH;
+    let j = i;
+    for (; j < k; j++) {
+      const length = pe[j]! - ps[j]! + FRAME_MIN_LENGTH;
       if (length + 8 > FRAME_STEP_BYTES_MAX) break;
       s = frameStep(s, length);
     }
-    if (i === k && crc32Native(b, from, to) === ~s >>> 0) return k;
+    const to = j === i ? from : pe[j - 1]! + 4;
+    if (to - from < RUN_NATIVE_FROM_BYTES || crc32Native(b, from, to) !== ~s >>> 0) {
+      for (; i < j; i++) if (crc32Range(b, ps[i]! - FRAME_PREFIX_BYTES + 4, pe[i]!) !== crcs[i]) return i;
+    }
+    i = j;
+    if (i < k) {
+      if (crc32Range(b, ps[i]! - FRAME_PREFIX_BYTES + 4, pe[i]!) !== crcs[i]) return i;
+      i++;
+    }
   }
-  const crcs = run.crc;
-  for (let i = i0; i < k; i++) if (crc32Range(b, ps[i]! - FRAME_PREFIX_BYTES + 4, pe[i]!) !== crcs[i]) return i;
   return k;
 }
 
