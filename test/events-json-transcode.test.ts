@@ -103,6 +103,23 @@ test('json transcode - ASCII events of every type are all taken (but those with 
   }
 });
 
+test('json transcode - run ids one after another: the line of each, whichever came before (the id text is cached by its bytes)', () => {
+  const tick = SAMPLES.find((e) => e.type === 'tick')!;
+  // Same length and a shared prefix, one differing only in its last byte, an id that must be
+  // declined (a quote), and back to a cached one.
+  const ids = fc.constantFrom('run-1', 'run-2', 'run-10', 'r', 'run-1x', 'run"1', 'run\\1', 'ünï', 'bench-0001');
+  fc.assert(
+    fc.property(fc.array(ids, { minLength: 1, maxLength: 12 }), (seqIds) => {
+      for (const runId of seqIds) {
+        const ev = { ...tick, runId } as TapeEvent;
+        const took = check(TYPE_TAG.tick, encodePayload(ev), 7, ev.ts);
+        assert.is(took, /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(runId), runId);
+      }
+    }),
+    { ...params, numRuns: 500 },
+  );
+});
+
 test('json transcode - venue decimals (mantissa 0..2^32-1, fixint exponent) are taken, as the object path writes them', () => {
   fc.assert(
     fc.property(

@@ -93,6 +93,22 @@ test('json writer - numbers with few decimals (written from integers) read as To
     fc.property(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.integer({ min: 1, max: 6 }), (k, d) => check(k / 10 ** d)),
     { numRuns: 3000, seed: 11 },
   );
+  // The path tries d = 2 first and steps down to d = 1 when k ends in 0: hundredths and tenths
+  // near the 1e9 limit and around powers of ten, and their neighbours one ulp away.
+  const near = fc.oneof(fc.integer({ min: 1, max: 2 ** 32 }), fc.integer({ min: 1e11 - 2 ** 20, max: 1e11 + 2 ** 20 }), fc.constantFrom(1, 9, 10, 11, 99, 100, 101, 999, 1000, 1e10, 1e11 - 1));
+  fc.assert(
+    fc.property(near, fc.constantFrom(10, 100), fc.constantFrom(-1, 0, 1), (k, scale, ulps) => {
+      let n = k / scale;
+      if (ulps !== 0) {
+        const f = new Float64Array([n]);
+        const i = new BigInt64Array(f.buffer);
+        i[0] = i[0]! + BigInt(ulps);
+        n = f[0]!;
+      }
+      check(n);
+    }),
+    { numRuns: 3000, seed: 12 },
+  );
 });
 
 test('json writer - strings needing escapes, non-ASCII and lone surrogates are JSON.stringify text, UTF-8 encoded', () => {

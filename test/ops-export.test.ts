@@ -8,7 +8,7 @@ import { openRecording } from '../src/events/recording.js';
 import type { TapeEvent } from '../src/events/types.js';
 import { openReader } from '../src/log/index.js';
 import { csvCell, csvColumns, eventToCsvRow } from '../src/ops/csv.js';
-import { exportRecording, exportToStrings } from '../src/ops/export.js';
+import { exportChunks, exportRecording, exportToStrings } from '../src/ops/export.js';
 import { splitCsvRecord } from '../src/record/csv.js';
 import { StreamDigest, digestRecording } from '../src/verify/digest.js';
 import { decodePayload } from '../src/events/codec.js';
@@ -130,6 +130,27 @@ test('export --format csv --out DIR: <type>.csv each, importable by tapedeck imp
   assert.is(s.events, 1);
   assert.equal(s.files, [path.join(base, 'csv2', 'fill.csv')]);
   assert.is((await cli(['export', dir, '--json'])).code, 2);
+});
+
+test("exportChunks: a chunk's buffer is handed over without a copy and written into again only once released", () => {
+  const want = lines(all());
+  // Small chunks: many of them, from one recording.
+  const { chunks } = exportChunks(dir, { chunkBytes: 512 });
+  const got: string[] = [];
+  const kept: { text: string; bytes: Buffer }[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let i = 0;
+  for (const c of chunks) {
+    got.push(c.text);
+    buffers.add(c.bytes.buffer);
+    if (i++ % 2 === 0) c.release(); // the consumer is done with it
+    else kept.push({ text: c.text, bytes: c.bytes }); // still held: must not change
+  }
+  assert.is(got.join(''), want);
+  for (const k of kept) assert.is(k.bytes.toString('utf8'), k.text, 'a chunk not released is never written into');
+  // Every other chunk came back, so later chunks reuse those buffers instead of new ones.
+  assert.ok(i > 8, `${i} chunks`);
+  assert.ok(buffers.size <= kept.length + 2, `${buffers.size} buffers for ${i} chunks, ${kept.length} kept`);
 });
 
 test('export --out FILE (jsonl) and the library sink', async () => {

@@ -57,17 +57,31 @@ export type ExportStream = 'all' | EventType;
 /** Receives the output; a returned promise pauses the export until it settles (backpressure). */
 export type ExportSink = (stream: ExportStream, text: string) => void | Promise<void>;
 
-/** A piece of the output: its UTF-8 bytes, and the same as text (made when asked for). */
+/**
+ * A piece of the output: its UTF-8 bytes, and the same as text (made when asked for). The bytes
+ * are the export's own buffer, handed over without a copy: a consumer that is done with them (a
+ * stream's write callback) may `release()` the chunk, and the export writes a later chunk into
+ * that buffer; one that never does keeps them (the export then makes a new buffer per chunk).
+ */
 export class ExportChunk {
   constructor(
     readonly stream: ExportStream,
     readonly bytes: Buffer,
+    private readonly spares: ArrayBufferLike[] | null = null,
   ) {}
 
   get text(): string {
     return this.bytes.toString('utf8');
   }
+
+  /** The consumer no longer reads `bytes`: the export may write into them again. At most once. */
+  release(): void {
+    if (this.spares !== null && this.spares.length < SPARES_MAX) this.spares.push(this.bytes.buffer);
+  }
 }
+
+/** Chunk buffers kept for reuse at most (a file stream holds ~16 chunks of 64 KiB in flight: FILE_BUFFER_BYTES). */
+const SPARES_MAX = 32;
 
 export interface ExportSummary {
   format: ExportFormat;
@@ -150,12 +164,16 @@ export function exportChunks(dir: string, opts: ExportOptions = {}): { chunks: G
       if (!w) bufs.set(s, (w = new JsonLineWriter(chunkBytes + 4096)));
       return w;
     };
+    // Chunks hand the writer's buffer over (JsonLineWriter.detach) and come back once written
+    // (ExportChunk.release). Measured: copying each 64 KiB chunk out into a new buffer (take) was
+    // ~10% of a 1M-tick export's CPU profile (the copy, the allocation and its page faults).
+    const spares: ArrayBufferLike[] = [];
     const take = (s: ExportStream): ExportChunk | null => {
       const w = bufs.get(s);
       if (!w || w.length === 0) return null;
-      const bytes = w.take();
+      const bytes = w.detach(spares.pop());
       summary.bytes[s] = (summary.bytes[s] ?? 0) + bytes.length;
-      return new ExportChunk(s, bytes);
+      return new ExportChunk(s, bytes, spares);
     };
     const add = (s: ExportStream, text: string): ExportChunk | null => {
       const w = writerOf(s);

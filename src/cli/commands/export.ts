@@ -57,9 +57,11 @@ class Dest {
     return this.broken || this.error !== null;
   }
 
-  write(text: string | Buffer): Promise<void> | void {
+  /** `written`: called once the stream is done with `text` (not after a failed write). */
+  write(text: string | Buffer, written?: () => void): Promise<void> | void {
     if (this.failed) return;
-    if (this.stream.write(text)) return;
+    const cb = written && ((err?: Error | null) => (err ? undefined : written()));
+    if (this.stream.write(text, cb)) return;
     return new Promise((resolve) => {
       const done = () => {
         this.stream.off('drain', done);
@@ -217,7 +219,7 @@ export default function exportCommand(io: CliIo): CommandModule<object, ExportAr
       try {
         for (const c of chunks) {
           const d = destFor(c.stream);
-          const w = d.write(c.bytes);
+          const w = d.write(c.bytes, () => c.release());
           if (w) await w;
           if (d.broken) break; // the reader went away (`| head`): stop quietly
           if (d.error) throw d.error;

@@ -512,6 +512,11 @@ async function replayMaxDirect(
   };
   io.signals.on('SIGINT', onSigint);
   const lines = new Writer(CHUNK_BYTES + 4096);
+  // Chunk buffers the stream is done with (see ops/export.ts take: the same measured reason).
+  const spares: ArrayBufferLike[] = [];
+  const sent = (chunk: Buffer) => (err?: Error | null) => {
+    if (!err && spares.length < 32) spares.push(chunk.buffer);
+  };
   let written = 0;
   let sinceYield = 0;
   try {
@@ -535,7 +540,9 @@ async function replayMaxDirect(
         readFailure = err;
         more = false;
       }
-      if (lines.length > 0 && !out.write(lines.take())) {
+      // The writer's buffer goes to the stream as it is (detach) and comes back for reuse once written.
+      const chunk = lines.length > 0 ? lines.detach(spares.pop()) : null;
+      if (chunk !== null && !out.write(chunk, sent(chunk))) {
         sinceYield = 0;
         await new Promise<void>((resolve) => {
           const done = () => {
