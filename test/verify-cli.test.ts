@@ -266,7 +266,9 @@ test('missing recording → exit 74; corrupt input to diff → exit 1', async ()
 });
 
 test('--help shows examples', async () => {
-  assert.match((await cli('verify', '--help')).out, /Examples:/);
+  const help = (await cli('verify', '--help')).out;
+  assert.match(help, /Examples:/);
+  assert.match(help.replace(/\s+/g, ' '), /--allow-gaps .*Exit status: 0 OK; 1 FAILED .* 3 INTACT WITH RECORDED GAPS/, 'the exit codes are in the help');
   assert.match((await cli('diff', '--help')).out, /Examples:/);
 });
 

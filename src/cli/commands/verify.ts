@@ -130,7 +130,9 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
           .option('allow-gaps', {
             type: 'boolean',
             default: false,
-            describe: 'Exit 0, not 3, when the log is intact but holds gaps recorded at capture time (they are still listed)',
+            describe:
+              'Exit 0, not 3, when the log is intact but holds gaps recorded at capture time (still listed). Exit status: 0 OK; 1 FAILED (damage, or --digest/--against/--book found a difference); ' +
+              '3 INTACT WITH RECORDED GAPS (sequence breaks, failed venue checksums, lost connections the recorder wrote down; with --digest/--against the exit answers the comparison)',
           }),
         'With --against:',
       )
@@ -138,12 +140,7 @@ export default function verifyCommand(io: CliIo): CommandModule<object, VerifyAr
         .example('$0 verify rec/x --digest 3f5a…', 'CI regression check against a known digest')
         .example('$0 verify rec/source --against rec/copy', 'A replay reproduced its source event for event')
         .example('$0 verify rec/x --all --json', 'Every problem, for tools')
-        .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again')
-        .epilogue(
-          'Exit status: 0 OK; 1 FAILED (the log is damaged, or --digest/--against/--book found a difference); ' +
-            '3 INTACT WITH RECORDED GAPS (every byte checks out, but the recorder wrote gap events where its source did not deliver the data whole: ' +
-            'a sequence break, a failed venue checksum, a lost connection; --allow-gaps makes this 0, and with --digest/--against the exit answers the comparison, the gaps still listed)',
-        ) as Argv<VerifyArgs>,
+        .example('$0 verify rec/kraken --book', 'Every Kraken checksum and Binance update id of the recorded books, again') as Argv<VerifyArgs>,
     handler: async (args) => {
       const { diffRecordings } = await import('../../verify/diff.js');
       const { digestRecording, normalizeDigest } = await import('../../verify/digest.js');
