@@ -106,6 +106,20 @@ test('main - --help and --version never load yargs (its start-up costs more than
   const sub = await runCli(['scenario', 'run', '--help']);
   assert.match(sub.stdout, /^tapedeck scenario run <scenario>\n/);
   assert.match(sub.stdout, /--seed/);
+  // A command's epilogue is printed last, as yargs prints it (record's NATS credentials help).
+  const rec = await runCli(['record', '--help']);
+  assert.match(rec.stdout, /\n\nNATS: Credentials: [^\n]*\n(?:[^\n]*\n)*$/);
+  assert.ok(rec.stdout.trimEnd().endsWith('NATS_KEY.'), rec.stdout.slice(-200));
+  // No help line starts its text past the terminal's width: a long example command stands whole
+  // on its own line (to be copied), its description indented under it; long tags wrap.
+  const wide = rec.stdout.split('\n').find((l) => l.includes('--snapshot-url \''));
+  assert.ok(wide?.startsWith('  tapedeck record rec/btc --ws '), wide);
+  for (const c of COMMANDS) {
+    const h = await runCli([c.name, '--help']);
+    for (const line of h.stdout.split('\n')) {
+      if (line.length > 100) assert.match(line, /^  tapedeck /, `${c.name} --help: ${line.length} columns: ${line}`);
+    }
+  }
   // Anything else with --help still goes through yargs (an unknown flag is a usage error).
   assert.is((await runCli(['info', '--bogus', '--help'])).code, 0);
 });

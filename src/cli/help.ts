@@ -34,11 +34,13 @@ interface Recorded {
   options: OptionSpec[];
   examples: [string, string][];
   commands: CommandModule[];
+  /** Text yargs prints after everything else (`.epilogue()` / `.epilog()`). */
+  epilogues: string[];
 }
 
 /** Runs a yargs builder against a stand-in that records what it declares (every other call is a no-op). */
 function record(builder: CommandModule['builder']): Recorded {
-  const r: Recorded = { positionals: [], options: [], examples: [], commands: [] };
+  const r: Recorded = { positionals: [], options: [], examples: [], commands: [], epilogues: [] };
   if (typeof builder !== 'function') return r;
   const proxy: unknown = new Proxy(
     {},
@@ -49,6 +51,7 @@ function record(builder: CommandModule['builder']): Recorded {
           else if (prop === 'option' || prop === 'options') r.options.push({ name: String(args[0]), ...(args[1] as object) });
           else if (prop === 'example') r.examples.push([String(args[0]), String(args[1] ?? '')]);
           else if (prop === 'command') r.commands.push(args[0] as CommandModule);
+          else if (prop === 'epilogue' || prop === 'epilog') r.epilogues.push(String(args[0]));
           return proxy;
         };
       },
@@ -74,19 +77,30 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-/** Rows of [left, right, tags] laid out as yargs does: left column, wrapped text, tags at the right edge. */
+/**
+ * Rows of [left, right, tags] laid out as yargs does: left column, wrapped text, tags at the right
+ * edge. Like yargs, the left column takes at most half the width and a longer left cell (an example
+ * command) wraps within it, so the text never starts past the terminal's edge.
+ */
 function table(rows: [string, string, string][], width: number): string[] {
-  const w0 = Math.max(...rows.map((r) => r[0].length)) + 2;
+  const w0 = Math.min(Math.max(...rows.map((r) => r[0].length)) + 2, Math.floor(width / 2));
   const textW = Math.max(20, width - w0 - 2);
   const out: string[] = [];
   for (const [left, text, tags] of rows) {
+    const lefts = left.length + 2 > w0 ? wrap(left, w0 - 2) : [left];
     const lines = wrap(text, textW);
     const last = lines[lines.length - 1]!;
     if (tags) {
       if (last.length + 1 + tags.length <= textW) lines[lines.length - 1] = last + ' '.repeat(textW - last.length - tags.length) + tags;
-      else lines.push(' '.repeat(Math.max(0, textW - tags.length)) + tags);
+      else if (tags.length <= textW) lines.push(' '.repeat(textW - tags.length) + tags);
+      else lines.push(...wrap(tags, textW));
     }
-    lines.forEach((l, i) => out.push(`  ${(i === 0 ? left : '').padEnd(w0)}${l}`.trimEnd()));
+    for (let i = 0; i < Math.max(lefts.length, lines.length); i++) {
+      const l = lefts[i] ?? '';
+      // A word longer than the column (a URL) overflows it; its text then starts on the next line.
+      if (l.length > w0) out.push(`  ${l}`, ...(lines[i] ? [`  ${''.padEnd(w0)}${lines[i]}`.trimEnd()] : []));
+      else out.push(`  ${l.padEnd(w0)}${lines[i] ?? ''}`.trimEnd());
+    }
   }
   return out;
 }
@@ -146,8 +160,13 @@ function render(usage: string, r: Recorded, width: number): string {
   }
   if (r.examples.length > 0) {
     lines.push('', 'Examples:');
-    lines.push(...table(r.examples.map(([c, d]) => [c.replace(/\$0/g, 'tapedeck'), d, '']), width));
+    const examples = r.examples.map(([c, d]): [string, string, string] => [c.replace(/\$0/g, 'tapedeck'), d, '']);
+    // A command wider than half the screen is shown whole on its own line (so it can be copied),
+    // its description indented under it; otherwise the two columns yargs uses.
+    if (examples.every(([c]) => c.length + 2 <= width / 2)) lines.push(...table(examples, width));
+    else for (const [c, d] of examples) lines.push(`  ${c}`, ...wrap(d, width - 6).map((l) => `      ${l}`.trimEnd()));
   }
+  for (const e of r.epilogues) lines.push('', ...e.split('\n').flatMap((l) => (l ? wrap(l.replace(/\$0/g, 'tapedeck'), width) : [''])));
   return lines.join('\n') + '\n';
 }
 
@@ -165,7 +184,7 @@ export async function fastHelp(argv: readonly string[], io: CliIo): Promise<bool
   const words = argv.filter((a) => !a.startsWith('-'));
   const width = Math.min(110, columnsOf(io) ?? 100);
   if (words.length === 0) {
-    io.stdout.write(render(USAGE.replace('$0', 'tapedeck'), { positionals: [], options: [], examples: [], commands: COMMANDS.map((c) => ({ command: c.command, describe: c.describe }) as CommandModule) }, width));
+    io.stdout.write(render(USAGE.replace('$0', 'tapedeck'), { positionals: [], options: [], examples: [], epilogues: [], commands: COMMANDS.map((c) => ({ command: c.command, describe: c.describe }) as CommandModule) }, width));
     return true;
   }
   const entry = COMMANDS.find((c) => c.name === words[0]);
