@@ -93,7 +93,7 @@ for (const [label, dir] of [
 ] as const) {
   test(`every DBN test file in ${label}: version, schema, counts; decode → encode is byte-identical`, async () => {
     if (!fs.existsSync(dir)) {
-      console.log(`\n  SKIPPED: DBN files of ${label} (no ${dir}: no /work/shared/data)`);
+      console.log(`\n  SKIPPED: DBN files of ${label} (no ${dir}: the samples are read from ../shared/data beside the checkout)`);
       return;
     }
     const files = fs.readdirSync(dir).filter((f) => f.startsWith('test_data.'));
@@ -174,7 +174,7 @@ test('the glbx MBO excerpt: a clear, snapshot adds, then live actions (counts by
 test('the full glbx MBO sample: 13,796 records as SOURCES.md counts them', async () => {
   const file = path.join(SHARED_DBN, 'glbx-esm4-mbo-20240508T000000-2s.dbn.zst');
   if (!fs.existsSync(file)) {
-    console.log(`\n  SKIPPED: the full glbx MBO sample (no ${file}: no /work/shared/data)`);
+    console.log(`\n  SKIPPED: the full glbx MBO sample (no ${file}: the samples are read from ../shared/data beside the checkout)`);
     return;
   }
   const { recs } = decodeChunked((await readAll(file)).bytes, 65536);

@@ -93,7 +93,7 @@ test('every DBN test file (v1, v2, v3, plain and zstd): event counts per schema;
 
 test('the shared DBN folder holds the same test files as the fixtures (so every one of them is covered above)', () => {
   if (!fs.existsSync(SHARED_DBN)) {
-    console.log(`\n  SKIPPED: comparing ../shared/data/dbn with the fixtures (no ${SHARED_DBN}: no /work/shared/data)`);
+    console.log(`\n  SKIPPED: comparing ../shared/data/dbn with the fixtures (no ${SHARED_DBN}: the samples are read from ../shared/data beside the checkout)`);
     return;
   }
   const shared = fs.readdirSync(SHARED_DBN).filter((f) => f.startsWith('test_data.'));
@@ -197,7 +197,7 @@ function topLevels(orders: Map<string, { side: string; price: bigint; size: numb
 
 test('the MBO sample rebuilt from the recording matches a naive book from the raw records (resting orders, ten levels a side)', async () => {
   const file = fs.existsSync(GLBX_FULL) ? GLBX_FULL : GLBX_EXCERPT;
-  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: the full glbx MBO sample (no ${GLBX_FULL}: no /work/shared/data); checking the excerpt`);
+  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: the full glbx MBO sample (no ${GLBX_FULL}: the samples are read from ../shared/data beside the checkout); checking the excerpt`);
   const root = tmpDir();
   try {
     const s = await importFile(file, path.join(root, 'es'), quiet);
@@ -230,7 +230,7 @@ function nanoUnits(price: string): bigint {
 
 test('book --at on the imported MBO sample (src/book): top levels equal the naive book of the raw records up to each instant', async () => {
   const file = fs.existsSync(GLBX_FULL) ? GLBX_FULL : GLBX_EXCERPT;
-  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: book --at on the full glbx MBO sample (no ${GLBX_FULL}: no /work/shared/data); checking the excerpt`);
+  if (file === GLBX_EXCERPT) console.log(`\n  SKIPPED: book --at on the full glbx MBO sample (no ${GLBX_FULL}: the samples are read from ../shared/data beside the checkout); checking the excerpt`);
   const root = tmpDir();
   try {
     const dir = path.join(root, 'es');
@@ -449,7 +449,7 @@ test('Tardis: BOM, CRLF and gzip; book_snapshot_10 with empty deep levels; two s
 test('the full Tardis folder imports with the same counts', async () => {
   const dir = path.join(SHARED_DATA, 'tardis');
   if (!fs.existsSync(dir)) {
-    console.log(`\n  SKIPPED: ../shared/data/tardis (no ${dir}: no /work/shared/data)`);
+    console.log(`\n  SKIPPED: ../shared/data/tardis (no ${dir}: the samples are read from ../shared/data beside the checkout)`);
     return;
   }
   const root = tmpDir();
